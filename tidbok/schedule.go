@@ -32,6 +32,12 @@ type BookingDetailsRequest struct {
 	Facility HSAID
 	// BookingID identifies the booking or invitation; required.
 	BookingID string
+	// Subject, when set, is the citizen the caller acts for: the book
+	// answers only if the booking is that citizen's, and otherwise returns
+	// ErrNotFound, as for an unknown ID. Portals always set it, so that no
+	// guessed ID reaches another citizen's booking. It is not a wire field:
+	// a client over the wire checks it on the answer.
+	Subject PersonalNumber
 	// Actor is who asks; zero means the subject in person.
 	Actor Actor
 }

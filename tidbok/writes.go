@@ -112,6 +112,12 @@ type CancelRequest struct {
 	Facility HSAID
 	// BookingID is the booking to cancel; required.
 	BookingID string
+	// Subject, when set, is the citizen the caller acts for: the book
+	// cancels only that citizen's booking and otherwise returns
+	// ErrNotFound, changing nothing. Portals always set it. It is not a
+	// wire field: a client over the wire checks it by reading the booking
+	// first.
+	Subject PersonalNumber
 	// Message is the citizen's reason, allowed only when the booking's
 	// Flags.MayMessage is set; optional.
 	Message string
