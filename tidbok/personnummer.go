@@ -384,3 +384,7 @@ func (p *PersonalNumber) UnmarshalText(text []byte) error {
 	*p = v
 	return nil
 }
+
+// Equal reports whether p and o are the same number. It lets go-cmp
+// compare values holding a PersonalNumber.
+func (p PersonalNumber) Equal(o PersonalNumber) bool { return p == o }
