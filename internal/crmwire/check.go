@@ -1,0 +1,187 @@
+package crmwire
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/internal/soap"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// ErrMalformed is matched by every error about a message that could not
+// be read: bad XML, a limit hit, a missing required element, a value that
+// does not parse. It is [soap.ErrMalformed].
+var ErrMalformed = soap.ErrMalformed
+
+// checker collects the problems found while converting a wire message,
+// each naming its element path, so that all are reported at once.
+type checker struct {
+	problems []string
+	// scope and index name the repeated element being converted, e.g.
+	// timeslotDetail[3]; the path is only built when there is a problem.
+	scope string
+	index int
+}
+
+// in sets the scope for the following problems; in("", 0) clears it.
+func (c *checker) in(scope string, index int) {
+	c.scope, c.index = scope, index
+}
+
+func (c *checker) add(path, problem string) {
+	switch {
+	case c.scope == "":
+	case c.index > 0:
+		path = c.scope + "[" + strconv.Itoa(c.index) + "]/" + path
+	default:
+		path = c.scope + "/" + path
+	}
+	c.problems = append(c.problems, path+": "+problem)
+}
+
+func (c *checker) required(path, v string) {
+	if v == "" {
+		c.add(path, "missing or empty (required)")
+	}
+}
+
+// trimXML trims XML whitespace, as xs:token-like values are written by
+// some stacks with surrounding line breaks.
+func trimXML(s string) string { return strings.Trim(s, " \t\r\n") }
+
+func (c *checker) time(path, s string) time.Time {
+	s = trimXML(s)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := tidbok.ParseWireTime(s)
+	if err != nil {
+		c.add(path, quote(s)+" is not a valid Swedish local time YYYYMMDDhhmmss: "+reason(err))
+		return time.Time{}
+	}
+	return t
+}
+
+func (c *checker) date(path, s string) tidbok.Date {
+	s = trimXML(s)
+	if s == "" {
+		return tidbok.Date{}
+	}
+	d, err := tidbok.ParseWireDate(s)
+	if err != nil {
+		c.add(path, quote(s)+" is not a valid date YYYYMMDD: "+reason(err))
+		return tidbok.Date{}
+	}
+	return d
+}
+
+func (c *checker) hsa(path, s string) tidbok.HSAID {
+	s = trimXML(s)
+	if s == "" {
+		return tidbok.HSAID{}
+	}
+	h, err := tidbok.ParseHSAID(s)
+	if err != nil {
+		c.add(path, quote(s)+" is not an HSA-id: "+reason(err))
+		return tidbok.HSAID{}
+	}
+	return h
+}
+
+func (c *checker) hsas(path string, ss []string) []tidbok.HSAID {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]tidbok.HSAID, len(ss))
+	for i, s := range ss {
+		out[i] = c.hsa(path, s)
+	}
+	return out
+}
+
+// pn parses a personal identity number. Problems never echo the value:
+// error texts end up in logs.
+func (c *checker) pn(path, s string) tidbok.PersonalNumber {
+	s = trimXML(s)
+	if s == "" {
+		return tidbok.PersonalNumber{}
+	}
+	p, err := tidbok.ParsePersonalNumber(s)
+	if err != nil {
+		// The reason never contains the digits (tidbok.IdentityError).
+		c.add(path, "not a valid personal identity number (12 characters, yyyymmddnnnc): "+reason(err))
+		return tidbok.PersonalNumber{}
+	}
+	return p
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return `"` + s + `"`
+}
+
+// reason returns why a value did not parse, without repeating the value.
+func reason(err error) string {
+	var ie *tidbok.IdentityError
+	if errors.As(err, &ie) && ie.Reason != "" {
+		return ie.Reason
+	}
+	return strings.TrimPrefix(err.Error(), "tidbok: ")
+}
+
+// err returns the collected problems as an error, or nil.
+func (c *checker) err(what string, request bool) error {
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return &decodeError{what: what, problems: c.problems, request: request}
+}
+
+// decodeError lists what is wrong with a message. It matches ErrMalformed
+// and, for a request, tidbok.ErrInvalid.
+type decodeError struct {
+	what     string
+	problems []string
+	request  bool
+	cause    error
+}
+
+func (e *decodeError) Error() string {
+	s := "crmwire: " + e.what
+	if len(e.problems) > 0 {
+		s += ": " + strings.Join(e.problems, "; ")
+	}
+	if e.cause != nil {
+		s += ": " + strings.TrimPrefix(e.cause.Error(), "crmwire: ")
+	}
+	return s
+}
+
+func (e *decodeError) Unwrap() []error {
+	errs := []error{ErrMalformed}
+	if e.request {
+		errs = append(errs, tidbok.ErrInvalid)
+	}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	return errs
+}
+
+func wireTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return tidbok.FormatWireTime(t)
+}
+
+// errWrongType reports a request or result value of the wrong type: a
+// programming error of the caller.
+func errWrongType(op tidbok.Operation, v any, want string) error {
+	return fmt.Errorf("crmwire: %s needs a %s, not %T", op.Contract(), want, v)
+}

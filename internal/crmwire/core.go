@@ -1,0 +1,282 @@
+package crmwire
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Bool is an xs:boolean. It is written true or false and read from true,
+// false, 1 or 0, with surrounding whitespace.
+type Bool bool
+
+// MarshalText implements encoding.TextMarshaler.
+func (b Bool) MarshalText() ([]byte, error) {
+	if b {
+		return []byte("true"), nil
+	}
+	return []byte("false"), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *Bool) UnmarshalText(text []byte) error {
+	switch strings.Trim(string(text), " \t\r\n") {
+	case "true", "1":
+		*b = true
+	case "false", "0":
+		*b = false
+	default:
+		return fmt.Errorf("crmwire: %q is not an xs:boolean (true, false, 1 or 0)", text)
+	}
+	return nil
+}
+
+func boolPtr(v bool) *Bool {
+	b := Bool(v)
+	return &b
+}
+
+func (b *Bool) value() bool { return b != nil && bool(*b) }
+
+// TimeslotType is core TimeslotType: a free slot, booking or invitation.
+// All children are in [NSCore] except isInvitation ([NSCore11]).
+type TimeslotType struct {
+	StartTimeInclusive     string `xml:"urn:riv:crm:scheduling:1 startTimeInclusive,omitempty"`
+	EndTimeExclusive       string `xml:"urn:riv:crm:scheduling:1 endTimeExclusive,omitempty"`
+	HealthcareFacility     string `xml:"urn:riv:crm:scheduling:1 healthcare_facility"`
+	Performer              string `xml:"urn:riv:crm:scheduling:1 performer,omitempty"`
+	BookingID              string `xml:"urn:riv:crm:scheduling:1 bookingId,omitempty"`
+	SubjectOfCare          string `xml:"urn:riv:crm:scheduling:1 subject_of_care,omitempty"`
+	Purpose                string `xml:"urn:riv:crm:scheduling:1 purpose,omitempty"`
+	Reason                 string `xml:"urn:riv:crm:scheduling:1 reason,omitempty"`
+	ResourceName           string `xml:"urn:riv:crm:scheduling:1 resourceName,omitempty"`
+	HealthcareFacilityName string `xml:"urn:riv:crm:scheduling:1 healthcare_facility_name,omitempty"`
+	PerformerName          string `xml:"urn:riv:crm:scheduling:1 performerName,omitempty"`
+	ResourceID             string `xml:"urn:riv:crm:scheduling:1 resourceID,omitempty"`
+	TimeTypeName           string `xml:"urn:riv:crm:scheduling:1 timeTypeName,omitempty"`
+	TimeTypeID             string `xml:"urn:riv:crm:scheduling:1 timeTypeID,omitempty"`
+	CareTypeName           string `xml:"urn:riv:crm:scheduling:1 careTypeName,omitempty"`
+	CareTypeID             string `xml:"urn:riv:crm:scheduling:1 careTypeID,omitempty"`
+	CancelBookingAllowed   *Bool  `xml:"urn:riv:crm:scheduling:1 cancel_booking_allowed,omitempty"`
+	RebookingAllowed       *Bool  `xml:"urn:riv:crm:scheduling:1 rebooking_allowed,omitempty"`
+	MessageAllowed         *Bool  `xml:"urn:riv:crm:scheduling:1 message_allowed,omitempty"`
+	IsInvitation           *Bool  `xml:"urn:riv:crm:scheduling:1.1 isInvitation,omitempty"`
+	// IsInvitationCore is isInvitation in the core namespace, as the 2012
+	// build of 1.1 declares it. Read only; never written.
+	IsInvitationCore *Bool `xml:"urn:riv:crm:scheduling:1 isInvitation,omitempty"`
+}
+
+// slotStyle says which optional flags a timeslot carries on the wire.
+type slotStyle uint8
+
+const (
+	// styleFree: free slots and rebooking requests carry the flags and
+	// isInvitation only when true.
+	styleFree slotStyle = iota
+	// styleBooking: bookings carry all three flags and isInvitation.
+	styleBooking
+	// styleRequested: MakeBooking's requestedTimeslot carries neither
+	// (TKB).
+	styleRequested
+)
+
+func timeslotToWire(ts tidbok.Timeslot, style slotStyle) TimeslotType {
+	w := TimeslotType{
+		StartTimeInclusive:     wireTime(ts.Start),
+		EndTimeExclusive:       wireTime(ts.End),
+		HealthcareFacility:     wireHSA(ts.Facility),
+		Performer:              wireHSA(ts.Performer),
+		BookingID:              ts.ID,
+		SubjectOfCare:          wirePN(ts.Subject),
+		Purpose:                ts.Purpose,
+		Reason:                 ts.Reason,
+		ResourceName:           ts.Resource.Name,
+		HealthcareFacilityName: ts.FacilityName,
+		PerformerName:          ts.PerformerName,
+		ResourceID:             ts.Resource.ID,
+		TimeTypeName:           ts.TimeType.Name,
+		TimeTypeID:             ts.TimeType.ID,
+		CareTypeName:           ts.CareType.Name,
+		CareTypeID:             ts.CareType.ID,
+	}
+	switch style {
+	case styleBooking:
+		w.CancelBookingAllowed = boolPtr(ts.Flags.MayCancel)
+		w.RebookingAllowed = boolPtr(ts.Flags.MayReschedule)
+		w.MessageAllowed = boolPtr(ts.Flags.MayMessage)
+		w.IsInvitation = boolPtr(ts.Invitation)
+	case styleFree:
+		w.CancelBookingAllowed = trueOrNil(ts.Flags.MayCancel)
+		w.RebookingAllowed = trueOrNil(ts.Flags.MayReschedule)
+		w.MessageAllowed = trueOrNil(ts.Flags.MayMessage)
+		w.IsInvitation = trueOrNil(ts.Invitation)
+	}
+	return w
+}
+
+func trueOrNil(v bool) *Bool {
+	if v {
+		return boolPtr(true)
+	}
+	return nil
+}
+
+// timeslot converts a wire timeslot, in the checker's current scope.
+func (c *checker) timeslot(w *TimeslotType) tidbok.Timeslot {
+	inv := w.IsInvitation
+	if inv == nil {
+		inv = w.IsInvitationCore
+	}
+	return tidbok.Timeslot{
+		ID:            w.BookingID,
+		Start:         c.time("startTimeInclusive", w.StartTimeInclusive),
+		End:           c.time("endTimeExclusive", w.EndTimeExclusive),
+		Facility:      c.hsa("healthcare_facility", w.HealthcareFacility),
+		FacilityName:  w.HealthcareFacilityName,
+		Performer:     c.hsa("performer", w.Performer),
+		PerformerName: w.PerformerName,
+		Resource:      tidbok.Resource{ID: w.ResourceID, Name: w.ResourceName},
+		TimeType:      tidbok.TimeType{ID: w.TimeTypeID, Name: w.TimeTypeName},
+		CareType:      tidbok.CareType{ID: w.CareTypeID, Name: w.CareTypeName},
+		Subject:       c.pn("subject_of_care", w.SubjectOfCare),
+		Purpose:       w.Purpose,
+		Reason:        w.Reason,
+		Flags: tidbok.Flags{
+			MayCancel:     w.CancelBookingAllowed.value(),
+			MayReschedule: w.RebookingAllowed.value(),
+			MayMessage:    w.MessageAllowed.value(),
+		},
+		Invitation: inv.value(),
+	}
+}
+
+// SubjectOfCareType is core SubjectOfCareType: the citizen's contact
+// information. The names are in [NSCore11].
+type SubjectOfCareType struct {
+	Phone      string `xml:"urn:riv:crm:scheduling:1 phone,omitempty"`
+	Email      string `xml:"urn:riv:crm:scheduling:1 email,omitempty"`
+	Address    string `xml:"urn:riv:crm:scheduling:1 address,omitempty"`
+	CoAddress  string `xml:"urn:riv:crm:scheduling:1 coaddress,omitempty"`
+	FirstName  string `xml:"urn:riv:crm:scheduling:1.1 firstName"`
+	MiddleName string `xml:"urn:riv:crm:scheduling:1.1 middleName,omitempty"`
+	LastName   string `xml:"urn:riv:crm:scheduling:1.1 lastName"`
+}
+
+func contactToWire(ci tidbok.ContactInfo) *SubjectOfCareType {
+	return &SubjectOfCareType{
+		Phone: ci.Phone, Email: ci.Email, Address: ci.Address, CoAddress: ci.CoAddress,
+		FirstName: ci.FirstName, MiddleName: ci.MiddleName, LastName: ci.LastName,
+	}
+}
+
+func (w *SubjectOfCareType) toTidbok() tidbok.ContactInfo {
+	if w == nil {
+		return tidbok.ContactInfo{}
+	}
+	return tidbok.ContactInfo{
+		FirstName: w.FirstName, MiddleName: w.MiddleName, LastName: w.LastName,
+		Phone: w.Phone, Email: w.Email, Address: w.Address, CoAddress: w.CoAddress,
+	}
+}
+
+// TimeTypeType is core TimeTypeType. Note timeTypeId (lower-case d) here
+// against timeTypeID in TimeslotType.
+type TimeTypeType struct {
+	TimeTypeName string `xml:"urn:riv:crm:scheduling:1 timeTypeName"`
+	TimeTypeID   string `xml:"urn:riv:crm:scheduling:1 timeTypeId"`
+}
+
+// CareTypeType is core CareTypeType.
+type CareTypeType struct {
+	CareTypeName string `xml:"urn:riv:crm:scheduling:1 careTypeName"`
+	CareTypeID   string `xml:"urn:riv:crm:scheduling:1 careTypeId"`
+}
+
+// PerformerInfoType is core PerformerInfoType. The clinician's HSA-id is
+// in perfomer (sic, as on the wire); the names are in [NSCore], unlike
+// SubjectOfCareType's.
+type PerformerInfoType struct {
+	Perfomer  string `xml:"urn:riv:crm:scheduling:1 perfomer"`
+	FirstName string `xml:"urn:riv:crm:scheduling:1 firstName"`
+	LastName  string `xml:"urn:riv:crm:scheduling:1 lastName"`
+	Title     string `xml:"urn:riv:crm:scheduling:1 title,omitempty"`
+}
+
+// HealthcareFacilityInfoType is core HealthcareFacilityInfoType.
+type HealthcareFacilityInfoType struct {
+	HealthcareFacility     string `xml:"urn:riv:crm:scheduling:1 healthcare_facility"`
+	HealthcareFacilityName string `xml:"urn:riv:crm:scheduling:1 healthcare_facility_name,omitempty"`
+}
+
+func wireHSA(h tidbok.HSAID) string {
+	if h.IsZero() {
+		return ""
+	}
+	return h.String()
+}
+
+func wirePN(p tidbok.PersonalNumber) string {
+	if p.IsZero() {
+		return ""
+	}
+	return p.Canonical()
+}
+
+func wireDate(d tidbok.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Wire()
+}
+
+func wireHSAs(hs []tidbok.HSAID) []string {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = wireHSA(h)
+	}
+	return out
+}
+
+func sameHSA(a, b tidbok.HSAID) bool {
+	return strings.EqualFold(wireHSA(a), wireHSA(b))
+}
+
+func samePN(a, b tidbok.PersonalNumber) bool {
+	return wirePN(a) == wirePN(b)
+}
+
+func cloneStrings(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]string(nil), s...)
+}
+
+func timeslotsToWire(tss []tidbok.Timeslot, style slotStyle) []TimeslotType {
+	if len(tss) == 0 {
+		return nil
+	}
+	out := make([]TimeslotType, len(tss))
+	for i := range tss {
+		out[i] = timeslotToWire(tss[i], style)
+	}
+	return out
+}
+
+// timeslots converts repeated wire timeslots named elem.
+func (c *checker) timeslots(elem string, ws []TimeslotType) []tidbok.Timeslot {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]tidbok.Timeslot, len(ws))
+	for i := range ws {
+		c.in(elem, i+1)
+		out[i] = c.timeslot(&ws[i])
+	}
+	c.in("", 0)
+	return out
+}

@@ -1,0 +1,264 @@
+package soap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The SOAP 1.1 fault codes (faultcode values, in [NSEnvelope]).
+var (
+	// CodeClient: the message was wrong; sending it again will fail again.
+	CodeClient = xml.Name{Space: NSEnvelope, Local: "Client"}
+	// CodeServer: the receiver failed to process a correct message.
+	CodeServer = xml.Name{Space: NSEnvelope, Local: "Server"}
+	// CodeMustUnderstand: a mandatory header was not understood.
+	CodeMustUnderstand = xml.Name{Space: NSEnvelope, Local: "MustUnderstand"}
+	// CodeVersionMismatch: not a SOAP 1.1 envelope.
+	CodeVersionMismatch = xml.Name{Space: NSEnvelope, Local: "VersionMismatch"}
+)
+
+// Fault is a SOAP 1.1 Fault: the channel for technical errors. It is
+// also an error; it is always used as a pointer (match it with
+// errors.As(err, new(*soap.Fault))).
+//
+// String and Detail come from the other party and may contain personal
+// data; Error masks 12-digit numbers, but callers should log faults with
+// care.
+type Fault struct {
+	// Code is the faultcode QName with its prefix resolved, e.g.
+	// [CodeClient]. Dotted refinements such as Client.Authentication keep
+	// their full local name.
+	Code xml.Name
+	// String is the faultstring. On the national service platform it
+	// starts with a VP code; see [Fault.VPCode].
+	String string
+	// Actor is the faultactor (a URI), usually empty.
+	Actor string
+	// Detail is the text content of the detail element, markup dropped.
+	Detail string
+
+	cause error
+}
+
+// ClientFault returns a Client fault with the formatted faultstring.
+func ClientFault(format string, args ...any) *Fault {
+	return &Fault{Code: CodeClient, String: fmt.Sprintf(format, args...)}
+}
+
+// ServerFault returns a Server fault with the formatted faultstring.
+func ServerFault(format string, args ...any) *Fault {
+	return &Fault{Code: CodeServer, String: fmt.Sprintf(format, args...)}
+}
+
+// WithCause returns a copy of f whose Unwrap returns cause. The cause is
+// not written on the wire.
+func (f *Fault) WithCause(cause error) *Fault {
+	c := *f
+	c.cause = cause
+	return &c
+}
+
+// Unwrap returns the local cause of a fault made by this process (for
+// example the decode error behind a Client fault), or nil for a fault
+// read from the wire.
+func (f *Fault) Unwrap() error { return f.cause }
+
+// Error returns "soap: fault Client: <faultstring>", with 12-digit
+// numbers (personal identity numbers) masked.
+func (f *Fault) Error() string {
+	code := f.Code.Local
+	if code == "" {
+		code = "(no faultcode)"
+	}
+	return "soap: fault " + code + ": " + maskPersonalNumbers(f.String)
+}
+
+var personalNumberLike = regexp.MustCompile(`\b(?:19|20)[0-9]{6}[-+]?[0-9pPtTfF][0-9]{3}\b`)
+
+func maskPersonalNumbers(s string) string {
+	return personalNumberLike.ReplaceAllStringFunc(s, func(m string) string {
+		return m[:8] + strings.Repeat("*", len(m)-8)
+	})
+}
+
+func codeIs(code, class xml.Name) bool {
+	if code.Space != class.Space && code.Space != "" {
+		return false
+	}
+	return code.Local == class.Local || strings.HasPrefix(code.Local, class.Local+".")
+}
+
+// IsClient reports whether the fault blames the request (faultcode Client
+// or a dotted refinement of it). An unresolved prefix is accepted.
+func (f *Fault) IsClient() bool { return codeIs(f.Code, CodeClient) }
+
+// IsServer reports whether the fault blames the receiver (faultcode
+// Server or a refinement).
+func (f *Fault) IsServer() bool { return codeIs(f.Code, CodeServer) }
+
+var vpCode = regexp.MustCompile(`^VP[0-9]{3}\b`)
+
+// VPCode returns the national service platform's error code at the start
+// of the faultstring ("VP001" … "VP014"), or "" when there is none.
+func (f *Fault) VPCode() string {
+	return vpCode.FindString(strings.TrimSpace(f.String))
+}
+
+// VPCodeIsClient reports whether a service-platform code blames the
+// consumer (crm-scheduling.md §2.2): VP001 (RIV version missing or
+// unsupported), VP002 (client certificate missing or wrong), VP003 (no
+// logical address), VP004 (no route for address and contract), VP005
+// (producer does not support the RIV version), VP011 (call outside TLS or
+// caller not allowed), VP013 (consumer may not set the original-consumer
+// header) and VP015. The platform sends these with faultcode Client. The
+// others (VP006 several routes, VP007 not authorised, VP008 routing
+// catalogue unreachable, VP009 producer unreachable or timed out, VP010
+// producer address missing, VP012 platform resources, VP014 routing loop)
+// come with faultcode Server.
+func VPCodeIsClient(code string) bool {
+	switch code {
+	case "VP001", "VP002", "VP003", "VP004", "VP005", "VP011", "VP013", "VP015":
+		return true
+	}
+	return false
+}
+
+// Retryable is a hint for read operations: whether sending the same
+// request again later may succeed. It is true for VP008, VP009 and VP012
+// (the platform could not reach its catalogue or the producer, or ran out
+// of resources) and for Server faults without a VP code (a producer's
+// transient failure, such as a deadlock); false for every other VP code,
+// which needs configuration or authorisation to change, and for Client,
+// MustUnderstand and VersionMismatch faults.
+//
+// Never retry a write (MakeBooking, UpdateBooking, CancelBooking) on this
+// hint: a fault after sending a write leaves its outcome unknown.
+func (f *Fault) Retryable() bool {
+	switch f.VPCode() {
+	case "VP008", "VP009", "VP012":
+		return true
+	case "":
+		return f.IsServer()
+	}
+	return false
+}
+
+// write writes the Fault element, assuming the soapenv prefix is bound.
+func (f *Fault) write(buf *bytes.Buffer) error {
+	code := f.Code
+	if code.Local == "" {
+		return fmt.Errorf("soap: fault without faultcode")
+	}
+	buf.WriteString(`<soapenv:Fault><faultcode`)
+	switch code.Space {
+	case NSEnvelope:
+		buf.WriteString(`>soapenv:`)
+	case "":
+		buf.WriteString(`>`)
+	default:
+		buf.WriteString(` xmlns:fc="`)
+		escape(buf, code.Space)
+		buf.WriteString(`">fc:`)
+	}
+	escape(buf, code.Local)
+	buf.WriteString(`</faultcode><faultstring>`)
+	escape(buf, f.String)
+	buf.WriteString(`</faultstring>`)
+	if f.Actor != "" {
+		buf.WriteString(`<faultactor>`)
+		escape(buf, f.Actor)
+		buf.WriteString(`</faultactor>`)
+	}
+	if f.Detail != "" {
+		buf.WriteString(`<detail>`)
+		escape(buf, f.Detail)
+		buf.WriteString(`</detail>`)
+	}
+	buf.WriteString(`</soapenv:Fault>`)
+	return nil
+}
+
+// readFault reads the children of a soapenv:Fault whose start tag has
+// been read, up to and including its end tag.
+func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
+	f := &Fault{}
+	sawCode := false
+	for {
+		se, err := nextElement(dec, g, "Fault")
+		if err != nil {
+			return nil, err
+		}
+		if se == nil {
+			break
+		}
+		// The SOAP 1.1 schema has unqualified children; some stacks
+		// qualify them anyway, so only the local name counts.
+		switch se.Name.Local {
+		case "faultcode":
+			s, err := text(dec, g, "faultcode")
+			if err != nil {
+				return nil, err
+			}
+			s = strings.TrimSpace(s)
+			prefix, local, found := strings.Cut(s, ":")
+			if !found {
+				prefix, local = "", s
+			}
+			if local == "" {
+				return nil, malformed("empty faultcode")
+			}
+			uri, ok := g.resolve(prefix)
+			if !ok {
+				uri = "" // unbound prefix: keep the local part only
+			}
+			f.Code = xml.Name{Space: uri, Local: local}
+			sawCode = true
+		case "faultstring":
+			if f.String, err = text(dec, g, "faultstring"); err != nil {
+				return nil, err
+			}
+		case "faultactor":
+			if f.Actor, err = text(dec, g, "faultactor"); err != nil {
+				return nil, err
+			}
+		case "detail":
+			if f.Detail, err = text(dec, g, "detail"); err != nil {
+				return nil, err
+			}
+			f.Detail = strings.TrimSpace(f.Detail)
+		default:
+			if err := dec.Skip(); err != nil {
+				return nil, g.classify(err, "skipping "+se.Name.Local+" in Fault")
+			}
+		}
+	}
+	if !sawCode {
+		return nil, malformed("the Fault has no faultcode")
+	}
+	return f, nil
+}
+
+// text returns all character data up to the end of the current element,
+// including that of nested elements (whose tags are dropped).
+func text(dec *xml.Decoder, g *guard, elem string) (string, error) {
+	var sb strings.Builder
+	depth := 1
+	for depth > 0 {
+		t, err := dec.Token()
+		if err != nil {
+			return "", g.classify(err, "reading "+elem)
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			sb.Write(t)
+		}
+	}
+	return sb.String(), nil
+}

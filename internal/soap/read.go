@@ -1,0 +1,513 @@
+package soap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Default limits of [Read].
+const (
+	DefaultMaxBytes = 1 << 20
+	DefaultMaxDepth = 64
+)
+
+// Limits bound what [Read] accepts. The zero value means the defaults.
+type Limits struct {
+	// MaxBytes is the largest message accepted, in bytes; zero or less
+	// means DefaultMaxBytes (1 MiB).
+	MaxBytes int64
+	// MaxDepth is the deepest element nesting accepted, counting the
+	// Envelope as 1; zero or less means DefaultMaxDepth (64).
+	MaxDepth int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	return l
+}
+
+// Errors of [Read] and [Message.DecodePayload]. Every error caused by the
+// input (as opposed to the reader failing) matches [ErrMalformed]; the
+// others below match ErrMalformed too and say what limit was hit.
+var (
+	ErrMalformed = errors.New("soap: malformed message")
+	ErrTooLarge  = errors.New("soap: message too large")
+	ErrTooDeep   = errors.New("soap: message nested too deeply")
+	ErrDirective = errors.New("soap: DOCTYPE or other directive not allowed")
+)
+
+// inputError is an error caused by the message itself.
+type inputError struct {
+	kind error // ErrTooLarge, ErrTooDeep, ErrDirective or nil
+	msg  string
+	err  error // underlying cause, may be nil
+}
+
+func (e *inputError) Error() string {
+	s := "soap: " + e.msg
+	if e.err != nil {
+		s += ": " + strings.TrimPrefix(e.err.Error(), "xml: ")
+	}
+	return s
+}
+
+func (e *inputError) Unwrap() []error {
+	errs := []error{ErrMalformed}
+	if e.kind != nil {
+		errs = append(errs, e.kind)
+	}
+	if e.err != nil {
+		errs = append(errs, e.err)
+	}
+	return errs
+}
+
+func malformed(format string, args ...any) error {
+	return &inputError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Message is an envelope read by [Read], positioned at the Body's single
+// element. It is not safe for concurrent use.
+type Message struct {
+	// Header holds the RIV-TA headers found; Profile tells which.
+	Header Header
+	// Fault is the Body's SOAP Fault, or nil. When it is set the message
+	// has been read to the end and there is no payload to decode.
+	Fault *Fault
+
+	start   xml.StartElement
+	dec     *xml.Decoder
+	g       *guard
+	decoded bool
+}
+
+// Payload returns the name (namespace and local name) of the Body's
+// element, for dispatch.
+func (m *Message) Payload() xml.Name { return m.start.Name }
+
+// DecodePayload unmarshals the Body's element into v with [encoding/xml]
+// rules and then reads the rest of the envelope, which must hold nothing
+// but the closing tags. It can be called once.
+func (m *Message) DecodePayload(v any) error {
+	if m.decoded {
+		return errors.New("soap: payload already decoded")
+	}
+	m.decoded = true
+	if err := m.dec.DecodeElement(v, &m.start); err != nil {
+		return m.g.classify(err, "decoding "+m.start.Name.Local)
+	}
+	return m.finish()
+}
+
+// Discard skips the Body's element and reads the rest of the envelope.
+func (m *Message) Discard() error {
+	if m.decoded {
+		return nil
+	}
+	m.decoded = true
+	if err := m.dec.Skip(); err != nil {
+		return m.g.classify(err, "skipping "+m.start.Name.Local)
+	}
+	return m.finish()
+}
+
+// finish reads from just after the Body's first element to the end of
+// the document.
+func (m *Message) finish() error {
+	// Rest of Body: only whitespace and comments.
+	if err := expectEnd(m.dec, m.g, "Body", "the Body holds more than one element"); err != nil {
+		return err
+	}
+	if err := expectEnd(m.dec, m.g, "Envelope", "the Envelope holds something after the Body"); err != nil {
+		return err
+	}
+	for {
+		t, err := m.dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return m.g.classify(err, "reading after the envelope")
+		}
+		switch t := t.(type) {
+		case xml.Comment, xml.ProcInst:
+		case xml.CharData:
+			if !isSpace(t) {
+				return malformed("text after the envelope")
+			}
+		default:
+			return malformed("content after the envelope")
+		}
+	}
+}
+
+func expectEnd(dec *xml.Decoder, g *guard, local, problem string) error {
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return g.classify(err, "reading to the end of "+local)
+		}
+		switch t := t.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.Comment, xml.ProcInst:
+		case xml.CharData:
+			if !isSpace(t) {
+				return malformed("%s", problem)
+			}
+		default:
+			return malformed("%s", problem)
+		}
+	}
+}
+
+// Read reads a SOAP 1.1 envelope from r up to the Body's first element,
+// enforcing lim. It returns the headers and, for a fault, the [*Fault];
+// otherwise the caller inspects [Message.Payload] and decodes it with
+// [Message.DecodePayload].
+//
+// Read rejects: more than lim.MaxBytes bytes ([ErrTooLarge]); nesting
+// deeper than lim.MaxDepth ([ErrTooDeep]); any DOCTYPE or other directive
+// ([ErrDirective]); encodings other than UTF-8; anything that is not a
+// SOAP 1.1 Envelope with a Body holding one element; and a header block
+// marked mustUnderstand="1" that it does not know (answer with
+// [CodeMustUnderstand]). All of these match [ErrMalformed]. Errors from r
+// itself are returned wrapped and do not match ErrMalformed.
+func Read(r io.Reader, lim Limits) (*Message, error) {
+	lim = lim.withDefaults()
+	lr := &limitReader{r: r, left: lim.MaxBytes, tooLarge: &inputError{
+		kind: ErrTooLarge, msg: fmt.Sprintf("message larger than %d bytes", lim.MaxBytes)}}
+	raw := xml.NewDecoder(lr)
+	raw.CharsetReader = charsetReader
+	g := &guard{raw: raw, lr: lr, max: lim.MaxDepth}
+	dec := xml.NewTokenDecoder(g)
+	m := &Message{dec: dec, g: g}
+
+	root, err := prolog(dec, g)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case root.Name.Space == NSEnvelope && root.Name.Local == "Envelope":
+	case root.Name.Space == NSEnvelope12 && root.Name.Local == "Envelope":
+		return nil, &inputError{msg: "SOAP 1.2 envelope: RIV-TA uses SOAP 1.1 (" + NSEnvelope + ")", err: errVersionMismatch}
+	default:
+		return nil, malformed("root element is {%s}%s, not a SOAP 1.1 Envelope", root.Name.Space, root.Name.Local)
+	}
+
+	sawHeader := false
+	for {
+		se, err := nextElement(dec, g, "Envelope")
+		if err != nil {
+			return nil, err
+		}
+		if se == nil {
+			return nil, malformed("the Envelope has no Body")
+		}
+		if se.Name.Space != NSEnvelope {
+			return nil, malformed("unexpected {%s}%s in the Envelope", se.Name.Space, se.Name.Local)
+		}
+		switch se.Name.Local {
+		case "Header":
+			if sawHeader {
+				return nil, malformed("the Envelope has two Headers")
+			}
+			sawHeader = true
+			if err := readHeader(dec, g, &m.Header); err != nil {
+				return nil, err
+			}
+			continue
+		case "Body":
+		default:
+			return nil, malformed("unexpected soapenv:%s in the Envelope", se.Name.Local)
+		}
+		break
+	}
+
+	first, err := nextElement(dec, g, "Body")
+	if err != nil {
+		return nil, err
+	}
+	if first == nil {
+		return nil, malformed("the Body is empty")
+	}
+	m.start = *first
+	if first.Name.Space == NSEnvelope && first.Name.Local == "Fault" {
+		f, err := readFault(dec, g)
+		if err != nil {
+			return nil, err
+		}
+		m.Fault = f
+		m.decoded = true
+		if err := m.finish(); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// prolog skips the XML declaration, comments and whitespace and returns
+// the root element.
+func prolog(dec *xml.Decoder, g *guard) (xml.StartElement, error) {
+	first := true
+	for {
+		t, err := dec.Token()
+		if err == io.EOF {
+			return xml.StartElement{}, malformed("empty message")
+		}
+		if err != nil {
+			return xml.StartElement{}, g.classify(err, "reading the prolog")
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			return t, nil
+		case xml.CharData:
+			if first && bytes.HasPrefix(t, bom) {
+				t = t[len(bom):]
+			}
+			if !isSpace(t) {
+				return xml.StartElement{}, malformed("text before the envelope")
+			}
+		case xml.Comment, xml.ProcInst:
+		default:
+			return xml.StartElement{}, malformed("unexpected %T before the envelope", t)
+		}
+		first = false
+	}
+}
+
+var bom = []byte("\ufeff")
+
+// nextElement returns the next child element of the current element, or
+// nil at its end tag. Text between elements must be whitespace.
+func nextElement(dec *xml.Decoder, g *guard, parent string) (*xml.StartElement, error) {
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			if err == io.EOF {
+				return nil, malformed("the message ends inside %s", parent)
+			}
+			return nil, g.classify(err, "reading "+parent)
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			return &t, nil
+		case xml.EndElement:
+			return nil, nil
+		case xml.CharData:
+			if !isSpace(t) {
+				return nil, malformed("text directly in %s", parent)
+			}
+		}
+	}
+}
+
+type actorXML struct {
+	ID   string `xml:"urn:riv:interoperability:headers:1 actorId"`
+	Type string `xml:"urn:riv:interoperability:headers:1 actorType"`
+}
+
+func readHeader(dec *xml.Decoder, g *guard, h *Header) error {
+	var to string
+	sawTo, sawLA := false, false
+	for {
+		se, err := nextElement(dec, g, "Header")
+		if err != nil {
+			return err
+		}
+		if se == nil {
+			break
+		}
+		switch se.Name {
+		case xml.Name{Space: NSLogicalAddress, Local: "LogicalAddress"}:
+			var s string
+			if err := dec.DecodeElement(&s, se); err != nil {
+				return g.classify(err, "reading itr:LogicalAddress")
+			}
+			h.LogicalAddress = strings.TrimSpace(s)
+			sawLA = true
+		case xml.Name{Space: NSHeaders, Local: "Actor"}:
+			var a actorXML
+			if err := dec.DecodeElement(&a, se); err != nil {
+				return g.classify(err, "reading ih:Actor")
+			}
+			h.Actor = &Actor{ID: strings.TrimSpace(a.ID), Type: ActorType(strings.TrimSpace(a.Type))}
+		case xml.Name{Space: NSAddressing, Local: "To"}:
+			if err := dec.DecodeElement(&to, se); err != nil {
+				return g.classify(err, "reading wsa:To")
+			}
+			sawTo = true
+		default:
+			for _, a := range se.Attr {
+				if a.Name.Space == NSEnvelope && a.Name.Local == "mustUnderstand" && strings.TrimSpace(a.Value) == "1" {
+					return &inputError{
+						msg: fmt.Sprintf("header {%s}%s is marked mustUnderstand and is not understood", se.Name.Space, se.Name.Local),
+						err: errMustUnderstand,
+					}
+				}
+			}
+			if err := dec.Skip(); err != nil {
+				return g.classify(err, "skipping header "+se.Name.Local)
+			}
+		}
+	}
+	switch {
+	case sawLA:
+		h.Profile = RIVTABP21
+	case sawTo:
+		h.Profile = RIVTABP20
+		h.LogicalAddress = strings.TrimSpace(to)
+	}
+	return nil
+}
+
+var (
+	errMustUnderstand  = errors.New("soap: mustUnderstand header not understood")
+	errVersionMismatch = errors.New("soap: version mismatch")
+)
+
+// FaultFor returns the fault a server answers a [Read] or
+// [Message.DecodePayload] error with: MustUnderstand or VersionMismatch
+// when that was the problem, Client for other malformed input, Server
+// otherwise. The fault string is err's message.
+func FaultFor(err error) *Fault {
+	code := CodeServer
+	switch {
+	case errors.Is(err, errMustUnderstand):
+		code = CodeMustUnderstand
+	case errors.Is(err, errVersionMismatch):
+		code = CodeVersionMismatch
+	case errors.Is(err, ErrMalformed):
+		code = CodeClient
+	}
+	return &Fault{Code: code, String: err.Error(), cause: err}
+}
+
+func isSpace(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	if strings.EqualFold(label, "utf8") {
+		return r, nil
+	}
+	return nil, fmt.Errorf("encoding %q not accepted: RIV-TA messages are UTF-8", label)
+}
+
+// limitReader returns ErrTooLarge once more than left bytes are read.
+type limitReader struct {
+	r        io.Reader
+	left     int64
+	ioErr    error // the first error of r other than io.EOF
+	tooLarge error
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, l.tooLarge
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	if int64(n) > l.left {
+		n = int(l.left)
+		l.left = -1
+		return n, l.tooLarge
+	}
+	l.left -= int64(n)
+	if err != nil && err != io.EOF && l.ioErr == nil {
+		l.ioErr = err
+	}
+	return n, err
+}
+
+// guard sits between the raw decoder and the one callers use. It passes
+// on raw tokens (the outer decoder checks that tags match and translates
+// prefixes, once), counts depth, rejects directives and records namespace
+// bindings for QName values such as faultcode.
+type guard struct {
+	raw   *xml.Decoder
+	lr    *limitReader
+	depth int
+	max   int
+	ns    []binding
+}
+
+type binding struct {
+	prefix, uri string
+	depth       int
+}
+
+func (g *guard) Token() (xml.Token, error) {
+	// Bindings of an element are dropped on the token after its end tag,
+	// so that a QName in its content can still be resolved after the
+	// content has been read.
+	for len(g.ns) > 0 && g.ns[len(g.ns)-1].depth > g.depth {
+		g.ns = g.ns[:len(g.ns)-1]
+	}
+	t, err := g.raw.RawToken()
+	if err != nil {
+		return t, err
+	}
+	switch tt := t.(type) {
+	case xml.StartElement:
+		g.depth++
+		if g.depth > g.max {
+			return nil, &inputError{kind: ErrTooDeep, msg: fmt.Sprintf("elements nested deeper than %d", g.max)}
+		}
+		for _, a := range tt.Attr {
+			switch {
+			case a.Name.Space == "xmlns":
+				g.ns = append(g.ns, binding{a.Name.Local, a.Value, g.depth})
+			case a.Name.Space == "" && a.Name.Local == "xmlns":
+				g.ns = append(g.ns, binding{"", a.Value, g.depth})
+			}
+		}
+	case xml.EndElement:
+		g.depth--
+	case xml.Directive:
+		return nil, &inputError{kind: ErrDirective, msg: "DOCTYPE or other <!...> directive not allowed"}
+	}
+	return t, nil
+}
+
+// resolve maps a QName value's prefix to its namespace in the current
+// scope; ok is false for an unbound prefix.
+func (g *guard) resolve(prefix string) (uri string, ok bool) {
+	for i := len(g.ns) - 1; i >= 0; i-- {
+		if g.ns[i].prefix == prefix {
+			return g.ns[i].uri, true
+		}
+	}
+	return "", prefix == ""
+}
+
+// classify turns an error met while reading into an input error, unless
+// it came from the underlying reader.
+func (g *guard) classify(err error, doing string) error {
+	var ie *inputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	if g.lr.ioErr != nil && errors.Is(err, g.lr.ioErr) {
+		return fmt.Errorf("soap: %s: %w", doing, err)
+	}
+	return &inputError{msg: doing, err: err}
+}
