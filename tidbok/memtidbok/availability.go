@@ -1,0 +1,267 @@
+package memtidbok
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/webbtidbok/webbtidbok/internal/fault"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// query is an availability request resolved against one facility.
+type query struct {
+	f *facility
+	// gpos holds, per group of f, -1 when the group does not match the
+	// request, and otherwise its performer's position in perfs (0 when
+	// the request names no performers).
+	gpos []int32
+	// perfs are the requested performers known to f, deduplicated, in
+	// request order; split reports that the request named performers, so
+	// answers are per performer.
+	perfs []tidbok.HSAID
+	split bool
+	now   int64 // unix nanoseconds
+	today int32 // day number of now's Swedish date
+	from  int32 // first day number to answer: From, or today if later
+	to    int32
+}
+
+// plan resolves req. The caller holds b.mu.
+func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT int64, today int32) (query, error) {
+	f, err := b.facility(op, req.Facility)
+	if err != nil {
+		return query{}, err
+	}
+	q := query{f: f, now: nowT, today: today, from: max(dayNumber(req.From), today), to: dayNumber(req.To)}
+
+	// Rescheduling: the booking's time type and resource govern.
+	var bookedTT string
+	var bookedRes tidbok.Resource
+	if req.BookingID != "" {
+		bk := b.booking(req.BookingID)
+		if bk == nil || bk.subject != req.Subject {
+			return query{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+		}
+		bookedTT, bookedRes = b.timeTypeOf(bk).ID, b.resourceOf(bk)
+	}
+
+	// Performers: the facility's indexes of those asked for, in request
+	// order, each once; a group's position is its performer's place here.
+	var perfIdx []int32
+	if len(req.Performers) > 0 {
+		q.split = true
+		for _, h := range req.Performers {
+			if i, ok := f.perfIdx[h]; ok && !slices.Contains(perfIdx, i) {
+				perfIdx = append(perfIdx, i)
+				q.perfs = append(q.perfs, f.performers[i].ID)
+			}
+		}
+	}
+
+	q.gpos = make([]int32, len(f.groups))
+	for g := range f.groups {
+		k := f.groups[g].key
+		pos := int32(0)
+		ok := matchType(f.timeTypes[k.tt].ID, f.timeTypes[k.tt].Name, req.TimeType.ID, req.TimeType.Name) &&
+			matchType(f.careTypes[k.ct].ID, f.careTypes[k.ct].Name, req.CareType.ID, req.CareType.Name) &&
+			(bookedTT == "" || f.timeTypes[k.tt].ID == bookedTT) &&
+			(bookedRes.ID == "" || f.resources[k.res].ID == bookedRes.ID)
+		if ok && q.split {
+			pos = int32(slices.Index(perfIdx, k.perf))
+			ok = pos >= 0 && k.perf != 0
+		}
+		if !ok {
+			pos = -1
+		}
+		q.gpos[g] = pos
+	}
+	return q, nil
+}
+
+// matchType reports whether a type (id, name) passes a filter: by ID when
+// the filter has one, else by name, else always.
+func matchType(id, name, wantID, wantName string) bool {
+	switch {
+	case wantID != "":
+		return id == wantID
+	case wantName != "":
+		return name == wantName
+	}
+	return true
+}
+
+// days calls fn for each day of q.f within [q.from, q.to], in order.
+func (q *query) days(fn func(d *day)) {
+	f := q.f
+	for k := f.dayIndex(q.from); k < len(f.days) && f.days[k].num <= q.to; k++ {
+		fn(f.days[k])
+	}
+}
+
+// scanFrom returns the first entry of d worth scanning: on the current
+// date, the first that has not started.
+func (b *Book) scanFrom(q *query, d *day) int {
+	if d.num == q.today {
+		return firstAfter(d, q.now)
+	}
+	return 0
+}
+
+// AvailableDates returns the dates in [From, To] with at least one free,
+// web-bookable slot that has not started and matches the request: one
+// entry per date with Facility, Date and the request's TimeType filter or,
+// when the request names Performers, one per date and performer with free
+// slots (performers in request order). With a BookingID, only slots of
+// that booking's time type (and resource, if it has one) count.
+func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableDatesResult, error) {
+	return fault.Do(ctx, &b.faults, tidbok.OpAvailableDates, func() (tidbok.AvailableDatesResult, error) {
+		if err := b.prelude(ctx, tidbok.OpAvailableDates, req.Validate()); err != nil {
+			return tidbok.AvailableDatesResult{}, err
+		}
+		now := b.cfg.clock()
+		today := dayNumber(tidbok.DateOf(now))
+		b.mu.RLock()
+		defer b.mu.RUnlock()
+		q, err := b.plan(tidbok.OpAvailableDates, req, now.UnixNano(), today)
+		if err != nil {
+			return tidbok.AvailableDatesResult{}, err
+		}
+		out := make([]tidbok.DateAvailability, 0, min(max(q.to-q.from+1, 0), 31))
+		var found []bool
+		if q.split {
+			found = make([]bool, len(q.perfs))
+		}
+		q.days(func(d *day) {
+			if !q.split {
+				if b.dayHas(&q, d) {
+					out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, TimeType: req.TimeType})
+				}
+				return
+			}
+			clear(found)
+			b.dayPerformers(&q, d, found)
+			for pos, ok := range found {
+				if ok {
+					out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, Performer: q.perfs[pos], TimeType: req.TimeType})
+				}
+			}
+		})
+		return tidbok.AvailableDatesResult{Dates: out}, nil
+	})
+}
+
+// dayHas reports whether d has an offerable, matching slot that has not
+// started.
+func (b *Book) dayHas(q *query, d *day) bool {
+	if d.num != q.today {
+		for _, c := range d.free {
+			if c.n > 0 && q.gpos[c.group] >= 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range d.tags[b.scanFrom(q, d):] {
+		if g&entryOfferable != 0 && q.gpos[tagGroup(g)] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// dayPerformers marks in found the positions of the performers with an
+// offerable, matching slot on d that has not started.
+func (b *Book) dayPerformers(q *query, d *day, found []bool) {
+	if d.num != q.today {
+		for _, c := range d.free {
+			if c.n > 0 {
+				if pos := q.gpos[c.group]; pos >= 0 {
+					found[pos] = true
+				}
+			}
+		}
+		return
+	}
+	for _, g := range d.tags[b.scanFrom(q, d):] {
+		if g&entryOfferable != 0 {
+			if pos := q.gpos[tagGroup(g)]; pos >= 0 {
+				found[pos] = true
+			}
+		}
+	}
+}
+
+// AvailableTimeslots returns the free, web-bookable slots on the dates
+// [From, To] that have not started and match the request, ordered by
+// start, then ID. Each carries the facility, performer (with name),
+// resource, time type and care type. With a BookingID, only slots of that
+// booking's time type (and resource, if it has one) are listed.
+func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
+	return fault.Do(ctx, &b.faults, tidbok.OpAvailableTimeslots, func() (tidbok.AvailableTimeslotsResult, error) {
+		if err := b.prelude(ctx, tidbok.OpAvailableTimeslots, req.Validate()); err != nil {
+			return tidbok.AvailableTimeslotsResult{}, err
+		}
+		now := b.cfg.clock()
+		today := dayNumber(tidbok.DateOf(now))
+		b.mu.RLock()
+		defer b.mu.RUnlock()
+		q, err := b.plan(tidbok.OpAvailableTimeslots, req, now.UnixNano(), today)
+		if err != nil {
+			return tidbok.AvailableTimeslotsResult{}, err
+		}
+		return tidbok.AvailableTimeslotsResult{Timeslots: b.freeSlots(&q)}, nil
+	})
+}
+
+// freeSlots lists the slots q matches. It counts them first, from the
+// day counters, so that the answer is allocated once; IDs share one
+// string.
+func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
+	n := 0
+	q.days(func(d *day) {
+		if d.num != q.today {
+			for _, c := range d.free {
+				if c.n > 0 && q.gpos[c.group] >= 0 {
+					n += int(c.n)
+				}
+			}
+			return
+		}
+		for _, g := range d.tags[b.scanFrom(q, d):] {
+			if g&entryOfferable != 0 && q.gpos[tagGroup(g)] >= 0 {
+				n++
+			}
+		}
+	})
+	out := make([]tidbok.Timeslot, 0, n)
+	if n == 0 {
+		return out
+	}
+	var ids strings.Builder
+	ids.Grow(n * (1 + idDigits))
+	var buf [1 + idDigits]byte
+	l := loc()
+	groups := q.f.groups
+	q.days(func(d *day) {
+		if d.num != q.today && !b.dayHas(q, d) {
+			return
+		}
+		from := b.scanFrom(q, d)
+		for k, g := range d.tags[from:] {
+			if g&entryOfferable == 0 || q.gpos[tagGroup(g)] < 0 {
+				continue
+			}
+			e := &d.entries[from+k]
+			ids.Write(appendID(buf[:0], slotPrefix, e.slot))
+			ts := groups[e.group()].tmpl
+			ts.Start, ts.End = instant(e.start, l), instant(e.end, l)
+			out = append(out, ts)
+		}
+	})
+	all := ids.String()
+	for k := range out {
+		out[k].ID = all[k*(1+idDigits) : (k+1)*(1+idDigits)]
+	}
+	return out
+}

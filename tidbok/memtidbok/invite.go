@@ -1,0 +1,93 @@
+package memtidbok
+
+import (
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// InvitationSpec describes an invitation (kallelse) for Invite.
+type InvitationSpec struct {
+	// Facility is the clinic; required.
+	Facility tidbok.HSAID
+	// Subject is the citizen invited; required.
+	Subject tidbok.PersonalNumber
+	// Start and End are the invited time; both zero make an open
+	// invitation, which the citizen books at a free slot of its time type.
+	Start, End time.Time
+	// TimeTypeID is required; CareTypeID, Performer and ResourceID are
+	// optional, as in SlotSpec.
+	TimeTypeID string
+	CareTypeID string
+	Performer  tidbok.HSAID
+	ResourceID string
+	// Purpose is the invitation text; required.
+	Purpose string
+	// Flags, when not nil, are the invitation's flags instead of the
+	// book's FlagPolicy.
+	Flags *tidbok.Flags
+}
+
+// Invite issues an invitation and returns its booking ID. A timed
+// invitation occupies its time: the book publishes a staff-only slot for
+// it and books that slot as the invitation, so it shows in Day and, when
+// cancelled, leaves a free staff-only slot behind. An open invitation has
+// no slot until the citizen books it.
+func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
+	now := b.cfg.clock()
+	var p tidbok.Problems
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.lookupFacility(&p, "Facility", s.Facility)
+	if s.Subject.IsZero() {
+		p.Add("Subject", "is required: the personal identity number of the citizen invited")
+	}
+	timed := !s.Start.IsZero() || !s.End.IsZero()
+	if timed {
+		checkSpan(&p, "Start", "End", s.Start, s.End)
+	}
+	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
+	requireText(&p, "Purpose", s.Purpose, "the invitation text shown to the citizen")
+	if timed && len(b.slots) >= maxSlots {
+		p.AddError(&refused{why: "the book holds the most slots it can", err: tidbok.ErrNotAllowed})
+	}
+	if err := problems("invite", &p); err != nil {
+		return "", err
+	}
+	g := f.group(k)
+	bk := b.newBooking(f, s.Subject)
+	bk.group = g
+	bk.invitation = true
+	bk.purpose = s.Purpose
+	bk.bookedAt = now
+	if s.Flags != nil {
+		fl := *s.Flags
+		bk.flags = &fl
+	}
+	if timed {
+		i := b.addSlot(f, g, s.Start.UnixNano(), s.End.UnixNano(), staffOnly, nil)
+		merge(f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
+		b.occupy(bk, i)
+	}
+	return bk.id, nil
+}
+
+// SetFlags sets the flags of a booking or invitation, overriding the
+// slot's flags and the book's FlagPolicy. The book still never allows what
+// its capabilities lack.
+func (b *Book) SetFlags(bookingID string, f tidbok.Flags) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	bk := b.booking(bookingID)
+	if bk == nil {
+		var p tidbok.Problems
+		if bookingID == "" {
+			p.Add("bookingID", "is required")
+		} else {
+			p.AddError(&missing{field: "bookingID", problem: "no booking " + bookingID + " in the book"})
+		}
+		return problems("set flags", &p)
+	}
+	bk.flags = &f
+	return nil
+}

@@ -1,0 +1,166 @@
+package memtidbok
+
+import (
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// SlotSpec describes a slot for Publish. The facility and every type,
+// performer and resource it names must have been added to the book.
+type SlotSpec struct {
+	// Facility is the clinic; required.
+	Facility tidbok.HSAID
+	// Start and End are the slot's first instant and the first instant
+	// after it; required, End after Start. The book keeps them to the
+	// nanosecond (the wire carries whole seconds).
+	Start, End time.Time
+	// TimeTypeID is the slot's time type; required.
+	TimeTypeID string
+	// CareTypeID is the slot's care type; optional.
+	CareTypeID string
+	// Performer is the slot's clinician; optional.
+	Performer tidbok.HSAID
+	// ResourceID is the slot's room or equipment; optional.
+	ResourceID string
+	// StaffOnly keeps the slot from citizens: it is never offered or
+	// booked on the web, though staff see it and invitations may use it.
+	StaffOnly bool
+	// Flags, when not nil, are the flags every booking of the slot gets,
+	// instead of the book's FlagPolicy.
+	Flags *tidbok.Flags
+}
+
+// Publish adds a slot to the book and returns its ID, the ID
+// AvailableTimeslots reports for it. The book does not check that slots
+// overlap: a clinic may publish the same time twice.
+func (b *Book) Publish(s SlotSpec) (slotID string, err error) {
+	var p tidbok.Problems
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f := b.lookupFacility(&p, "Facility", s.Facility)
+	checkSpan(&p, "Start", "End", s.Start, s.End)
+	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
+	if len(b.slots) >= maxSlots {
+		p.AddError(&refused{why: "the book holds the most slots it can", err: tidbok.ErrNotAllowed})
+	}
+	if err := problems("publish", &p); err != nil {
+		return "", err
+	}
+	var st slotState
+	if s.StaffOnly {
+		st |= staffOnly
+	}
+	i := b.addSlot(f, f.group(k), s.Start.UnixNano(), s.End.UnixNano(), st, s.Flags)
+	merge(f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
+	return formatID(slotPrefix, i), nil
+}
+
+// maxSlots is the most slots a book holds: slot indexes are int32 and IDs
+// six base-36 digits.
+const maxSlots = 1<<31 - 1
+
+// addSlot appends a slot to the table, without indexing it by day.
+func (b *Book) addSlot(f *facility, g int32, start, end int64, st slotState, flags *tidbok.Flags) int32 {
+	i := int32(len(b.slots))
+	if flags != nil {
+		st |= ownFlags
+		if b.slotFlags == nil {
+			b.slotFlags = map[int32]tidbok.Flags{}
+		}
+		b.slotFlags[i] = *flags
+	}
+	b.slots = append(b.slots, slot{start: start, end: end, group: g, fac: f.idx, state: st})
+	f.groups[g].published++
+	return i
+}
+
+// earliest and latest bound the instants a book keeps (unix nanoseconds
+// in an int64).
+var (
+	earliest = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// checkSpan records problems with a required start and end.
+func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.Time) {
+	for _, t := range []struct {
+		field string
+		t     time.Time
+	}{{startField, start}, {endField, end}} {
+		switch {
+		case t.t.IsZero():
+			p.Add(t.field, "is required")
+		case t.t.Before(earliest) || !t.t.Before(latest):
+			p.Add(t.field, "%s is outside the years 1700–2249 the book keeps", t.t.Format(time.RFC3339))
+		}
+	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		p.Add(endField, "must be after %s", startField)
+	}
+}
+
+// SetWebBookable makes a slot bookable on the web (on) or for staff only.
+// A booked slot keeps its booking either way.
+func (b *Book) SetWebBookable(slotID string, on bool) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i, err := b.liveSlot("set web-bookable", slotID)
+	if err != nil {
+		return err
+	}
+	s := &b.slots[i]
+	if on {
+		s.state &^= staffOnly
+	} else {
+		s.state |= staffOnly
+	}
+	b.setOfferable(i)
+	return nil
+}
+
+// Withdraw removes a free slot from the book: it is no longer offered, in
+// Day or anywhere else, and booking its ID fails with an error matching
+// tidbok.ErrSlotTaken. A booked slot cannot be withdrawn: cancel its
+// booking first (the error matches tidbok.ErrNotAllowed).
+func (b *Book) Withdraw(slotID string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i, err := b.liveSlot("withdraw", slotID)
+	if err != nil {
+		return err
+	}
+	s := &b.slots[i]
+	if s.booking != 0 {
+		return &staffError{op: "withdraw", err: &refused{
+			why: "slot " + slotID + " is booked (" + b.bookings[s.booking].id + "): cancel the booking first",
+			err: tidbok.ErrNotAllowed,
+		}}
+	}
+	f := b.facs[s.fac]
+	d := f.dayOf(tidbok.DateOf(time.Unix(0, s.start)))
+	if p := b.entryPos(d, i); p >= 0 {
+		if d.entries[p].offerable() {
+			d.count(s.group, -1)
+		}
+		d.remove(p)
+	}
+	s.state |= withdrawn
+	f.groups[s.group].published--
+	return nil
+}
+
+// liveSlot returns the index of a published, not withdrawn slot.
+func (b *Book) liveSlot(op, slotID string) (int32, error) {
+	i, ok := b.slotIndex(slotID)
+	if !ok || b.slots[i].state&withdrawn != 0 {
+		var p tidbok.Problems
+		if slotID == "" {
+			p.Add("slotID", "is required")
+		} else {
+			p.AddError(&missing{field: "slotID", problem: "no slot " + slotID + " in the book"})
+		}
+		return 0, problems(op, &p)
+	}
+	return i, nil
+}
