@@ -45,6 +45,12 @@
 // producer) maps to [tidbok.ErrNotAllowed]: the booking layer re-reads
 // availability to tell a taken slot from a refusal.
 //
+// The read contracts have no resultCode, so a logical error of a read
+// (or a write the producer refuses before calling its book) travels as a
+// SOAP fault. Our producer then puts the same element in the fault's
+// detail ([WithErrorKind]), beside the detail text, and our consumer reads
+// it back with [FaultKind]; a fault without it is just a fault.
+//
 // Likewise UpdateBooking carries the existing booking's ID in
 // requestedTimeslot/bookingId, so the free slot's ID, when known, travels
 // in a trailing <timeslotId> extension element of the same namespace.

@@ -37,10 +37,45 @@ type Fault struct {
 	String string
 	// Actor is the faultactor (a URI), usually empty.
 	Actor string
-	// Detail is the text content of the detail element, markup dropped.
+	// Detail is the text content of the detail element, markup dropped,
+	// leaving out the text of the Ext elements.
 	Detail string
+	// Ext are this project's machine-readable extension elements in the
+	// detail: its child elements in a namespace starting with
+	// [ExtNamespacePrefix], in document order. Writing puts them after
+	// Detail's text. Other parties' elements are not here; their text is
+	// in Detail, as it always was.
+	Ext []DetailElement
 
 	cause error
+}
+
+// ExtNamespacePrefix starts the namespaces of this project's own extension
+// elements, such as crmwire's errorKind
+// (urn:webbtidbok:crm:scheduling:ext:1). Such elements in a fault's
+// detail are read into [Fault.Ext].
+const ExtNamespacePrefix = "urn:webbtidbok:"
+
+// DetailElement is one extension element in a fault's detail: its name
+// and its text content (markup dropped). Its namespace must start with
+// [ExtNamespacePrefix] to be read back into [Fault.Ext].
+type DetailElement struct {
+	Name xml.Name
+	Text string
+}
+
+// ExtText returns the text of the first Ext element named name, and
+// whether there was one.
+func (f *Fault) ExtText(name xml.Name) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	for _, e := range f.Ext {
+		if e.Name == name {
+			return e.Text, true
+		}
+	}
+	return "", false
 }
 
 // ClientFault returns a Client fault with the formatted faultstring.
@@ -172,9 +207,23 @@ func (f *Fault) write(buf *bytes.Buffer) error {
 		escape(buf, f.Actor)
 		buf.WriteString(`</faultactor>`)
 	}
-	if f.Detail != "" {
+	if f.Detail != "" || len(f.Ext) > 0 {
 		buf.WriteString(`<detail>`)
 		escape(buf, f.Detail)
+		for _, e := range f.Ext {
+			if e.Name.Local == "" || !strings.HasPrefix(e.Name.Space, ExtNamespacePrefix) {
+				return fmt.Errorf("soap: fault detail element {%s}%s: want a name in a namespace starting with %s", e.Name.Space, e.Name.Local, ExtNamespacePrefix)
+			}
+			buf.WriteString(`<`)
+			buf.WriteString(e.Name.Local)
+			buf.WriteString(` xmlns="`)
+			escape(buf, e.Name.Space)
+			buf.WriteString(`">`)
+			escape(buf, e.Text)
+			buf.WriteString(`</`)
+			buf.WriteString(e.Name.Local)
+			buf.WriteString(`>`)
+		}
 		buf.WriteString(`</detail>`)
 	}
 	buf.WriteString(`</soapenv:Fault>`)
@@ -225,7 +274,7 @@ func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 				return nil, err
 			}
 		case "detail":
-			if f.Detail, err = text(dec, g, "detail"); err != nil {
+			if f.Detail, f.Ext, err = readDetail(dec, g); err != nil {
 				return nil, err
 			}
 			f.Detail = strings.TrimSpace(f.Detail)
@@ -239,6 +288,38 @@ func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 		return nil, malformed("the Fault has no faultcode")
 	}
 	return f, nil
+}
+
+// readDetail reads the content of a detail element whose start tag has
+// been read, up to and including its end tag: the text of everything but
+// this project's extension elements, and those elements.
+func readDetail(dec *xml.Decoder, g *guard) (string, []DetailElement, error) {
+	var sb strings.Builder
+	var ext []DetailElement
+	depth := 1
+	for depth > 0 {
+		t, err := dec.Token()
+		if err != nil {
+			return "", nil, g.classify(err, "reading detail")
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			if depth == 1 && strings.HasPrefix(t.Name.Space, ExtNamespacePrefix) {
+				s, err := text(dec, g, t.Name.Local)
+				if err != nil {
+					return "", nil, err
+				}
+				ext = append(ext, DetailElement{Name: t.Name, Text: strings.TrimSpace(s)})
+				continue
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			sb.Write(t)
+		}
+	}
+	return sb.String(), ext, nil
 }
 
 // text returns all character data up to the end of the current element,

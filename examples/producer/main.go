@@ -1,0 +1,37 @@
+// Command producer serves a demo appointment book as a crm:scheduling 1.1
+// producer: what a journal-system vendor does with package
+// tidbok/producer, here over the in-memory book memtidbok.
+//
+//	go run ./examples/producer -addr 127.0.0.1:8081 -facility SE2321000016-A65H
+//
+// The book has one clinic with the time types läkarbesök and
+// provtagning, a doctor and a nurse, and free web-bookable slots on
+// weekdays for the coming 14 days. The contracts answer at
+// http://ADDR/<Contract>/1/rivtabp21 (any path prefix works), e.g.
+// /GetAllTimeTypes/1/rivtabp21.
+//
+// With -cert, -key and -client-ca it serves HTTPS and requires a client
+// certificate issued by the CA in -client-ca, as RIV-TA does. For a try,
+// -gen-certs DIR writes a throwaway CA, server and client certificates
+// and a sample request to DIR and prints how to use them.
+//
+// It logs with slog to standard error and shuts down gracefully on
+// SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "producer:", err)
+		os.Exit(1)
+	}
+}

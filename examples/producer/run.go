@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+)
+
+// options are the command line.
+type options struct {
+	addr, facility          string
+	cert, key, clientCA     string
+	genCerts, consumerHSAID string
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("producer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8081", "address to listen on")
+	fs.StringVar(&o.facility, "facility", "SE2321000016-A65H", "HSA-id of the demo clinic: the logical address served")
+	fs.StringVar(&o.cert, "cert", "", "server certificate (PEM); with -key and -client-ca, serve HTTPS with client certificates")
+	fs.StringVar(&o.key, "key", "", "server private key (PEM)")
+	fs.StringVar(&o.clientCA, "client-ca", "", "CA certificates (PEM) that issue the consumers' client certificates")
+	fs.StringVar(&o.genCerts, "gen-certs", "", "write a throwaway CA, server and client certificates and a sample request to this directory, and exit")
+	fs.StringVar(&o.consumerHSAID, "consumer", "SE5565594230-B9P", "with -gen-certs: the HSA-id in the client certificate")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if n := countSet(o.cert, o.key, o.clientCA); n != 0 && n != 3 {
+		return o, errors.New("-cert, -key and -client-ca go together: give all three for HTTPS, or none for plain HTTP")
+	}
+	return o, nil
+}
+
+func countSet(ss ...string) int {
+	n := 0
+	for _, s := range ss {
+		if s != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// run serves the demo book until ctx ends, then shuts down gracefully.
+// ready, when not nil, is called with the address listened on once the
+// server accepts connections.
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+	o, err := parse(args, stderr)
+	if err != nil {
+		return err
+	}
+	facility, err := tidbok.ParseHSAID(o.facility)
+	if err != nil {
+		return fmt.Errorf("-facility: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if o.genCerts != "" {
+		return genCerts(o.genCerts, o.consumerHSAID, facility, stderr)
+	}
+
+	book := memtidbok.New()
+	n, err := seed(book, facility, time.Now())
+	if err != nil {
+		return fmt.Errorf("seeding the demo book: %w", err)
+	}
+	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if o.cert != "" {
+		if srv.TLSConfig, err = serverTLS(o); err != nil {
+			return err
+		}
+		scheme = "https"
+	}
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving crm:scheduling 1.1", "facility", facility.String(), "slots", n,
+		"example", fmt.Sprintf("%s://%s/GetAllTimeTypes/1/rivtabp21", scheme, ln.Addr()), "client_certificates", scheme == "https")
+	served := make(chan error, 1)
+	go func() {
+		if scheme == "https" {
+			served <- srv.ServeTLS(ln, "", "")
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// serverTLS loads the server's key pair and the consumers' CA into a
+// configuration that requires client certificates.
+func serverTLS(o options) (*tls.Config, error) {
+	pair, err := tls.LoadX509KeyPair(o.cert, o.key)
+	if err != nil {
+		return nil, fmt.Errorf("-cert/-key: %w", err)
+	}
+	caPEM, err := os.ReadFile(o.clientCA)
+	if err != nil {
+		return nil, fmt.Errorf("-client-ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, fmt.Errorf("-client-ca: no PEM certificate in %s", o.clientCA)
+	}
+	cfg := producer.RequireClientCert(pool)
+	cfg.Certificates = []tls.Certificate{pair}
+	return cfg, nil
+}

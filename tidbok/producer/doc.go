@@ -1,0 +1,103 @@
+// Package producer serves any [tidbok.Tidbok] on the wire as a
+// crm:scheduling 1.1 service producer: an [http.Handler] answering the
+// eleven service contracts (Tidbokning) the way 1177 e-tjänster and other
+// consumers call them through the national service platform.
+//
+// Journal-system vendors use it to put their book on the wire without
+// writing any XML; test authors use it with memtidbok and httptest to
+// give a consumer (such as mvkclient) a real producer on loopback.
+//
+//	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{clinic}})
+//	…
+//	srv := &http.Server{Handler: h, TLSConfig: producer.RequireClientCert(pool)}
+//
+// # Dispatch
+//
+// The handler accepts POST only. It finds the contract from the
+// SOAPAction header and from the path, which ends in
+// /<Contract>/1/rivtabp21 (RIV-TA 2.1, crm:scheduling 1.1) or
+// /<Contract>/1/rivtabp20 (RIV-TA 2.0, the 1.0 contracts); the handler
+// may be mounted under any prefix. SOAPAction, path and the Body's
+// element must name the same contract, and the path's profile must match
+// the request's headers; when neither SOAPAction nor a contract path is
+// given, the Body's element decides. The body is read under
+// [Config.MaxBodyBytes] and [Config.MaxDepth], and DOCTYPEs are refused.
+//
+// # Addressing and actors
+//
+// The handler answers only for the facilities it serves
+// ([Config.Facilities]): the logical address (itr:LogicalAddress, or
+// wsa:To in 1.0) and the facility in the body (for MakeBooking and
+// UpdateBooking, the requested timeslot's) must each be one of them,
+// compared case-insensitively as HSA-ids. MakeBooking's
+// healthcare_facility_med may name any unit.
+//
+// A 1.1 request must carry the ih:Actor header. Following crm:scheduling
+// §2.4, an agent (subject_of_care_agent: a staff member acting for the
+// citizen) may only use the search contracts (GetAllTimeTypes,
+// GetAllCareTypes, GetAllPerformers, GetAllHealthcareFacilities,
+// GetAvailableDates, GetAvailableTimeslots) and MakeBooking; the handler
+// refuses GetSubjectOfCareSchedule, GetBookingDetails, UpdateBooking and
+// CancelBooking by an agent without calling the book. For the search
+// contracts it passes the Actor on in the request, and the book must
+// honour it: for an agent, the answer must not be selected on the
+// patient (the request's Subject), so that the consumer stays outside the
+// cohesive-record regime (sammanhållen journalföring).
+//
+// # Errors
+//
+// The wire has two error channels (crm:scheduling §2.2), and the handler
+// keeps them apart:
+//
+//   - A write (MakeBooking, UpdateBooking, CancelBooking) the book refuses
+//     with one of the sentinels [tidbok.ErrSlotTaken], [tidbok.ErrNotFound],
+//     [tidbok.ErrNotAllowed], [tidbok.ErrInvalid] or [tidbok.ErrNotSupported]
+//     is answered normally (HTTP 200) with resultCode ERROR and a text for
+//     the citizen: the book's own [tidbok.OpError] Text when it gave one,
+//     else [Config.Texts], else [DefaultText]. The answer also carries an
+//     errorKind extension element naming the sentinel, which other
+//     consumers ignore. A write that succeeded with a Notice is answered
+//     with resultCode INFO.
+//   - Everything else is a SOAP fault with HTTP status 500. A Client
+//     fault means the request was refused before the book was called, or
+//     that the book refused a read for a logical reason. Where a sentinel
+//     fits, the fault's detail carries the same errorKind element (see
+//     crmwire's package doc), so that our consumer recovers it:
+//     not-found for a logical address or facility this producer does not
+//     serve and for a read of something that does not exist, invalid for
+//     a request that parses but breaks the contract (a missing Actor
+//     header, a missing required element) or that the book finds invalid,
+//     not-allowed for an agent's forbidden call and a read the book does
+//     not allow, not-supported for a contract the book does not offer.
+//     Malformed XML, exceeded limits and SOAPAction, path and Body that
+//     disagree carry no kind. A read's fault also carries the book's
+//     citizen text, if any, as its detail text.
+//   - A Server fault is a technical failure: any other error of the book,
+//     including [tidbok.ErrOutcomeUnknown] and an ended context. Its
+//     faultstring is generic with a reference that is also logged with
+//     the details; nothing the book said reaches the consumer.
+//
+// So a Client fault on a write always means the book was not called; a
+// Server fault on a write leaves the outcome unknown to the consumer,
+// which must read the citizen's schedule before trying again.
+//
+// A contract the book's [tidbok.Capabilities] leave out is answered with
+// a Client fault ("contract X is not supported by this producer", kind
+// not-supported), and the book is not called.
+//
+// # Logging
+//
+// Each request is logged with [Config.Logger] (nil discards): the
+// contract, the served facility, the actor type, the consumer's
+// certificate HSA-id when the connection has one, the outcome and the
+// duration. Error texts are logged with 12-digit numbers masked; personal
+// identity numbers and actor IDs are never logged.
+//
+// # Transport security
+//
+// RIV-TA requires mutual TLS. [RequireClientCert] returns a [tls.Config]
+// that demands a client certificate issued from a given CA pool, and
+// [ClientHSAID] reads the consumer's HSA-id from it.
+//
+// A Handler is safe for concurrent use; so must the book be.
+package producer

@@ -1,0 +1,77 @@
+package producer
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// logExchange writes the request's one log record.
+func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time.Duration, writeErr error) {
+	level := slog.LevelInfo
+	attrs := make([]slog.Attr, 0, 10)
+	if x.opKnown {
+		attrs = append(attrs, slog.String("contract", x.op.Contract()))
+	}
+	if !x.facility.IsZero() {
+		attrs = append(attrs, slog.String("facility", x.facility.String()))
+	}
+	if x.actor != "" {
+		attrs = append(attrs, slog.String("actor_type", x.actor))
+	}
+	if consumer, ok := ClientHSAID(r); ok {
+		attrs = append(attrs, slog.String("consumer", consumer.String()))
+	}
+	attrs = append(attrs, slog.Int("status", status), slog.Duration("duration", took))
+	switch {
+	case x.fault == nil:
+		attrs = append(attrs, slog.String("outcome", "answered"))
+	case x.fault.IsClient():
+		attrs = append(attrs, slog.String("outcome", "client fault"), slog.String("fault", mask(x.fault.String)))
+	default:
+		level = slog.LevelError
+		attrs = append(attrs, slog.String("outcome", "server fault"))
+		if x.ref != "" {
+			attrs = append(attrs, slog.String("ref", x.ref))
+		}
+		if x.cause != nil {
+			attrs = append(attrs, slog.String("error", mask(x.cause.Error())))
+		} else {
+			attrs = append(attrs, slog.String("fault", mask(x.fault.String)))
+		}
+	}
+	if writeErr != nil {
+		attrs = append(attrs, slog.String("write_error", writeErr.Error()))
+	}
+	h.log.LogAttrs(r.Context(), level, "crm:scheduling request", attrs...)
+}
+
+// personalNumberLike matches what may be a personal identity number: 10
+// or 12 digits, possibly with a separator, the 9th of 12 possibly a
+// letter (reserve numbers).
+var personalNumberLike = regexp.MustCompile(`\b(?:[0-9]{2})?[0-9]{6}[-+]?[0-9pPtTfF][0-9]{3}\b`)
+
+// mask replaces the digits after the date part of anything that looks like
+// a personal identity number with asterisks, so that a book's error text
+// cannot put one in the log.
+func mask(s string) string {
+	return personalNumberLike.ReplaceAllStringFunc(s, func(m string) string {
+		keep := len(m) - 4
+		if keep > 8 {
+			keep = 8
+		}
+		return m[:keep] + strings.Repeat("*", len(m)-keep)
+	})
+}
+
+// newRef returns a short random reference that ties a Server fault to its
+// log record.
+func newRef() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
