@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/soap"
+	"github.com/webbtidbok/webbtidbok/internal/testbook"
+	"github.com/webbtidbok/webbtidbok/mvkclient"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+)
+
+// slotsInAnswer is the size of the benchmarked AvailableTimeslots answer.
+const slotsInAnswer = 50
+
+// benchSetup is a plain-HTTP stack whose book has slotsInAnswer free
+// slots on one date, the request for them, and one http.Client shared by
+// the client under test and the baseline.
+type benchSetup struct {
+	s    *stack
+	hc   *http.Client
+	req  tidbok.AvailabilityRequest
+	body []byte // the request envelope
+}
+
+func newBenchSetup(b *testing.B) *benchSetup {
+	b.Helper()
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.Cleanup(hc.CloseIdleConnections)
+	s := newStack(b, options{plain: true, client: func(c *mvkclient.Config) {
+		c.HTTPClient = hc
+		c.TLSConfig = nil
+	}})
+	if err := s.book.AddTimeType(testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.book.AddPerformer(testbook.Facility(), tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}); err != nil {
+		b.Fatal(err)
+	}
+	date := tidbok.DateOf(testbook.DefaultNow()).AddDays(2)
+	for i := range slotsInAnswer {
+		start := date.Start().Add(8*time.Hour + time.Duration(i)*10*time.Minute)
+		if _, err := s.book.Publish(memtidbok.SlotSpec{
+			Facility: testbook.Facility(), Start: start, End: start.Add(10 * time.Minute),
+			TimeTypeID: "LAK", Performer: tidbok.MustHSAID("SE2321000016-DR01"),
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	req := tidbok.AvailabilityRequest{Facility: testbook.Facility(), Subject: anna, From: date, To: date}
+	body, err := crmwire.EncodeRequest(tidbok.OpAvailableTimeslots, crmwire.Header{LogicalAddress: testbook.FacilityID}, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchSetup{s: s, hc: hc, req: req, body: body}
+}
+
+// post sends the request envelope to url with hc and reads the whole
+// answer, as a client that does nothing with it would.
+func (bs *benchSetup) post(url string) (int, error) {
+	r, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(bs.body))
+	if err != nil {
+		return 0, err
+	}
+	r.Header.Set("Content-Type", soap.ContentType)
+	r.Header.Set("SOAPAction", soap.QuoteAction("urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1:GetAvailableTimeslots"))
+	resp, err := bs.hc.Do(r)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	return int(n), err
+}
+
+// BenchmarkAvailableTimeslots compares a full round trip (mvkclient →
+// producer → memtidbok and back, decoded into 50 tidbok.Timeslots) with
+// a bare net/http handler that serves the same answer bytes to the same
+// http.Client, on loopback over plain HTTP with no rate limit. The target
+// is at least half the bare handler's request rate.
+func BenchmarkAvailableTimeslots(b *testing.B) {
+	bs := newBenchSetup(b)
+	endpoint := bs.s.client.Endpoint(tidbok.OpAvailableTimeslots)
+	answer := new(bytes.Buffer)
+	// The answer's bytes, as the producer sends them.
+	{
+		r, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(bs.body))
+		r.Header.Set("SOAPAction", soap.QuoteAction("urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1:GetAvailableTimeslots"))
+		resp, err := bs.hc.Do(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(answer, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("the producer answered %d: %s", resp.StatusCode, answer)
+		}
+	}
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", soap.ContentType)
+		_, _ = w.Write(answer.Bytes())
+	}))
+	b.Cleanup(bare.Close)
+
+	b.Run("client=mvkclient/producer=memtidbok", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		for b.Loop() {
+			res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
+			if err != nil || len(res.Timeslots) != slotsInAnswer {
+				b.Fatalf("%d slots, %v", len(res.Timeslots), err)
+			}
+		}
+	})
+	b.Run("client=net-http/producer=bare-handler", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		for b.Loop() {
+			if n, err := bs.post(bare.URL); err != nil || n != answer.Len() {
+				b.Fatalf("%d bytes, %v", n, err)
+			}
+		}
+	})
+	// The decomposition: mvkclient against the bare handler (no producer,
+	// no book), and plain net/http plus the codec's decoding alone.
+	direct, err := mvkclient.New(mvkclient.Config{
+		BaseURL:    bare.URL,
+		Endpoints:  map[tidbok.Operation]string{tidbok.OpAvailableTimeslots: bare.URL},
+		HTTPClient: bs.hc,
+		RateLimit:  rate.Inf,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("client=mvkclient/producer=bare-handler", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		for b.Loop() {
+			res, err := direct.AvailableTimeslots(b.Context(), bs.req)
+			if err != nil || len(res.Timeslots) != slotsInAnswer {
+				b.Fatalf("%d slots, %v", len(res.Timeslots), err)
+			}
+		}
+	})
+	b.Run("client=net-http+decode/producer=bare-handler", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		for b.Loop() {
+			r, _ := http.NewRequest(http.MethodPost, bare.URL, bytes.NewReader(bs.body))
+			resp, err := bs.hc.Do(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res, err := crmwire.DecodeResponse(tidbok.OpAvailableTimeslots, resp.Body, soap.Limits{MaxBytes: 1 << 20})
+			resp.Body.Close()
+			if err != nil || len(res.(tidbok.AvailableTimeslotsResult).Timeslots) != slotsInAnswer {
+				b.Fatalf("%v, %v", res, err)
+			}
+		}
+	})
+	b.Run("client=mvkclient/producer=memtidbok/parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
+				if err != nil || len(res.Timeslots) != slotsInAnswer {
+					b.Errorf("%d slots, %v", len(res.Timeslots), err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("client=net-http/producer=bare-handler/parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(answer.Len()))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if n, err := bs.post(bare.URL); err != nil || n != answer.Len() {
+					b.Errorf("%d bytes, %v", n, err)
+					return
+				}
+			}
+		})
+	})
+}

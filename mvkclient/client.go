@@ -1,0 +1,224 @@
+package mvkclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/soap"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Client is a clinic's appointment book reached over the wire: a
+// [tidbok.Tidbok] whose every call is a crm:scheduling request to one
+// producer, directly or through the national service platform.
+//
+// A Client is safe for concurrent use and holds no goroutines of its own;
+// make one per producer (per base URL) and keep it, as its rate limiter
+// and connections are per producer. It has no Close: the HTTP client's
+// idle connections close by themselves, or with the HTTPClient the caller
+// gave.
+type Client struct {
+	s *settings
+}
+
+var _ tidbok.Tidbok = (*Client)(nil)
+
+// New returns a Client configured by cfg. It reports every problem of cfg
+// at once, in an error matching tidbok.ErrInvalid whose parts
+// (tidbok.FieldErrors) name the Config fields.
+func New(cfg Config) (*Client, error) {
+	s, err := cfg.settings()
+	if err != nil {
+		return nil, fmt.Errorf("mvkclient: invalid Config: %w", err)
+	}
+	return &Client{s: s}, nil
+}
+
+// Capabilities reports the operations the producer offers, as Config
+// declared them (Schedule always included).
+func (c *Client) Capabilities() tidbok.Capabilities { return c.s.caps }
+
+// Endpoint returns the URL op is sent to, or "" for an operation the
+// client does not support.
+func (c *Client) Endpoint(op tidbok.Operation) string {
+	if !c.s.caps.Has(op) {
+		return ""
+	}
+	return c.s.endpoints[op]
+}
+
+// encode validates req and returns the request envelope for op, which
+// every attempt sends unchanged.
+func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interface{ Validate() error }) ([]byte, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	la := c.s.logicalAddress
+	if la == "" {
+		la = facility.String()
+	}
+	body, err := crmwire.EncodeRequest(op, crmwire.Header{LogicalAddress: la, Version: c.s.version.wire()}, req)
+	if err != nil {
+		return nil, fmt.Errorf("mvkclient: %v: %w", op, err)
+	}
+	return body, nil
+}
+
+// attempt sends body once to op's endpoint, after waiting for the rate
+// limiter, and decodes the answer. sent reports whether the request may
+// have reached the producer; it is false only when it certainly did not
+// (see sendTrace). The error is a *FaultError, a *StatusError, a
+// *tidbok.OpError (a write's ERROR), a *notSentError, a *transportError,
+// or an error matching soap.ErrMalformed.
+func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, n int) (res any, sent bool, err error) {
+	if err := c.s.limiter.Wait(ctx); err != nil {
+		c.logAttempt(ctx, op, n, 0, err)
+		return nil, false, &notSentError{op: op, err: fmt.Errorf("waiting for the rate limiter: %w", err)}
+	}
+	start := c.s.now()
+	res, sent, err = c.exchange(ctx, op, body)
+	c.logAttempt(ctx, op, n, c.s.now().Sub(start), err)
+	return res, sent, err
+}
+
+func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte) (any, bool, error) {
+	endpoint := c.s.endpoints[op]
+	actx, cancel := context.WithTimeout(ctx, c.s.attemptTimeout)
+	defer cancel()
+	if err := actx.Err(); err != nil {
+		return nil, false, &notSentError{op: op, err: err}
+	}
+	tr := &sendTrace{hooked: c.s.hooked}
+	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, false, &notSentError{op: op, err: err}
+	}
+	ct, _ := crmwire.ContractFor(op)
+	req.Header.Set("Content-Type", soap.ContentType)
+	req.Header.Set("SOAPAction", soap.QuoteAction(ct.SOAPAction()))
+	resp, err := c.s.doer.Do(req)
+	if err != nil {
+		terr := &transportError{op: op, endpoint: endpoint, err: err}
+		if tr.notSent(err) {
+			return nil, false, &notSentError{op: op, err: terr}
+		}
+		return nil, true, terr
+	}
+	defer func() {
+		// Drain a little so the connection can be reused, then close.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		_ = resp.Body.Close()
+	}()
+	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op]})
+	var fault *soap.Fault
+	switch {
+	case errors.As(err, &fault):
+		return nil, true, newFaultError(op, fault)
+	case resp.StatusCode != http.StatusOK:
+		// Whatever the body held, a non-200 answer that is not a fault is
+		// not a SOAP answer.
+		return nil, true, &StatusError{Op: op, StatusCode: resp.StatusCode}
+	case err == nil:
+		return res, true, nil
+	case errors.Is(err, soap.ErrMalformed):
+		return nil, true, fmt.Errorf("mvkclient: %v: unreadable answer from %s: %w", op, endpoint, err)
+	}
+	var opErr *tidbok.OpError
+	if errors.As(err, &opErr) {
+		return nil, true, err
+	}
+	// Reading the body failed: reset, timeout.
+	return nil, true, &transportError{op: op, endpoint: endpoint, err: err}
+}
+
+func (c *Client) logAttempt(ctx context.Context, op tidbok.Operation, n int, d time.Duration, err error) {
+	if !c.s.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = err.Error()
+	}
+	c.s.logger.LogAttrs(ctx, slog.LevelDebug, "mvkclient: attempt",
+		slog.String("op", op.String()),
+		slog.String("endpoint", c.s.endpoints[op]),
+		slog.Int("attempt", n),
+		slog.Duration("duration", d),
+		slog.String("outcome", outcome),
+	)
+}
+
+// sendTrace watches one request through net/http's client trace hooks to
+// tell whether it can have reached the server. It certainly did not when
+// the transport asked for a connection and never got one (the dial or
+// the TLS handshake failed, or the context ended first), or when the last
+// write of the request failed (the server then never has the whole
+// envelope, and a SOAP server acts only on a whole one). net/http itself
+// resends a POST only when nothing of it was written. Any other failure
+// (a timeout or reset while waiting for the answer) may come after the
+// producer received the request. A TLS alert from the server (it refused
+// our certificate; with TLS 1.3 after we wrote) also means the request
+// was never processed. A Doer that does not use net/http's
+// transport calls no hooks; then only a *net.OpError from dialling counts
+// as not sent. With net/http's transport, no hook at all means the
+// request ended (its context, say) before a connection was sought.
+type sendTrace struct {
+	// hooked: the Doer is an *http.Client over an *http.Transport, which
+	// calls GetConn before it can send anything.
+	hooked bool
+
+	mu        sync.Mutex
+	asked     bool  // GetConn: the transport looked for a connection
+	got       bool  // GotConn: it had one
+	wrote     bool  // WroteRequest was called
+	lastWrite error // the error of the last WroteRequest
+}
+
+func (t *sendTrace) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			t.mu.Lock()
+			t.asked = true
+			t.mu.Unlock()
+		},
+		GotConn: func(httptrace.GotConnInfo) {
+			t.mu.Lock()
+			t.got = true
+			t.mu.Unlock()
+		},
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			t.mu.Lock()
+			t.wrote = true
+			t.lastWrite = i.Err
+			t.mu.Unlock()
+		},
+	}
+}
+
+// notSent reports whether a request that failed with err certainly did
+// not reach the server.
+func (t *sendTrace) notSent(err error) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case t.asked && !t.got:
+		return true
+	case t.wrote && t.lastWrite != nil:
+		return true
+	case isRemoteTLSAlert(err):
+		return true
+	case !t.asked:
+		return t.hooked || isDialError(err)
+	}
+	return false
+}
