@@ -1,0 +1,192 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Action names what a call of the [Service] does, in audit events and
+// errors.
+type Action string
+
+// The actions of the citizen's flow and of staff handling requests.
+const (
+	ActionContactCard  Action = "contact card"
+	ActionTerms        Action = "terms"
+	ActionSearch       Action = "search"
+	ActionHold         Action = "hold"
+	ActionBook         Action = "book"
+	ActionMyBookings   Action = "my bookings"
+	ActionDetails      Action = "details"
+	ActionReschedule   Action = "reschedule"
+	ActionCancel       Action = "cancel"
+	ActionRequest      Action = "request"
+	ActionListRequests Action = "list requests"
+	ActionCloseRequest Action = "close request"
+)
+
+// Outcome is how an audited call ended.
+type Outcome string
+
+// The outcomes of a call. Each refusal matches an error of this package
+// or of tidbok.
+const (
+	// OutcomeDone: done as asked (or, with Detail "replayed", the stored
+	// outcome of an earlier call with the same request key).
+	OutcomeDone Outcome = "done"
+	// OutcomeForbidden: the caller may not act for the subject here
+	// ([ErrForbidden], [ErrAssuranceTooLow], [ErrNotEligible]).
+	OutcomeForbidden Outcome = "forbidden"
+	// OutcomeNotFound: no such booking or request for the subject
+	// ([tidbok.ErrNotFound]), or the case type is not offered.
+	OutcomeNotFound Outcome = "not found"
+	// OutcomeRefused: a rule, a flag of the book or the terms forbid it.
+	OutcomeRefused Outcome = "refused"
+	// OutcomeTaken: the slot was taken or held ([tidbok.ErrSlotTaken]).
+	OutcomeTaken Outcome = "taken"
+	// OutcomeUnknown: the book's answer was lost and reading the book did
+	// not settle it yet ([tidbok.ErrOutcomeUnknown]).
+	OutcomeUnknown Outcome = "unknown"
+	// OutcomeInvalid: the request was malformed ([tidbok.ErrInvalid]).
+	OutcomeInvalid Outcome = "invalid"
+	// OutcomeFailed: a technical failure (book, store, context).
+	OutcomeFailed Outcome = "failed"
+)
+
+// Event is one audit record: a read or write of a citizen's bookings or
+// requests, allowed or refused (PDL access logging).
+type Event struct {
+	// Time is when the call was made, by the service's clock.
+	Time time.Time
+	// Caller is who was logged in: the acting person or staff agent.
+	Caller Caller
+	// Subject is the subject of care whose bookings were read or
+	// written; zero for staff listing requests. Its String and LogValue
+	// are masked.
+	Subject tidbok.PersonalNumber
+	// Clinic and CaseType say where, and under which case type.
+	Clinic   tidbok.HSAID
+	CaseType string
+	// Action is what was tried.
+	Action Action
+	// Outcome is how it ended.
+	Outcome Outcome
+	// BookingID is the booking read or written, when there is one; for
+	// requests, the request's ID.
+	BookingID string
+	// Detail is the error's log message for a refusal or failure, or a
+	// note ("replayed", "reconciled", a count of bookings read).
+	Detail string
+}
+
+// AuditSink receives audit events. Record must be safe for concurrent use.
+//
+// The service records a read before it returns the data: if Record fails,
+// the read fails with an error matching [ErrAudit], so that nothing is
+// shown that was not logged. A write that reached the book is never undone
+// for a failed Record; the failure is logged at level Error instead.
+type AuditSink interface {
+	Record(ctx context.Context, e Event) error
+}
+
+// AuditFunc adapts a function to an [AuditSink].
+type AuditFunc func(ctx context.Context, e Event) error
+
+// Record calls f.
+func (f AuditFunc) Record(ctx context.Context, e Event) error { return f(ctx, e) }
+
+// LogAudit returns an [AuditSink] that writes each event to logger at
+// level Info with the message "booking audit", one attribute per field;
+// personal identity numbers are masked. A nil logger means slog.Default at
+// the time of each event. It never fails. Audit records are data, not
+// diagnostics: production portals should record them durably (a table
+// written with the booking where possible) and keep this for development.
+func LogAudit(logger *slog.Logger) AuditSink { return slogAudit{logger} }
+
+type slogAudit struct{ logger *slog.Logger }
+
+func (s slogAudit) Record(ctx context.Context, e Event) error {
+	l := s.logger
+	if l == nil {
+		l = slog.Default()
+	}
+	l.LogAttrs(ctx, slog.LevelInfo, "booking audit",
+		slog.Time("at", e.Time),
+		slog.Any("caller", e.Caller),
+		slog.Any("subject", e.Subject),
+		slog.String("clinic", e.Clinic.String()),
+		slog.String("case_type", e.CaseType),
+		slog.String("action", string(e.Action)),
+		slog.String("outcome", string(e.Outcome)),
+		slog.String("booking_id", e.BookingID),
+		slog.String("detail", e.Detail),
+	)
+	return nil
+}
+
+// event starts the audit event of a call in scope sc.
+func event(sc Scope, act Action, now time.Time) Event {
+	return Event{Time: now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic, CaseType: sc.CaseType, Action: act}
+}
+
+// recordRead records ev for a read that ended with err, and returns err,
+// or an error matching ErrAudit when the read succeeded but could not be
+// recorded. The event is recorded even when ctx has ended.
+func (s *Service) recordRead(ctx context.Context, ev Event, err error) error {
+	ev = finish(ev, err)
+	aerr := s.audit.Record(context.WithoutCancel(ctx), ev)
+	switch {
+	case aerr == nil:
+		return err
+	case err == nil:
+		return &Error{Action: ev.Action, Text: textGeneric, Err: fmt.Errorf("%w: %w", ErrAudit, aerr)}
+	default:
+		s.log.Error("booking: audit event not recorded", "action", ev.Action, "clinic", ev.Clinic, "err", aerr)
+		return err
+	}
+}
+
+// recordWrite records ev for a write that ended with err. A failure to
+// record is logged, never returned: the write stands.
+func (s *Service) recordWrite(ctx context.Context, ev Event, err error) {
+	ev = finish(ev, err)
+	if aerr := s.audit.Record(context.WithoutCancel(ctx), ev); aerr != nil {
+		s.log.Error("booking: audit event not recorded", "action", ev.Action, "clinic", ev.Clinic,
+			"booking_id", ev.BookingID, "outcome", ev.Outcome, "err", aerr)
+	}
+}
+
+func finish(ev Event, err error) Event {
+	ev.Outcome = outcomeOf(err)
+	if err != nil {
+		ev.Detail = err.Error()
+	}
+	return ev
+}
+
+func outcomeOf(err error) Outcome {
+	switch {
+	case err == nil:
+		return OutcomeDone
+	case errors.Is(err, tidbok.ErrOutcomeUnknown):
+		return OutcomeUnknown
+	case errors.Is(err, ErrForbidden), errors.Is(err, ErrAssuranceTooLow), errors.Is(err, ErrNotEligible):
+		return OutcomeForbidden
+	case errors.Is(err, tidbok.ErrSlotTaken):
+		return OutcomeTaken
+	case errors.Is(err, tidbok.ErrNotFound), errors.Is(err, ErrNotOffered):
+		return OutcomeNotFound
+	case errors.Is(err, tidbok.ErrNotAllowed), errors.Is(err, ErrTermsNotAccepted),
+		errors.Is(err, ErrHoldExpired), errors.Is(err, ErrInProgress):
+		return OutcomeRefused
+	case errors.Is(err, tidbok.ErrInvalid):
+		return OutcomeInvalid
+	default:
+		return OutcomeFailed
+	}
+}

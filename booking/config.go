@@ -1,0 +1,138 @@
+package booking
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Defaults for the zero fields of [Config].
+const (
+	// DefaultHoldTTL is how long a hold lasts.
+	DefaultHoldTTL = 5 * time.Minute
+	// DefaultAlternatives is how many alternatives a [*SlotTakenError]
+	// carries at most.
+	DefaultAlternatives = 3
+	// DefaultKeyLease is how long a call may hold its request key before
+	// a repeated call with the same key may take it over (and reconcile).
+	DefaultKeyLease = 2 * time.Minute
+	// DefaultKeyTTL is how long the outcome of a call is kept for repeats
+	// with the same request key.
+	DefaultKeyTTL = 24 * time.Hour
+	// DefaultSearchDays is how many days a search spans when it names no
+	// last date and the case type sets no horizon.
+	DefaultSearchDays = 31
+)
+
+// Config configures a [Service]. Book, CaseTypes and Terms are required;
+// every other zero field means the default its doc states.
+//
+// The stores decide across processes: two portal processes that share a
+// book must share the Holds, Keys and Moves stores too, or holds,
+// request keys and reschedule counts hold within one process only (the
+// book itself still never books a slot twice). The in-memory defaults
+// serve one process.
+type Config struct {
+	// Book is the appointment book; required. One book may serve many
+	// clinics (as a client over the wire does): every call names its
+	// clinic.
+	Book tidbok.Tidbok
+	// CaseTypes holds the clinics' case types and their rules; required.
+	CaseTypes *casetype.Registry
+	// Terms holds the case types' terms and the citizens' acceptances;
+	// required.
+	Terms *terms.Registry
+
+	// Holds keeps holds on slots. Default: [NewMemHoldStore].
+	Holds HoldStore
+	// Keys keeps the outcomes of calls by request key. Default:
+	// [NewMemKeyStore].
+	Keys KeyStore
+	// Moves counts how often each booking was moved through the service.
+	// Default: [NewMemMoveStore].
+	Moves MoveStore
+	// Requests keeps citizens' requests (Beställa tid). Default:
+	// [NewMemRequestStore].
+	Requests RequestStore
+
+	// Audit receives an event for every read and write of a citizen's
+	// bookings and requests. Default: [LogAudit] with Logger, or with
+	// slog.Default when Logger is nil: audit events are never discarded.
+	Audit AuditSink
+	// Notifier is told of confirmed, rescheduled and cancelled bookings,
+	// for the portal's SMS and e-mail. Default: none.
+	Notifier Notifier
+	// Guardians says who is a child's guardian. Needed only where a case
+	// type uses [casetype.ProxyGuardianUnder13]; without it guardians are
+	// refused.
+	Guardians GuardianResolver
+
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// Logger receives diagnostics (never personal identity numbers in
+	// clear). Default: none (discarded).
+	Logger *slog.Logger
+
+	// HoldTTL is how long a hold lasts. Default: [DefaultHoldTTL].
+	HoldTTL time.Duration
+	// Alternatives is how many alternatives a [*SlotTakenError] carries
+	// at most; negative means none. Default: [DefaultAlternatives].
+	Alternatives int
+	// KeyLease is how long a call may hold its request key before a
+	// repeat may take over; it should exceed the longest write to the
+	// book, retries included. Default: [DefaultKeyLease].
+	KeyLease time.Duration
+	// KeyTTL is how long outcomes are kept for repeats. Default:
+	// [DefaultKeyTTL].
+	KeyTTL time.Duration
+	// SearchDays is how many days a search spans when it names no last
+	// date and the case type has no horizon. Default:
+	// [DefaultSearchDays].
+	SearchDays int
+}
+
+// validate reports every problem with c at once; the error matches
+// tidbok.ErrInvalid.
+func (c Config) validate() error {
+	var p tidbok.Problems
+	if c.Book == nil {
+		p.Add("Book", "is required: the appointment book (memtidbok, a client over the wire, a vendor's book)")
+	}
+	if c.CaseTypes == nil {
+		p.Add("CaseTypes", "is required: the clinics' case types (casetype.New)")
+	}
+	if c.Terms == nil {
+		p.Add("Terms", "is required: the terms register (terms.New)")
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+	}{{"HoldTTL", c.HoldTTL}, {"KeyLease", c.KeyLease}, {"KeyTTL", c.KeyTTL}} {
+		if d.v < 0 {
+			p.Add(d.field, "is negative; use zero for the default")
+		}
+	}
+	if c.SearchDays < 0 {
+		p.Add("SearchDays", "is negative; use zero for the default")
+	}
+	lease, ttl := orDefault(c.KeyLease, DefaultKeyLease), orDefault(c.KeyTTL, DefaultKeyTTL)
+	if c.KeyLease >= 0 && c.KeyTTL >= 0 && ttl <= lease {
+		p.Add("KeyTTL", "is %v, not longer than KeyLease %v: outcomes would be forgotten while calls run", ttl, lease)
+	}
+	if err := p.Err(); err != nil {
+		return fmt.Errorf("booking: invalid config: %w", err)
+	}
+	return nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

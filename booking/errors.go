@@ -1,0 +1,273 @@
+package booking
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Sentinel errors that callers branch on with [errors.Is]. The service
+// wraps them in an [*Error], which carries the text for the citizen. Where
+// a sentinel means what one of package tidbok means, it matches that one
+// too: ErrDeadlinePassed matches [tidbok.ErrNotAllowed], ErrHeld matches
+// [tidbok.ErrSlotTaken], ErrNotEligible matches [casetype.ErrNotEligible].
+var (
+	// ErrForbidden means the caller may not act for the subject of care
+	// here: they are not the subject, and neither the case type's proxy
+	// policy nor guardianship lets them act for the subject, or a staff
+	// agent tried something other than a new booking.
+	ErrForbidden error = &sentinel{msg: "booking: not the caller's to do"}
+
+	// ErrNotOffered means the clinic does not offer the case type: it does
+	// not exist, is not active, or is of another kind than the call needs.
+	ErrNotOffered error = &sentinel{msg: "booking: case type not offered by the clinic"}
+
+	// ErrNotEligible means the subject of care may not use the case type
+	// (age or a list of citizens). It matches [casetype.ErrNotEligible].
+	ErrNotEligible error = &sentinel{msg: "booking: not eligible for the case type", also: casetype.ErrNotEligible}
+
+	// ErrAssuranceTooLow means the caller logged in at a lower assurance
+	// level than the case type needs; logging in with e-ID helps.
+	ErrAssuranceTooLow error = &sentinel{msg: "booking: login assurance too low for the case type"}
+
+	// ErrTermsNotAccepted means the person logged in has not accepted the
+	// current version of the case type's terms. The error is a
+	// [*TermsError], which carries the version to show.
+	ErrTermsNotAccepted error = &sentinel{msg: "booking: terms not accepted"}
+
+	// ErrTooSoon means the slot starts sooner than the clinic's minimum
+	// notice allows. It matches [tidbok.ErrNotAllowed].
+	ErrTooSoon error = &sentinel{msg: "booking: slot starts too soon to book", also: tidbok.ErrNotAllowed}
+
+	// ErrTooFarAhead means the slot starts later than the clinic's horizon
+	// allows. It matches [tidbok.ErrNotAllowed].
+	ErrTooFarAhead error = &sentinel{msg: "booking: slot starts too far ahead to book", also: tidbok.ErrNotAllowed}
+
+	// ErrPast means the slot or booking has already started. It matches
+	// [tidbok.ErrNotAllowed].
+	ErrPast error = &sentinel{msg: "booking: time has already started", also: tidbok.ErrNotAllowed}
+
+	// ErrTimeTypeNotOffered means the slot is of a time type the case type
+	// does not show. It matches [tidbok.ErrNotAllowed].
+	ErrTimeTypeNotOffered error = &sentinel{msg: "booking: time type not offered by the case type", also: tidbok.ErrNotAllowed}
+
+	// ErrDeadlinePassed means it is too late before the visit to cancel or
+	// reschedule (the case type's Rules.ChangeDeadline). It matches
+	// [tidbok.ErrNotAllowed].
+	ErrDeadlinePassed error = &sentinel{msg: "booking: deadline for changes has passed", also: tidbok.ErrNotAllowed}
+
+	// ErrTooManyReschedules means the booking has been moved as often as
+	// the case type allows (Rules.MaxReschedules). It matches
+	// [tidbok.ErrNotAllowed].
+	ErrTooManyReschedules error = &sentinel{msg: "booking: booking moved too many times", also: tidbok.ErrNotAllowed}
+
+	// ErrTooManyBookings means the subject of care has as many future
+	// bookings at the clinic as the case type allows
+	// (Rules.MaxFutureBookings). It matches [tidbok.ErrNotAllowed].
+	ErrTooManyBookings error = &sentinel{msg: "booking: too many future bookings at the clinic", also: tidbok.ErrNotAllowed}
+
+	// ErrMessageNotAllowed means the citizen wrote a message (a reason, or
+	// a message when cancelling) where the case type or the book's flags
+	// do not allow one. It matches [tidbok.ErrNotAllowed].
+	ErrMessageNotAllowed error = &sentinel{msg: "booking: message not allowed", also: tidbok.ErrNotAllowed}
+
+	// ErrMessageTooLong means the message is longer than the case type
+	// allows (Message.MaxLen). It matches [tidbok.ErrInvalid].
+	ErrMessageTooLong error = &sentinel{msg: "booking: message too long", also: tidbok.ErrInvalid}
+
+	// ErrHeld means another citizen holds the slot while they confirm.
+	// The error is a [*SlotTakenError]; ErrHeld matches
+	// [tidbok.ErrSlotTaken], so a portal that shows alternatives for a
+	// taken slot shows them for a held one too.
+	ErrHeld error = &sentinel{msg: "booking: slot held by another citizen", also: tidbok.ErrSlotTaken}
+
+	// ErrHoldExpired means the hold token is unknown, expired, or not the
+	// caller's: choose the slot and hold it again.
+	ErrHoldExpired error = &sentinel{msg: "booking: hold expired or unknown"}
+
+	// ErrInProgress means an earlier call with the same request key is
+	// still running. Repeat the call after a moment: it then returns the
+	// first call's outcome.
+	ErrInProgress error = &sentinel{msg: "booking: a call with this request key is in progress"}
+
+	// ErrKeyReused means the request key was used before for another
+	// request (another action, slot, booking or message). Use a new key
+	// for a new request. It matches [tidbok.ErrInvalid].
+	ErrKeyReused error = &sentinel{msg: "booking: request key reused for a different request", also: tidbok.ErrInvalid}
+
+	// ErrAudit means the audit event of a read could not be recorded, so
+	// the data read is withheld. Writes are never undone for it; see
+	// [AuditSink].
+	ErrAudit error = &sentinel{msg: "booking: audit event not recorded"}
+)
+
+// sentinel is an error value that may also match one sentinel of another
+// package, as tidbok.ErrNotSupported matches errors.ErrUnsupported.
+type sentinel struct {
+	msg  string
+	also error
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Is reports whether target is the sentinel of another package that s
+// also means.
+func (s *sentinel) Is(target error) bool { return s.also != nil && target == s.also }
+
+// Error is the error the [Service] returns when it refuses or fails a
+// call: what was tried, why (Err, matching one of the sentinels above or
+// of package tidbok), and a text for the citizen.
+//
+// Error is always used as a pointer: match it with
+// errors.As(err, new(*booking.Error)), or read the text with
+// [CitizenText].
+type Error struct {
+	// Action is what was tried.
+	Action Action
+	// Text is meant for the citizen, in plain Swedish; the portal shows it
+	// verbatim. When the book refused with a text of its own (the wire's
+	// resultText), Text is the book's.
+	Text string
+	// Err is the cause: a sentinel of this package or of tidbok, possibly
+	// wrapping the book's error.
+	Err error
+}
+
+// Error returns a message for logs, in English. It leaves out Text and
+// never contains a personal identity number.
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return "booking: " + string(e.Action) + ": failed"
+	}
+	return "booking: " + string(e.Action) + ": " + trimPrefixes(e.Err.Error())
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// CitizenText returns Text.
+func (e *Error) CitizenText() string { return e.Text }
+
+// SlotTakenError is the error of booking or rescheduling to a slot that is
+// no longer free: another citizen booked it first, holds it while they
+// confirm (then it also matches [ErrHeld]), or staff withdrew it. It
+// matches [tidbok.ErrSlotTaken] and carries the nearest free
+// alternatives, filtered by the clinic's rules, for the portal to offer.
+// A failed reschedule leaves the booking at its old time.
+//
+// SlotTakenError is always used as a pointer.
+type SlotTakenError struct {
+	// Action is Book or Reschedule.
+	Action Action
+	// Alternatives are the free slots nearest in time to the one asked
+	// for, ordered by start; at most Config.Alternatives, maybe none.
+	Alternatives []tidbok.Timeslot
+	// Text is meant for the citizen.
+	Text string
+	// Err is the cause: [ErrHeld], or the book's error matching
+	// tidbok.ErrSlotTaken (or tidbok.ErrNotFound when the slot is gone).
+	Err error
+}
+
+// Error returns a message for logs.
+func (e *SlotTakenError) Error() string {
+	msg := "booking: " + string(e.Action) + ": slot taken"
+	if e.Err != nil && !errors.Is(e.Err, tidbok.ErrSlotTaken) {
+		msg += ": " + trimPrefixes(e.Err.Error())
+	} else if errors.Is(e.Err, ErrHeld) {
+		msg += ": held by another citizen"
+	}
+	return msg
+}
+
+// Unwrap returns the cause.
+func (e *SlotTakenError) Unwrap() error { return e.Err }
+
+// Is reports whether target is [tidbok.ErrSlotTaken]: whatever the cause,
+// the slot cannot be had.
+func (e *SlotTakenError) Is(target error) bool { return target == tidbok.ErrSlotTaken }
+
+// CitizenText returns Text.
+func (e *SlotTakenError) CitizenText() string { return e.Text }
+
+// TermsError is the error of a write refused because the person logged in
+// has not accepted the current version of the case type's terms, or
+// accepted a version that is no longer current. It matches
+// [ErrTermsNotAccepted] and, for a stale acceptance, [terms.ErrStale].
+// Show the citizen Show and record their consent with
+// [Service.AcceptTerms].
+//
+// TermsError is always used as a pointer.
+type TermsError struct {
+	// Action is what was tried.
+	Action Action
+	// Show is the current version of the terms: the one to show.
+	Show terms.Version
+	// Text is meant for the citizen.
+	Text string
+	// Err is the cause when there is one beyond ErrTermsNotAccepted, e.g.
+	// a [*terms.StaleError].
+	Err error
+}
+
+// Error returns a message for logs.
+func (e *TermsError) Error() string {
+	msg := "booking: " + string(e.Action) + ": terms not accepted"
+	if e.Err != nil {
+		msg += ": " + trimPrefixes(e.Err.Error())
+	}
+	return msg
+}
+
+// Unwrap returns ErrTermsNotAccepted and the cause, if any.
+func (e *TermsError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrTermsNotAccepted}
+	}
+	return []error{ErrTermsNotAccepted, e.Err}
+}
+
+// CitizenText returns Text.
+func (e *TermsError) CitizenText() string { return e.Text }
+
+// CitizenText returns the text to show the citizen for err: the text of
+// the first error in err's chain that has one (this package's errors, or
+// the book's [*tidbok.OpError]), and otherwise a general Swedish text
+// saying that something went wrong. It returns "" for a nil err.
+func CitizenText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ct interface{ CitizenText() string }
+	if errors.As(err, &ct) {
+		if t := ct.CitizenText(); t != "" {
+			return t
+		}
+	}
+	if t, ok := tidbok.CitizenText(err); ok {
+		return t
+	}
+	return textGeneric
+}
+
+// trimPrefixes drops the package prefix of a wrapped error message, so
+// that messages read "booking: book: slot taken", not "booking: book:
+// tidbok: slot taken".
+func trimPrefixes(msg string) string {
+	for _, p := range []string{"booking: ", "tidbok: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
+}
+
+// refuse returns an *Error for act with cause err and the citizen text:
+// the book's own text when err carries one, and otherwise text.
+func refuse(act Action, err error, text string) error {
+	if t, ok := tidbok.CitizenText(err); ok {
+		text = t
+	}
+	return &Error{Action: act, Text: text, Err: err}
+}

@@ -1,0 +1,358 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Hold is a short reservation of a free slot for one subject of care
+// while the citizen confirms (find → hold → book, as in the FHIR
+// scheduling guides). The book knows nothing of it: the service keeps it
+// in its [HoldStore] and enforces it when anyone books through the
+// service. Pass Token to [Service.Book] or [Service.Reschedule].
+type Hold struct {
+	// Token identifies the hold; it is a secret of the citizen's session.
+	Token string
+	// Clinic, CaseType and Subject are the scope the hold was made in.
+	Clinic   tidbok.HSAID
+	CaseType string
+	Subject  tidbok.PersonalNumber
+	// BookingID is set when the hold is for moving that booking.
+	BookingID string
+	// Slot is the held slot, as the book offered it.
+	Slot tidbok.Timeslot
+	// Key identifies the slot at the clinic (the book's slot ID, or its
+	// times and performer when the book gives no ID).
+	Key string
+	// Expires is when the hold ends; from then on anyone may book the
+	// slot.
+	Expires time.Time
+}
+
+// HoldStore keeps holds. It is what makes holds hold across processes:
+// portal processes sharing a HoldStore (e.g. a SQL table with a unique key
+// on clinic and slot key) honour each other's holds; the in-memory store
+// serves one process. Whatever the store, the book itself never books a
+// slot twice. Implementations must be safe for concurrent use.
+//
+// A SQL store implements Acquire as one statement: INSERT … ON CONFLICT
+// (clinic, key) DO UPDATE … WHERE the existing hold has expired or is the
+// same subject's, deleting the subject's other holds at the clinic in the
+// same transaction.
+type HoldStore interface {
+	// Acquire stores h unless another subject of care has a live hold on
+	// the same slot (h.Clinic, h.Key) at now: then it stores nothing and
+	// returns that hold and an error matching ErrHeld. A subject holds one
+	// slot per clinic at a time: Acquire releases h.Subject's other holds
+	// at h.Clinic, and replaces their hold on the same slot.
+	Acquire(ctx context.Context, h Hold, now time.Time) (Hold, error)
+	// Get returns the hold with the token, live or expired, or an error
+	// matching ErrHoldExpired when there is none.
+	Get(ctx context.Context, token string) (Hold, error)
+	// Held returns the live holds at the clinic at now, in no order.
+	Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]Hold, error)
+	// Release removes the hold with the token; an unknown token is not an
+	// error.
+	Release(ctx context.Context, token string) error
+}
+
+// MemHoldStore is a [HoldStore] in memory, for one process. It is safe for
+// concurrent use; the zero value is ready to use.
+type MemHoldStore struct {
+	mu        sync.Mutex
+	bySlot    map[holdSlot]Hold
+	byToken   map[string]holdSlot
+	bySubject map[holdSubject]string
+	acquires  int
+}
+
+type holdSlot struct {
+	clinic tidbok.HSAID
+	key    string
+}
+
+type holdSubject struct {
+	clinic  tidbok.HSAID
+	subject tidbok.PersonalNumber
+}
+
+var _ HoldStore = (*MemHoldStore)(nil)
+
+// NewMemHoldStore returns an empty store.
+func NewMemHoldStore() *MemHoldStore { return &MemHoldStore{} }
+
+// Acquire implements [HoldStore].
+func (m *MemHoldStore) Acquire(ctx context.Context, h Hold, now time.Time) (Hold, error) {
+	if err := ctx.Err(); err != nil {
+		return Hold{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.bySlot == nil {
+		m.bySlot, m.byToken, m.bySubject = map[holdSlot]Hold{}, map[string]holdSlot{}, map[holdSubject]string{}
+	}
+	k := holdSlot{h.Clinic, h.Key}
+	if cur, ok := m.bySlot[k]; ok && cur.Expires.After(now) && cur.Subject != h.Subject {
+		return cur, fmt.Errorf("%w: until %s", ErrHeld, cur.Expires.Format(time.RFC3339))
+	}
+	if tok, ok := m.bySubject[holdSubject{h.Clinic, h.Subject}]; ok {
+		m.drop(tok)
+	}
+	if cur, ok := m.bySlot[k]; ok {
+		m.drop(cur.Token)
+	}
+	m.bySlot[k] = h
+	m.byToken[h.Token] = k
+	m.bySubject[holdSubject{h.Clinic, h.Subject}] = h.Token
+	if m.acquires++; m.acquires%256 == 0 {
+		m.sweep(now)
+	}
+	return h, nil
+}
+
+// Get implements [HoldStore].
+func (m *MemHoldStore) Get(ctx context.Context, token string) (Hold, error) {
+	if err := ctx.Err(); err != nil {
+		return Hold{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k, ok := m.byToken[token]
+	if !ok {
+		return Hold{}, ErrHoldExpired
+	}
+	return m.bySlot[k], nil
+}
+
+// Held implements [HoldStore].
+func (m *MemHoldStore) Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]Hold, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Hold
+	for k, h := range m.bySlot {
+		if k.clinic == clinic && h.Expires.After(now) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// Release implements [HoldStore].
+func (m *MemHoldStore) Release(ctx context.Context, token string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.drop(token)
+	return nil
+}
+
+// drop removes the hold with token. The caller holds m.mu.
+func (m *MemHoldStore) drop(token string) {
+	k, ok := m.byToken[token]
+	if !ok {
+		return
+	}
+	h := m.bySlot[k]
+	delete(m.byToken, token)
+	delete(m.bySlot, k)
+	sk := holdSubject{h.Clinic, h.Subject}
+	if m.bySubject[sk] == token {
+		delete(m.bySubject, sk)
+	}
+}
+
+// sweep forgets expired holds, so that the store does not grow without
+// bound. The caller holds m.mu.
+func (m *MemHoldStore) sweep(now time.Time) {
+	for _, h := range m.bySlot {
+		if !h.Expires.After(now) {
+			m.drop(h.Token)
+		}
+	}
+}
+
+// slotKey identifies a free slot at its clinic: by the book's ID when it
+// gives one, otherwise by its times and attributes.
+func slotKey(ts tidbok.Timeslot) string {
+	if ts.ID != "" {
+		return "id:" + ts.ID
+	}
+	return "at:" + strconv.FormatInt(ts.Start.Unix(), 10) + "-" + strconv.FormatInt(ts.End.Unix(), 10) +
+		":" + ts.Performer.String() + ":" + ts.Resource.ID + ":" + ts.TimeType.ID
+}
+
+// newToken returns a random token of 128 bits, hex-encoded.
+func newToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// HoldRequest asks to hold a slot while the citizen confirms.
+type HoldRequest struct {
+	Scope
+	// Slot is the slot to hold, as [Service.Slots] returned it.
+	Slot tidbok.Timeslot
+	// BookingID, when set, holds the slot for moving that booking (the
+	// Scope's case type is then of kind Av- och omboka); when empty, for
+	// a new booking (Boka tid).
+	BookingID string
+}
+
+// Hold reserves a free slot for the subject of care for Config.HoldTTL,
+// so that nobody else can book it through the service meanwhile. The
+// slot must be one the book offers now and the clinic's rules allow (as
+// for [Service.Book]). A subject holds one slot per clinic at a time: a
+// new hold releases the earlier one.
+//
+// Errors: a [*SlotTakenError] matching [ErrHeld] when another citizen
+// holds the slot, or [tidbok.ErrSlotTaken] when it is no longer free; the
+// rule refusals of Book; [ErrForbidden], [ErrNotOffered] and the others of
+// the scope.
+func (s *Service) Hold(ctx context.Context, req HoldRequest) (Hold, error) {
+	now := s.now()
+	ev := event(req.Scope, ActionHold, now)
+	ev.BookingID = req.BookingID
+	h, err := s.hold(ctx, req, now)
+	s.recordWrite(ctx, ev, err)
+	return h, err
+}
+
+func (s *Service) hold(ctx context.Context, req HoldRequest, now time.Time) (Hold, error) {
+	const act = ActionHold
+	if req.Slot.Start.IsZero() {
+		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Slot", Problem: "is required: a slot as Slots returned it"}}
+	}
+	kind := casetype.KindBook
+	if req.BookingID != "" {
+		kind = casetype.KindManage
+	}
+	a, err := s.open(ctx, req.Scope, act, now, kind)
+	if err != nil {
+		return Hold{}, err
+	}
+	if req.BookingID != "" {
+		if _, err := s.ownBooking(ctx, a, req.Scope, act, req.BookingID); err != nil {
+			return Hold{}, err
+		}
+	}
+	slot, err := s.resolve(ctx, a, req.Scope, act, req.Slot, req.BookingID)
+	if err != nil {
+		return Hold{}, err
+	}
+	h := Hold{
+		Token:     newToken(),
+		Clinic:    req.Clinic,
+		CaseType:  req.CaseType,
+		Subject:   req.Subject,
+		BookingID: req.BookingID,
+		Slot:      slot,
+		Key:       slotKey(slot),
+		Expires:   now.Add(s.holdTTL),
+	}
+	if _, err := s.holds.Acquire(ctx, h, now); err != nil {
+		return Hold{}, s.heldError(ctx, a, req.Scope, act, slot, req.BookingID, err)
+	}
+	return h, nil
+}
+
+// heldError turns an error of HoldStore.Acquire into the call's error: a
+// *SlotTakenError with alternatives when another citizen holds the slot.
+func (s *Service) heldError(ctx context.Context, a access, sc Scope, act Action, slot tidbok.Timeslot, bookingID string, err error) error {
+	if !errors.Is(err, ErrHeld) {
+		return &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: holding the slot: %w", err)}
+	}
+	text := textHeld
+	if bookingID != "" {
+		text = textHeldKeepOld
+	}
+	return &SlotTakenError{Action: act, Text: text, Err: err, Alternatives: s.alternativesTo(ctx, a, sc, slot, bookingID)}
+}
+
+// ReleaseRequest asks to give up a hold.
+type ReleaseRequest struct {
+	Scope
+	// Token is the hold's token.
+	Token string
+}
+
+// Release gives up a hold, e.g. when the citizen goes back to choose
+// another time. Releasing an unknown, expired or released hold does
+// nothing; a hold of another subject or clinic is left alone.
+func (s *Service) Release(ctx context.Context, req ReleaseRequest) error {
+	h, err := s.holds.Get(ctx, req.Token)
+	switch {
+	case errors.Is(err, ErrHoldExpired):
+		return nil
+	case err != nil:
+		return &Error{Action: ActionHold, Text: textGeneric, Err: fmt.Errorf("booking: reading the hold: %w", err)}
+	case h.Clinic != req.Clinic || h.Subject != req.Subject:
+		return nil
+	}
+	if err := s.holds.Release(ctx, req.Token); err != nil {
+		return &Error{Action: ActionHold, Text: textGeneric, Err: fmt.Errorf("booking: releasing the hold: %w", err)}
+	}
+	return nil
+}
+
+// heldSlot returns the live hold with token for the subject of sc (and,
+// for a reschedule, the booking), or an *Error matching ErrHoldExpired.
+// want, when set, must be the held slot.
+func (s *Service) heldSlot(ctx context.Context, sc Scope, act Action, token, bookingID string, want tidbok.Timeslot, now time.Time) (Hold, error) {
+	h, err := s.holds.Get(ctx, token)
+	switch {
+	case errors.Is(err, ErrHoldExpired):
+		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: err}
+	case err != nil:
+		return Hold{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading the hold: %w", err)}
+	case h.Clinic != sc.Clinic || h.Subject != sc.Subject || h.CaseType != sc.CaseType || h.BookingID != bookingID:
+		// Another subject's token reads as unknown: it reveals nothing.
+		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: fmt.Errorf("%w: the token is for another request", ErrHoldExpired)}
+	case !h.Expires.After(now):
+		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: fmt.Errorf("%w: it ended %s", ErrHoldExpired, h.Expires.Format(time.RFC3339))}
+	case !want.Start.IsZero() && slotKey(want) != h.Key:
+		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Slot", Problem: "is not the held slot: leave it out or pass the slot the hold is for"}}
+	}
+	return h, nil
+}
+
+// lockSlot makes sure nobody else holds slot while the service books it:
+// it acquires a hold for the call's duration, unless the caller already
+// has one (token). It returns the token to release afterwards.
+func (s *Service) lockSlot(ctx context.Context, a access, sc Scope, act Action, slot tidbok.Timeslot, bookingID string) (string, error) {
+	h := Hold{
+		Token:     newToken(),
+		Clinic:    sc.Clinic,
+		CaseType:  sc.CaseType,
+		Subject:   sc.Subject,
+		BookingID: bookingID,
+		Slot:      slot,
+		Key:       slotKey(slot),
+		Expires:   a.now.Add(s.holdTTL),
+	}
+	if _, err := s.holds.Acquire(ctx, h, a.now); err != nil {
+		return "", s.heldError(ctx, a, sc, act, slot, bookingID, err)
+	}
+	return h.Token, nil
+}
+
+// release gives up a hold after a call, whatever the caller's context.
+func (s *Service) release(ctx context.Context, token string) {
+	if token == "" {
+		return
+	}
+	if err := s.holds.Release(context.WithoutCancel(ctx), token); err != nil {
+		s.log.Warn("booking: releasing a hold failed; it expires by itself", "err", err)
+	}
+}

@@ -1,0 +1,262 @@
+package booking
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Request is a citizen's request to the clinic's staff, sent instead of
+// booking directly: Beställa tid (ask for an appointment), the fallback
+// when no suitable slot is free, or Av-/omboka förfrågan (ask to cancel or
+// move a booking). Staff answer outside the service and then close it.
+type Request struct {
+	// ID identifies the request at its clinic.
+	ID string
+	// Clinic, CaseType and Kind say where and under which case type.
+	Clinic   tidbok.HSAID
+	CaseType string
+	Kind     casetype.Kind
+	// Subject is the subject of care; Caller who sent the request.
+	Subject tidbok.PersonalNumber
+	Caller  Caller
+	// BookingID is the booking an Av-/omboka förfrågan concerns.
+	BookingID string
+	// Message is the citizen's text.
+	Message string
+	// Contact is how staff reach the citizen.
+	Contact tidbok.ContactInfo
+	// Created is when it was sent.
+	Created time.Time
+	// ClosedBy and ClosedAt record the staff member who closed it, and
+	// when; zero while it is open.
+	ClosedBy tidbok.HSAID
+	ClosedAt time.Time
+}
+
+// IsOpen reports whether staff have not closed the request yet.
+func (r Request) IsOpen() bool { return r.ClosedAt.IsZero() }
+
+// RequestStore keeps requests. Implementations must be safe for concurrent
+// use and must not alias what they are given or return.
+type RequestStore interface {
+	// Add stores a new request; its (Clinic, ID) is new.
+	Add(ctx context.Context, r Request) error
+	// List returns the clinic's requests, only the open ones when
+	// openOnly, ordered by Created and then ID.
+	List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]Request, error)
+	// Close marks the request closed by staff member by at at, and
+	// returns it. Closing a closed request returns it unchanged. An
+	// unknown request gives an error matching tidbok.ErrNotFound.
+	Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (Request, error)
+}
+
+// MemRequestStore is a [RequestStore] in memory, for one process. It is
+// safe for concurrent use; the zero value is ready to use.
+type MemRequestStore struct {
+	mu sync.Mutex
+	m  map[tidbok.HSAID]map[string]Request
+}
+
+var _ RequestStore = (*MemRequestStore)(nil)
+
+// NewMemRequestStore returns an empty store.
+func NewMemRequestStore() *MemRequestStore { return &MemRequestStore{} }
+
+// Add implements [RequestStore].
+func (m *MemRequestStore) Add(ctx context.Context, r Request) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[tidbok.HSAID]map[string]Request{}
+	}
+	if m.m[r.Clinic] == nil {
+		m.m[r.Clinic] = map[string]Request{}
+	}
+	if _, ok := m.m[r.Clinic][r.ID]; ok {
+		return fmt.Errorf("booking: request %q exists already", r.ID)
+	}
+	m.m[r.Clinic][r.ID] = r
+	return nil
+}
+
+// List implements [RequestStore].
+func (m *MemRequestStore) List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Request
+	for _, r := range m.m[clinic] {
+		if !openOnly || r.IsOpen() {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(x, y Request) int {
+		if c := x.Created.Compare(y.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	return out, nil
+}
+
+// Close implements [RequestStore].
+func (m *MemRequestStore) Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (Request, error) {
+	if err := ctx.Err(); err != nil {
+		return Request{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.m[clinic][id]
+	if !ok {
+		return Request{}, fmt.Errorf("%w: no request %q at the clinic", tidbok.ErrNotFound, id)
+	}
+	if r.IsOpen() {
+		r.ClosedBy, r.ClosedAt = by, at
+		m.m[clinic][id] = r
+	}
+	return r, nil
+}
+
+// NewRequest is a citizen's request for the clinic's staff.
+type NewRequest struct {
+	Scope
+	// BookingID is the booking an Av-/omboka förfrågan concerns; required
+	// for that kind, not allowed for Beställa tid.
+	BookingID string
+	// Message is the citizen's text, as the case type's message settings
+	// allow.
+	Message string
+	// Contact is how staff reach the citizen; optional.
+	Contact tidbok.ContactInfo
+}
+
+// SubmitRequest records a request for the clinic's staff under a case
+// type of kind Beställa tid or Av-/omboka förfrågan, typically the
+// Fallback of a search that found nothing. The message follows the case
+// type's message settings. A staff agent may not send requests
+// ([ErrForbidden]).
+func (s *Service) SubmitRequest(ctx context.Context, req NewRequest) (Request, error) {
+	now := s.now()
+	ev := event(req.Scope, ActionRequest, now)
+	r, err := s.submitRequest(ctx, req, now)
+	if err == nil {
+		ev.BookingID = r.ID
+	}
+	s.recordWrite(ctx, ev, err)
+	return r, err
+}
+
+func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Time) (Request, error) {
+	const act = ActionRequest
+	a, err := s.open(ctx, req.Scope, act, now, casetype.KindRequest, casetype.KindManageRequest)
+	if err != nil {
+		return Request{}, err
+	}
+	switch {
+	case a.ct.Kind == casetype.KindManageRequest:
+		if _, err := s.ownBooking(ctx, a, req.Scope, act, req.BookingID); err != nil {
+			return Request{}, err
+		}
+	case req.BookingID != "":
+		return Request{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "BookingID", Problem: "is only for a request about a booking (Av-/omboka förfrågan)"}}
+	}
+	if err := checkMessage(act, a.ct, req.Message, true); err != nil {
+		return Request{}, err
+	}
+	r := Request{
+		ID:        "r" + newToken()[:15],
+		Clinic:    req.Clinic,
+		CaseType:  req.CaseType,
+		Kind:      a.ct.Kind,
+		Subject:   req.Subject,
+		Caller:    req.Caller,
+		BookingID: req.BookingID,
+		Message:   req.Message,
+		Contact:   req.Contact,
+		Created:   now,
+	}
+	if err := s.requests.Add(ctx, r); err != nil {
+		return Request{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: storing the request: %w", err)}
+	}
+	return r, nil
+}
+
+// Staff is a staff member handling a clinic's requests, as the portal's
+// staff login (SITHS) and role catalogue establish.
+type Staff struct {
+	// ID is the staff member's HSA-id.
+	ID tidbok.HSAID
+	// Clinics are the clinics whose requests they handle.
+	Clinics []tidbok.HSAID
+}
+
+func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
+	if st.ID.IsZero() || clinic.IsZero() || !slices.Contains(st.Clinics, clinic) {
+		return &Error{Action: act, Text: textStaffOnly,
+			Err: fmt.Errorf("%w: the staff member does not handle requests at the clinic", ErrForbidden)}
+	}
+	return nil
+}
+
+// ListRequests returns the clinic's requests (only the open ones when
+// openOnly), oldest first, to a staff member who handles them. The list
+// holds citizens' data: it is audited.
+func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
+	const act = ActionListRequests
+	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act}
+	out, err := func() ([]Request, error) {
+		if err := staff.authorize(act, clinic); err != nil {
+			return nil, err
+		}
+		out, err := s.requests.List(ctx, clinic, openOnly)
+		if err != nil {
+			return nil, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: listing requests: %w", err)}
+		}
+		return out, nil
+	}()
+	if err == nil {
+		ev.Detail = strconv.Itoa(len(out)) + " requests read"
+	}
+	if err := s.recordRead(ctx, ev, err); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CloseRequest marks a request handled, by a staff member who handles the
+// clinic's requests, and returns it. Closing it again changes nothing.
+func (s *Service) CloseRequest(ctx context.Context, staff Staff, clinic tidbok.HSAID, id string) (Request, error) {
+	const act = ActionCloseRequest
+	now := s.now()
+	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id}
+	r, err := func() (Request, error) {
+		if err := staff.authorize(act, clinic); err != nil {
+			return Request{}, err
+		}
+		r, err := s.requests.Close(ctx, clinic, id, staff.ID, now)
+		switch {
+		case errors.Is(err, tidbok.ErrNotFound):
+			return Request{}, &Error{Action: act, Text: textNoRequest, Err: err}
+		case err != nil:
+			return Request{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: closing the request: %w", err)}
+		}
+		return r, nil
+	}()
+	ev.Subject = r.Subject
+	s.recordWrite(ctx, ev, err)
+	return r, err
+}

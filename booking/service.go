@@ -1,0 +1,93 @@
+package booking
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Service is the citizen's booking flow over one appointment book: the
+// contact card, terms, search, holds, booking, the citizen's bookings,
+// rescheduling, cancelling and requests to staff. Every call names who is
+// logged in and for whom ([Scope]); every read and write of a citizen's
+// bookings is audited.
+//
+// A Service is safe for concurrent use. Make one with [New].
+type Service struct {
+	book      tidbok.Tidbok
+	caseTypes *casetype.Registry
+	terms     *terms.Registry
+	holds     HoldStore
+	keys      KeyStore
+	moves     MoveStore
+	requests  RequestStore
+	audit     AuditSink
+	notifier  Notifier
+	guardians GuardianResolver
+	clock     func() time.Time
+	log       *slog.Logger
+
+	holdTTL      time.Duration
+	keyLease     time.Duration
+	keyTTL       time.Duration
+	alternatives int
+	searchDays   int
+}
+
+// New returns a Service configured by cfg, or an error matching
+// [tidbok.ErrInvalid] that lists every problem with cfg.
+func New(cfg Config) (*Service, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	s := &Service{
+		book:         cfg.Book,
+		caseTypes:    cfg.CaseTypes,
+		terms:        cfg.Terms,
+		holds:        cfg.Holds,
+		keys:         cfg.Keys,
+		moves:        cfg.Moves,
+		requests:     cfg.Requests,
+		audit:        cfg.Audit,
+		notifier:     cfg.Notifier,
+		guardians:    cfg.Guardians,
+		clock:        cfg.Now,
+		log:          cfg.Logger,
+		holdTTL:      orDefault(cfg.HoldTTL, DefaultHoldTTL),
+		keyLease:     orDefault(cfg.KeyLease, DefaultKeyLease),
+		keyTTL:       orDefault(cfg.KeyTTL, DefaultKeyTTL),
+		alternatives: orDefault(cfg.Alternatives, DefaultAlternatives),
+		searchDays:   orDefault(cfg.SearchDays, DefaultSearchDays),
+	}
+	if s.holds == nil {
+		s.holds = NewMemHoldStore()
+	}
+	if s.keys == nil {
+		s.keys = NewMemKeyStore()
+	}
+	if s.moves == nil {
+		s.moves = NewMemMoveStore()
+	}
+	if s.requests == nil {
+		s.requests = NewMemRequestStore()
+	}
+	if s.audit == nil {
+		s.audit = LogAudit(cfg.Logger)
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.alternatives < 0 {
+		s.alternatives = 0
+	}
+	return s, nil
+}
+
+// now returns the service's current time in Europe/Stockholm.
+func (s *Service) now() time.Time { return s.clock().In(tidbok.Stockholm()) }
