@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"sync"
 )
 
 // Namespaces used in envelopes and RIV-TA headers.
@@ -99,30 +101,72 @@ type RawXML []byte
 // holding header h and payload as the single Body element. The payload is
 // a [RawXML], a [*Fault], or a value [encoding/xml] can marshal as one
 // element.
+//
+// Payloads whose struct tags stay within a simple subset (see layout.go)
+// are written without encoding/xml, with every namespace they use
+// declared once on the Envelope; the document means the same.
 func Marshal(h Header, payload any) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(1024)
-	if err := Encode(&buf, h, payload); err != nil {
-		return nil, err
+	bp := envelopePool.Get().(*[]byte)
+	b, err := appendEnvelope((*bp)[:0], h, payload)
+	var out []byte
+	if err == nil {
+		out = append(make([]byte, 0, len(b)), b...)
 	}
-	return buf.Bytes(), nil
+	if cap(b) <= maxPooled {
+		*bp = b[:0]
+		envelopePool.Put(bp)
+	}
+	return out, err
 }
+
+// maxPooled is the largest buffer kept for reuse.
+const maxPooled = 4 << 20
+
+var envelopePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 // Encode writes the envelope that [Marshal] returns to w.
 func Encode(w io.Writer, h Header, payload any) error {
-	if payload == nil {
-		return errors.New("soap: nil payload: the Body needs exactly one element")
-	}
-	var buf *bytes.Buffer
-	if b, ok := w.(*bytes.Buffer); ok {
-		buf = b
-	} else {
-		buf = new(bytes.Buffer)
-	}
-	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	buf.WriteString(`<soapenv:Envelope xmlns:soapenv="` + NSEnvelope + `">`)
-	if err := writeHeader(buf, h); err != nil {
+	b, err := Marshal(h, payload)
+	if err != nil {
 		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func appendEnvelope(dst []byte, h Header, payload any) ([]byte, error) {
+	if payload == nil {
+		return dst, errors.New("soap: nil payload: the Body needs exactly one element")
+	}
+	var (
+		rl *rootLayout
+		pv reflect.Value
+	)
+	switch payload.(type) {
+	case RawXML, *Fault, Fault:
+	default:
+		pv = reflect.ValueOf(payload)
+		switch pv.Kind() {
+		case reflect.Pointer:
+			if !pv.IsNil() {
+				rl = layoutOf(pv.Type())
+			}
+		case reflect.Struct:
+			if rl = layoutOf(reflect.PointerTo(pv.Type())); rl != nil {
+				p := reflect.New(pv.Type())
+				p.Elem().Set(pv)
+				pv = p
+			}
+		}
+	}
+	dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<soapenv:Envelope xmlns:soapenv="`+NSEnvelope+`"`...)
+	if rl != nil {
+		dst = append(dst, rl.decls...)
+	}
+	dst = append(dst, '>')
+	buf := bytes.NewBuffer(dst)
+	if err := writeHeader(buf, h); err != nil {
+		return buf.Bytes(), err
 	}
 	buf.WriteString(`<soapenv:Body>`)
 	switch p := payload.(type) {
@@ -130,27 +174,27 @@ func Encode(w io.Writer, h Header, payload any) error {
 		buf.Write(p)
 	case *Fault:
 		if p == nil {
-			return errors.New("soap: nil *Fault payload")
+			return buf.Bytes(), errors.New("soap: nil *Fault payload")
 		}
 		if err := p.write(buf); err != nil {
-			return err
+			return buf.Bytes(), err
 		}
 	case Fault:
 		if err := p.write(buf); err != nil {
-			return err
+			return buf.Bytes(), err
 		}
 	default:
+		if rl != nil {
+			dst = appendPayload(buf.Bytes(), rl, pv)
+			return append(dst, `</soapenv:Body></soapenv:Envelope>`...), nil
+		}
 		enc := xml.NewEncoder(buf)
 		if err := enc.Encode(payload); err != nil {
-			return fmt.Errorf("soap: marshalling payload: %w", err)
+			return buf.Bytes(), fmt.Errorf("soap: marshalling payload: %w", err)
 		}
 	}
 	buf.WriteString(`</soapenv:Body></soapenv:Envelope>`)
-	if buf != w {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}
-	return nil
+	return buf.Bytes(), nil
 }
 
 func writeHeader(buf *bytes.Buffer, h Header) error {

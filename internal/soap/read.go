@@ -88,6 +88,14 @@ type Message struct {
 	dec     *xml.Decoder
 	g       *guard
 	decoded bool
+
+	// fast is set when the scanner read the message up to the payload;
+	// raw is then the whole message, for the reference path to read again
+	// if the scanner gives up, and pool its buffer's home.
+	fast *scanner
+	raw  []byte
+	lim  Limits
+	pool *[]byte
 }
 
 // Payload returns the name (namespace and local name) of the Body's
@@ -102,6 +110,18 @@ func (m *Message) DecodePayload(v any) error {
 		return errors.New("soap: payload already decoded")
 	}
 	m.decoded = true
+	if m.fast != nil {
+		defer m.release()
+		if m.fastDecode(v) {
+			return nil
+		}
+		// The scanner gave up: encoding/xml reads the message again.
+		ref, err := m.reference()
+		if err != nil {
+			return err
+		}
+		return ref.DecodePayload(v)
+	}
 	if err := m.dec.DecodeElement(v, &m.start); err != nil {
 		return m.g.classify(err, "decoding "+m.start.Name.Local)
 	}
@@ -114,6 +134,17 @@ func (m *Message) Discard() error {
 		return nil
 	}
 	m.decoded = true
+	if m.fast != nil {
+		defer m.release()
+		if m.fast.skip() && m.fast.finish() {
+			return nil
+		}
+		ref, err := m.reference()
+		if err != nil {
+			return err
+		}
+		return ref.Discard()
+	}
 	if err := m.dec.Skip(); err != nil {
 		return m.g.classify(err, "skipping "+m.start.Name.Local)
 	}
@@ -184,6 +215,47 @@ func expectEnd(dec *xml.Decoder, g *guard, local, problem string) error {
 // itself are returned wrapped and do not match ErrMalformed.
 func Read(r io.Reader, lim Limits) (*Message, error) {
 	lim = lim.withDefaults()
+	bp := readPool.Get().(*[]byte)
+	buf, over, err := readUpTo(r, (*bp)[:0], lim.MaxBytes)
+	switch {
+	case over:
+		// The reference path meets the limit where it always did.
+		return readReference(io.MultiReader(bytes.NewReader(buf), r), lim)
+	case err != nil:
+		return readReference(io.MultiReader(bytes.NewReader(buf), errReader{err}), lim)
+	}
+	if m, ok := fastRead(buf, lim); ok {
+		m.raw, m.lim, m.pool = buf, lim, bp
+		return m, nil
+	}
+	return readReference(bytes.NewReader(buf), lim)
+}
+
+// reference reads the message again with encoding/xml, after the scanner
+// gave up on its payload.
+func (m *Message) reference() (*Message, error) {
+	ref, err := readReference(bytes.NewReader(m.raw), m.lim)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Fault != nil {
+		return nil, errors.New("soap: internal error: the fast path missed a fault")
+	}
+	return ref, nil
+}
+
+// release returns the message's buffer once nothing refers to it.
+func (m *Message) release() {
+	if m.pool != nil && cap(m.raw) <= maxPooled {
+		*m.pool = m.raw[:0]
+		readPool.Put(m.pool)
+	}
+	m.pool, m.raw, m.fast = nil, nil, nil
+}
+
+// readReference is [Read] by encoding/xml: the reference implementation,
+// which decides every message the scanner does not take.
+func readReference(r io.Reader, lim Limits) (*Message, error) {
 	lr := &limitReader{r: r, left: lim.MaxBytes, tooLarge: &inputError{
 		kind: ErrTooLarge, msg: fmt.Sprintf("message larger than %d bytes", lim.MaxBytes)}}
 	raw := xml.NewDecoder(lr)

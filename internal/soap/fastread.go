@@ -1,0 +1,330 @@
+package soap
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/xml"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// readUpTo reads r to its end into buf, stopping once more than max bytes
+// are read (over).
+func readUpTo(r io.Reader, buf []byte, max int64) (_ []byte, over bool, err error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > max {
+			return buf, true, nil
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+}
+
+// errReader returns err, after the bytes read before it.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// fastRead is [Read] by the scanner; ok is false when the message is
+// outside what the scanner accepts.
+func fastRead(buf []byte, lim Limits) (*Message, bool) {
+	s := &scanner{b: buf, max: lim.MaxDepth}
+	if bytes.HasPrefix(buf, []byte("<?xml")) {
+		end := bytes.Index(buf, []byte("?>"))
+		if end < 0 || !plainDeclaration(string(buf[5:end])) {
+			return nil, false
+		}
+		s.pos = end + 2
+	}
+	if s.nextElement() != tokStart || s.space != NSEnvelope || string(s.local) != "Envelope" || s.empty {
+		return nil, false
+	}
+	m := &Message{}
+	sawHeader := false
+	for {
+		if s.nextElement() != tokStart || s.space != NSEnvelope {
+			return nil, false
+		}
+		if string(s.local) == "Body" {
+			break
+		}
+		if string(s.local) != "Header" || sawHeader {
+			return nil, false
+		}
+		sawHeader = true
+		if !s.header(&m.Header) {
+			return nil, false
+		}
+	}
+	if s.empty || s.nextElement() != tokStart {
+		return nil, false
+	}
+	if s.space == NSEnvelope && string(s.local) == "Fault" {
+		return nil, false
+	}
+	m.start.Name = xml.Name{Space: s.space, Local: string(s.local)}
+	m.fast = s
+	return m, true
+}
+
+// plainDeclaration reports whether the XML declaration's content (after
+// "<?xml") is version 1.0, UTF-8 if it names an encoding, with an
+// optional standalone.
+func plainDeclaration(content string) bool {
+	rest := content
+	param := func(name string, values ...string) (string, bool) {
+		t := strings.TrimLeft(rest, " \t\n")
+		if len(t) == len(rest) || !strings.HasPrefix(t, name+"=") {
+			return "", false
+		}
+		t = t[len(name)+1:]
+		if len(t) == 0 || t[0] != '"' && t[0] != '\'' {
+			return "", false
+		}
+		end := strings.IndexByte(t[1:], t[0])
+		if end < 0 {
+			return "", false
+		}
+		v := t[1 : end+1]
+		for _, want := range values {
+			if strings.EqualFold(v, want) {
+				rest = t[end+2:]
+				return v, true
+			}
+		}
+		return "", false
+	}
+	if _, ok := param("version", "1.0"); !ok {
+		return false
+	}
+	param("encoding", "utf-8")
+	param("standalone", "yes", "no")
+	return strings.Trim(rest, " \t\n") == ""
+}
+
+// nextElement returns the next start or end tag, skipping whitespace.
+func (s *scanner) nextElement() token {
+	for {
+		switch t := s.next(); t {
+		case tokText:
+			if !s.textSpace {
+				return tokBail
+			}
+		default:
+			return t
+		}
+	}
+}
+
+// header reads the Header's blocks, as readHeader does.
+func (s *scanner) header(h *Header) bool {
+	if s.empty {
+		return true
+	}
+	var to string
+	sawTo, sawLA := false, false
+	for {
+		t := s.nextElement()
+		if t == tokEnd {
+			break
+		}
+		if t != tokStart {
+			return false
+		}
+		switch {
+		case s.space == NSLogicalAddress && string(s.local) == "LogicalAddress":
+			text, ok := s.textContent()
+			if !ok {
+				return false
+			}
+			h.LogicalAddress = strings.TrimSpace(string(text))
+			sawLA = true
+		case s.space == NSHeaders && string(s.local) == "Actor":
+			var id, typ string
+			for open := !s.empty; open; {
+				switch s.next() {
+				case tokText:
+				case tokEnd:
+					open = false
+				case tokStart:
+					dst := (*string)(nil)
+					if s.space == NSHeaders && string(s.local) == "actorId" {
+						dst = &id
+					} else if s.space == NSHeaders && string(s.local) == "actorType" {
+						dst = &typ
+					}
+					if dst == nil {
+						if !s.skip() {
+							return false
+						}
+						continue
+					}
+					text, ok := s.textContent()
+					if !ok {
+						return false
+					}
+					*dst = string(text)
+				default:
+					return false
+				}
+			}
+			h.Actor = &Actor{ID: strings.TrimSpace(id), Type: ActorType(strings.TrimSpace(typ))}
+		case s.space == NSAddressing && string(s.local) == "To":
+			text, ok := s.textContent()
+			if !ok {
+				return false
+			}
+			to = string(text)
+			sawTo = true
+		default:
+			for _, a := range s.attrs {
+				if string(a.local) != "mustUnderstand" || a.prefix == nil {
+					continue
+				}
+				if uri, ok := s.lookup(a.prefix); ok && uri == NSEnvelope &&
+					strings.TrimSpace(s.value(a.start, a.end, a.refs)) == "1" {
+					return false
+				}
+			}
+			if !s.skip() {
+				return false
+			}
+		}
+	}
+	switch {
+	case sawLA:
+		h.Profile = RIVTABP21
+	case sawTo:
+		h.Profile = RIVTABP20
+		h.LogicalAddress = strings.TrimSpace(to)
+	}
+	return true
+}
+
+// finish reads the end tags of the Body and the Envelope and the
+// whitespace after them.
+func (s *scanner) finish() bool {
+	if s.nextElement() != tokEnd || s.nextElement() != tokEnd {
+		return false
+	}
+	for {
+		switch s.next() {
+		case tokEOF:
+			return true
+		case tokText:
+			if !s.textSpace {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
+
+// fastDecode is [Message.DecodePayload] by the scanner and v's
+// layout; ok is false when v or the rest of the message is outside what
+// they cover, and v is then left as it was.
+func (m *Message) fastDecode(v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	rl := layoutOf(rv.Type())
+	if rl == nil || !rv.Elem().IsZero() || rl.space != m.start.Name.Space || rl.local != m.start.Name.Local {
+		return false
+	}
+	s := m.fast
+	sv := rv.Elem()
+	sv.Field(rl.xmlNameIndex).Set(reflect.ValueOf(m.start.Name))
+	if (s.empty || s.fields(rl.layout, sv)) && s.finish() {
+		return true
+	}
+	sv.SetZero()
+	return false
+}
+
+// fields decodes the content of the element whose start tag was just
+// read into the struct sv, with encoding/xml's rules: the first field
+// whose name and namespace match takes an element; others are skipped.
+func (s *scanner) fields(l *layout, sv reflect.Value) bool {
+	for {
+		switch s.next() {
+		case tokText:
+			continue
+		case tokEnd:
+			return true
+		case tokStart:
+		default:
+			return false
+		}
+		var f *fieldLayout
+		for i := range l.fields {
+			if l.fields[i].local == string(s.local) && l.fields[i].space == s.space {
+				f = &l.fields[i]
+				break
+			}
+		}
+		if f == nil {
+			if !s.skip() {
+				return false
+			}
+			continue
+		}
+		fv := sv.Field(f.index)
+		switch f.kind {
+		case kindString:
+			text, ok := s.textContent()
+			if !ok {
+				return false
+			}
+			fv.SetString(string(text))
+		case kindStrings:
+			text, ok := s.textContent()
+			if !ok {
+				return false
+			}
+			n := fv.Len()
+			fv.Grow(1)
+			fv.SetLen(n + 1)
+			fv.Index(n).SetString(string(text))
+		case kindBoolPtr:
+			text, ok := s.textContent()
+			if !ok {
+				return false
+			}
+			if fv.IsNil() {
+				fv.Set(reflect.New(fv.Type().Elem()))
+			}
+			if fv.Interface().(encoding.TextUnmarshaler).UnmarshalText(text) != nil {
+				return false
+			}
+		case kindStructPtr:
+			if fv.IsNil() {
+				fv.Set(reflect.New(fv.Type().Elem()))
+			}
+			if !s.empty && !s.fields(f.sub, fv.Elem()) {
+				return false
+			}
+		case kindStructs:
+			n := fv.Len()
+			fv.Grow(1)
+			fv.SetLen(n + 1)
+			if !s.empty && !s.fields(f.sub, fv.Index(n)) {
+				return false
+			}
+		}
+	}
+}
