@@ -1,0 +1,139 @@
+package sqltidbok
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Book is an appointment book in a SQL database: the citizen side is the
+// [tidbok.Tidbok] interface, the staff side the methods that publish
+// slots, issue invitations and show the clinic its bookings.
+//
+// A Book is safe for concurrent use, and any number of Books, in any
+// number of processes, may share one database: every decision about a
+// slot is the database's. Make one with Open.
+type Book struct {
+	db      *sql.DB
+	dialect Dialect
+	cfg     config
+
+	// names caches facility names by canonical HSA-id. A facility is
+	// never removed or renamed, so an entry never goes stale, whichever
+	// process added the facility.
+	names sync.Map
+	// stmts are the statements prepared on SQLite.
+	stmts stmts
+	// bookSlotQuery is the statement that books a slot by its ID, in the
+	// book's dialect.
+	bookSlotQuery string
+}
+
+var _ tidbok.Tidbok = (*Book)(nil)
+
+// Open returns the book kept in db, a database of dialect d that the
+// caller opened (and closes, after the last use of the book) with a
+// driver of its choice: for SQLite, modernc.org/sqlite with [SQLiteDSN];
+// for PostgreSQL, github.com/jackc/pgx/v5/stdlib.
+//
+// Open brings the database's schema up to date first, creating it in an
+// empty database. Several processes may open one database at once; the
+// migrations run once. Open fails if the database's schema is newer than
+// this package knows.
+//
+// The book runs concurrent calls on concurrent connections, so db's pool
+// should keep as many idle connections as calls are expected at once
+// (sql.DB.SetMaxIdleConns; database/sql keeps only 2 by default). Close
+// the book, which releases the statements it prepared, before db.
+func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, error) {
+	if db == nil {
+		return nil, errors.New("sqltidbok: Open: the *sql.DB is nil")
+	}
+	if !d.valid() {
+		return nil, errors.New("sqltidbok: Open: unknown dialect " + d.String() + ": use SQLite or Postgres")
+	}
+	b := &Book{db: db, dialect: d}
+	b.bookSlotQuery = d.rebind(bookSlotSQL + d.lockSlot("s") + " RETURNING notice")
+	for _, o := range opts {
+		if o != nil {
+			o(&b.cfg)
+		}
+	}
+	if err := db.PingContext(ctx); err != nil {
+		return nil, &dbError{op: "open", err: err}
+	}
+	sub, err := fs.Sub(embedded, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	migs, err := migrations(sub, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.migrate(ctx, migs); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Capabilities reports the operations the book supports: those given to
+// WithCapabilities, plus Schedule; by default all of them.
+func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.capabilities() }
+
+// Now returns the book's current time, by the clock given to WithClock.
+func (b *Book) Now() time.Time { return b.cfg.clock() }
+
+// Dialect returns the dialect the book was opened with.
+func (b *Book) Dialect() Dialect { return b.dialect }
+
+// q returns query with placeholders for the book's dialect.
+func (b *Book) q(query string) string { return b.dialect.rebind(query) }
+
+// prelude checks support, the request's validity (invalid is the result
+// of its Validate) and ctx, in that order, as memtidbok does.
+func (b *Book) prelude(ctx context.Context, op tidbok.Operation, invalid error) error {
+	if !b.Capabilities().Has(op) {
+		return tidbok.NotSupported(op)
+	}
+	if invalid != nil {
+		return invalid
+	}
+	return ctx.Err()
+}
+
+// facilityName returns the name of facility id, or ErrNotFound as op's
+// answer for a facility the book does not have.
+func (b *Book) facilityName(ctx context.Context, q querier, op tidbok.Operation, id tidbok.HSAID) (string, error) {
+	name, ok, err := b.lookupFacility(ctx, q, id)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", opErr(op, tidbok.ErrNotFound, textNoFacility)
+	}
+	return name, nil
+}
+
+// lookupFacility returns the name of facility id and whether the book has
+// it.
+func (b *Book) lookupFacility(ctx context.Context, q querier, id tidbok.HSAID) (string, bool, error) {
+	key := id.String()
+	if v, ok := b.names.Load(key); ok {
+		return v.(string), true, nil
+	}
+	var name string
+	err := b.queryRow(ctx, q, "SELECT name FROM facilities WHERE id = ?", key).Scan(&name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	}
+	b.names.Store(key, name)
+	return name, true, nil
+}

@@ -1,0 +1,232 @@
+package sqltidbok_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/webbtidbok/webbtidbok/internal/pgtest"
+	"github.com/webbtidbok/webbtidbok/internal/testbook"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
+)
+
+// backend is a database the book runs on in tests.
+type backend struct {
+	name    string
+	dialect sqltidbok.Dialect
+	// dsn returns the connection string of a fresh, empty database that
+	// lives as long as t; it skips t when the database cannot be had
+	// (see pgtest).
+	dsn func(t testing.TB) string
+	// driver is the database/sql driver name.
+	driver string
+}
+
+var (
+	sqliteBackend = backend{
+		name:    "SQLite",
+		dialect: sqltidbok.SQLite,
+		driver:  "sqlite",
+		dsn: func(t testing.TB) string {
+			return sqltidbok.SQLiteDSN(filepath.Join(t.TempDir(), "book.db"))
+		},
+	}
+	postgresBackend = backend{
+		name:    "PostgreSQL",
+		dialect: sqltidbok.Postgres,
+		driver:  "pgx",
+		dsn:     pgtest.DSN,
+	}
+)
+
+// backends are the databases every test runs on.
+func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
+
+// open opens the database dsn names, closed when t ends, with a pool that
+// keeps enough idle connections for the concurrency tests and opens no
+// more than 32, so that parallel tests and helper processes stay within
+// the test server's 200 connections.
+func (be backend) open(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(be.driver, dsn)
+	if err != nil {
+		t.Fatalf("opening %s: %v", be.name, err)
+	}
+	db.SetMaxIdleConns(32)
+	db.SetMaxOpenConns(32)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// newBook opens a book on a fresh database of be, with a clock stopped at
+// testbook.DefaultNow unless opts set another, and the facility
+// testbook.Facility.
+func newBook(t testing.TB, be backend, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
+	t.Helper()
+	dsn := be.dsn(t)
+	return openBook(t, be, dsn, opts...)
+}
+
+// openBook is newBook on the database dsn names.
+func openBook(t testing.TB, be backend, dsn string, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
+	t.Helper()
+	db := be.open(t, dsn)
+	ctx := context.Background()
+	all := append([]sqltidbok.Option{at(testbook.DefaultNow())}, opts...)
+	b, err := sqltidbok.Open(ctx, db, be.dialect, all...)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	if err := b.AddFacility(ctx, tidbok.Facility{ID: testbook.Facility(), Name: testbook.FacilityName}); err != nil {
+		t.Fatalf("AddFacility: %v", err)
+	}
+	return b, &seeder{book: b, facility: testbook.Facility()}
+}
+
+// at stops the book's clock at now.
+func at(now time.Time) sqltidbok.Option {
+	return sqltidbok.WithClock(func() time.Time { return now })
+}
+
+// seeder stages data in a Book through its staff side, creating time
+// types, performers and resources the book does not know yet. It
+// implements tidboktest.Seeder.
+type seeder struct {
+	book     *sqltidbok.Book
+	facility tidbok.HSAID
+}
+
+var _ tidboktest.Seeder = (*seeder)(nil)
+
+func (s *seeder) Facility() tidbok.HSAID { return s.facility }
+
+func (s *seeder) Now() time.Time { return s.book.Now() }
+
+func (s *seeder) AddSlot(ctx context.Context, sl tidboktest.Slot) (string, error) {
+	if err := s.ensure(ctx, sl.TimeType, sl.Performer, sl.Resource); err != nil {
+		return "", err
+	}
+	return s.book.Publish(ctx, sqltidbok.SlotSpec{
+		Facility:   s.facility,
+		Start:      sl.Start,
+		End:        sl.End,
+		TimeTypeID: sl.TimeType.ID,
+		Performer:  sl.Performer,
+		ResourceID: sl.Resource.ID,
+		StaffOnly:  sl.NotWebBookable,
+		Flags:      sl.Flags,
+	})
+}
+
+func (s *seeder) AddInvitation(ctx context.Context, inv tidboktest.Invitation) (string, error) {
+	if err := s.ensure(ctx, inv.TimeType, tidbok.HSAID{}, tidbok.Resource{}); err != nil {
+		return "", err
+	}
+	purpose := inv.Purpose
+	if purpose == "" {
+		purpose = "Kallelse"
+	}
+	return s.book.Invite(ctx, sqltidbok.InvitationSpec{
+		Facility:   s.facility,
+		Subject:    inv.Subject,
+		Start:      inv.Start,
+		End:        inv.End,
+		TimeTypeID: inv.TimeType.ID,
+		Purpose:    purpose,
+		Flags:      inv.Flags,
+	})
+}
+
+// ensure adds the time type, performer and resource to the book unless it
+// has them (adding what it has is harmless).
+func (s *seeder) ensure(ctx context.Context, tt tidbok.TimeType, perf tidbok.HSAID, res tidbok.Resource) error {
+	if tt.ID != "" {
+		if tt.Name == "" {
+			tt.Name = tt.ID
+		}
+		if err := s.book.AddTimeType(ctx, s.facility, tt); err != nil {
+			return err
+		}
+	}
+	if !perf.IsZero() {
+		if err := s.book.AddPerformer(ctx, s.facility, tidbok.Performer{ID: perf, FirstName: "Test", LastName: perf.String()}); err != nil {
+			return err
+		}
+	}
+	if res.ID != "" {
+		if err := s.book.AddResource(ctx, s.facility, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// citizen returns the i-th of a million made-up citizens (i from 0):
+// people born from 1 January 1950 on, a thousand a day, with valid check
+// digits.
+func citizen(i int) tidbok.PersonalNumber {
+	born := time.Date(1950, time.January, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
+	nine := born.Format("060102") + fmt.Sprintf("%03d", i%1000)
+	sum := 0
+	for k, r := range nine {
+		d := int(r - '0')
+		if k%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return tidbok.MustPersonalNumber(born.Format("2006")[:2] + nine + strconv.Itoa((10-sum%10)%10))
+}
+
+// contact is what every test booking tells the book about the citizen.
+var contact = tidbok.ContactInfo{FirstName: "Test", LastName: "Testsson", Phone: "0701234567"}
+
+// bookRequest asks to book the free slot ts for subject.
+func bookRequest(ts tidbok.Timeslot, subject tidbok.PersonalNumber) tidbok.BookRequest {
+	ts.Subject = subject
+	return tidbok.BookRequest{Timeslot: ts, Contact: contact}
+}
+
+// doctorsVisit is the time type of the tests' slots.
+var doctorsVisit = tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}
+
+// publishDays publishes slots of doctorsVisit every length from 08:00 to
+// 16:00 on days consecutive weekdays from the day after now, and returns
+// them as AvailableTimeslots offers them, in order.
+func publishDays(t testing.TB, b *sqltidbok.Book, days int, length time.Duration) []tidbok.Timeslot {
+	t.Helper()
+	ctx := context.Background()
+	if err := b.AddTimeType(ctx, testbook.Facility(), doctorsVisit); err != nil {
+		t.Fatalf("AddTimeType: %v", err)
+	}
+	from := tidbok.DateOf(b.Now()).AddDays(1)
+	to := from.AddDays(days + days/5*2 + 2)
+	if _, err := b.PublishWeekly(ctx, sqltidbok.Template{
+		Facility: testbook.Facility(), From: from, To: to,
+		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+		DayStart: 8 * time.Hour, DayEnd: 16 * time.Hour, Length: length,
+		TimeTypeID: doctorsVisit.ID,
+	}); err != nil {
+		t.Fatalf("PublishWeekly: %v", err)
+	}
+	res, err := b.AvailableTimeslots(ctx, tidbok.AvailabilityRequest{Facility: testbook.Facility(), Subject: citizen(999_999), From: from, To: to})
+	if err != nil {
+		t.Fatalf("AvailableTimeslots: %v", err)
+	}
+	return res.Timeslots
+}

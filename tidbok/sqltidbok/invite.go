@@ -1,0 +1,108 @@
+package sqltidbok
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// InvitationSpec describes an invitation (kallelse) for Invite.
+type InvitationSpec struct {
+	// Facility is the clinic; required.
+	Facility tidbok.HSAID
+	// Subject is the citizen invited; required.
+	Subject tidbok.PersonalNumber
+	// Start and End are the invited time; both zero make an open
+	// invitation, which the citizen books at a free slot of its time type.
+	Start, End time.Time
+	// TimeTypeID is required; CareTypeID, Performer and ResourceID are
+	// optional, as in SlotSpec.
+	TimeTypeID string
+	CareTypeID string
+	Performer  tidbok.HSAID
+	ResourceID string
+	// Purpose is the invitation text; required.
+	Purpose string
+	// Flags, when not nil, are the invitation's flags instead of the
+	// book's FlagPolicy.
+	Flags *tidbok.Flags
+}
+
+// Invite issues an invitation and returns its booking ID. A timed
+// invitation occupies its time: the book publishes a staff-only slot for
+// it and books that slot as the invitation, in one transaction, so it
+// shows in Day and, when cancelled, leaves a free staff-only slot behind.
+// An open invitation has no slot until the citizen books it.
+func (b *Book) Invite(ctx context.Context, s InvitationSpec) (bookingID string, err error) {
+	const op = "invite"
+	now := b.cfg.clock()
+	var p tidbok.Problems
+	known, err := b.checkFacility(ctx, &p, "Facility", s.Facility)
+	if err != nil {
+		return "", wrapDB(op, err)
+	}
+	if s.Subject.IsZero() {
+		p.Add("Subject", "is required: the personal identity number of the citizen invited")
+	}
+	timed := !s.Start.IsZero() || !s.End.IsZero()
+	if timed {
+		checkSpan(&p, "Start", "End", s.Start, s.End)
+	}
+	a := attributes{timeType: s.TimeTypeID, careType: s.CareTypeID, performer: s.Performer.String(), resource: s.ResourceID}
+	if err := b.resolve(ctx, &p, known, s.Facility, a); err != nil {
+		return "", wrapDB(op, err)
+	}
+	requireText(&p, "Purpose", s.Purpose, "the invitation text shown to the citizen")
+	if err := problems(op, &p); err != nil {
+		return "", err
+	}
+	id := newID(bookingPrefix)
+	var flags sql.NullInt64
+	if s.Flags != nil {
+		flags = sql.NullInt64{Int64: encodeFlags(*s.Flags), Valid: true}
+	}
+	err = b.inTx(ctx, func(tx *sql.Tx) error {
+		var slot sql.NullString
+		if timed {
+			slot = sql.NullString{String: newID(slotPrefix), Valid: true}
+			if _, err := b.exec(ctx, tx, insertSlots(1), newSlot(slot.String, s.Facility, s.Start, s.End, a, false, nil)...); err != nil {
+				return err
+			}
+		}
+		_, err := b.exec(ctx, tx, `INSERT INTO bookings
+			(id, slot_id, facility_id, subject, invitation, time_type_id, care_type_id, performer_id, resource_id, purpose, flags, booked_at_ns)
+			VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?)`,
+			id, slot, s.Facility.String(), s.Subject.Canonical(), a.timeType, a.careType, a.performer, a.resource,
+			s.Purpose, flags, now.UnixNano())
+		return err
+	})
+	if err != nil {
+		return "", wrapDB(op, err)
+	}
+	return id, nil
+}
+
+// SetFlags sets the flags of a booking or invitation, overriding the
+// slot's flags and the book's FlagPolicy. The book still never allows what
+// its capabilities lack.
+func (b *Book) SetFlags(ctx context.Context, bookingID string, f tidbok.Flags) error {
+	const op = "set flags"
+	res, err := b.exec(ctx, b.db, "UPDATE bookings SET flags = ? WHERE id = ?", encodeFlags(f), bookingID)
+	if err != nil {
+		return wrapDB(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrapDB(op, err)
+	} else if n == 0 {
+		var p tidbok.Problems
+		if bookingID == "" {
+			p.Add("bookingID", "is required")
+		} else {
+			p.AddError(&missing{field: "bookingID", problem: "no booking " + bookingID + " in the book"})
+		}
+		return problems(op, &p)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package sqltidbok
+
+import (
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Option configures a Book opened by Open. Options are applied in order;
+// when two set the same thing, the last one wins. They mirror the options
+// of the in-memory book, memtidbok.
+type Option func(*config)
+
+// config is what the options set. Its zero value means every default.
+type config struct {
+	now    func() time.Time
+	caps   tidbok.Capabilities
+	capsOK bool
+	policy FlagPolicy
+}
+
+// WithClock makes the book read the time from now instead of time.Now. The
+// book never offers or books a slot that has started by this clock, and
+// stamps bookings with it. A nil now means time.Now. Several processes
+// sharing one database should share one clock: the system's.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithCapabilities makes the book support exactly the operations in caps,
+// plus Schedule, which every book must support. The operations left out
+// return an error matching [tidbok.ErrNotSupported] and do nothing else,
+// and flags never allow what the book cannot do: MayCancel and MayMessage
+// need Cancel, MayReschedule needs Reschedule. The default is
+// [tidbok.AllCapabilities].
+func WithCapabilities(caps tidbok.Capabilities) Option {
+	return func(c *config) { c.caps, c.capsOK = caps.With(tidbok.OpSchedule), true }
+}
+
+// WithFlagPolicy makes the book compute the flags of bookings with p
+// whenever it reads or writes a booking whose flags staff did not set (see
+// [SlotSpec.Flags], [InvitationSpec.Flags] and [Book.SetFlags]). The
+// default policy allows cancelling, sending a message and rescheduling
+// whenever the book supports the operation. A nil p means the default.
+func WithFlagPolicy(p FlagPolicy) Option {
+	return func(c *config) { c.policy = p }
+}
+
+// FlagPolicy computes the flags of a booking: the rules of the clinic, e.g.
+// "no cancelling within 24 hours". It gets the booking (Flags unset) and
+// the book's current time. The book then takes away what its capabilities
+// do not support. A FlagPolicy may be called inside a database
+// transaction: it must be quick and must not call the book.
+type FlagPolicy func(b tidbok.Timeslot, now time.Time) tidbok.Flags
+
+func (c *config) clock() time.Time {
+	if c.now == nil {
+		return time.Now()
+	}
+	return c.now()
+}
+
+func (c *config) capabilities() tidbok.Capabilities {
+	if !c.capsOK {
+		return tidbok.AllCapabilities
+	}
+	return c.caps
+}
+
+// limitFlags returns f limited to what caps supports.
+func limitFlags(f tidbok.Flags, caps tidbok.Capabilities) tidbok.Flags {
+	f.MayCancel = f.MayCancel && caps.Has(tidbok.OpCancel)
+	f.MayMessage = f.MayMessage && caps.Has(tidbok.OpCancel)
+	f.MayReschedule = f.MayReschedule && caps.Has(tidbok.OpReschedule)
+	return f
+}
+
+// allowAll is the default policy's answer.
+func allowAll() tidbok.Flags {
+	return tidbok.Flags{MayCancel: true, MayReschedule: true, MayMessage: true}
+}
+
+// Flags are stored as a bit set: 1 cancel, 2 reschedule, 4 message.
+func encodeFlags(f tidbok.Flags) int64 {
+	var n int64
+	if f.MayCancel {
+		n |= 1
+	}
+	if f.MayReschedule {
+		n |= 2
+	}
+	if f.MayMessage {
+		n |= 4
+	}
+	return n
+}
+
+func decodeFlags(n int64) tidbok.Flags {
+	return tidbok.Flags{MayCancel: n&1 != 0, MayReschedule: n&2 != 0, MayMessage: n&4 != 0}
+}

@@ -1,0 +1,183 @@
+package sqltidbok
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// SlotSpec describes a slot for Publish. The facility and every type,
+// performer and resource it names must have been added to the book.
+type SlotSpec struct {
+	// Facility is the clinic; required.
+	Facility tidbok.HSAID
+	// Start and End are the slot's first instant and the first instant
+	// after it; required, End after Start. The book keeps them to the
+	// nanosecond (the wire carries whole seconds).
+	Start, End time.Time
+	// TimeTypeID is the slot's time type; required.
+	TimeTypeID string
+	// CareTypeID is the slot's care type; optional.
+	CareTypeID string
+	// Performer is the slot's clinician; optional.
+	Performer tidbok.HSAID
+	// ResourceID is the slot's room or equipment; optional.
+	ResourceID string
+	// StaffOnly keeps the slot from citizens: it is never offered or
+	// booked on the web, though staff see it and invitations may use it.
+	StaffOnly bool
+	// Flags, when not nil, are the flags every booking of the slot gets,
+	// instead of the book's FlagPolicy.
+	Flags *tidbok.Flags
+}
+
+// Publish adds a slot to the book and returns its ID, the ID
+// AvailableTimeslots reports for it. The book does not check that slots
+// overlap: a clinic may publish the same time twice.
+func (b *Book) Publish(ctx context.Context, s SlotSpec) (slotID string, err error) {
+	const op = "publish"
+	var p tidbok.Problems
+	known, err := b.checkFacility(ctx, &p, "Facility", s.Facility)
+	if err != nil {
+		return "", wrapDB(op, err)
+	}
+	checkSpan(&p, "Start", "End", s.Start, s.End)
+	a := attributes{timeType: s.TimeTypeID, careType: s.CareTypeID, performer: s.Performer.String(), resource: s.ResourceID}
+	if err := b.resolve(ctx, &p, known, s.Facility, a); err != nil {
+		return "", wrapDB(op, err)
+	}
+	if err := problems(op, &p); err != nil {
+		return "", err
+	}
+	id := newID(slotPrefix)
+	row := newSlot(id, s.Facility, s.Start, s.End, a, !s.StaffOnly, s.Flags)
+	_, err = b.exec(ctx, b.db, insertSlots(1), row...)
+	if err != nil {
+		return "", wrapDB(op, err)
+	}
+	return id, nil
+}
+
+// slotColumns are the columns newSlot fills, in order.
+const slotColumns = "id, facility_id, start_ns, end_ns, day, time_type_id, care_type_id, performer_id, resource_id, web_bookable, flags"
+
+const slotColumnCount = 11
+
+// insertSlots returns an INSERT of n slots made by newSlot.
+func insertSlots(n int) string {
+	const one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	q := make([]byte, 0, 64+n*(len(one)+2))
+	q = append(q, "INSERT INTO slots ("+slotColumns+") VALUES "...)
+	for i := range n {
+		if i > 0 {
+			q = append(q, ", "...)
+		}
+		q = append(q, one...)
+	}
+	return string(q)
+}
+
+// newSlot returns the values of a slot row, as insertSlots takes them.
+func newSlot(id string, facility tidbok.HSAID, start, end time.Time, a attributes, web bool, flags *tidbok.Flags) []any {
+	var f sql.NullInt64
+	if flags != nil {
+		f = sql.NullInt64{Int64: encodeFlags(*flags), Valid: true}
+	}
+	return []any{id, facility.String(), start.UnixNano(), end.UnixNano(), dayOf(start),
+		a.timeType, a.careType, a.performer, a.resource, web, f}
+}
+
+// earliest and latest bound the instants a book keeps (unix nanoseconds
+// in an int64), as in memtidbok.
+var (
+	earliest = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// checkSpan records problems with a required start and end.
+func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.Time) {
+	for _, t := range []struct {
+		field string
+		t     time.Time
+	}{{startField, start}, {endField, end}} {
+		switch {
+		case t.t.IsZero():
+			p.Add(t.field, "is required")
+		case t.t.Before(earliest) || !t.t.Before(latest):
+			p.Add(t.field, "%s is outside the years 1700–2249 the book keeps", t.t.Format(time.RFC3339))
+		}
+	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		p.Add(endField, "must be after %s", startField)
+	}
+}
+
+// SetWebBookable makes a slot bookable on the web (on) or for staff only.
+// A booked slot keeps its booking either way.
+func (b *Book) SetWebBookable(ctx context.Context, slotID string, on bool) error {
+	const op = "set web-bookable"
+	err := b.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := b.liveSlot(ctx, tx, op, slotID); err != nil {
+			return err
+		}
+		_, err := b.exec(ctx, tx, "UPDATE slots SET web_bookable = ? WHERE id = ?", on, slotID)
+		return err
+	})
+	return wrapDB(op, err)
+}
+
+// Withdraw removes a free slot from the book: it is no longer offered, in
+// Day or anywhere else, and booking its ID fails with an error matching
+// tidbok.ErrSlotTaken. A booked slot cannot be withdrawn: cancel its
+// booking first (the error matches tidbok.ErrNotAllowed).
+func (b *Book) Withdraw(ctx context.Context, slotID string) error {
+	const op = "withdraw"
+	err := b.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := b.liveSlot(ctx, tx, op, slotID); err != nil {
+			return err
+		}
+		// A new statement, after the slot's lock: it sees every booking
+		// committed while this transaction waited for the lock.
+		var booking string
+		err := b.queryRow(ctx, tx, "SELECT id FROM bookings WHERE slot_id = ?", slotID).Scan(&booking)
+		switch {
+		case err == nil:
+			return &staffError{op: op, err: &refused{
+				why: "slot " + slotID + " is booked (" + booking + "): cancel the booking first",
+				err: tidbok.ErrNotAllowed,
+			}}
+		case !noRows(err):
+			return err
+		}
+		_, err = b.exec(ctx, tx, "UPDATE slots SET withdrawn = TRUE WHERE id = ?", slotID)
+		return err
+	})
+	return wrapDB(op, err)
+}
+
+// liveSlot locks a published, not withdrawn slot for change by tx and
+// returns its facility. A booking of the slot waits for tx to end, and
+// tx's later statements see every booking committed before. Every change
+// staff make to a slot must take this lock first: a plain UPDATE would
+// not wait for the bookings under way (see Dialect.lockSlot).
+func (b *Book) liveSlot(ctx context.Context, tx *sql.Tx, op, slotID string) (string, error) {
+	var facility string
+	var withdrawn bool
+	err := b.queryRow(ctx, tx, "SELECT s.facility_id, s.withdrawn FROM slots s WHERE s.id = ?"+b.dialect.forUpdate("s"), slotID).
+		Scan(&facility, &withdrawn)
+	if err != nil && !noRows(err) {
+		return "", err
+	}
+	if noRows(err) || withdrawn {
+		var p tidbok.Problems
+		if slotID == "" {
+			p.Add("slotID", "is required")
+		} else {
+			p.AddError(&missing{field: "slotID", problem: "no slot " + slotID + " in the book"})
+		}
+		return "", problems(op, &p)
+	}
+	return facility, nil
+}
