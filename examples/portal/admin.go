@@ -1,0 +1,482 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// The clinic's local administrator: case types and their terms.
+
+// adminAt checks that a local administrator of the demo clinic is logged
+// in; it answers the request itself and returns false otherwise.
+func (a *app) adminAt(w http.ResponseWriter, r *http.Request) (casetype.Admin, bool) {
+	who, ok := sessionOf(r).identity()
+	switch {
+	case !ok:
+		to := "/logga-in"
+		if r.Method == http.MethodGet {
+			to += "?till=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		seeOther(w, r, to)
+		return casetype.Admin{}, false
+	case !slices.Contains(who.AdminOf, demoClinic.ID):
+		a.errorPage(w, r, http.StatusForbidden, "Endast för lokal administratör",
+			"Den här sidan är för mottagningens lokala administratör. Logga in som lokal administratör för att ändra ärendetyper och villkor.")
+		return casetype.Admin{}, false
+	}
+	return casetype.Admin{ID: who.Staff, Clinics: who.AdminOf}, true
+}
+
+type adminListData struct {
+	Clinic    clinicInfo
+	CaseTypes []adminEntry
+}
+
+type adminEntry struct {
+	casetype.CaseType
+	Status, Edit, Terms string
+	TermsVersion        int
+}
+
+func statusText(s casetype.Status) string {
+	switch s {
+	case casetype.StatusActive:
+		return "Aktiv"
+	case casetype.StatusInactive:
+		return "Inaktiv"
+	default:
+		return "Utkast"
+	}
+}
+
+// adminList lists the clinic's case types.
+func (a *app) adminList(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.adminAt(w, r); !ok {
+		return
+	}
+	all, err := a.cases.List(r.Context(), demoClinic.ID)
+	if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	d := adminListData{Clinic: demoClinic}
+	for _, ct := range all {
+		e := adminEntry{CaseType: ct, Status: statusText(ct.Status), Edit: "/admin/arendetyp/" + url.PathEscape(ct.ID)}
+		if ct.Kind.Books() {
+			e.Terms = e.Edit + "/villkor"
+			if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+				e.TermsVersion = v.Number
+			}
+		}
+		d.CaseTypes = append(d.CaseTypes, e)
+	}
+	a.render(w, r, http.StatusOK, "admin", view{Title: "Ärendetyper – " + demoClinic.Name, Data: d})
+}
+
+func (a *app) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("administration failed", "path", r.URL.Path, "err", err)
+	a.errorPage(w, r, http.StatusInternalServerError, "Något gick fel", "Något gick fel. Försök igen om en stund.")
+}
+
+type editData struct {
+	CaseType     casetype.CaseType
+	Status       string
+	TimeTypes    []timeTypeChoice
+	Problems     []problem
+	TermsVersion int
+	Terms        string
+	// Form values of the durations, in the units the form uses.
+	MinNoticeHours, HorizonDays, DeadlineHours int
+}
+
+type timeTypeChoice struct {
+	ID, Name string
+	Checked  bool
+}
+
+// problem is one problem with a setting, for the administrator: the
+// setting's name and what to do, in Swedish, and the library's own
+// description.
+type problem struct {
+	Field, Text, Detail string
+}
+
+// adminEdit shows a case type's settings for editing, and its status.
+func (a *app) adminEdit(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.adminAt(w, r); !ok {
+		return
+	}
+	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	if errors.Is(err, casetype.ErrNotFound) {
+		a.notFound(w, r)
+		return
+	} else if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	a.showEdit(w, r, http.StatusOK, ct, nil, "")
+}
+
+func (a *app) showEdit(w http.ResponseWriter, r *http.Request, status int, ct casetype.CaseType, problems []problem, errText string) {
+	d := editData{CaseType: ct, Status: statusText(ct.Status), Problems: problems,
+		MinNoticeHours: int(ct.Rules.MinNotice / time.Hour), HorizonDays: int(ct.Rules.Horizon / (24 * time.Hour)),
+		DeadlineHours: int(ct.Rules.ChangeDeadline / time.Hour)}
+	if ct.Kind.Books() {
+		d.Terms = "/admin/arendetyp/" + url.PathEscape(ct.ID) + "/villkor"
+		if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+			d.TermsVersion = v.Number
+		}
+	}
+	offered, err := a.book.TimeTypes(r.Context(), tidbok.TimeTypesRequest{Facility: demoClinic.ID, Subject: tidbok.MustPersonalNumber(casetype.ProbeSubject)})
+	if err != nil {
+		a.log.Warn("reading the book's time types", "err", err)
+	}
+	for _, tt := range offered.TimeTypes {
+		d.TimeTypes = append(d.TimeTypes, timeTypeChoice{ID: tt.ID, Name: tt.Name, Checked: slices.Contains(ct.TimeTypeIDs, tt.ID)})
+	}
+	for _, id := range ct.TimeTypeIDs {
+		if !slices.ContainsFunc(d.TimeTypes, func(c timeTypeChoice) bool { return c.ID == id }) {
+			d.TimeTypes = append(d.TimeTypes, timeTypeChoice{ID: id, Name: id + " (finns inte i tidboken)", Checked: true})
+		}
+	}
+	a.render(w, r, status, "admin_edit", view{Title: "Ärendetyp: " + ct.Name, Error: errText, Data: d,
+		Back: "/admin", BackText: "Alla ärendetyper"})
+}
+
+// adminSave stores the edited settings.
+func (a *app) adminSave(w http.ResponseWriter, r *http.Request) {
+	admin, ok := a.adminAt(w, r)
+	if !ok {
+		return
+	}
+	old, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	if errors.Is(err, casetype.ErrNotFound) {
+		a.notFound(w, r)
+		return
+	} else if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	ct, formProblems := caseTypeFromForm(r, old)
+	if len(formProblems) > 0 {
+		a.showEdit(w, r, http.StatusUnprocessableEntity, ct, formProblems, "Några värden kunde inte läsas. Rätta dem och spara igen.")
+		return
+	}
+	saved, err := a.cases.Update(r.Context(), admin, ct)
+	switch {
+	case err == nil:
+		sessionOf(r).setFlash("Ändringarna är sparade.")
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(saved.ID))
+	case errors.Is(err, casetype.ErrConflict):
+		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, old.ID)
+		if gerr != nil {
+			a.adminFailed(w, r, gerr)
+			return
+		}
+		a.showEdit(w, r, http.StatusConflict, cur, nil,
+			"Någon annan har ändrat ärendetypen sedan du öppnade den. Här är den senaste versionen: gör om dina ändringar och spara igen.")
+	case errors.Is(err, tidbok.ErrInvalid):
+		a.showEdit(w, r, http.StatusUnprocessableEntity, ct, swedishProblems(ct, err),
+			"Ändringarna är inte sparade. Rätta det här och spara igen:")
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
+
+// caseTypeFromForm reads the edit form into a copy of old, and lists the
+// values it could not read.
+func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType, []problem) {
+	ct := old
+	var ps []problem
+	num := func(field, label string) int {
+		s := strings.TrimSpace(r.PostFormValue(field))
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			ps = append(ps, problem{Field: label, Text: "Ange ett heltal, noll eller större."})
+			return 0
+		}
+		return n
+	}
+	ct.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	ct.Name = strings.TrimSpace(r.PostFormValue("namn"))
+	ct.Concerns = strings.TrimSpace(r.PostFormValue("avser"))
+	ct.TimeTypeIDs = r.PostForm["tidstyp"]
+	ct.Message.Allowed = r.PostFormValue("meddelande") == "ja"
+	ct.Message.Label = strings.TrimSpace(r.PostFormValue("etikett"))
+	ct.Message.MaxLen = num("maxlangd", "Meddelandets längd")
+	ct.Rules.MinNotice = time.Duration(num("framforhallning", "Framförhållning")) * time.Hour
+	ct.Rules.Horizon = time.Duration(num("horisont", "Hur långt fram")) * 24 * time.Hour
+	ct.Rules.MaxFutureBookings = num("maxbokningar", "Antal bokade tider")
+	if ct.Kind == casetype.KindManage {
+		ct.Rules.AllowCancel = r.PostFormValue("avboka") == "ja"
+		ct.Rules.AllowReschedule = r.PostFormValue("omboka") == "ja"
+		ct.Rules.ChangeDeadline = time.Duration(num("sista", "Sista tid för ändring")) * time.Hour
+		ct.Rules.MaxReschedules = num("maxombokningar", "Antal ombokningar")
+	}
+	switch r.PostFormValue("inloggning") {
+	case "sms":
+		ct.Assurance = casetype.AssurancePasswordSMS
+	default:
+		ct.Assurance = casetype.AssuranceEID
+	}
+	switch r.PostFormValue("ombud") {
+	case "vardnadshavare":
+		ct.Proxy = casetype.ProxyGuardianUnder13
+	default:
+		ct.Proxy = casetype.ProxyOwnLogin
+	}
+	ct.Eligibility.MinAge = num("minalder", "Lägsta ålder")
+	ct.Eligibility.UnderAge = num("underalder", "Åldersgräns")
+	return ct, ps
+}
+
+// adminActivate activates the case type, or shows every problem that
+// stands in the way at once.
+func (a *app) adminActivate(w http.ResponseWriter, r *http.Request) {
+	admin, ok := a.adminAt(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	ct, err := a.cases.Activate(r.Context(), admin, demoClinic.ID, id, casetype.ActivationDeps{Book: a.book, Terms: a.terms})
+	switch {
+	case err == nil:
+		sessionOf(r).setFlash("Ärendetypen är aktiv och visas nu på mottagningens kontaktkort.")
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID))
+	case errors.Is(err, casetype.ErrNotFound):
+		a.notFound(w, r)
+	case errors.Is(err, casetype.ErrIncomplete):
+		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, id)
+		if gerr != nil {
+			a.adminFailed(w, r, gerr)
+			return
+		}
+		ps := swedishProblems(cur, err)
+		a.showEdit(w, r, http.StatusUnprocessableEntity, cur, ps,
+			fmt.Sprintf("Ärendetypen kan inte aktiveras ännu. Rätta %s och försök igen:", countText(len(ps))))
+	case errors.Is(err, casetype.ErrConflict):
+		sessionOf(r).setFlash("Någon annan ändrade ärendetypen samtidigt. Försök igen.")
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id))
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
+
+func countText(n int) string {
+	if n == 1 {
+		return "det här"
+	}
+	return "de här " + strconv.Itoa(n) + " sakerna"
+}
+
+// adminDeactivate withdraws the case type from the contact card.
+func (a *app) adminDeactivate(w http.ResponseWriter, r *http.Request) {
+	admin, ok := a.adminAt(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	_, err := a.cases.Deactivate(r.Context(), admin, demoClinic.ID, id)
+	switch {
+	case err == nil:
+		sessionOf(r).setFlash("Ärendetypen är inaktiv och visas inte längre för invånarna.")
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id))
+	case errors.Is(err, casetype.ErrNotFound):
+		a.notFound(w, r)
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
+
+// fieldNames are the case type's and the terms' settings as the
+// administration pages name them.
+var fieldNames = map[string]string{
+	"ID": "Id", "Clinic": "Mottagning", "Kind": "Typ", "Name": "Namn", "Concerns": "Bokningen avser",
+	"TimeTypeIDs": "Tidstyper", "Message.Label": "Etikett för meddelande", "Message.MaxLen": "Meddelandets längd",
+	"Rules.MinNotice": "Framförhållning", "Rules.Horizon": "Hur långt fram", "Rules.AllowCancel": "Avbokning",
+	"Rules.AllowReschedule": "Ombokning", "Rules.ChangeDeadline": "Sista tid för ändring",
+	"Rules.MaxReschedules": "Antal ombokningar", "Rules.MaxFutureBookings": "Antal bokade tider",
+	"Eligibility.MinAge": "Lägsta ålder", "Eligibility.UnderAge": "Åldersgräns", "Eligibility.Citizens": "Invånare",
+	"Assurance": "Inloggning", "Proxy": "Ombud", "Terms": "Villkor", "Book": "Tidbok",
+	"ClinicText": "Mottagningens text", "MessageLabel": "Etikett för meddelande", "Conditions": "Villkor",
+}
+
+// fieldName returns the Swedish name of a field such as "TimeTypeIDs[1]"
+// or "Terms.Conditions".
+func fieldName(f string) string {
+	f = strings.TrimPrefix(f, "Terms.")
+	if i := strings.IndexByte(f, '['); i >= 0 {
+		f = f[:i]
+	}
+	if n, ok := fieldNames[f]; ok {
+		return n
+	}
+	return f
+}
+
+// swedishProblems lists the problems of err, each with the setting's
+// Swedish name and what to do.
+func swedishProblems(ct casetype.CaseType, err error) []problem {
+	var out []problem
+	for _, fe := range tidbok.FieldErrors(err) {
+		out = append(out, problem{Field: fieldName(fe.Field), Text: problemText(ct, fe), Detail: fe.Field + " " + fe.Problem})
+	}
+	return out
+}
+
+// problemText says in Swedish what to do about one problem.
+func problemText(ct casetype.CaseType, fe *tidbok.FieldError) string {
+	f := fe.Field
+	switch {
+	case f == "Terms":
+		return "Villkorstexten är inte skriven. Skriv villkoren som invånaren ska godkänna innan bokning."
+	case f == "TimeTypeIDs":
+		return "Ingen tidstyp är vald. Välj de tidstyper som invånarna får boka."
+	case strings.HasPrefix(f, "TimeTypeIDs["):
+		var i int
+		if _, err := fmt.Sscanf(f, "TimeTypeIDs[%d]", &i); err == nil && i >= 0 && i < len(ct.TimeTypeIDs) {
+			return "Tidstypen ”" + ct.TimeTypeIDs[i] + "” erbjuds inte för webbokning i mottagningens tidbok. Välj en tidstyp som tidboken har."
+		}
+		return "En vald tidstyp går inte att använda. Välj tidstyperna igen."
+	case f == "Rules.Horizon":
+		return fmt.Sprintf("Hur långt fram man kan boka (%s) måste vara längre än framförhållningen (%s), annars går ingen tid att boka.",
+			days(ct.Rules.Horizon), hours(ct.Rules.MinNotice))
+	case f == "Name":
+		return "Skriv ett namn som invånarna ser på kontaktkortet (högst 100 tecken)."
+	case f == "Concerns":
+		return "Texten om vad bokningen avser är för lång (högst 1000 tecken)."
+	case f == "Message.MaxLen":
+		return "Ange hur många tecken invånaren får skriva (1–4000), eller tillåt inte meddelanden."
+	case f == "Rules.AllowCancel":
+		return "Tillåt avbokning, ombokning eller båda."
+	case f == "Rules.MaxReschedules":
+		return "Ett högsta antal ombokningar är angivet, men ombokning är inte tillåten."
+	case f == "Eligibility.UnderAge":
+		return "Åldersgränsen måste vara högre än lägsta ålder."
+	case f == "Book":
+		return "Mottagningens tidbok stöder inte allt som ärendetypen behöver. Koppla en tidbok som gör det, eller erbjud ett formulär i stället."
+	case f == "Clinic":
+		return "Mottagningen finns inte i tidboken."
+	case f == "Kind" || strings.HasPrefix(f, "Rules.") && strings.Contains(fe.Problem, "while the case type is active"):
+		return "Den här ändringen kan inte göras medan ärendetypen är aktiv. Inaktivera den, ändra och aktivera igen."
+	case strings.HasPrefix(f, "Terms."), f == "ClinicText", f == "Concerns", f == "Conditions", f == "MessageLabel":
+		return "Texten behöver rättas: kontrollera längd och innehåll."
+	}
+	return "Inställningen behöver rättas."
+}
+
+func days(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	if n == 1 {
+		return "1 dag"
+	}
+	return strconv.Itoa(n) + " dagar"
+}
+
+func hours(d time.Duration) string {
+	n := int(d / time.Hour)
+	if n == 1 {
+		return "1 timme"
+	}
+	return strconv.Itoa(n) + " timmar"
+}
+
+type termsEditData struct {
+	CaseType casetype.CaseType
+	Current  *terms.Version
+	Form     terms.Terms
+	Preview  *terms.Documents
+	Problems []problem
+}
+
+// adminTerms shows the terms editor with the current version.
+func (a *app) adminTerms(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.adminAt(w, r); !ok {
+		return
+	}
+	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	if errors.Is(err, casetype.ErrNotFound) || err == nil && !ct.Kind.Books() {
+		a.notFound(w, r)
+		return
+	} else if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	d := termsEditData{CaseType: ct}
+	if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+		d.Current, d.Form = &v, v.Terms
+	}
+	a.render(w, r, http.StatusOK, "admin_terms", view{Title: "Villkor: " + ct.Name, Data: d,
+		Back: "/admin/arendetyp/" + url.PathEscape(ct.ID), BackText: "Tillbaka till ärendetypen"})
+}
+
+// adminTermsPost previews the terms as citizens will see them, or
+// publishes them as a new version.
+func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
+	admin, ok := a.adminAt(w, r)
+	if !ok {
+		return
+	}
+	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	if errors.Is(err, casetype.ErrNotFound) || err == nil && !ct.Kind.Books() {
+		a.notFound(w, r)
+		return
+	} else if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	t := terms.Terms{
+		ClinicText:   r.PostFormValue("mottagningstext"),
+		Concerns:     r.PostFormValue("avser"),
+		MessageLabel: strings.TrimSpace(r.PostFormValue("etikett")),
+		Conditions:   r.PostFormValue("villkor"),
+	}
+	d := termsEditData{CaseType: ct, Form: t}
+	if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+		d.Current = &v
+	}
+	v := view{Title: "Villkor: " + ct.Name, Back: "/admin/arendetyp/" + url.PathEscape(ct.ID), BackText: "Tillbaka till ärendetypen"}
+	docs, err := t.Documents()
+	if err != nil {
+		d.Problems = swedishProblems(ct, err)
+		v.Error, v.Data = "Villkoren är inte publicerade. Rätta det här:", d
+		a.render(w, r, http.StatusUnprocessableEntity, "admin_terms", v)
+		return
+	}
+	if r.PostFormValue("atgard") != "publicera" {
+		d.Preview = &docs
+		v.Data = d
+		a.render(w, r, http.StatusOK, "admin_terms", v)
+		return
+	}
+	pub, err := a.terms.Publish(r.Context(), admin.ID, demoClinic.ID, ct.ID, t)
+	if err != nil {
+		if errors.Is(err, tidbok.ErrInvalid) {
+			d.Problems = swedishProblems(ct, err)
+			v.Error, v.Data = "Villkoren är inte publicerade. Rätta det här:", d
+			a.render(w, r, http.StatusUnprocessableEntity, "admin_terms", v)
+			return
+		}
+		a.adminFailed(w, r, err)
+		return
+	}
+	msg := fmt.Sprintf("Version %d av villkoren är publicerad. Invånarna godkänner den nya versionen nästa gång de bokar.", pub.Number)
+	if d.Current != nil && d.Current.Number == pub.Number {
+		msg = fmt.Sprintf("Villkoren är oförändrade: version %d gäller fortfarande.", pub.Number)
+	}
+	sessionOf(r).setFlash(msg)
+	seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID)+"/villkor")
+}

@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for -dsn
+	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+)
+
+// config configures the portal. The zero value serves the demo clinic
+// from a SQLite database in ./data with the demo login.
+type config struct {
+	// DataDir is the folder of the SQLite database; default "./data".
+	DataDir string
+	// DSN, when set, is a PostgreSQL connection string: the book is kept
+	// there instead of in SQLite.
+	DSN string
+	// Logger receives the portal's log and the audit events. Default:
+	// slog.Default.
+	Logger *slog.Logger
+	// Now is the clock of the book, the booking flow and the sessions.
+	// Default: time.Now.
+	Now func() time.Time
+	// Identity logs people in. Default: the demo login.
+	Identity IdentityProvider
+	// Register is the population register. Default: the demo people.
+	Register Register
+	// SeedDays is how many days, today included, the demo clinic's book
+	// has slots. Default: 28.
+	SeedDays int
+}
+
+// app is the portal: an http.Handler over the booking flow, the clinic's
+// configuration and its appointment book.
+type app struct {
+	log    *slog.Logger
+	now    func() time.Time
+	db     *sql.DB
+	store  string // where the book is kept, for the log
+	book   *sqltidbok.Book
+	cases  *casetype.Registry
+	terms  *terms.Registry
+	svc    *booking.Service
+	ids    IdentityProvider
+	people Register
+
+	sessions *sessions
+	pages    map[string]*template.Template
+	handler  http.Handler
+}
+
+// newApp opens the book (creating and seeding it on first use), seeds the
+// clinic's case types and terms, and returns the portal. Close it when
+// done.
+func newApp(ctx context.Context, cfg config) (*app, error) {
+	a := &app{log: cfg.Logger, now: cfg.Now, ids: cfg.Identity, people: cfg.Register}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.people == nil {
+		a.people = demoRegister{}
+	}
+	days := cfg.SeedDays
+	if days <= 0 {
+		days = defaultSeedDays
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	a.pages = pages
+	if a.ids == nil {
+		a.ids = demoIdentity{render: a.render}
+	}
+
+	if err := a.openBook(ctx, cfg); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = a.Close()
+		}
+	}()
+	n, err := seedBook(ctx, a.book, a.now(), days)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("appointment book ready", "book", a.store, "slots_published", n)
+
+	// Case types, terms and acceptances are kept in memory in this
+	// version of the portal, and seeded at every start.
+	a.cases = casetype.New(casetype.NewMemStore(), casetype.WithClock(a.now), casetype.WithAudit(casetype.LogAudit(a.log)))
+	a.terms = terms.New(terms.NewMemStore(), terms.WithClock(a.now))
+	if err := seedClinic(ctx, a.cases, a.terms, a.book); err != nil {
+		return nil, err
+	}
+	a.svc, err = booking.New(booking.Config{
+		Book: a.book, CaseTypes: a.cases, Terms: a.terms,
+		Guardians: a.people, Now: a.now, Logger: a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.sessions = newSessions(a.now)
+	a.handler = a.routes()
+	ok = true
+	return a, nil
+}
+
+// openBook opens the SQL book named by cfg.
+func (a *app) openBook(ctx context.Context, cfg config) error {
+	var (
+		dialect sqltidbok.Dialect
+		err     error
+	)
+	if cfg.DSN != "" {
+		dialect, a.store = sqltidbok.Postgres, "postgres"
+		a.db, err = sql.Open("pgx", cfg.DSN)
+	} else {
+		dir := cfg.DataDir
+		if dir == "" {
+			dir = "./data"
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("creating the data folder: %w", err)
+		}
+		path := filepath.Join(dir, "webbtidbok.db")
+		dialect, a.store = sqltidbok.SQLite, "sqlite "+path
+		a.db, err = sql.Open("sqlite", sqltidbok.SQLiteDSN(path))
+	}
+	if err != nil {
+		return fmt.Errorf("opening the database: %w", err)
+	}
+	// The book runs concurrent calls on concurrent connections.
+	a.db.SetMaxIdleConns(16)
+	a.book, err = sqltidbok.Open(ctx, a.db, dialect, sqltidbok.WithClock(a.now))
+	if err != nil {
+		_ = a.db.Close()
+		return fmt.Errorf("opening the appointment book (%s): %w", a.store, err)
+	}
+	return nil
+}
+
+// Close closes the book and its database.
+func (a *app) Close() error {
+	var errs []error
+	if a.book != nil {
+		errs = append(errs, a.book.Close())
+	}
+	if a.db != nil {
+		errs = append(errs, a.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// routes returns the portal's handler: the pages behind the security
+// headers, the cross-origin check and the CSRF check.
+func (a *app) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles()))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /{$}", a.start)
+	mux.HandleFunc("GET /logga-in", a.login)
+	mux.HandleFunc("/logga-in/svar", a.loginDone)
+	mux.HandleFunc("POST /logga-ut", a.logout)
+	mux.HandleFunc("GET /mina-bokningar", a.myBookingsShortcut)
+	mux.HandleFunc("POST /agera-for", a.actFor)
+
+	// The citizen's flow at a clinic, under a case type.
+	const ct = "/mottagning/{hsa}/{arende}"
+	mux.HandleFunc("GET /mottagning/{hsa}", a.contactCard)
+	mux.HandleFunc("GET "+ct, a.caseType)
+	mux.HandleFunc("GET "+ct+"/villkor", a.termsPage)
+	mux.HandleFunc("POST "+ct+"/villkor", a.acceptTerms)
+	mux.HandleFunc("GET "+ct+"/tidstyp", a.timeTypes)
+	mux.HandleFunc("GET "+ct+"/datum", a.dates)
+	mux.HandleFunc("GET "+ct+"/tider", a.slots)
+	mux.HandleFunc("POST "+ct+"/tider", a.hold)
+	mux.HandleFunc("GET "+ct+"/bekrafta", a.confirmPage)
+	mux.HandleFunc("POST "+ct+"/bekrafta", a.bookSlot)
+	mux.HandleFunc("POST "+ct+"/slapp", a.release)
+	mux.HandleFunc("GET "+ct+"/bekraftelse/{id}", a.confirmation)
+	mux.HandleFunc("GET "+ct+"/bokningar", a.myBookings)
+	mux.HandleFunc("GET "+ct+"/bokning/{id}", a.details)
+	mux.HandleFunc("GET "+ct+"/bokning/{id}/kalender.ics", a.calendar)
+	mux.HandleFunc("GET "+ct+"/bokning/{id}/omboka", a.rescheduleSearch)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/omboka", a.rescheduleHold)
+	mux.HandleFunc("GET "+ct+"/bokning/{id}/omboka/bekrafta", a.rescheduleConfirmPage)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/omboka/bekrafta", a.reschedule)
+	mux.HandleFunc("GET "+ct+"/bokning/{id}/avboka", a.cancelPage)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/avboka", a.cancel)
+	mux.HandleFunc("GET "+ct+"/forfragan", a.requestPage)
+	mux.HandleFunc("POST "+ct+"/forfragan", a.submitRequest)
+	mux.HandleFunc("GET "+ct+"/forfragan/skickad", a.requestSent)
+
+	// The clinic's local administrator.
+	mux.HandleFunc("GET /admin", a.adminList)
+	mux.HandleFunc("GET /admin/arendetyp/{id}", a.adminEdit)
+	mux.HandleFunc("POST /admin/arendetyp/{id}", a.adminSave)
+	mux.HandleFunc("POST /admin/arendetyp/{id}/aktivera", a.adminActivate)
+	mux.HandleFunc("POST /admin/arendetyp/{id}/inaktivera", a.adminDeactivate)
+	mux.HandleFunc("GET /admin/arendetyp/{id}/villkor", a.adminTerms)
+	mux.HandleFunc("POST /admin/arendetyp/{id}/villkor", a.adminTermsPost)
+
+	// The clinic's staff.
+	mux.HandleFunc("GET /personal", a.staffDay)
+	mux.HandleFunc("POST /personal/publicera", a.staffPublish)
+	mux.HandleFunc("POST /personal/dra-tillbaka", a.staffWithdraw)
+	mux.HandleFunc("POST /personal/webbokning", a.staffWebBookable)
+	mux.HandleFunc("POST /personal/forfragan/{id}/avsluta", a.staffCloseRequest)
+
+	mux.HandleFunc("/", a.notFound)
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(a.forbiddenPost))
+	return a.recoverer(securityHeaders(a.sessions.withSession(cop.Handler(a.checkCSRF(mux)))))
+}
+
+// securityHeaders sets the headers every answer carries: a content
+// security policy that allows only the portal's own style sheet and no
+// script at all, no framing, no MIME sniffing, and no referrer outside the
+// portal.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxForm is the largest form body the portal reads.
+const maxForm = 64 << 10
+
+// checkCSRF refuses every request that is not GET, HEAD or OPTIONS unless
+// it carries the session's CSRF token in the form field "csrf".
+func (a *app) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		if err := r.ParseForm(); err != nil {
+			a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Formuläret kunde inte läsas. Gå tillbaka och försök igen.")
+			return
+		}
+		if !sessionOf(r).checkToken(r.PostFormValue("csrf")) {
+			a.forbiddenPost(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forbiddenPost answers a POST that failed the CSRF or cross-origin check.
+func (a *app) forbiddenPost(w http.ResponseWriter, r *http.Request) {
+	a.log.Warn("refused a form post: CSRF token or origin", "path", r.URL.Path)
+	a.errorPage(w, r, http.StatusForbidden, "Sidan har gått ut",
+		"Formuläret kunde inte skickas, kanske för att sidan var gammal eller du hade loggats ut. Gå tillbaka, ladda om sidan och försök igen.")
+}
+
+// recoverer turns a panic in a handler into a logged 500.
+func (a *app) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				a.errorPage(w, r, http.StatusInternalServerError, "Något gick fel", "Något gick fel. Försök igen om en stund.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// localPath returns p if it is a path on this site, else "".
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return ""
+	}
+	return p
+}
+
+// clinicByID returns the clinic the portal knows by the HSA-id in the
+// path.
+func clinicByID(s string) (clinicInfo, bool) {
+	id, err := tidbok.ParseHSAID(s)
+	if err != nil || id != demoClinic.ID {
+		return clinicInfo{}, false
+	}
+	return demoClinic, true
+}
+
+func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
+	a.errorPage(w, r, http.StatusNotFound, "Sidan finns inte", "Sidan du söker finns inte. Kontrollera adressen eller gå till startsidan.")
+}

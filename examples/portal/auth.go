@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
+)
+
+// start is the front page: what the demo is, and where to begin.
+func (a *app) start(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "start", view{Title: "Välkommen till demoportalen", Data: demoClinic})
+}
+
+// login starts a login: it makes an anonymous session for the login's
+// state and CSRF token, and lets the identity provider take over.
+func (a *app) login(w http.ResponseWriter, r *http.Request) {
+	ss := sessionOf(r)
+	if _, ok := ss.identity(); ok {
+		seeOther(w, r, "/")
+		return
+	}
+	if ss == nil {
+		ss = a.sessions.create(nil)
+		setCookie(w, r, ss)
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss))
+	}
+	state := randomToken(16)
+	ss.mu.Lock()
+	ss.state = state
+	ss.next = localPath(r.URL.Query().Get("till"))
+	ss.mu.Unlock()
+	a.ids.Start(w, r, state)
+}
+
+// loginDone finishes a login. The session is replaced by a new one, so
+// that an ID known before the login is worthless after it.
+func (a *app) loginDone(w http.ResponseWriter, r *http.Request) {
+	ss := sessionOf(r)
+	if ss == nil {
+		seeOther(w, r, "/logga-in")
+		return
+	}
+	ss.mu.Lock()
+	state, next := ss.state, ss.next
+	ss.state = ""
+	ss.mu.Unlock()
+	who, err := a.ids.Finish(r, state)
+	if err != nil {
+		ss.setFlash("Inloggningen misslyckades. Försök igen.")
+		seeOther(w, r, "/logga-in")
+		return
+	}
+	a.sessions.drop(ss.id)
+	fresh := a.sessions.create(&who)
+	setCookie(w, r, fresh)
+	if next == "" {
+		switch {
+		case len(who.AdminOf) > 0:
+			next = "/admin"
+		case who.IsStaff():
+			next = "/personal"
+		default:
+			next = "/mottagning/" + demoClinic.ID.String()
+		}
+	}
+	seeOther(w, r, next)
+}
+
+// logout ends the session.
+func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	if ss := sessionOf(r); ss != nil {
+		// A slot held while confirming is free for others at once.
+		if h := ss.pending(); h != nil {
+			if err := a.svc.Release(r.Context(), booking.ReleaseRequest{Scope: booking.Scope{Clinic: h.Clinic, Subject: h.Subject}, Token: h.Token}); err != nil {
+				a.log.Warn("releasing a hold at logout", "err", err)
+			}
+		}
+		a.sessions.drop(ss.id)
+	}
+	clearCookie(w, r)
+	seeOther(w, r, "/")
+}
+
+// citizen is a logged-in citizen's request at a clinic: who, for whom,
+// where, and under which case type when the path names one.
+type citizen struct {
+	ss      *session
+	who     Identity
+	subject Person
+	clinic  clinicInfo
+	ct      casetype.CaseType
+}
+
+// scope is the booking flow's scope of the request.
+func (c citizen) scope() booking.Scope {
+	return booking.Scope{
+		Caller:   booking.Caller{Person: c.who.Person, Assurance: c.who.Assurance},
+		Subject:  c.subject.Number,
+		Clinic:   c.clinic.ID,
+		CaseType: c.ct.ID,
+	}
+}
+
+// base is the path of the case type's pages.
+func (c citizen) base() string {
+	return "/mottagning/" + c.clinic.ID.String() + "/" + url.PathEscape(c.ct.ID)
+}
+
+// card is the path of the clinic's contact card.
+func (c citizen) card() string { return "/mottagning/" + c.clinic.ID.String() }
+
+// citizenAt checks that a citizen is logged in and that the path names a
+// clinic the portal knows; it answers the request itself and returns
+// false otherwise.
+func (a *app) citizenAt(w http.ResponseWriter, r *http.Request) (citizen, bool) {
+	ss := sessionOf(r)
+	who, ok := ss.identity()
+	if !ok {
+		if r.Method == http.MethodGet {
+			seeOther(w, r, "/logga-in?till="+url.QueryEscape(r.URL.RequestURI()))
+		} else {
+			seeOther(w, r, "/logga-in")
+		}
+		return citizen{}, false
+	}
+	if who.IsStaff() {
+		a.errorPage(w, r, http.StatusForbidden, "Sidan är för invånare",
+			"Du är inloggad som personal. Logga ut och logga in som invånare för att boka tid.")
+		return citizen{}, false
+	}
+	clinic, ok := clinicByID(r.PathValue("hsa"))
+	if !ok {
+		a.notFound(w, r)
+		return citizen{}, false
+	}
+	c := citizen{ss: ss, who: who, clinic: clinic, subject: ss.actingFor()}
+	if c.subject.Number.IsZero() {
+		c.subject = a.self(r, who)
+	}
+	return c, true
+}
+
+// self returns the citizen logged in as the population register knows
+// them, or, if it does not, by the name the login gave.
+func (a *app) self(r *http.Request, who Identity) Person {
+	if p, err := a.people.Person(r.Context(), who.Person); err == nil {
+		return p
+	}
+	p := Person{Number: who.Person, FirstName: who.Name}
+	if i := strings.LastIndexByte(who.Name, ' '); i > 0 {
+		p.FirstName, p.LastName = who.Name[:i], who.Name[i+1:]
+	}
+	return p
+}
+
+// citizenUnder is citizenAt for a path that names a case type: the case
+// type must be active at the clinic and, when kinds are given, of one of
+// them.
+func (a *app) citizenUnder(w http.ResponseWriter, r *http.Request, kinds ...casetype.Kind) (citizen, bool) {
+	c, ok := a.citizenAt(w, r)
+	if !ok {
+		return c, false
+	}
+	ct, err := a.cases.Get(r.Context(), c.clinic.ID, r.PathValue("arende"))
+	if err != nil || ct.Status != casetype.StatusActive || (len(kinds) > 0 && !slices.Contains(kinds, ct.Kind)) {
+		a.render(w, r, http.StatusNotFound, "error", view{Title: "Tjänsten finns inte",
+			Data: errorData{Text: "Mottagningen erbjuder inte den här tjänsten just nu.",
+				Links: []link{{c.card(), "Till mottagningens kontaktkort"}}}})
+		return c, false
+	}
+	c.ct = ct
+	return c, true
+}
+
+// manageCaseType returns the ID of the clinic's Av- och omboka case type
+// the citizen may use for the subject, or "".
+func (a *app) manageCaseType(r *http.Request, c citizen) string {
+	card, err := a.svc.ContactCard(r.Context(), booking.ContactCardRequest{
+		Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID,
+	})
+	if err != nil {
+		return ""
+	}
+	for _, ct := range card.CaseTypes {
+		if ct.Kind == casetype.KindManage {
+			return ct.ID
+		}
+	}
+	return ""
+}
+
+// myBookingsShortcut leads to the bookings at the demo clinic.
+func (a *app) myBookingsShortcut(w http.ResponseWriter, r *http.Request) {
+	r.SetPathValue("hsa", demoClinic.ID.String())
+	c, ok := a.citizenAt(w, r)
+	if !ok {
+		return
+	}
+	id := a.manageCaseType(r, c)
+	if id == "" {
+		a.render(w, r, http.StatusNotFound, "error", view{Title: "Mina bokningar",
+			Data: errorData{Text: "Mottagningen visar inte bokningar på webben just nu. Kontakta mottagningen på " + demoClinic.Phone + ".",
+				Links: []link{{c.card(), "Till mottagningens kontaktkort"}}}})
+		return
+	}
+	seeOther(w, r, c.card()+"/"+url.PathEscape(id)+"/bokningar")
+}
+
+// actFor chooses whom a citizen acts for: themself, or a child of theirs
+// per the population register. Whether they may act for the child under a
+// case type is for the booking flow to decide.
+func (a *app) actFor(w http.ResponseWriter, r *http.Request) {
+	r.SetPathValue("hsa", demoClinic.ID.String())
+	c, ok := a.citizenAt(w, r)
+	if !ok {
+		return
+	}
+	choice := r.PostFormValue("vem")
+	if choice == "" || choice == "jag" {
+		c.ss.setActingFor(Person{})
+		seeOther(w, r, c.card())
+		return
+	}
+	kids, err := a.people.Children(r.Context(), c.who.Person)
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	for i, k := range kids {
+		if choice == childKey(i) {
+			c.ss.setActingFor(k)
+			seeOther(w, r, c.card())
+			return
+		}
+	}
+	a.errorPage(w, r, http.StatusBadRequest, "Okänd person", "Du kan bara välja dig själv eller dina barn.")
+}
+
+// childKey names the i-th child of the register's answer in forms,
+// instead of its personal identity number.
+func childKey(i int) string { return "barn-" + strconv.Itoa(i+1) }

@@ -1,0 +1,43 @@
+// Command portal is a reference web portal for webbtidbok: the whole
+// booking flow in a browser, on the standalone appointment book in
+// SQLite.
+//
+//	go run ./examples/portal
+//
+// It serves http://localhost:8080 with a demo clinic: a contact card,
+// terms, time types, dates and slots, confirmation with a calendar file,
+// the citizen's bookings with reschedule and cancel, a request form, a
+// guardian booking for a child, the local administrator's case types and
+// terms, and the staff's day view of the clinic's book. The login is a
+// demo that lets anyone pick a test identity; it is clearly marked as
+// such, and sits behind an interface (IdentityProvider) that a real
+// portal replaces.
+//
+// Flags:
+//
+//	-addr  address to listen on (default localhost:8080)
+//	-data  folder of the SQLite database (default ./data)
+//	-dsn   a PostgreSQL connection string (postgres://…) to keep the book
+//	       there instead of in SQLite
+//
+// The appointment book (slots and bookings) is durable; the demo clinic is
+// seeded into it once. Case types, terms, acceptances, holds and sessions
+// live in memory and are seeded again at every start.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}

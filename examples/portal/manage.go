@@ -1,0 +1,329 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// The citizen's bookings (Av- och omboka): the list, one booking, and
+// rescheduling and cancelling it.
+
+type bookingsData struct {
+	Bookings []bookingEntry
+	Subject  Person
+	BookNew  string
+	Clinic   clinicInfo
+}
+
+type bookingEntry struct {
+	booking.Booking
+	Href string
+}
+
+// myBookings lists the subject's coming bookings at the clinic.
+func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	list, err := a.svc.MyBookings(r.Context(), c.scope())
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	d := bookingsData{Subject: c.subject, Clinic: c.clinic, BookNew: c.card()}
+	for _, b := range list {
+		d.Bookings = append(d.Bookings, bookingEntry{Booking: b, Href: c.base() + "/bokning/" + url.PathEscape(b.ID)})
+	}
+	title := "Mina bokningar"
+	if c.subject.Number != c.who.Person {
+		title = c.subject.FirstName + "s bokningar"
+	}
+	a.render(w, r, http.StatusOK, "bookings", view{Title: title, Data: d})
+}
+
+type detailsData struct {
+	booking.Booking
+	Reschedule, Cancel, Calendar string
+	// Why says why the booking cannot be changed on the web, if it
+	// cannot.
+	Why    string
+	Clinic clinicInfo
+	Now    time.Time
+}
+
+// details shows one of the subject's bookings and what may be done with
+// it. Another citizen's booking reads as one that does not exist.
+func (a *app) details(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	p := c.base() + "/bokning/" + url.PathEscape(id)
+	d := detailsData{Booking: b, Calendar: p + "/kalender.ics", Clinic: c.clinic, Now: a.now()}
+	if b.Allows.Reschedule {
+		d.Reschedule = p + "/omboka"
+	}
+	if b.Allows.Cancel {
+		d.Cancel = p + "/avboka"
+	}
+	if !b.Allows.Cancel && !b.Allows.Reschedule {
+		d.Why = "Den här tiden kan inte av- eller ombokas via webben."
+		if !b.Allows.ChangeBy.IsZero() && a.now().After(b.Allows.ChangeBy) {
+			d.Why = "Det är för sent att av- eller omboka den här tiden via webben."
+		}
+		d.Why += " Kontakta mottagningen på telefon " + c.clinic.Phone + " om du behöver ändra den."
+	}
+	a.render(w, r, http.StatusOK, "booking", view{Title: "Din bokning", Data: d,
+		Back: c.base() + "/bokningar", BackText: "Tillbaka till bokningarna"})
+}
+
+// changeable reads the booking and checks that the citizen may change it
+// as act says; otherwise it shows why, with the way forward.
+func (a *app) changeable(w http.ResponseWriter, r *http.Request, c citizen, id string, act booking.Action) (booking.Booking, bool) {
+	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	if err != nil {
+		a.fail(w, r, c, err)
+		return b, false
+	}
+	allowed := b.Allows.Cancel
+	if act == booking.ActionReschedule {
+		allowed = b.Allows.Reschedule
+	}
+	if allowed {
+		return b, true
+	}
+	text := "Bokningen kan inte avbokas via webben."
+	if act == booking.ActionReschedule {
+		text = "Bokningen kan inte ombokas via webben."
+		if b.Allows.ReschedulesLeft == 0 {
+			text = "Bokningen har redan ombokats så många gånger som går via webben."
+		}
+	}
+	if !b.Allows.ChangeBy.IsZero() && a.now().After(b.Allows.ChangeBy) {
+		text = "Det är för sent att ändra bokningen via webben: sista tiden var " +
+			longDate(tidbok.DateOf(b.Allows.ChangeBy)) + " kl. " + clock(b.Allows.ChangeBy) + "."
+	}
+	text += " Kontakta mottagningen på telefon " + c.clinic.Phone + " (" + c.clinic.Hours + ")."
+	a.render(w, r, http.StatusConflict, "error", view{Title: "Det går inte att ändra bokningen",
+		Data: errorData{Text: text, Links: []link{{c.base() + "/bokning/" + url.PathEscape(id), "Tillbaka till bokningen"}}}})
+	return b, false
+}
+
+// rescheduleSearch shows the dates, or with ?datum= the slots, that a
+// booking may be moved to.
+func (a *app) rescheduleSearch(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok || a.needTerms(w, r, c, r.URL.RequestURI()) {
+		return
+	}
+	id := r.PathValue("id")
+	b, ok := a.changeable(w, r, c, id, booking.ActionReschedule)
+	if !ok {
+		return
+	}
+	p := c.base() + "/bokning/" + url.PathEscape(id) + "/omboka"
+	fallback := func(ct string) string {
+		if ct == "" {
+			return ""
+		}
+		return c.card() + "/" + url.PathEscape(ct) + "/forfragan"
+	}
+	day, hasDay := parseDate(r.URL.Query().Get("datum"))
+	if !hasDay {
+		res, err := a.svc.Dates(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id})
+		if err != nil {
+			a.fail(w, r, c, err)
+			return
+		}
+		d := datesData{Heading: "Omboka: " + b.Summary.What, Clinic: c.clinic, Fallback: fallback(res.Fallback)}
+		for _, day := range res.Dates {
+			d.Dates = append(d.Dates, link{p + "?datum=" + day.String(), longDate(day)})
+		}
+		a.render(w, r, http.StatusOK, "dates", view{Title: "Välj ny dag", Data: d,
+			Flash: "Din nuvarande tid: " + b.Summary.Date + " kl. " + b.Summary.Time + ". Du har kvar den tills den nya tiden är bokad.",
+			Back:  c.base() + "/bokning/" + url.PathEscape(id), BackText: "Tillbaka till bokningen"})
+		return
+	}
+	res, err := a.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id, From: day, To: day})
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	d := slotsData{Heading: "Omboka: " + b.Summary.What, Date: day, Slots: res.Slots, Action: p, Clinic: c.clinic,
+		Fallback: fallback(res.Fallback)}
+	a.render(w, r, http.StatusOK, "slots", view{Title: "Välj ny tid", Data: d, Back: p, BackText: "Välj en annan dag"})
+}
+
+// rescheduleHold holds the new slot while the citizen confirms the move.
+func (a *app) rescheduleHold(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	slot, ok := slotFromForm(r)
+	if !ok {
+		a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Tiden kunde inte läsas. Gå tillbaka och välj en tid.")
+		return
+	}
+	h, err := a.svc.Hold(r.Context(), booking.HoldRequest{Scope: c.scope(), Slot: slot, BookingID: id})
+	if err != nil {
+		a.slotProblem(w, r, c, err, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka", id)
+		return
+	}
+	c.ss.setPending(&pendingHold{Hold: h})
+	seeOther(w, r, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka/bekrafta")
+}
+
+// rescheduleConfirmPage shows the old and the new time.
+func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	h, ok := a.livePending(w, r, c, id)
+	if !ok {
+		return
+	}
+	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	if err != nil {
+		a.fail(w, r, c, err)
+		return
+	}
+	a.showConfirm(w, r, c, http.StatusOK, h, b.Timeslot, "")
+}
+
+// reschedule moves the booking to the held slot: either it moves, or the
+// citizen keeps the old time and learns why.
+func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	key := r.PostFormValue("nyckel")
+	if to, ok := c.ss.doneAt(key); ok {
+		seeOther(w, r, to)
+		return
+	}
+	h, ok := a.livePending(w, r, c, id)
+	if !ok {
+		return
+	}
+	conf, err := whileInProgress(r.Context(), func() (booking.Confirmation, error) {
+		return a.svc.Reschedule(r.Context(), booking.RescheduleRequest{
+			Scope: c.scope(), Key: key, BookingID: id, Hold: h.Token,
+		})
+	})
+	var te *booking.TermsError
+	switch {
+	case err == nil:
+		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
+		c.ss.setPending(nil)
+		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
+		c.ss.markDone(key, to)
+		seeOther(w, r, to)
+	case errors.As(err, &te):
+		c.ss.setFlash(termsChanged + " Den nya tiden är fortfarande reserverad åt dig till kl. " + clock(h.Expires) + ".")
+		seeOther(w, r, c.base()+"/villkor?till="+url.QueryEscape(c.base()+"/bokning/"+url.PathEscape(id)+"/omboka/bekrafta"))
+	case errors.Is(err, tidbok.ErrSlotTaken):
+		c.ss.setPending(nil)
+		a.slotProblem(w, r, c, err, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka", id)
+	case errors.Is(err, booking.ErrHoldExpired):
+		c.ss.setPending(nil)
+		c.ss.setFlash(booking.CitizenText(err))
+		seeOther(w, r, a.chooseAgain(c, id, h.Slot))
+	default:
+		a.fail(w, r, c, err)
+	}
+}
+
+type cancelData struct {
+	booking.Booking
+	Key        string
+	Action     string
+	Message    string
+	MessageMax int
+	MessageLbl string
+}
+
+// cancelPage asks the citizen to confirm the cancellation, with a
+// message where the clinic and the book take one.
+func (a *app) cancelPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok || a.needTerms(w, r, c, r.URL.RequestURI()) {
+		return
+	}
+	b, ok := a.changeable(w, r, c, r.PathValue("id"), booking.ActionCancel)
+	if !ok {
+		return
+	}
+	a.showCancel(w, r, c, http.StatusOK, b, "", "")
+}
+
+func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string) {
+	d := cancelData{Booking: b, Key: randomToken(16), Message: msg,
+		Action: c.base() + "/bokning/" + url.PathEscape(b.ID) + "/avboka"}
+	if b.Allows.Message {
+		d.MessageMax, d.MessageLbl = b.Allows.MessageMaxLen, c.ct.Message.Label
+		if d.MessageLbl == "" {
+			d.MessageLbl = "Meddelande till mottagningen"
+		}
+	}
+	a.render(w, r, status, "cancel", view{Title: "Avboka tiden", Error: problem, Data: d,
+		Back: c.base() + "/bokning/" + url.PathEscape(b.ID), BackText: "Nej, behåll tiden"})
+}
+
+// cancel cancels the booking and goes back to the list.
+func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.citizenUnder(w, r, casetype.KindManage)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	key := r.PostFormValue("nyckel")
+	if to, ok := c.ss.doneAt(key); ok {
+		seeOther(w, r, to)
+		return
+	}
+	msg := strings.TrimSpace(r.PostFormValue("meddelande"))
+	res, err := whileInProgress(r.Context(), func() (booking.Cancellation, error) {
+		return a.svc.Cancel(r.Context(), booking.CancelRequest{
+			Scope: c.scope(), Key: key, BookingID: id, Message: msg,
+		})
+	})
+	var te *booking.TermsError
+	switch {
+	case err == nil:
+		c.ss.setFlash("Din tid " + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
+		c.ss.markDone(key, c.base()+"/bokningar")
+		seeOther(w, r, c.base()+"/bokningar")
+	case errors.As(err, &te):
+		c.ss.setFlash(termsChanged)
+		seeOther(w, r, c.base()+"/villkor?till="+url.QueryEscape(c.base()+"/bokning/"+url.PathEscape(id)+"/avboka"))
+	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
+		b, derr := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+		if derr != nil {
+			a.fail(w, r, c, derr)
+			return
+		}
+		a.showCancel(w, r, c, http.StatusUnprocessableEntity, b, msg, booking.CitizenText(err))
+	default:
+		a.fail(w, r, c, err)
+	}
+}

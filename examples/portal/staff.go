@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+)
+
+// The clinic's staff: the book for a day, publishing and withdrawing
+// slots, and the citizens' requests.
+
+// staffAt checks that staff of the demo clinic are logged in; it answers
+// the request itself and returns false otherwise.
+func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, bool) {
+	who, ok := sessionOf(r).identity()
+	switch {
+	case !ok:
+		to := "/logga-in"
+		if r.Method == http.MethodGet {
+			to += "?till=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		seeOther(w, r, to)
+		return who, false
+	case !slices.Contains(who.StaffAt, demoClinic.ID):
+		a.errorPage(w, r, http.StatusForbidden, "Endast för personal",
+			"Den här sidan är för mottagningens personal. Logga in som personal för att se tidboken.")
+		return who, false
+	}
+	return who, true
+}
+
+type dayData struct {
+	Clinic           clinicInfo
+	Date             tidbok.Date
+	Prev, Next       string
+	Rows             []dayRow
+	Booked, Free     int
+	TimeTypes        []tidbok.TimeType
+	Performers       []tidbok.Performer
+	Requests         []booking.Request
+	DefaultStartTime string
+}
+
+type dayRow struct {
+	sqltidbok.DaySlot
+	Status, Who string
+	// Web reports that citizens may book the slot on the web.
+	Web bool
+}
+
+// staffDay shows the clinic's book for a day: every slot, booked or free,
+// web-bookable or for staff only, with the forms to publish and withdraw.
+func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
+	who, ok := a.staffAt(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	day := tidbok.DateOf(a.now())
+	if d, ok := parseDate(r.URL.Query().Get("datum")); ok {
+		day = d
+	}
+	slots, err := a.book.Day(ctx, demoClinic.ID, day)
+	if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	bookings, err := a.book.Bookings(ctx, demoClinic.ID)
+	if err != nil {
+		a.adminFailed(w, r, err)
+		return
+	}
+	contacts := map[string]tidbok.ContactInfo{}
+	for _, b := range bookings {
+		contacts[b.ID] = b.Contact
+	}
+	d := dayData{Clinic: demoClinic, Date: day, DefaultStartTime: "16:00",
+		Prev: "/personal?datum=" + day.AddDays(-1).String(), Next: "/personal?datum=" + day.AddDays(1).String()}
+	for _, s := range slots {
+		row := dayRow{DaySlot: s, Web: s.WebBookable}
+		switch {
+		case s.Booked && s.Invitation:
+			row.Status = "Kallelse"
+		case s.Booked:
+			row.Status = "Bokad"
+		case s.WebBookable:
+			row.Status = "Ledig – webbokningsbar"
+		default:
+			row.Status = "Ledig – endast personal"
+		}
+		if s.Booked {
+			d.Booked++
+			c := contacts[s.BookingID]
+			row.Who = c.FirstName + " " + c.LastName + " (" + s.Subject.String() + ")"
+		} else {
+			d.Free++
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	probe := tidbok.MustPersonalNumber(casetype.ProbeSubject)
+	if tts, err := a.book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: demoClinic.ID, Subject: probe}); err == nil {
+		d.TimeTypes = tts.TimeTypes
+	}
+	if ps, err := a.book.Performers(ctx, tidbok.PerformersRequest{Facility: demoClinic.ID, Subject: probe}); err == nil {
+		d.Performers = ps.Performers
+	}
+	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, demoClinic.ID, true)
+	if err != nil {
+		a.log.Warn("listing requests", "err", err)
+	}
+	d.Requests = reqs
+	a.render(w, r, http.StatusOK, "staff", view{Title: "Tidbok " + longDate(day), Data: d})
+}
+
+func (a *app) backToDay(w http.ResponseWriter, r *http.Request, msg string) {
+	if msg != "" {
+		sessionOf(r).setFlash(msg)
+	}
+	to := "/personal"
+	if d, ok := parseDate(r.PostFormValue("datum")); ok {
+		to += "?datum=" + d.String()
+	}
+	seeOther(w, r, to)
+}
+
+// staffPublish publishes one slot.
+func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.staffAt(w, r); !ok {
+		return
+	}
+	day, ok := parseDate(r.PostFormValue("datum"))
+	start, err := time.Parse("15:04", r.PostFormValue("start"))
+	minutes, merr := strconv.Atoi(r.PostFormValue("langd"))
+	if !ok || err != nil || merr != nil || minutes < 5 || minutes > 240 {
+		a.backToDay(w, r, "Tiden publicerades inte: ange datum, starttid (tt:mm) och en längd mellan 5 och 240 minuter.")
+		return
+	}
+	at := time.Date(day.Year, day.Month, day.Day, start.Hour(), start.Minute(), 0, 0, tidbok.Stockholm())
+	if at.Hour() != start.Hour() || at.Minute() != start.Minute() {
+		a.backToDay(w, r, "Tiden publicerades inte: klockslaget finns inte den dagen (sommartid).")
+		return
+	}
+	spec := sqltidbok.SlotSpec{Facility: demoClinic.ID, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
+		TimeTypeID: r.PostFormValue("tidstyp"), StaffOnly: r.PostFormValue("webb") != "ja"}
+	if p := r.PostFormValue("utforare"); p != "" {
+		id, err := tidbok.ParseHSAID(p)
+		if err != nil {
+			a.backToDay(w, r, "Tiden publicerades inte: okänd utförare.")
+			return
+		}
+		spec.Performer = id
+	}
+	if _, err := a.book.Publish(r.Context(), spec); err != nil {
+		if errors.Is(err, tidbok.ErrInvalid) || errors.Is(err, tidbok.ErrNotFound) {
+			a.backToDay(w, r, "Tiden publicerades inte: kontrollera tidstyp och utförare.")
+			return
+		}
+		a.adminFailed(w, r, err)
+		return
+	}
+	a.backToDay(w, r, fmt.Sprintf("Tiden kl. %s är publicerad.", clock(at)))
+}
+
+// staffWithdraw withdraws a free slot.
+func (a *app) staffWithdraw(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.staffAt(w, r); !ok {
+		return
+	}
+	err := a.book.Withdraw(r.Context(), r.PostFormValue("tid"))
+	switch {
+	case err == nil:
+		a.backToDay(w, r, "Tiden är borttagen ur tidboken.")
+	case errors.Is(err, tidbok.ErrNotAllowed):
+		a.backToDay(w, r, "Tiden är bokad och kan inte tas bort. Avboka den först.")
+	case errors.Is(err, tidbok.ErrNotFound), errors.Is(err, tidbok.ErrInvalid):
+		a.backToDay(w, r, "Tiden finns inte längre.")
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
+
+// staffWebBookable opens a slot for web booking or keeps it for staff.
+func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.staffAt(w, r); !ok {
+		return
+	}
+	on := r.PostFormValue("webb") == "ja"
+	err := a.book.SetWebBookable(r.Context(), r.PostFormValue("tid"), on)
+	switch {
+	case err == nil && on:
+		a.backToDay(w, r, "Tiden går nu att boka via webben.")
+	case err == nil:
+		a.backToDay(w, r, "Tiden är nu endast för personal.")
+	case errors.Is(err, tidbok.ErrNotFound), errors.Is(err, tidbok.ErrInvalid):
+		a.backToDay(w, r, "Tiden finns inte längre.")
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
+
+// staffCloseRequest marks a citizen's request handled.
+func (a *app) staffCloseRequest(w http.ResponseWriter, r *http.Request) {
+	who, ok := a.staffAt(w, r)
+	if !ok {
+		return
+	}
+	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, demoClinic.ID, r.PathValue("id"))
+	switch {
+	case err == nil:
+		a.backToDay(w, r, "Förfrågan är avslutad.")
+	case errors.Is(err, tidbok.ErrNotFound):
+		a.backToDay(w, r, "Förfrågan finns inte.")
+	default:
+		a.adminFailed(w, r, err)
+	}
+}
