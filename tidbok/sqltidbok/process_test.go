@@ -403,6 +403,7 @@ func killHelper(t *testing.T, be backend, dsn string) {
 	ctx := context.Background()
 	var (
 		mu     sync.Mutex
+		gate   sync.RWMutex // writers hold it shared; taken whole to begin the held transaction
 		booked atomic.Int64
 		moves  atomic.Int64
 		next   atomic.Int64
@@ -423,7 +424,9 @@ func killHelper(t *testing.T, be backend, dsn string) {
 				if g == 2 {
 					slot.ID = "" // found by its time, in a transaction
 				}
+				gate.RLock()
 				res, err := b.Book(ctx, bookRequest(slot, citizen(k)))
+				gate.RUnlock()
 				if err == nil {
 					say("booked %s %s", res.BookingID, job.Slots[k].ID)
 					booked.Add(1)
@@ -443,7 +446,10 @@ func killHelper(t *testing.T, be backend, dsn string) {
 			say("moving %s %s %s", res.BookingID, from.ID, to.ID)
 			req := tidbok.RescheduleRequest{BookingID: res.BookingID, Timeslot: to}
 			req.Timeslot.Subject = citizen(10_000)
-			if _, err := b.Reschedule(ctx, req); err != nil {
+			gate.RLock()
+			_, err := b.Reschedule(ctx, req)
+			gate.RUnlock()
+			if err != nil {
 				t.Errorf("moving: %v", err)
 				select {}
 			}
@@ -454,7 +460,11 @@ func killHelper(t *testing.T, be backend, dsn string) {
 	for booked.Load() < int64(job.Before) || moves.Load() < 2 {
 		time.Sleep(time.Millisecond)
 	}
-	// A transaction that writes a booking and never commits.
+	// A transaction that writes a booking and never commits. The writers
+	// pause while it takes its lock: on SQLite a busy stream of bookings
+	// could otherwise starve it past busy_timeout on a loaded machine.
+	// They resume at once and are blocked mid-booking when the kill comes.
+	gate.Lock()
 	db := be.open(t, dsn)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -467,6 +477,7 @@ func killHelper(t *testing.T, be backend, dsn string) {
 	if _, err := tx.ExecContext(ctx, q, "bhalfwritten0000", job.Held.ID, testbook.FacilityID, citizen(20_000).Canonical()); err != nil {
 		t.Fatal(err)
 	}
+	gate.Unlock()
 	say("holding")
 	select {}
 }
