@@ -21,6 +21,9 @@ type HSAID struct{ s string }
 // "SE2321000016-1HZ5" give the same HSAID. Errors are [*IdentityError]
 // with Kind "HSA-id" and wrap [ErrInvalid].
 func ParseHSAID(s string) (HSAID, error) {
+	if h, ok := parseHSAIDFast(s); ok {
+		return h, nil
+	}
 	fail := func(reason string) (HSAID, error) {
 		return HSAID{}, &IdentityError{Kind: "HSA-id", Input: truncateInput(s), Reason: reason}
 	}
@@ -43,6 +46,30 @@ func ParseHSAID(s string) (HSAID, error) {
 		return fail("longer than 64 characters")
 	}
 	return HSAID{s: strings.ToUpper(t)}, nil
+}
+
+// parseHSAIDFast is ParseHSAID for the common case, an id of 1 to 64
+// ASCII letters, digits and '-' without surrounding white space; ok is
+// false for anything else, which ParseHSAID then decides.
+func parseHSAIDFast(s string) (HSAID, bool) {
+	if len(s) == 0 || len(s) > maxHSAIDLen {
+		return HSAID{}, false
+	}
+	lower := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 'A' && c <= 'Z', c == '-':
+		case c >= 'a' && c <= 'z':
+			lower = true
+		default:
+			return HSAID{}, false
+		}
+	}
+	if lower {
+		return HSAID{s: strings.ToUpper(s)}, true
+	}
+	return HSAID{s: s}, true
 }
 
 // MustHSAID is like [ParseHSAID] but panics if s is not valid. It is meant

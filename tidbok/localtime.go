@@ -205,7 +205,15 @@ func ParseWireTime(s string) (time.Time, error) {
 	case ss > 59:
 		return fail("second out of range")
 	}
-	t, ok := localInstant(d, hh, mm, ss, stockholm)
+	var (
+		t  time.Time
+		ok bool
+	)
+	if d.Year >= fastYearMin && d.Year <= fastYearMax {
+		t, ok = localInstantFast(d, hh, mm, ss)
+	} else {
+		t, ok = localInstant(d, hh, mm, ss, stockholm)
+	}
 	if !ok {
 		return fail("time does not exist in Swedish time: the clock jumps forward at the change to summer time")
 	}
@@ -247,13 +255,57 @@ func localInstant(d Date, hh, mm, ss int, loc *time.Location) (time.Time, bool) 
 	return best.In(loc), true
 }
 
+// Between fastYearMin and fastYearMax Swedish time follows the EU rules:
+// +01:00 (CET) in winter and +02:00 (CEST) in summer, each lasting months.
+// There localInstantFast gives what localInstant does: every offset loc
+// uses within a day of the wall time is one of the two, and an offset loc
+// uses at a candidate instant, being in force for months, is seen at one
+// of localInstant's probes a day apart.
+const (
+	fastYearMin = 1981
+	fastYearMax = 2037
+)
+
+// localInstantFast is localInstant in Europe/Stockholm for the years of
+// the EU rules: the summer-time reading, the earlier one, if it is
+// real, else the winter-time one, else none (a gap).
+func localInstantFast(d Date, hh, mm, ss int) (time.Time, bool) {
+	wall := time.Date(d.Year, d.Month, d.Day, hh, mm, ss, 0, time.UTC)
+	for _, off := range [2]int{2 * 3600, 3600} {
+		cand := wall.Add(-time.Duration(off) * time.Second).In(stockholm)
+		if _, actual := cand.Zone(); actual == off {
+			return cand, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // FormatWireTime returns t as the wire's TS, YYYYMMDDhhmmss, of t's wall
 // clock in Europe/Stockholm, whatever t's location. Sub-second parts are
 // dropped. The result round-trips through [ParseWireTime] for years 1000 to
 // 9999, except that an instant in the second run of the repeated autumn
 // hour (CET) reads back as the earlier instant an hour before.
 func FormatWireTime(t time.Time) string {
-	return t.In(stockholm).Format(wireTimeLayout)
+	t = t.In(stockholm)
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format(wireTimeLayout)
+	}
+	h, mi, s := t.Clock()
+	var b [14]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	put(4, int(mo), 2)
+	put(6, d, 2)
+	put(8, h, 2)
+	put(10, mi, 2)
+	put(12, s, 2)
+	return string(b[:])
 }
 
 func allDigits(s string) bool {

@@ -50,7 +50,17 @@ func (c *checker) required(path, v string) {
 
 // trimXML trims XML whitespace, as xs:token-like values are written by
 // some stacks with surrounding line breaks.
-func trimXML(s string) string { return strings.Trim(s, " \t\r\n") }
+func trimXML(s string) string {
+	for len(s) > 0 && isXMLSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isXMLSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 func (c *checker) time(path, s string) time.Time {
 	s = trimXML(s)

@@ -321,6 +321,21 @@ func EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
 	return soap.Marshal(soap.Header{}, w)
 }
 
+// EncodeResponsePooled is [EncodeResponse] into a pooled buffer (see
+// [soap.MarshalPooled]): the caller writes it out and then hands it back
+// with [soap.Recycle].
+func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
+	_, cd, err := lookup(op)
+	if err != nil {
+		return nil, err
+	}
+	w, err := cd.result(op, result)
+	if err != nil {
+		return nil, err
+	}
+	return soap.MarshalPooled(soap.Header{}, w)
+}
+
 // EncodeFault returns the complete SOAP envelope of a fault, e.g. the one
 // [DecodeRequest] returned.
 func EncodeFault(f *soap.Fault) ([]byte, error) {

@@ -3,6 +3,7 @@ package crmwire
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -82,24 +83,30 @@ const (
 )
 
 func timeslotToWire(ts tidbok.Timeslot, style slotStyle) TimeslotType {
-	w := TimeslotType{
-		StartTimeInclusive:     wireTime(ts.Start),
-		EndTimeExclusive:       wireTime(ts.End),
-		HealthcareFacility:     wireHSA(ts.Facility),
-		Performer:              wireHSA(ts.Performer),
-		BookingID:              ts.ID,
-		SubjectOfCare:          wirePN(ts.Subject),
-		Purpose:                ts.Purpose,
-		Reason:                 ts.Reason,
-		ResourceName:           ts.Resource.Name,
-		HealthcareFacilityName: ts.FacilityName,
-		PerformerName:          ts.PerformerName,
-		ResourceID:             ts.Resource.ID,
-		TimeTypeName:           ts.TimeType.Name,
-		TimeTypeID:             ts.TimeType.ID,
-		CareTypeName:           ts.CareType.Name,
-		CareTypeID:             ts.CareType.ID,
-	}
+	var w TimeslotType
+	fillTimeslotWire(&w, &ts, style, wireTime(ts.Start), wireTime(ts.End))
+	return w
+}
+
+// fillTimeslotWire sets the zero *w to ts on the wire, in place: a list's
+// timeslots are large, and copying each one costs.
+func fillTimeslotWire(w *TimeslotType, ts *tidbok.Timeslot, style slotStyle, start, end string) {
+	w.StartTimeInclusive = start
+	w.EndTimeExclusive = end
+	w.HealthcareFacility = wireHSA(ts.Facility)
+	w.Performer = wireHSA(ts.Performer)
+	w.BookingID = ts.ID
+	w.SubjectOfCare = wirePN(ts.Subject)
+	w.Purpose = ts.Purpose
+	w.Reason = ts.Reason
+	w.ResourceName = ts.Resource.Name
+	w.HealthcareFacilityName = ts.FacilityName
+	w.PerformerName = ts.PerformerName
+	w.ResourceID = ts.Resource.ID
+	w.TimeTypeName = ts.TimeType.Name
+	w.TimeTypeID = ts.TimeType.ID
+	w.CareTypeName = ts.CareType.Name
+	w.CareTypeID = ts.CareType.ID
 	switch style {
 	case styleBooking:
 		w.CancelBookingAllowed = boolPtr(ts.Flags.MayCancel)
@@ -112,7 +119,6 @@ func timeslotToWire(ts tidbok.Timeslot, style slotStyle) TimeslotType {
 		w.MessageAllowed = trueOrNil(ts.Flags.MayMessage)
 		w.IsInvitation = trueOrNil(ts.Invitation)
 	}
-	return w
 }
 
 func trueOrNil(v bool) *Bool {
@@ -124,31 +130,37 @@ func trueOrNil(v bool) *Bool {
 
 // timeslot converts a wire timeslot, in the checker's current scope.
 func (c *checker) timeslot(w *TimeslotType) tidbok.Timeslot {
+	var ts tidbok.Timeslot
+	c.fillTimeslot(&ts, w)
+	return ts
+}
+
+// fillTimeslot sets the zero *ts to the wire timeslot w, in place, in
+// the checker's current scope.
+func (c *checker) fillTimeslot(ts *tidbok.Timeslot, w *TimeslotType) {
 	inv := w.IsInvitation
 	if inv == nil {
 		inv = w.IsInvitationCore
 	}
-	return tidbok.Timeslot{
-		ID:            w.BookingID,
-		Start:         c.time("startTimeInclusive", w.StartTimeInclusive),
-		End:           c.time("endTimeExclusive", w.EndTimeExclusive),
-		Facility:      c.hsa("healthcare_facility", w.HealthcareFacility),
-		FacilityName:  w.HealthcareFacilityName,
-		Performer:     c.hsa("performer", w.Performer),
-		PerformerName: w.PerformerName,
-		Resource:      tidbok.Resource{ID: w.ResourceID, Name: w.ResourceName},
-		TimeType:      tidbok.TimeType{ID: w.TimeTypeID, Name: w.TimeTypeName},
-		CareType:      tidbok.CareType{ID: w.CareTypeID, Name: w.CareTypeName},
-		Subject:       c.pn("subject_of_care", w.SubjectOfCare),
-		Purpose:       w.Purpose,
-		Reason:        w.Reason,
-		Flags: tidbok.Flags{
-			MayCancel:     w.CancelBookingAllowed.value(),
-			MayReschedule: w.RebookingAllowed.value(),
-			MayMessage:    w.MessageAllowed.value(),
-		},
-		Invitation: inv.value(),
+	ts.ID = w.BookingID
+	ts.Start = c.time("startTimeInclusive", w.StartTimeInclusive)
+	ts.End = c.time("endTimeExclusive", w.EndTimeExclusive)
+	ts.Facility = c.hsa("healthcare_facility", w.HealthcareFacility)
+	ts.FacilityName = w.HealthcareFacilityName
+	ts.Performer = c.hsa("performer", w.Performer)
+	ts.PerformerName = w.PerformerName
+	ts.Resource = tidbok.Resource{ID: w.ResourceID, Name: w.ResourceName}
+	ts.TimeType = tidbok.TimeType{ID: w.TimeTypeID, Name: w.TimeTypeName}
+	ts.CareType = tidbok.CareType{ID: w.CareTypeID, Name: w.CareTypeName}
+	ts.Subject = c.pn("subject_of_care", w.SubjectOfCare)
+	ts.Purpose = w.Purpose
+	ts.Reason = w.Reason
+	ts.Flags = tidbok.Flags{
+		MayCancel:     w.CancelBookingAllowed.value(),
+		MayReschedule: w.RebookingAllowed.value(),
+		MayMessage:    w.MessageAllowed.value(),
 	}
+	ts.Invitation = inv.value()
 }
 
 // SubjectOfCareType is core SubjectOfCareType: the citizen's contact
@@ -260,11 +272,56 @@ func timeslotsToWire(tss []tidbok.Timeslot, style slotStyle) []TimeslotType {
 	if len(tss) == 0 {
 		return nil
 	}
+	// All the slots' times are formatted into one string.
+	const n = 14 // len(wireTime(t)) for years 0 to 9999
+	buf := make([]byte, 2*n*len(tss))
+	for i := range tss {
+		putWireTime(buf[2*n*i:2*n*i+n], tss[i].Start)
+		putWireTime(buf[2*n*i+n:2*n*(i+1)], tss[i].End)
+	}
+	all := string(buf)
+	timeAt := func(t time.Time, i int) string {
+		switch {
+		case t.IsZero():
+			return ""
+		case all[i] == 0:
+			return wireTime(t)
+		}
+		return all[i : i+n]
+	}
 	out := make([]TimeslotType, len(tss))
 	for i := range tss {
-		out[i] = timeslotToWire(tss[i], style)
+		ts := &tss[i]
+		fillTimeslotWire(&out[i], ts, style, timeAt(ts.Start, 2*n*i), timeAt(ts.End, 2*n*i+n))
 	}
 	return out
+}
+
+// putWireTime writes wireTime(t), the same as tidbok.FormatWireTime,
+// into b (14 bytes) when t is not zero and its year in Europe/Stockholm
+// is from 0 to 9999; it leaves b as it is otherwise.
+func putWireTime(b []byte, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	t = t.In(tidbok.Stockholm())
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return
+	}
+	h, mi, s := t.Clock()
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	put(4, int(mo), 2)
+	put(6, d, 2)
+	put(8, h, 2)
+	put(10, mi, 2)
+	put(12, s, 2)
 }
 
 // timeslots converts repeated wire timeslots named elem.
@@ -275,7 +332,7 @@ func (c *checker) timeslots(elem string, ws []TimeslotType) []tidbok.Timeslot {
 	out := make([]tidbok.Timeslot, len(ws))
 	for i := range ws {
 		c.in(elem, i+1)
-		out[i] = c.timeslot(&ws[i])
+		c.fillTimeslot(&out[i], &ws[i])
 	}
 	c.in("", 0)
 	return out

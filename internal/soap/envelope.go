@@ -119,6 +119,31 @@ func Marshal(h Header, payload any) ([]byte, error) {
 	return out, err
 }
 
+// MarshalPooled is [Marshal] into a pooled buffer, which the caller
+// owns until it hands it back with [Recycle] and must not use after. It
+// saves the copy Marshal makes for a caller that only writes the
+// envelope out.
+func MarshalPooled(h Header, payload any) (*[]byte, error) {
+	bp := envelopePool.Get().(*[]byte)
+	b, err := appendEnvelope((*bp)[:0], h, payload)
+	*bp = b
+	if err != nil {
+		Recycle(bp)
+		return nil, err
+	}
+	return bp, nil
+}
+
+// Recycle returns a buffer of [MarshalPooled] to the pool; nil is
+// ignored.
+func Recycle(bp *[]byte) {
+	if bp == nil || cap(*bp) > maxPooled {
+		return
+	}
+	*bp = (*bp)[:0]
+	envelopePool.Put(bp)
+}
+
 // maxPooled is the largest buffer kept for reuse.
 const maxPooled = 4 << 20
 

@@ -259,22 +259,37 @@ func (m *Message) fastDecode(v any) bool {
 // fields decodes the content of the element whose start tag was just
 // read into the struct sv, with encoding/xml's rules: the first field
 // whose name and namespace match takes an element; others are skipped.
+//
+// Elements usually come in the layout's (schema) order, so the field
+// after the last one matched is tried first. The text of the struct's
+// string fields is gathered and turned into one string when the struct
+// ends, each field a part of it, instead of one allocation per field.
 func (s *scanner) fields(l *layout, sv reflect.Value) bool {
+	pendBase, strBase := len(s.pend), len(s.strs)
+	next := 0
 	for {
 		switch s.next() {
 		case tokText:
 			continue
 		case tokEnd:
+			s.assignPending(sv, pendBase, strBase)
 			return true
 		case tokStart:
 		default:
 			return false
 		}
 		var f *fieldLayout
-		for i := range l.fields {
-			if l.fields[i].local == string(s.local) && l.fields[i].space == s.space {
-				f = &l.fields[i]
-				break
+		if next < len(l.fields) && l.fields[next].first &&
+			l.fields[next].local == string(s.local) && l.fields[next].space == s.space {
+			f = &l.fields[next]
+			next++
+		} else {
+			for i := range l.fields {
+				if l.fields[i].local == string(s.local) && l.fields[i].space == s.space {
+					f = &l.fields[i]
+					next = i + 1
+					break
+				}
 			}
 		}
 		if f == nil {
@@ -283,19 +298,21 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			}
 			continue
 		}
-		fv := sv.Field(f.index)
 		switch f.kind {
 		case kindString:
 			text, ok := s.textContent()
 			if !ok {
 				return false
 			}
-			fv.SetString(string(text))
+			start := len(s.strs) - strBase
+			s.strs = append(s.strs, text...)
+			s.pend = append(s.pend, pendingString{index: f.index, start: start, end: len(s.strs) - strBase})
 		case kindStrings:
 			text, ok := s.textContent()
 			if !ok {
 				return false
 			}
+			fv := sv.Field(f.index)
 			n := fv.Len()
 			fv.Grow(1)
 			fv.SetLen(n + 1)
@@ -305,6 +322,7 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			if !ok {
 				return false
 			}
+			fv := sv.Field(f.index)
 			if fv.IsNil() {
 				fv.Set(reflect.New(fv.Type().Elem()))
 			}
@@ -312,6 +330,7 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 				return false
 			}
 		case kindStructPtr:
+			fv := sv.Field(f.index)
 			if fv.IsNil() {
 				fv.Set(reflect.New(fv.Type().Elem()))
 			}
@@ -319,12 +338,57 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 				return false
 			}
 		case kindStructs:
+			fv := sv.Field(f.index)
 			n := fv.Len()
-			fv.Grow(1)
+			if fv.Cap() == 0 {
+				fv.Grow(s.estimateItems())
+			} else {
+				fv.Grow(1)
+			}
 			fv.SetLen(n + 1)
 			if !s.empty && !s.fields(f.sub, fv.Index(n)) {
 				return false
 			}
 		}
 	}
+}
+
+// pendingString is a string field's text, read but not yet set: bytes
+// start to end of the text gathered for its struct.
+type pendingString struct {
+	index      int
+	start, end int
+}
+
+// assignPending sets the string fields of sv read since pendBase, in the
+// order read (a repeated element's last text wins, as in encoding/xml),
+// from one string holding all their text, and drops them.
+func (s *scanner) assignPending(sv reflect.Value, pendBase, strBase int) {
+	if len(s.pend) == pendBase {
+		return
+	}
+	all := string(s.strs[strBase:])
+	for _, p := range s.pend[pendBase:] {
+		sv.Field(p.index).SetString(all[p.start:p.end])
+	}
+	s.pend = s.pend[:pendBase]
+	s.strs = s.strs[:strBase]
+}
+
+// maxEstimate bounds the capacity estimateItems gives a list.
+const maxEstimate = 1024
+
+// estimateItems guesses how many elements named like the one whose start
+// tag was just read follow, itself included, by counting its raw start
+// tag in the rest of the message: a first capacity for the list it is
+// an item of, so that a list of n items does not grow log n times. Only
+// the capacity depends on it.
+func (s *scanner) estimateItems() int {
+	if s.empty || len(s.open) == 0 {
+		return 1
+	}
+	qname := s.open[len(s.open)-1]
+	s.text = append(append(s.text[:0], '<'), qname...)
+	n := 1 + bytes.Count(s.b[s.pos:], s.text)
+	return min(n, maxEstimate)
 }

@@ -52,6 +52,9 @@ type fieldLayout struct {
 	open, close string
 	// trueText and falseText are a bool kind's MarshalText, escaped.
 	trueText, falseText string
+	// first: no earlier field of the struct has the same name and
+	// namespace, so an element matching this field belongs to it.
+	first bool
 }
 
 // rootLayout is a payload type's layout with its tags. A payload that
@@ -202,6 +205,12 @@ func (b *layoutBuilder) build(t reflect.Type, root bool) (*layout, bool) {
 			return nil, false
 		}
 		b.prefixFor(space)
+		fl.first = true
+		for _, g := range l.fields {
+			if g.space == fl.space && g.local == fl.local {
+				fl.first = false
+			}
+		}
 		l.fields = append(l.fields, fl)
 	}
 	if root && l.xmlNameIndex < 0 {

@@ -24,6 +24,10 @@ type scanner struct {
 	attrs []rawAttr
 	text  []byte // scratch for text with references
 
+	// String fields read but not yet set; see fields.
+	pend []pendingString
+	strs []byte
+
 	// The last start tag read.
 	space string
 	local []byte

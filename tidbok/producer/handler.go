@@ -68,7 +68,10 @@ type exchange struct {
 	facility tidbok.HSAID
 	actor    string // actor type, never the ID
 	body     []byte // the answer, when there is no fault
-	fault    *soap.Fault
+	// pooled holds body when it is a pooled buffer of
+	// crmwire.EncodeResponsePooled, recycled once written.
+	pooled *[]byte
+	fault  *soap.Fault
 	// cause is a technical error behind a Server fault, logged only.
 	cause error
 	ref   string
@@ -100,6 +103,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, writeErr := w.Write(body)
+	if x.pooled != nil {
+		soap.Recycle(x.pooled)
+		x.pooled, x.body = nil, nil
+	}
 	h.logExchange(r, x, status, time.Since(start), writeErr)
 }
 
@@ -167,9 +174,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 		h.refusal(&x, c, err)
 		return x
 	}
-	if x.body, err = crmwire.EncodeResponse(req.Op, res); err != nil {
+	bp, err := crmwire.EncodeResponsePooled(req.Op, res)
+	if err != nil {
 		h.technical(&x, fmt.Errorf("encoding the book's answer: %w", err))
+		return x
 	}
+	x.body, x.pooled = *bp, bp
 	return x
 }
 
