@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,13 +318,15 @@ type blockingBook struct {
 	tidbok.Tidbok
 	entered chan struct{}
 	release chan struct{}
+	once    atomic.Bool // only the first Book call blocks
 }
 
 func (b *blockingBook) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookResult, error) {
-	select {
-	case b.entered <- struct{}{}:
+	// A blocking send: the first call waits until the test sees it enter,
+	// so the signal cannot be lost when the call comes first.
+	if b.once.CompareAndSwap(false, true) {
+		b.entered <- struct{}{}
 		<-b.release
-	default:
 	}
 	return b.Tidbok.Book(ctx, req)
 }
