@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"io/fs"
 	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -20,7 +20,7 @@ import (
 // slot is the database's. Make one with Open.
 type Book struct {
 	db      *sql.DB
-	dialect Dialect
+	dialect sqldb.Dialect
 	cfg     config
 
 	// names caches facility names by canonical HSA-id. A facility is
@@ -54,11 +54,11 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 	if db == nil {
 		return nil, errors.New("sqltidbok: Open: the *sql.DB is nil")
 	}
-	if !d.valid() {
+	if !d.sql().Valid() {
 		return nil, errors.New("sqltidbok: Open: unknown dialect " + d.String() + ": use SQLite or Postgres")
 	}
-	b := &Book{db: db, dialect: d}
-	b.bookSlotQuery = d.rebind(bookSlotSQL + d.lockSlot("s") + " RETURNING notice")
+	b := &Book{db: db, dialect: d.sql()}
+	b.bookSlotQuery = b.q(bookSlotSQL + lockSlot(b.dialect, "s") + " RETURNING notice")
 	for _, o := range opts {
 		if o != nil {
 			o(&b.cfg)
@@ -67,15 +67,7 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 	if err := db.PingContext(ctx); err != nil {
 		return nil, &dbError{op: "open", err: err}
 	}
-	sub, err := fs.Sub(embedded, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	migs, err := migrations(sub, d)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.migrate(ctx, migs); err != nil {
+	if err := schema.Migrate(ctx, db, b.dialect); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -89,10 +81,10 @@ func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.capabilities() 
 func (b *Book) Now() time.Time { return b.cfg.clock() }
 
 // Dialect returns the dialect the book was opened with.
-func (b *Book) Dialect() Dialect { return b.dialect }
+func (b *Book) Dialect() Dialect { return Dialect(b.dialect) }
 
 // q returns query with placeholders for the book's dialect.
-func (b *Book) q(query string) string { return b.dialect.rebind(query) }
+func (b *Book) q(query string) string { return b.dialect.Rebind(query) }
 
 // prelude checks support, the request's validity (invalid is the result
 // of its Validate) and ctx, in that order, as memtidbok does.

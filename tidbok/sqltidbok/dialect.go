@@ -1,9 +1,7 @@
 package sqltidbok
 
 import (
-	"errors"
-	"strconv"
-	"strings"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 )
 
 // Dialect names the database behind the *sql.DB given to [Open]: how to
@@ -20,29 +18,18 @@ const (
 	// a Code() int method, such as modernc.org/sqlite (pure Go). Open the
 	// database with [SQLiteDSN]: the book relies on its pragmas and on
 	// transactions that take the write lock when they begin.
-	SQLite Dialect = iota + 1
+	SQLite = Dialect(sqldb.SQLite)
 	// Postgres is PostgreSQL 13 or later, through a driver whose errors
 	// have a SQLState() string method, such as
 	// github.com/jackc/pgx/v5/stdlib (driver name "pgx").
-	Postgres
+	Postgres = Dialect(sqldb.Postgres)
 )
 
 // String returns "sqlite" or "postgres".
-func (d Dialect) String() string {
-	switch d {
-	case SQLite:
-		return "sqlite"
-	case Postgres:
-		return "postgres"
-	}
-	return "Dialect(" + strconv.Itoa(int(d)) + ")"
-}
+func (d Dialect) String() string { return d.sql().String() }
 
-func (d Dialect) valid() bool { return d == SQLite || d == Postgres }
-
-// postgres reports whether d uses PostgreSQL's placeholders ($1) and row
-// locks.
-func (d Dialect) postgres() bool { return d == Postgres }
+// sql returns d as the shared SQL plumbing knows it.
+func (d Dialect) sql() sqldb.Dialect { return sqldb.Dialect(d) }
 
 // SQLiteDSN returns the connection string for modernc.org/sqlite (driver
 // name "sqlite") that opens, or creates, the book's database file at path.
@@ -55,37 +42,7 @@ func (d Dialect) postgres() bool { return d == Postgres }
 //
 // One database file may be shared by many processes on one machine, never
 // over a network file system (SQLite's locks do not work there).
-func SQLiteDSN(path string) string {
-	// A "file:" URI keeps SQLite's own URI parameters working; '%', '?'
-	// and '#' in the path must be escaped in one.
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + esc +
-		"?_pragma=busy_timeout(10000)" +
-		"&_pragma=journal_mode(wal)" +
-		"&_pragma=foreign_keys(1)" +
-		"&_txlock=immediate"
-}
-
-// rebind rewrites the ? placeholders of a query written for SQLite into
-// PostgreSQL's $1, $2 …. The book's queries have no ? inside literals.
-func (d Dialect) rebind(q string) string {
-	if !d.postgres() || !strings.Contains(q, "?") {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 16)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+func SQLiteDSN(path string) string { return sqldb.SQLiteDSN(path) }
 
 // lockSlot is the clause that locks the rows of slots (alias a) that a
 // SELECT returns, so that a booking and staff's change to a slot never
@@ -94,86 +51,9 @@ func (d Dialect) rebind(q string) string {
 // takes first (see liveSlot). A booking that waited for staff's change
 // re-checks the changed slot before it books. SQLite needs no clause: one
 // writer at a time holds the whole database.
-func (d Dialect) lockSlot(a string) string {
-	if d.postgres() {
+func lockSlot(d sqldb.Dialect, a string) string {
+	if d.Postgres() {
 		return " FOR KEY SHARE OF " + a
 	}
 	return ""
-}
-
-// forUpdate is the clause that locks the rows of table alias a that a
-// SELECT returns for a change by the transaction, so that no other
-// transaction changes, books or locks them until it ends.
-func (d Dialect) forUpdate(a string) string {
-	if d.postgres() {
-		return " FOR UPDATE OF " + a
-	}
-	return ""
-}
-
-// SQLite result codes and PostgreSQL SQLSTATEs the book acts on.
-const (
-	sqliteBusy       = 5    // SQLITE_BUSY
-	sqliteLocked     = 6    // SQLITE_LOCKED
-	sqliteConstraint = 19   // SQLITE_CONSTRAINT
-	sqliteUnique     = 2067 // SQLITE_CONSTRAINT_UNIQUE
-	sqlitePrimaryKey = 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
-
-	pgUniqueViolation      = "23505"
-	pgSerializationFailure = "40001"
-	pgDeadlockDetected     = "40P01"
-	pgLockNotAvailable     = "55P03"
-)
-
-type sqlStater interface{ SQLState() string }
-type sqliteCoder interface{ Code() int }
-
-// isUnique reports whether err is a violation of a unique or primary key
-// constraint: in a booking, another transaction took the slot first.
-func (d Dialect) isUnique(err error) bool {
-	if d.postgres() {
-		var e sqlStater
-		return errors.As(err, &e) && e.SQLState() == pgUniqueViolation
-	}
-	var e sqliteCoder
-	return errors.As(err, &e) && (e.Code() == sqliteUnique || e.Code() == sqlitePrimaryKey)
-}
-
-// isRetryable reports whether err means the database rolled the statement
-// or transaction back because of a concurrent one, so that running it
-// again is safe and may succeed: a serialization failure or deadlock on
-// PostgreSQL, a busy or locked database on SQLite.
-func (d Dialect) isRetryable(err error) bool {
-	if d.postgres() {
-		var e sqlStater
-		if !errors.As(err, &e) {
-			return false
-		}
-		switch e.SQLState() {
-		case pgSerializationFailure, pgDeadlockDetected, pgLockNotAvailable:
-			return true
-		}
-		return false
-	}
-	var e sqliteCoder
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Code() & 0xff {
-	case sqliteBusy, sqliteLocked:
-		return true
-	}
-	return false
-}
-
-// fromServer reports whether err is an error the database itself
-// answered (a PostgreSQL SQLSTATE, an SQLite result code): the statement
-// failed, and nothing it would have written was written.
-func (d Dialect) fromServer(err error) bool {
-	if d.postgres() {
-		var e sqlStater
-		return errors.As(err, &e)
-	}
-	var e sqliteCoder
-	return errors.As(err, &e)
 }

@@ -3,6 +3,8 @@ package sqltidbok
 import (
 	"strings"
 
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
+
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -27,18 +29,6 @@ const (
 func opErr(op tidbok.Operation, sentinel error, text string) error {
 	return &tidbok.OpError{Op: op, Err: sentinel, Text: text}
 }
-
-// unknownOutcome is the cause of a write whose commit was sent but whose
-// answer never came: the booking may or may not be in the book. It
-// matches tidbok.ErrOutcomeUnknown and the error of the database/sql
-// driver.
-type unknownOutcome struct{ err error }
-
-func (e *unknownOutcome) Error() string {
-	return "tidbok: outcome unknown: " + e.err.Error()
-}
-
-func (e *unknownOutcome) Unwrap() []error { return []error{tidbok.ErrOutcomeUnknown, e.err} }
 
 // staffError is the error of a staff method: what was done, and the
 // problems found (matching tidbok.ErrInvalid or tidbok.ErrNotFound) or the
@@ -102,7 +92,7 @@ func wrapDB(op string, err error) error {
 	case *tidbok.OpError, *staffError, *dbError:
 		return err
 	}
-	if isContextErr(err) {
+	if sqldb.IsContextErr(err) {
 		return err
 	}
 	return &dbError{op: op, err: err}

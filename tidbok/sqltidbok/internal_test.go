@@ -2,157 +2,24 @@ package sqltidbok
 
 import (
 	"errors"
-	"fmt"
-	"io/fs"
-	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-func TestRebindNumbersPlaceholdersForPostgres(t *testing.T) {
-	q := "SELECT a FROM t WHERE b = ? AND c IN (?, ?)"
-	if got := SQLite.rebind(q); got != q {
-		t.Errorf("SQLite.rebind = %q, want the query unchanged", got)
-	}
-	if got, want := Postgres.rebind(q), "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)"; got != want {
-		t.Errorf("Postgres.rebind = %q, want %q", got, want)
-	}
-}
-
-func TestSQLiteDSNEscapesThePath(t *testing.T) {
-	got := SQLiteDSN("/data/50% off?#1/tidbok.db")
-	if !strings.HasPrefix(got, "file:/data/50%25 off%3f%231/tidbok.db?") {
-		t.Errorf("SQLiteDSN = %q, want the path escaped in a file: URI", got)
-	}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(wal)", "foreign_keys(1)", "_txlock=immediate"} {
-		if !strings.Contains(got, p) {
-			t.Errorf("SQLiteDSN = %q, which lacks %s", got, p)
-		}
-	}
-}
-
-func TestMigrationsAreChosenPerDialect(t *testing.T) {
-	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
-	tests := []struct {
-		name    string
-		fsys    fstest.MapFS
-		want    map[Dialect][]string // file names in order
-		wantErr string
-	}{
-		{
-			name: "shared and per-dialect files in version order",
-			fsys: fstest.MapFS{
-				"0002_b.sqlite.sql":   file("s2"),
-				"0002_b.postgres.sql": file("p2"),
-				"0001_a.sql":          file("x1"),
-				"0010_c.sql":          file("x10"),
-				"README.md":           file("not a migration"),
-			},
-			want: map[Dialect][]string{
-				SQLite:   {"0001_a.sql", "0002_b.sqlite.sql", "0010_c.sql"},
-				Postgres: {"0001_a.sql", "0002_b.postgres.sql", "0010_c.sql"},
-			},
-		},
-		{name: "a version shared and per dialect", fsys: fstest.MapFS{"0001_a.sql": file(""), "0001_a.sqlite.sql": file("")}, wantErr: "both"},
-		{name: "a version for one dialect only", fsys: fstest.MapFS{"0001_a.postgres.sql": file("")}, wantErr: "no file for sqlite"},
-		{name: "two files of one version", fsys: fstest.MapFS{"0001_a.sql": file(""), "0001_b.sql": file("")}, wantErr: "same version"},
-		{name: "no version", fsys: fstest.MapFS{"init.sql": file("")}, wantErr: "version number"},
-		{name: "an unknown dialect", fsys: fstest.MapFS{"0001_a.mysql.sql": file("")}, wantErr: "names no dialect"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, d := range []Dialect{SQLite, Postgres} {
-				migs, err := migrations(tt.fsys, d)
-				if tt.wantErr != "" {
-					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-						t.Errorf("%v: error %v, want one saying %q", d, err, tt.wantErr)
-					}
-					continue
-				}
-				if err != nil {
-					t.Fatalf("%v: %v", d, err)
-				}
-				var names []string
-				for _, m := range migs {
-					names = append(names, m.name)
-				}
-				if diff := cmp.Diff(tt.want[d], names); diff != "" {
-					t.Errorf("%v: migrations (-want +got):\n%s", d, diff)
-				}
-			}
-		})
-	}
-}
-
 func TestTheEmbeddedMigrationsServeBothDialects(t *testing.T) {
-	sub, err := fs.Sub(embedded, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, d := range []Dialect{SQLite, Postgres} {
-		migs, err := migrations(sub, d)
-		if err != nil || len(migs) == 0 || migs[0].version != 1 {
+		migs, err := schema.Migrations(d.sql())
+		if err != nil || len(migs) == 0 || migs[0].Version != 1 {
 			t.Errorf("%v: %d migrations, %v; want version 1 first", d, len(migs), err)
 		}
 	}
 }
 
-// Fake driver errors, shaped as pgx's and modernc's.
-type pgError struct{ code string }
-
-func (e *pgError) Error() string    { return "pg: " + e.code }
-func (e *pgError) SQLState() string { return e.code }
-
-type sqliteError struct{ code int }
-
-func (e *sqliteError) Error() string { return fmt.Sprintf("sqlite: %d", e.code) }
-func (e *sqliteError) Code() int     { return e.code }
-
-func TestDriverErrorsAreClassified(t *testing.T) {
-	wrapped := func(err error) error { return fmt.Errorf("exec: %w", err) }
-	tests := []struct {
-		d                    Dialect
-		err                  error
-		unique, retry, local bool
-	}{
-		{Postgres, wrapped(&pgError{"23505"}), true, false, false},
-		{Postgres, &pgError{"40001"}, false, true, false},
-		{Postgres, &pgError{"40P01"}, false, true, false},
-		{Postgres, &pgError{"23503"}, false, false, false},
-		{Postgres, errors.New("connection reset by peer"), false, false, true},
-		{SQLite, wrapped(&sqliteError{2067}), true, false, false},
-		{SQLite, &sqliteError{1555}, true, false, false},
-		{SQLite, &sqliteError{5}, false, true, false},
-		{SQLite, &sqliteError{517}, false, true, false}, // SQLITE_BUSY_SNAPSHOT
-		{SQLite, &sqliteError{6}, false, true, false},
-		{SQLite, &sqliteError{787}, false, false, false}, // a foreign key
-		{SQLite, errors.New("interrupted"), false, false, true},
-	}
-	for _, tt := range tests {
-		if got := tt.d.isUnique(tt.err); got != tt.unique {
-			t.Errorf("%v.isUnique(%v) = %t, want %t", tt.d, tt.err, got, tt.unique)
-		}
-		if got := tt.d.isRetryable(tt.err); got != tt.retry {
-			t.Errorf("%v.isRetryable(%v) = %t, want %t", tt.d, tt.err, got, tt.retry)
-		}
-		b := &Book{dialect: tt.d}
-		err := b.afterWrite(tt.err)
-		if got := errors.Is(err, tidbok.ErrOutcomeUnknown); got != tt.local {
-			t.Errorf("%v: afterWrite(%v) matches ErrOutcomeUnknown = %t, want %t", tt.d, tt.err, got, tt.local)
-		}
-		if !errors.Is(err, tt.err) {
-			t.Errorf("%v: afterWrite(%v) = %v, which no longer wraps the driver's error", tt.d, tt.err, err)
-		}
-	}
-}
-
 func TestAWriteWhoseAnswerIsLostIsReportedAsSuch(t *testing.T) {
-	b := &Book{dialect: Postgres}
+	b := &Book{dialect: sqldb.Postgres}
 	err := b.writeFailed(tidbok.OpBook, b.afterWrite(errors.New("unexpected EOF")))
 	var oe *tidbok.OpError
 	if !errors.As(err, &oe) || oe.Op != tidbok.OpBook || !errors.Is(err, tidbok.ErrOutcomeUnknown) {
@@ -196,40 +63,5 @@ func TestFlagsRoundTripThroughTheirBits(t *testing.T) {
 		if got := decodeFlags(encodeFlags(f)); got != f {
 			t.Errorf("decodeFlags(encodeFlags(%+v)) = %+v", f, got)
 		}
-	}
-}
-
-func TestRetryRunsAgainOnlyWhatTheDatabaseUndid(t *testing.T) {
-	t.Parallel()
-	b := &Book{dialect: Postgres}
-	tests := []struct {
-		name    string
-		errs    []error // what the attempts return, in turn
-		calls   int
-		wantErr bool
-	}{
-		{"success at once", []error{nil}, 1, false},
-		{"a deadlock, then success", []error{&pgError{"40P01"}, &pgError{"40001"}, nil}, 3, false},
-		{"a refusal", []error{&pgError{"23505"}}, 1, true},
-		{"a broken connection", []error{errors.New("EOF")}, 1, true},
-	}
-	for _, tt := range tests {
-		calls := 0
-		err := b.retry(t.Context(), func() error {
-			calls++
-			return tt.errs[min(calls, len(tt.errs))-1]
-		})
-		if calls != tt.calls {
-			t.Errorf("%s: %d calls, want %d", tt.name, calls, tt.calls)
-		}
-		if (err != nil) != tt.wantErr {
-			t.Errorf("%s: error %v, want an error: %t", tt.name, err, tt.wantErr)
-		}
-	}
-	// A database that keeps rolling back gives up after maxRetries.
-	calls := 0
-	err := b.retry(t.Context(), func() error { calls++; return &pgError{"40001"} })
-	if calls != maxRetries+1 || !b.dialect.isRetryable(err) {
-		t.Errorf("always rolled back: %d calls, %v; want %d calls and the last error", calls, err, maxRetries+1)
 	}
 }

@@ -165,7 +165,7 @@ func (b *Book) Withdraw(ctx context.Context, slotID string) error {
 func (b *Book) liveSlot(ctx context.Context, tx *sql.Tx, op, slotID string) (string, error) {
 	var facility string
 	var withdrawn bool
-	err := b.queryRow(ctx, tx, "SELECT s.facility_id, s.withdrawn FROM slots s WHERE s.id = ?"+b.dialect.forUpdate("s"), slotID).
+	err := b.queryRow(ctx, tx, "SELECT s.facility_id, s.withdrawn FROM slots s WHERE s.id = ?"+b.dialect.ForUpdate("s"), slotID).
 		Scan(&facility, &withdrawn)
 	if err != nil && !noRows(err) {
 		return "", err

@@ -3,6 +3,7 @@ package sqltidbok
 import (
 	"context"
 	"database/sql"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"sync"
 )
 
@@ -94,7 +95,7 @@ func (r errRow) Scan(...any) error { return r.err }
 // statements that only transactions run are parsed each time; they are
 // the book's rarer operations.
 func (b *Book) stmtFor(ctx context.Context, q querier, text string) (*sql.Stmt, error) {
-	if b.dialect != SQLite {
+	if b.dialect != sqldb.SQLite {
 		return nil, nil
 	}
 	if tx, ok := q.(*sql.Tx); ok {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -97,7 +98,7 @@ const bookSlotSQL = `INSERT INTO bookings (id, slot_id, facility_id, invitation,
 func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Time) (tidbok.BookResult, error) {
 	const op = tidbok.OpBook
 	ts := req.Timeslot
-	if b.dialect == SQLite {
+	if b.dialect == sqldb.SQLite {
 		// Every SQLite write, even one that inserts nothing, queues for
 		// the one write lock. A read, which never waits, refuses what is
 		// refused already, so that a crowd racing for a taken slot does
@@ -124,7 +125,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 	})
 	var notSent *unsent
 	switch {
-	case b.dialect.isUnique(err):
+	case b.dialect.IsUnique(err):
 		return tidbok.BookResult{}, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
 	case errors.As(err, &notSent):
 		return tidbok.BookResult{}, notSent.err
@@ -212,7 +213,7 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 				req.FacilityMed().String(), req.Notification, req.Actor.Person.Canonical(), req.Actor.Agent.String(), now.UnixNano(),
 				inv.id)
 		}
-		if b.dialect.isUnique(err) {
+		if b.dialect.IsUnique(err) {
 			return opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
 		}
 		res.Notice = notice
@@ -298,7 +299,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			slot.id, slot.facility, res.Notice, reason, notification,
 			c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
 			r.id)
-		if b.dialect.isUnique(err) {
+		if b.dialect.IsUnique(err) {
 			return opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
 		}
 		return err
@@ -359,7 +360,7 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 // as is, a write whose outcome is unknown as an *tidbok.OpError matching
 // ErrOutcomeUnknown, and a failure of the database wrapped.
 func (b *Book) writeFailed(op tidbok.Operation, err error) error {
-	var uo *unknownOutcome
+	var uo *sqldb.OutcomeUnknownError
 	if errors.As(err, &uo) {
 		return &tidbok.OpError{Op: op, Err: err}
 	}
@@ -370,7 +371,7 @@ func (b *Book) writeFailed(op tidbok.Operation, err error) error {
 // transactions until tx ends, or nil when the book has none.
 func (b *Book) lockBooking(ctx context.Context, tx *sql.Tx, id string) (*bookingRow, error) {
 	var r bookingRow
-	err := r.scan(b.queryRow(ctx, tx, bookingSelect+bookingFrom+" WHERE bk.id = ?"+b.dialect.forUpdate("bk"), id))
+	err := r.scan(b.queryRow(ctx, tx, bookingSelect+bookingFrom+" WHERE bk.id = ?"+b.dialect.ForUpdate("bk"), id))
 	switch {
 	case noRows(err):
 		return nil, nil
@@ -406,7 +407,7 @@ func (b *Book) slotByID(ctx context.Context, q querier, op tidbok.Operation, ts 
 	}
 	lock := ""
 	if _, ok := q.(*sql.Tx); ok {
-		lock = b.dialect.lockSlot("s")
+		lock = lockSlot(b.dialect, "s")
 	}
 	var s slotInfo
 	var start, end int64
@@ -439,7 +440,7 @@ func (b *Book) slotByAttributes(ctx context.Context, tx *sql.Tx, op tidbok.Opera
 		EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id), `+slotDescribe+`
 		FROM slots s`+slotJoins+`
 		WHERE s.facility_id = ? AND s.day = ? AND s.start_ns = ? AND s.end_ns = ? AND NOT s.withdrawn
-		ORDER BY s.id`+b.dialect.lockSlot("s"),
+		ORDER BY s.id`+lockSlot(b.dialect, "s"),
 		ts.Facility.String(), dayOf(ts.Start), ts.Start.UnixNano(), ts.End.UnixNano())
 	if err != nil {
 		return slotInfo{}, err
