@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Holds is a [booking.HoldStore] in the database, which makes holds hold
+// across portal processes: a unique key on the clinic and slot lets at
+// most one hold exist per slot.
+type Holds struct{ s *Stores }
+
+var _ booking.HoldStore = Holds{}
+
+// Holds returns the store of holds on slots, for booking.Config.Holds.
+func (s *Stores) Holds() Holds { return Holds{s} }
+
+// holdRetries bounds how often Acquire starts again when a concurrent
+// Acquire inserted a hold on the same slot between its read and its
+// insert (PostgreSQL locks no row that does not exist yet).
+const holdRetries = 5
+
+// Acquire implements [booking.HoldStore] in one transaction: it reads and
+// locks the slot's hold, refuses if another subject's is live, and
+// otherwise deletes the slot's hold and the subject's other holds at the
+// clinic before it inserts h. Holds that expired are deleted as it goes.
+func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (booking.Hold, error) {
+	data, err := encode(h)
+	if err != nil {
+		return booking.Hold{}, err
+	}
+	clinic, subject := h.Clinic.String(), h.Subject.Canonical()
+	var held booking.Hold
+	for attempt := 0; ; attempt++ {
+		held = booking.Hold{}
+		err = hs.s.inTx(ctx, func(tx *sql.Tx) error {
+			var curSubject, curData string
+			var curExpires int64
+			err := hs.s.scanRow(ctx, tx, "SELECT subject, expires, data FROM holds h WHERE clinic = ? AND slot_key = ?"+hs.s.dialect.ForUpdate("h"),
+				[]any{clinic, h.Key}, &curSubject, &curExpires, &curData)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			case curSubject != subject && curExpires > now.UnixNano():
+				cur, err := decode[booking.Hold](curData)
+				if err != nil {
+					return err
+				}
+				held = cur
+				return answerf("%w: until %s", booking.ErrHeld, cur.Expires.Format(time.RFC3339))
+			}
+			if _, err := tx.ExecContext(ctx, hs.s.q(`DELETE FROM holds
+				WHERE clinic = ? AND (slot_key = ? OR subject = ?) OR expires <= ?`),
+				clinic, h.Key, subject, now.UnixNano()); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, hs.s.q("INSERT INTO holds (token, clinic, slot_key, subject, expires, data) VALUES (?, ?, ?, ?, ?, ?)"),
+				h.Token, clinic, h.Key, subject, h.Expires.UnixNano(), data)
+			return err
+		})
+		if !hs.s.dialect.IsUnique(err) || attempt == holdRetries {
+			break
+		}
+	}
+	if err != nil {
+		return held, wrap("acquiring a hold", err)
+	}
+	return h, nil
+}
+
+// Get implements [booking.HoldStore].
+func (hs Holds) Get(ctx context.Context, token string) (booking.Hold, error) {
+	var data string
+	err := hs.s.scanRow(ctx, hs.s.db, "SELECT data FROM holds WHERE token = ?", []any{token}, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return booking.Hold{}, booking.ErrHoldExpired
+	}
+	return decodeRow[booking.Hold]("reading a hold", data, err)
+}
+
+// Held implements [booking.HoldStore].
+func (hs Holds) Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]booking.Hold, error) {
+	out, err := listJSON[booking.Hold](ctx, hs.s, "SELECT data FROM holds WHERE clinic = ? AND expires > ?", clinic.String(), now.UnixNano())
+	return out, wrap("reading holds", err)
+}
+
+// Release implements [booking.HoldStore].
+func (hs Holds) Release(ctx context.Context, token string) error {
+	_, err := hs.s.exec(ctx, "DELETE FROM holds WHERE token = ?", token)
+	return wrap("releasing a hold", err)
+}

@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/booking"
+)
+
+// Keys is a [booking.KeyStore] in the database: one row per caller and
+// request key, guarded on the token of the call holding it, so that
+// portal processes share the outcomes of calls and a repeat in any of them
+// settles a write another began.
+type Keys struct{ s *Stores }
+
+var _ booking.KeyStore = Keys{}
+
+// Keys returns the store of request keys, for booking.Config.Keys.
+func (s *Stores) Keys() Keys { return Keys{s} }
+
+// keyRetries bounds how often Claim starts again when a concurrent Claim
+// inserted the same key between its read and its insert.
+const keyRetries = 5
+
+// Claim implements [booking.KeyStore] in one transaction that reads and
+// locks the key's record, then inserts, takes over or leaves it. Records
+// expired at rec.Claimed are deleted as it goes.
+func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Duration) (booking.KeyRecord, bool, error) {
+	data, err := encode(rec)
+	if err != nil {
+		return booking.KeyRecord{}, false, err
+	}
+	now := rec.Claimed.UnixNano()
+	var prior booking.KeyRecord
+	var claimed bool
+	for attempt := 0; ; attempt++ {
+		prior, claimed = booking.KeyRecord{}, false
+		err = k.s.inTx(ctx, func(tx *sql.Tx) error {
+			var curData string
+			var expires int64
+			err := k.s.scanRow(ctx, tx, "SELECT expires, data FROM request_keys k WHERE caller = ? AND request_key = ?"+k.s.dialect.ForUpdate("k"),
+				[]any{rec.Caller, rec.Key}, &expires, &curData)
+			switch {
+			case errors.Is(err, sql.ErrNoRows) || err == nil && expires <= now:
+				if _, err := tx.ExecContext(ctx, k.s.q("DELETE FROM request_keys WHERE expires <= ?"), now); err != nil {
+					return err
+				}
+				claimed = true
+				_, err := tx.ExecContext(ctx, k.s.q(`INSERT INTO request_keys
+					(caller, request_key, action, fingerprint, state, claim, claimed, expires, data)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+					rec.Caller, rec.Key, string(rec.Action), rec.Fingerprint, int(rec.State), rec.Claim, now, nanos(rec.Expires), data)
+				return err
+			case err != nil:
+				return err
+			}
+			cur, err := decode[booking.KeyRecord](curData)
+			if err != nil {
+				return err
+			}
+			prior = cur
+			if cur.Action != rec.Action || cur.Fingerprint != rec.Fingerprint {
+				return nil
+			}
+			if cur.State != booking.KeyUnknown && (cur.State != booking.KeyPending || cur.Claimed.Add(lease).After(rec.Claimed)) {
+				return nil
+			}
+			// Take it over: pending under rec's claim, the intent kept.
+			next := cur
+			next.State, next.Claim, next.Claimed = booking.KeyPending, rec.Claim, rec.Claimed
+			if rec.Expires.After(next.Expires) {
+				next.Expires = rec.Expires
+			}
+			if err := k.update(ctx, tx, next, cur.Claim); err != nil {
+				return err
+			}
+			claimed = true
+			return nil
+		})
+		if !k.s.dialect.IsUnique(err) || attempt == keyRetries {
+			break
+		}
+	}
+	if err != nil {
+		return booking.KeyRecord{}, false, wrap("claiming a request key", err)
+	}
+	if claimed && prior.Caller == "" {
+		return booking.KeyRecord{}, true, nil
+	}
+	return prior, claimed, nil
+}
+
+// update replaces the record (rec.Caller, rec.Key) with rec on q if its
+// claim is still claim.
+func (k Keys) update(ctx context.Context, tx *sql.Tx, rec booking.KeyRecord, claim string) error {
+	data, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, k.s.q(`UPDATE request_keys
+		SET action = ?, fingerprint = ?, state = ?, claim = ?, claimed = ?, expires = ?, data = ?
+		WHERE caller = ? AND request_key = ? AND claim = ?`),
+		string(rec.Action), rec.Fingerprint, int(rec.State), rec.Claim, nanos(rec.Claimed), nanos(rec.Expires), data,
+		rec.Caller, rec.Key, claim)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return &answer{booking.ErrKeyTaken}
+	}
+	return nil
+}
+
+// Update implements [booking.KeyStore].
+func (k Keys) Update(ctx context.Context, rec booking.KeyRecord) error {
+	err := k.s.inTx(ctx, func(tx *sql.Tx) error { return k.update(ctx, tx, rec, rec.Claim) })
+	return wrap("updating a request key", err)
+}
+
+// Release implements [booking.KeyStore].
+func (k Keys) Release(ctx context.Context, caller, key, claim string) error {
+	_, err := k.s.exec(ctx, "DELETE FROM request_keys WHERE caller = ? AND request_key = ? AND claim = ?", caller, key, claim)
+	return wrap("releasing a request key", err)
+}
