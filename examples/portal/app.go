@@ -18,6 +18,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
@@ -28,11 +29,11 @@ import (
 type config struct {
 	// DataDir is the folder of the SQLite database; default "./data".
 	DataDir string
-	// DSN, when set, is a PostgreSQL connection string: the book is kept
-	// there instead of in SQLite.
+	// DSN, when set, is a PostgreSQL connection string: the book and the
+	// stores are kept there instead of in SQLite.
 	DSN string
-	// Logger receives the portal's log and the audit events. Default:
-	// slog.Default.
+	// Logger receives the portal's log. Default: slog.Default. Audit
+	// events are kept in the database.
 	Logger *slog.Logger
 	// Now is the clock of the book, the booking flow and the sessions.
 	// Default: time.Now.
@@ -54,6 +55,7 @@ type app struct {
 	db     *sql.DB
 	store  string // where the book is kept, for the log
 	book   *sqltidbok.Book
+	stores *sqlstore.Stores
 	cases  *casetype.Registry
 	terms  *terms.Registry
 	svc    *booking.Service
@@ -107,15 +109,18 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	a.log.Info("appointment book ready", "book", a.store, "slots_published", n)
 
-	// Case types, terms and acceptances are kept in memory in this
-	// version of the portal, and seeded at every start.
-	a.cases = casetype.New(casetype.NewMemStore(), casetype.WithClock(a.now), casetype.WithAudit(casetype.LogAudit(a.log)))
-	a.terms = terms.New(terms.NewMemStore(), terms.WithClock(a.now))
+	// Case types, terms, acceptances, holds, request keys, requests and
+	// the audit logs are kept in the book's database: they survive a
+	// restart, and portal processes sharing the database share them.
+	a.cases = casetype.New(a.stores.CaseTypes(), casetype.WithClock(a.now), casetype.WithAudit(a.stores.CaseTypeAudit()))
+	a.terms = terms.New(a.stores.Terms(), terms.WithClock(a.now))
 	if err := seedClinic(ctx, a.cases, a.terms, a.book); err != nil {
 		return nil, err
 	}
 	a.svc, err = booking.New(booking.Config{
 		Book: a.book, CaseTypes: a.cases, Terms: a.terms,
+		Holds: a.stores.Holds(), Keys: a.stores.Keys(), Moves: a.stores.Moves(),
+		Requests: a.stores.Requests(), Audit: a.stores.Audit(),
 		Guardians: a.people, Now: a.now, Logger: a.log,
 	})
 	if err != nil {
@@ -127,7 +132,8 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	return a, nil
 }
 
-// openBook opens the SQL book named by cfg.
+// openBook opens the database named by cfg, and in it the book and the
+// stores of the booking flow and the clinic's configuration.
 func (a *app) openBook(ctx context.Context, cfg config) error {
 	var (
 		dialect sqltidbok.Dialect
@@ -157,6 +163,12 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 	if err != nil {
 		_ = a.db.Close()
 		return fmt.Errorf("opening the appointment book (%s): %w", a.store, err)
+	}
+	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
+	if err != nil {
+		_ = a.book.Close()
+		_ = a.db.Close()
+		return fmt.Errorf("opening the stores (%s): %w", a.store, err)
 	}
 	return nil
 }

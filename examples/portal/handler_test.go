@@ -832,3 +832,71 @@ func TestNoFreeTimesLeadToTheRequestForm(t *testing.T) {
 		t.Fatalf("no free times at %s:\n%s", pg.path, pg.body)
 	}
 }
+
+func TestTwoPortalsShareOneDatabase(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := newPortalIn(t, dir, config{}), newPortalIn(t, dir, config{})
+	slots := bookPath + "/tider?tidstyp=LAK&datum=" + thursday.String()
+
+	// Siv looks at the slots through one process while Tolvan holds the
+	// first through the other…
+	siv := b.browser(t)
+	siv.login("siv", "eid")
+	stale := siv.submit(siv.get(slots), "", 0, url.Values{"godkann": {"ja"}})
+	tolvan := a.browser(t)
+	tolvan.login("tolvan", "eid")
+	pg := tolvan.submit(tolvan.get(slots), "", 0, url.Values{"godkann": {"ja"}})
+	if held := tolvan.submit(pg, "/tider", 0, nil); !strings.HasSuffix(held.path, "/bekrafta") {
+		t.Fatalf("holding through the first portal ended at %s", held.path)
+	}
+	// …so choosing it tells her it is being booked.
+	if pg := siv.submit(stale, "/tider", 0, nil); pg.status != http.StatusConflict || !strings.Contains(pg.body, "håller just på att boka") {
+		t.Errorf("choosing through the second portal the slot held through the first: %d\n%s", pg.status, pg.body)
+	}
+
+	// A request sent through one reaches staff logged in to the other.
+	pg = tolvan.get(cardPath + "/" + ctRequest)
+	tolvan.submit(pg, "", 0, url.Values{"meddelande": {"Förnya receptet, tack."}, "telefon": {"070-7654321"}})
+	staff := b.browser(t)
+	if pg := staff.loginStaff("personal"); !strings.Contains(pg.body, "Förnya receptet, tack.") {
+		t.Errorf("staff of the second portal do not see the request sent through the first:\n%s", pg.body)
+	}
+}
+
+func TestRestartingKeepsTermsAcceptedRequestsAndAdministratorsChanges(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := newPortalIn(t, dir, config{})
+	slots := bookPath + "/tider?tidstyp=LAK&datum=" + thursday.String()
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	b.submit(b.get(slots), "", 0, url.Values{"godkann": {"ja"}})
+	pg := b.get(cardPath + "/" + ctRequest)
+	b.submit(pg, "", 0, url.Values{"meddelande": {"Ring mig efter lunch."}, "telefon": {"070-1112223"}})
+	// The administrator publishes terms for the draft case type.
+	admin := p.browser(t)
+	admin.loginStaff("admin")
+	pg = admin.get("/admin/arendetyp/" + ctNurse + "/villkor")
+	pg = admin.submit(pg, "", 0, url.Values{"villkor": {"- Kom i tid."}, "atgard": {"publicera"}})
+	if !strings.Contains(pg.body, "Version 1 av villkoren är publicerad") {
+		t.Fatalf("publishing:\n%s", pg.body)
+	}
+	p.stop()
+
+	again := newPortalIn(t, dir, config{})
+	b = again.browser(t)
+	b.login("tolvan", "eid")
+	if pg := b.get(slots); strings.Contains(pg.body, `name="godkann"`) || len(formsOf(pg.body)) == 0 {
+		t.Errorf("after a restart the citizen is asked to accept the terms again, or sees no slots:\n%s", pg.body)
+	}
+	staff := again.browser(t)
+	if pg := staff.loginStaff("personal"); !strings.Contains(pg.body, "Ring mig efter lunch.") {
+		t.Errorf("the request sent before the restart is not listed after it:\n%s", pg.body)
+	}
+	admin = again.browser(t)
+	admin.loginStaff("admin")
+	if pg := admin.get("/admin/arendetyp/" + ctNurse + "/villkor"); !strings.Contains(pg.body, "Kom i tid.") {
+		t.Errorf("the terms published before the restart are gone:\n%s", pg.body)
+	}
+}

@@ -17,12 +17,16 @@
 //
 //	-addr  address to listen on (default localhost:8080)
 //	-data  folder of the SQLite database (default ./data)
-//	-dsn   a PostgreSQL connection string (postgres://…) to keep the book
-//	       there instead of in SQLite
+//	-dsn   a PostgreSQL connection string (postgres://…) to keep
+//	       everything there instead of in SQLite
 //
-// The appointment book (slots and bookings) is durable; the demo clinic is
-// seeded into it once. Case types, terms, acceptances, holds and sessions
-// live in memory and are seeded again at every start.
+// Everything but the login sessions is kept in the database: the
+// appointment book (tidbok/sqltidbok) and the booking flow's and clinic's
+// stores (sqlstore) — case types, terms and acceptances, holds, request
+// keys, requests and the audit logs. So a restart loses nothing but the
+// sessions, and several portal processes may share one database. The demo
+// clinic is seeded once: its slots, and each of its case types that does
+// not exist yet; what the administrator changes stays changed.
 package main
 
 import (

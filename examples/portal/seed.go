@@ -176,19 +176,29 @@ var demoTerms = map[string]terms.Terms{
 	},
 }
 
-// seedClinic creates the demo clinic's case types, publishes their terms
-// and activates all but the draft. Case types and terms live in memory:
-// this runs at every start.
+// seedClinic creates those of the demo clinic's case types that do not
+// exist yet, publishes their terms and activates all but the draft. It
+// runs at every start and leaves the case types that exist as the
+// administrator left them.
 func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book *sqltidbok.Book) error {
 	admin := casetype.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{demoClinic.ID}}
 	for _, ct := range demoCaseTypes() {
 		ct.Clinic = demoClinic.ID
+		switch _, err := cases.Get(ctx, demoClinic.ID, ct.ID); {
+		case err == nil:
+			continue
+		case !errors.Is(err, casetype.ErrNotFound):
+			return fmt.Errorf("reading case type %s: %w", ct.ID, err)
+		}
 		if t, ok := demoTerms[ct.ID]; ok {
 			if _, err := reg.Publish(ctx, demoAdmin, demoClinic.ID, ct.ID, t); err != nil {
 				return fmt.Errorf("seeding the terms of %s: %w", ct.ID, err)
 			}
 		}
-		if _, err := cases.Create(ctx, admin, ct); err != nil {
+		switch _, err := cases.Create(ctx, admin, ct); {
+		case errors.Is(err, casetype.ErrConflict):
+			continue // another portal process sharing the database seeded it
+		case err != nil:
 			return fmt.Errorf("seeding case type %s: %w", ct.ID, err)
 		}
 		if ct.ID == ctNurse {
