@@ -22,8 +22,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "localhost:8080", "address to listen on")
-	fs.StringVar(&o.data, "data", "./data", "folder of the SQLite database that keeps the appointment book")
-	fs.StringVar(&o.dsn, "dsn", "", "PostgreSQL connection string (postgres://…); keeps the book there instead of in SQLite under -data")
+	fs.StringVar(&o.data, "data", "./data", "folder of the SQLite database that keeps the appointment book and the portal's stores")
+	fs.StringVar(&o.dsn, "dsn", "", "PostgreSQL connection string (postgres://…); keeps the book and the stores there instead of in SQLite under -data")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
