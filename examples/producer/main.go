@@ -1,6 +1,7 @@
 // Command producer serves a demo appointment book as a crm:scheduling 1.1
 // producer: what a journal-system vendor does with package
-// tidbok/producer, here over the in-memory book memtidbok.
+// tidbok/producer, here over the in-memory book memtidbok or the
+// standalone SQL book sqltidbok.
 //
 //	go run ./examples/producer -addr 127.0.0.1:8081 -facility SE2321000016-A65H
 //
@@ -9,6 +10,17 @@
 // weekdays for the coming 14 days. The contracts answer at
 // http://ADDR/<Contract>/1/rivtabp21 (any path prefix works), e.g.
 // /GetAllTimeTypes/1/rivtabp21.
+//
+// By default the book is in memory, fresh at every start. With -data DIR
+// it is the SQL book in the SQLite database DIR/webbtidbok.db, with
+// -dsn postgres://… the one in that PostgreSQL database (not both);
+// bookings there survive a restart. The demo clinic is set up when the
+// facility is not in the book yet, and later starts only add slots for
+// the days after the last one that has them. The file is the one
+// examples/portal keeps its book in, so the portal and the producer given
+// the same -data folder (or -dsn) share one book; a facility already in
+// it under another name, such as the portal's clinic SE2321000016-VC01,
+// is served as it is.
 //
 // With -cert, -key and -client-ca it serves HTTPS and requires a client
 // certificate issued by the CA in -client-ca, as RIV-TA does. For a try,

@@ -15,13 +15,13 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
 
 // options are the command line.
 type options struct {
 	addr, facility          string
+	data, dsn               string
 	cert, key, clientCA     string
 	genCerts, consumerHSAID string
 }
@@ -32,6 +32,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8081", "address to listen on")
 	fs.StringVar(&o.facility, "facility", "SE2321000016-A65H", "HSA-id of the demo clinic: the logical address served")
+	fs.StringVar(&o.data, "data", "", "folder of a SQLite database that keeps the book (the portal's file there, created and seeded when new); default: a fresh book in memory")
+	fs.StringVar(&o.dsn, "dsn", "", "PostgreSQL connection string (postgres://…) of a database that keeps the book, instead of -data")
 	fs.StringVar(&o.cert, "cert", "", "server certificate (PEM); with -key and -client-ca, serve HTTPS with client certificates")
 	fs.StringVar(&o.key, "key", "", "server private key (PEM)")
 	fs.StringVar(&o.clientCA, "client-ca", "", "CA certificates (PEM) that issue the consumers' client certificates")
@@ -42,6 +44,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.data != "" && o.dsn != "" {
+		return o, errors.New("-data and -dsn both name a book: give -data for SQLite or -dsn for PostgreSQL, not both")
 	}
 	if n := countSet(o.cert, o.key, o.clientCA); n != 0 && n != 3 {
 		return o, errors.New("-cert, -key and -client-ca go together: give all three for HTTPS, or none for plain HTTP")
@@ -59,10 +64,10 @@ func countSet(ss ...string) int {
 	return n
 }
 
-// run serves the demo book until ctx ends, then shuts down gracefully.
-// ready, when not nil, is called with the address listened on once the
-// server accepts connections.
-func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+// run serves the demo book until ctx ends, then shuts down gracefully and
+// closes the book. ready, when not nil, is called with the address
+// listened on once the server accepts connections.
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) (err error) {
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
@@ -76,12 +81,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return genCerts(o.genCerts, o.consumerHSAID, facility, stderr)
 	}
 
-	book := memtidbok.New()
-	n, err := seed(book, facility, time.Now())
+	book, err := openBook(ctx, o, facility, time.Now())
 	if err != nil {
-		return fmt.Errorf("seeding the demo book: %w", err)
+		return err
 	}
-	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log})
+	defer func() {
+		if cerr := book.close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("closing the book (%s): %w", book.store, cerr))
+		}
+	}()
+	h, err := producer.New(book.Tidbok, producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -104,7 +113,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if err != nil {
 		return err
 	}
-	log.Info("serving crm:scheduling 1.1", "facility", facility.String(), "slots", n,
+	log.Info("serving crm:scheduling 1.1", "facility", facility.String(), "book", book.store, "slots_published", book.published,
 		"example", fmt.Sprintf("%s://%s/GetAllTimeTypes/1/rivtabp21", scheme, ln.Addr()), "client_certificates", scheme == "https")
 	served := make(chan error, 1)
 	go func() {

@@ -41,6 +41,15 @@ func (l *logBuffer) String() string {
 // address it listens on.
 func start(t *testing.T, args ...string) (addr string, logs *logBuffer) {
 	t.Helper()
+	addr, logs, _ = launch(t, args...)
+	return addr, logs
+}
+
+// launch runs the program with args and returns the address it listens
+// on and a function that stops it, checking that it shuts down
+// gracefully. The program is stopped when the test ends at the latest.
+func launch(t *testing.T, args ...string) (addr string, logs *logBuffer, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = new(logBuffer)
 	addrs := make(chan string, 1)
@@ -48,29 +57,34 @@ func start(t *testing.T, args ...string) (addr string, logs *logBuffer) {
 	go func() {
 		done <- run(ctx, args, logs, func(a string) { addrs <- a })
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("run did not return after its context ended")
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("run did not return after its context ended")
-		}
-		if !strings.Contains(logs.String(), "shutting down") {
-			t.Errorf("no graceful shutdown in the log:\n%s", logs)
-		}
-	})
+			if !strings.Contains(logs.String(), "shutting down") {
+				t.Errorf("no graceful shutdown in the log:\n%s", logs)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case addr = <-addrs:
-		return addr, logs
+		return addr, logs, stop
 	case err := <-done:
+		once.Do(cancel)
 		t.Fatalf("run: %v\n%s", err, logs)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not start")
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 // getAllTimeTypes posts the hand-made sample request.

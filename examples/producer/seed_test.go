@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
 func TestSeed(t *testing.T) {
@@ -88,5 +91,81 @@ func TestSeedRefusesATakenFacility(t *testing.T) {
 	}
 	if _, err := seed(book, facility, time.Now()); err == nil {
 		t.Error("seed succeeded over a facility with another name")
+	}
+}
+
+// openSQLite opens a SQL book in a fresh SQLite file, closed when the test
+// ends.
+func openSQLite(t *testing.T) *sqltidbok.Book {
+	t.Helper()
+	db, err := sql.Open("sqlite", sqltidbok.SQLiteDSN(filepath.Join(t.TempDir(), bookFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	book, err := sqltidbok.Open(context.Background(), db, sqltidbok.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { book.Close() })
+	return book
+}
+
+// TestSeedSQLTopsUp seeds a SQL book three times: the second start
+// publishes nothing, and one a week later only the new days.
+func TestSeedSQLTopsUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	facility := tidbok.MustHSAID("SE2321000016-A65H")
+	book := openSQLite(t)
+	// Wednesday 11 March 2026: 14 days hold 10 weekdays of 24 slots.
+	now := time.Date(2026, time.March, 11, 12, 30, 0, 0, tidbok.Stockholm())
+	for _, step := range []struct {
+		now  time.Time
+		want int
+	}{
+		{now, 10 * 24},
+		{now.Add(time.Hour), 0},
+		// A week later the window ends on Tuesday 31 March: 25–31 March
+		// hold 5 weekdays.
+		{now.AddDate(0, 0, 7), 5 * 24},
+	} {
+		n, err := seedSQL(ctx, book, facility, step.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != step.want {
+			t.Errorf("seeding at %s published %d slots, want %d", step.now, n, step.want)
+		}
+	}
+	slots, err := book.Day(ctx, facility, tidbok.DateOf(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slots) != 24 {
+		t.Errorf("the first day has %d slots, want 24", len(slots))
+	}
+}
+
+// TestSeedSQLLeavesAnotherClinicAlone serves a facility that is in the
+// book under another name, such as the portal's clinic, as it is.
+func TestSeedSQLLeavesAnotherClinicAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	facility := tidbok.MustHSAID("SE2321000016-VC01")
+	book := openSQLite(t)
+	if err := book.AddFacility(ctx, tidbok.Facility{ID: facility, Name: "Vårdcentralen Solrosen"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := seedSQL(ctx, book, facility, time.Now())
+	if err != nil || n != 0 {
+		t.Fatalf("seedSQL = %d, %v; want 0, nil", n, err)
+	}
+	types, err := book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: facility, Subject: tidbok.MustPersonalNumber("191212121212")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(types.TimeTypes) != 0 {
+		t.Errorf("the demo's time types were added to another clinic: %+v", types.TimeTypes)
 	}
 }
