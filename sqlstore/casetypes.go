@@ -35,7 +35,7 @@ func (c CaseTypes) Get(ctx context.Context, clinic tidbok.HSAID, id string) (cas
 
 // List implements [casetype.Store].
 func (c CaseTypes) List(ctx context.Context, clinic tidbok.HSAID) ([]casetype.CaseType, error) {
-	out, err := listJSON[casetype.CaseType](ctx, c.s, "SELECT data FROM casetypes WHERE clinic = ? ORDER BY id", clinic.String())
+	out, err := listJSON[casetype.CaseType](ctx, c.s, "SELECT data FROM casetypes WHERE clinic = ? ORDER BY "+c.s.ordered("id"), clinic.String())
 	if out == nil && err == nil {
 		out = []casetype.CaseType{}
 	}

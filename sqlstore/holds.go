@@ -27,8 +27,10 @@ const holdRetries = 5
 
 // Acquire implements [booking.HoldStore] in one transaction: it reads and
 // locks the slot's hold, refuses if another subject's is live, and
-// otherwise deletes the slot's hold and the subject's other holds at the
-// clinic before it inserts h. Holds that expired are deleted as it goes.
+// otherwise deletes the subject's holds at the clinic (the slot's among
+// them, if it is theirs) before it inserts h. Holds that expired are
+// deleted as it goes. A hold another Acquire inserted meanwhile makes the
+// insert fail, and Acquire starts again.
 func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (booking.Hold, error) {
 	data, err := encode(h)
 	if err != nil {
@@ -55,9 +57,13 @@ func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (boo
 				held = cur
 				return answerf("%w: until %s", booking.ErrHeld, cur.Expires.Format(time.RFC3339))
 			}
+			// Only the subject's own holds and expired ones: on
+			// PostgreSQL this statement sees holds committed since the
+			// SELECT, and another subject's live hold on the slot among
+			// them must make the INSERT fail, not be deleted.
 			if _, err := tx.ExecContext(ctx, hs.s.q(`DELETE FROM holds
-				WHERE clinic = ? AND (slot_key = ? OR subject = ?) OR expires <= ?`),
-				clinic, h.Key, subject, now.UnixNano()); err != nil {
+				WHERE clinic = ? AND subject = ? OR expires <= ?`),
+				clinic, subject, now.UnixNano()); err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, hs.s.q("INSERT INTO holds (token, clinic, slot_key, subject, expires, data) VALUES (?, ?, ?, ?, ?, ?)"),

@@ -41,7 +41,7 @@ func (rs Requests) List(ctx context.Context, clinic tidbok.HSAID, openOnly bool)
 	if openOnly {
 		q += " AND closed_at = 0"
 	}
-	out, err := listJSON[booking.Request](ctx, rs.s, q+" ORDER BY created, id", clinic.String())
+	out, err := listJSON[booking.Request](ctx, rs.s, q+" ORDER BY created, "+rs.s.ordered("id"), clinic.String())
 	return out, wrap("listing requests", err)
 }
 

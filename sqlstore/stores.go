@@ -91,12 +91,28 @@ func (s *Stores) SchemaVersion(ctx context.Context) (int, error) {
 // q returns query with placeholders for the stores' dialect.
 func (s *Stores) q(query string) string { return s.dialect.Rebind(query) }
 
+// ordered returns the text column col for an ORDER BY that sorts as Go
+// compares strings, byte by byte, as the in-memory stores do, whatever
+// the database's collation: a PostgreSQL database made with a language's
+// locale (en_US.UTF-8, sv_SE.UTF-8) would otherwise sort "B" after "a".
+// SQLite's default collation, BINARY, already compares bytes.
+func (s *Stores) ordered(col string) string {
+	if s.dialect.Postgres() {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
+
 // exec runs a statement that changes data, again if the database rolled
 // it back because of a concurrent one. A statement whose answer was lost
-// gives an error matching tidbok.ErrOutcomeUnknown.
+// gives an error matching tidbok.ErrOutcomeUnknown; one that was never
+// sent because ctx had ended gives ctx's error alone.
 func (s *Stores) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	err := s.dialect.Retry(ctx, func() error {
+		if err := ctx.Err(); err != nil {
+			return err // nothing was sent, so nothing happened
+		}
 		r, err := s.db.ExecContext(ctx, s.q(query), args...)
 		res = r
 		return s.dialect.AfterWrite(err)

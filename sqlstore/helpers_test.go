@@ -1,0 +1,205 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/internal/pgtest"
+	"github.com/webbtidbok/webbtidbok/sqlstore"
+	"github.com/webbtidbok/webbtidbok/terms"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// backend is a database the stores run on in tests.
+type backend struct {
+	name    string
+	dialect sqlstore.Dialect
+	// dsn returns the connection string of a fresh, empty database that
+	// lives as long as t; it skips t when the database cannot be had
+	// (see pgtest).
+	dsn func(t testing.TB) string
+	// driver is the database/sql driver name.
+	driver string
+}
+
+var (
+	sqliteBackend = backend{
+		name:    "SQLite",
+		dialect: sqlstore.SQLite,
+		driver:  "sqlite",
+		dsn: func(t testing.TB) string {
+			return sqlstore.SQLiteDSN(filepath.Join(t.TempDir(), "stores.db"))
+		},
+	}
+	postgresBackend = backend{
+		name:    "PostgreSQL",
+		dialect: sqlstore.Postgres,
+		driver:  "pgx",
+		dsn:     pgtest.DSN,
+	}
+)
+
+// backends are the databases every test of the SQL stores runs on.
+func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
+
+// open opens the database dsn names, closed when t ends, with a pool that
+// keeps enough idle connections for the concurrency tests and opens no
+// more than 32, so that parallel tests stay within the test server's 200
+// connections.
+func (be backend) open(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(be.driver, dsn)
+	if err != nil {
+		t.Fatalf("opening %s: %v", be.name, err)
+	}
+	db.SetMaxIdleConns(32)
+	db.SetMaxOpenConns(32)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// openStores opens the stores on db, failing t if they cannot be.
+func (be backend) openStores(t testing.TB, db *sql.DB) *sqlstore.Stores {
+	t.Helper()
+	s, err := sqlstore.Open(context.Background(), db, be.dialect)
+	if err != nil {
+		t.Fatalf("sqlstore.Open on %s: %v", be.name, err)
+	}
+	return s
+}
+
+// newStores opens the stores on a fresh database of be.
+func (be backend) newStores(t testing.TB) *sqlstore.Stores {
+	t.Helper()
+	return be.openStores(t, be.open(t, be.dsn(t)))
+}
+
+// storeSet is one implementation of each store interface.
+type storeSet struct {
+	caseTypes casetype.Store
+	terms     terms.Store
+	holds     booking.HoldStore
+	keys      booking.KeyStore
+	moves     booking.MoveStore
+	requests  booking.RequestStore
+}
+
+// impl is an implementation of the store interfaces the rule checks run
+// against: the in-memory reference, which proves the checks right, and
+// the SQL stores on each backend.
+type impl struct {
+	name string
+	// new returns empty stores that live as long as t.
+	new func(t testing.TB) storeSet
+}
+
+// memImpl is the in-memory reference implementation.
+var memImpl = impl{name: "mem", new: func(testing.TB) storeSet {
+	return storeSet{
+		caseTypes: casetype.NewMemStore(),
+		terms:     terms.NewMemStore(),
+		holds:     booking.NewMemHoldStore(),
+		keys:      booking.NewMemKeyStore(),
+		moves:     booking.NewMemMoveStore(),
+		requests:  booking.NewMemRequestStore(),
+	}
+}}
+
+// sqlImpl is the SQL stores on be.
+func sqlImpl(be backend) impl {
+	return impl{name: be.name, new: func(t testing.TB) storeSet {
+		s := be.newStores(t)
+		return storeSet{
+			caseTypes: s.CaseTypes(),
+			terms:     s.Terms(),
+			holds:     s.Holds(),
+			keys:      s.Keys(),
+			moves:     s.Moves(),
+			requests:  s.Requests(),
+		}
+	}}
+}
+
+// impls are the implementations every rule check runs against.
+func impls() []impl {
+	return []impl{memImpl, sqlImpl(sqliteBackend), sqlImpl(postgresBackend)}
+}
+
+// forEachImpl runs check as a parallel subtest of t for each
+// implementation, with fresh stores.
+func forEachImpl(t *testing.T, check func(t *testing.T, s storeSet)) {
+	t.Helper()
+	for _, im := range impls() {
+		t.Run(im.name, func(t *testing.T) {
+			t.Parallel()
+			check(t, im.new(t))
+		})
+	}
+}
+
+// forEachBackend runs check as a parallel subtest of t for each SQL
+// backend, with fresh stores.
+func forEachBackend(t *testing.T, check func(t *testing.T, be backend, s *sqlstore.Stores)) {
+	t.Helper()
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			check(t, be, be.newStores(t))
+		})
+	}
+}
+
+var (
+	clinic      = tidbok.MustHSAID("SE2321000016-VC01")
+	otherClinic = tidbok.MustHSAID("SE2321000016-VC02")
+	staffA      = tidbok.MustHSAID("SE2321000016-STA1")
+	staffB      = tidbok.MustHSAID("SE2321000016-STA2")
+	// t0 is the tests' "now": a Monday morning in Stockholm.
+	t0 = time.Date(2026, time.March, 2, 9, 0, 0, 0, tidbok.Stockholm())
+)
+
+// cmpOpts compare the stores' values: the identity types, whose fields
+// are unexported, by ==, and times by the instant they name, since a time
+// read back from the database keeps its instant but not its location.
+var cmpOpts = cmp.Options{
+	cmpopts.EquateComparable(tidbok.PersonalNumber{}, tidbok.HSAID{}),
+	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+}
+
+// citizen returns the i-th of a million made-up citizens (i from 0):
+// people born from 1 January 1950 on, a thousand a day, with valid check
+// digits.
+func citizen(i int) tidbok.PersonalNumber {
+	born := time.Date(1950, time.January, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
+	nine := born.Format("060102") + fmt.Sprintf("%03d", i%1000)
+	sum := 0
+	for k, r := range nine {
+		d := int(r - '0')
+		if k%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return tidbok.MustPersonalNumber(born.Format("2006")[:2] + nine + strconv.Itoa((10-sum%10)%10))
+}
+
+// must fails t at once if err is not nil.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
