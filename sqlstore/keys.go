@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 )
 
 // Keys is a [booking.KeyStore] in the database: one row per caller and
@@ -92,20 +93,24 @@ func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Durat
 	return prior, claimed, nil
 }
 
-// update replaces the record (rec.Caller, rec.Key) with rec on q if its
-// claim is still claim.
-func (k Keys) update(ctx context.Context, tx *sql.Tx, rec booking.KeyRecord, claim string) error {
+// update replaces the record (rec.Caller, rec.Key) with rec on q (the
+// pool or a transaction) if its claim is still claim. A statement whose
+// answer was lost gives an error matching tidbok.ErrOutcomeUnknown.
+func (k Keys) update(ctx context.Context, q sqldb.Querier, rec booking.KeyRecord, claim string) error {
 	data, err := encode(rec)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, k.s.q(`UPDATE request_keys
+	if err := ctx.Err(); err != nil {
+		return err // nothing sent
+	}
+	res, err := q.ExecContext(ctx, k.s.q(`UPDATE request_keys
 		SET action = ?, fingerprint = ?, state = ?, claim = ?, claimed = ?, expires = ?, data = ?
 		WHERE caller = ? AND request_key = ? AND claim = ?`),
 		string(rec.Action), rec.Fingerprint, int(rec.State), rec.Claim, nanos(rec.Claimed), nanos(rec.Expires), data,
 		rec.Caller, rec.Key, claim)
 	if err != nil {
-		return err
+		return k.s.dialect.AfterWrite(err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
@@ -115,9 +120,10 @@ func (k Keys) update(ctx context.Context, tx *sql.Tx, rec booking.KeyRecord, cla
 	return nil
 }
 
-// Update implements [booking.KeyStore].
+// Update implements [booking.KeyStore] in one statement, guarded on the
+// claim.
 func (k Keys) Update(ctx context.Context, rec booking.KeyRecord) error {
-	err := k.s.inTx(ctx, func(tx *sql.Tx) error { return k.update(ctx, tx, rec, rec.Claim) })
+	err := k.s.dialect.Retry(ctx, func() error { return k.update(ctx, k.s.db, rec, rec.Claim) })
 	return wrap("updating a request key", err)
 }
 
