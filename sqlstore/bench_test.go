@@ -29,7 +29,7 @@ const benchClients = 16
 func BenchmarkServiceBookParallel(b *testing.B) {
 	for _, be := range backends() {
 		for _, stores := range []string{"sql-stores", "memory-stores"} {
-			b.Run(be.name+"/"+stores, func(b *testing.B) {
+			b.Run(be.Name+"/"+stores, func(b *testing.B) {
 				benchServiceBook(b, be, stores == "sql-stores")
 			})
 		}
@@ -40,11 +40,11 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	ctx := context.Background()
 	now := t0
 	clock := func() time.Time { return now }
-	db := be.open(b, be.dsn(b))
-	book, err := sqltidbok.Open(ctx, db, be.dialect, sqltidbok.WithClock(clock))
+	db := be.Open(b, be.DSN(b))
+	book, err := sqltidbok.Open(ctx, db, be.Dialect, sqltidbok.WithClock(clock))
 	must(b, err)
 	b.Cleanup(func() { _ = book.Close() })
-	stores := be.openStores(b, db)
+	stores := openStores(b, be, db)
 
 	// A clinic with a doctor's day of 30-minute slots, 8 to 16 every day,
 	// for as many days as the run needs.

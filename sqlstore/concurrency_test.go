@@ -62,15 +62,15 @@ func winners(t *testing.T, errs []error, want error) []int {
 func TestConcurrentProcesses(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			dsn := be.dsn(t)
-			dbs := [2]*sql.DB{be.open(t, dsn), be.open(t, dsn)}
+			dsn := be.DSN(t)
+			dbs := [2]*sql.DB{be.Open(t, dsn), be.Open(t, dsn)}
 			var procs [2]*sqlstore.Stores
 			var openErrs [2]error
 			var wg sync.WaitGroup
 			for i := range dbs { // both processes start, and migrate, at once
-				wg.Go(func() { procs[i], openErrs[i] = sqlstore.Open(t.Context(), dbs[i], be.dialect) })
+				wg.Go(func() { procs[i], openErrs[i] = sqlstore.Open(t.Context(), dbs[i], be.Dialect) })
 			}
 			wg.Wait()
 			for i, err := range openErrs {

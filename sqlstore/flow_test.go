@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
-	"github.com/webbtidbok/webbtidbok/internal/pgtest"
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -27,31 +26,14 @@ import (
 // portal processes use them: the state survives a restart and is shared
 // between processes.
 
-// flowBackend is a database the flow tests run on.
-type flowBackend struct {
-	name    string
-	dialect sqlstore.Dialect
-	driver  string
-	// dsn returns the connection string of a fresh, empty database that
-	// lives as long as t, or skips t (see pgtest).
-	dsn func(t testing.TB) string
-}
-
-var flowBackends = []flowBackend{
-	{name: "SQLite", dialect: sqlstore.SQLite, driver: "sqlite", dsn: func(t testing.TB) string {
-		return sqlstore.SQLiteDSN(filepath.Join(t.TempDir(), "portal.db"))
-	}},
-	{name: "PostgreSQL", dialect: sqlstore.Postgres, driver: "pgx", dsn: pgtest.DSN},
-}
-
 // flowForEachBackend runs test on a fresh database of each backend, in
 // parallel subtests.
-func flowForEachBackend(t *testing.T, test func(t *testing.T, be flowBackend, dsn string)) {
+func flowForEachBackend(t *testing.T, test func(t *testing.T, be dbtest.Backend, dsn string)) {
 	t.Helper()
-	for _, be := range flowBackends {
-		t.Run(be.name, func(t *testing.T) {
+	for _, be := range dbtest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			test(t, be, be.dsn(t))
+			test(t, be, be.DSN(t))
 		})
 	}
 }
@@ -93,10 +75,10 @@ type flowPortal struct {
 
 // flowStart starts a portal process on the database dsn names; it is
 // stopped when t ends unless stopped before.
-func flowStart(t *testing.T, be flowBackend, dsn string) *flowPortal {
+func flowStart(t *testing.T, be dbtest.Backend, dsn string) *flowPortal {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sql.Open(be.driver, dsn)
+	db, err := sql.Open(be.Driver, dsn)
 	if err != nil {
 		t.Fatalf("sql.Open: %v", err)
 	}
@@ -104,10 +86,10 @@ func flowStart(t *testing.T, be flowBackend, dsn string) *flowPortal {
 	db.SetMaxOpenConns(8)
 	p := &flowPortal{db: db}
 	t.Cleanup(func() { p.stop(t) })
-	if p.book, err = sqltidbok.Open(ctx, db, be.dialect, sqltidbok.WithClock(flowClock)); err != nil {
+	if p.book, err = sqltidbok.Open(ctx, db, be.Dialect, sqltidbok.WithClock(flowClock)); err != nil {
 		t.Fatalf("sqltidbok.Open: %v", err)
 	}
-	if p.stores, err = sqlstore.Open(ctx, db, be.dialect); err != nil {
+	if p.stores, err = sqlstore.Open(ctx, db, be.Dialect); err != nil {
 		t.Fatalf("sqlstore.Open: %v", err)
 	}
 	p.cases = casetype.New(p.stores.CaseTypes(), casetype.WithClock(flowClock), casetype.WithAudit(p.stores.CaseTypeAudit()))
@@ -245,7 +227,7 @@ func flowActions(events []booking.Event) []string {
 // stores, registries and service finds what the old one decided.
 func TestFlowSurvivesRestart(t *testing.T) {
 	t.Parallel()
-	flowForEachBackend(t, func(t *testing.T, be flowBackend, dsn string) {
+	flowForEachBackend(t, func(t *testing.T, be dbtest.Backend, dsn string) {
 		ctx := context.Background()
 		p := flowStart(t, be, dsn)
 		flowSetupClinic(t, p)
@@ -417,7 +399,7 @@ func TestFlowSurvivesRestart(t *testing.T) {
 // database: what one decides, the other honours.
 func TestFlowSharedBetweenProcesses(t *testing.T) {
 	t.Parallel()
-	flowForEachBackend(t, func(t *testing.T, be flowBackend, dsn string) {
+	flowForEachBackend(t, func(t *testing.T, be dbtest.Backend, dsn string) {
 		ctx := context.Background()
 		a, b := flowStart(t, be, dsn), flowStart(t, be, dsn)
 		flowSetupClinic(t, a)

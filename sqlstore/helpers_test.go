@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,74 +14,32 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
-	"github.com/webbtidbok/webbtidbok/internal/pgtest"
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
 // backend is a database the stores run on in tests.
-type backend struct {
-	name    string
-	dialect sqlstore.Dialect
-	// dsn returns the connection string of a fresh, empty database that
-	// lives as long as t; it skips t when the database cannot be had
-	// (see pgtest).
-	dsn func(t testing.TB) string
-	// driver is the database/sql driver name.
-	driver string
-}
-
-var (
-	sqliteBackend = backend{
-		name:    "SQLite",
-		dialect: sqlstore.SQLite,
-		driver:  "sqlite",
-		dsn: func(t testing.TB) string {
-			return sqlstore.SQLiteDSN(filepath.Join(t.TempDir(), "stores.db"))
-		},
-	}
-	postgresBackend = backend{
-		name:    "PostgreSQL",
-		dialect: sqlstore.Postgres,
-		driver:  "pgx",
-		dsn:     pgtest.DSN,
-	}
-)
+type backend = dbtest.Backend
 
 // backends are the databases every test of the SQL stores runs on.
-func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
-
-// open opens the database dsn names, closed when t ends, with a pool that
-// keeps enough idle connections for the concurrency tests and opens no
-// more than 32, so that parallel tests stay within the test server's 200
-// connections.
-func (be backend) open(t testing.TB, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(be.driver, dsn)
-	if err != nil {
-		t.Fatalf("opening %s: %v", be.name, err)
-	}
-	db.SetMaxIdleConns(32)
-	db.SetMaxOpenConns(32)
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
+func backends() []backend { return dbtest.Backends() }
 
 // openStores opens the stores on db, failing t if they cannot be.
-func (be backend) openStores(t testing.TB, db *sql.DB) *sqlstore.Stores {
+func openStores(t testing.TB, be backend, db *sql.DB) *sqlstore.Stores {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), db, be.dialect)
+	s, err := sqlstore.Open(context.Background(), db, be.Dialect)
 	if err != nil {
-		t.Fatalf("sqlstore.Open on %s: %v", be.name, err)
+		t.Fatalf("sqlstore.Open on %s: %v", be.Name, err)
 	}
 	return s
 }
 
 // newStores opens the stores on a fresh database of be.
-func (be backend) newStores(t testing.TB) *sqlstore.Stores {
+func newStores(t testing.TB, be backend) *sqlstore.Stores {
 	t.Helper()
-	return be.openStores(t, be.open(t, be.dsn(t)))
+	return openStores(t, be, be.Open(t, be.DSN(t)))
 }
 
 // storeSet is one implementation of each store interface.
@@ -118,8 +75,8 @@ var memImpl = impl{name: "mem", new: func(testing.TB) storeSet {
 
 // sqlImpl is the SQL stores on be.
 func sqlImpl(be backend) impl {
-	return impl{name: be.name, new: func(t testing.TB) storeSet {
-		s := be.newStores(t)
+	return impl{name: be.Name, new: func(t testing.TB) storeSet {
+		s := newStores(t, be)
 		return storeSet{
 			caseTypes: s.CaseTypes(),
 			terms:     s.Terms(),
@@ -133,7 +90,7 @@ func sqlImpl(be backend) impl {
 
 // impls are the implementations every rule check runs against.
 func impls() []impl {
-	return []impl{memImpl, sqlImpl(sqliteBackend), sqlImpl(postgresBackend)}
+	return []impl{memImpl, sqlImpl(dbtest.SQLite), sqlImpl(dbtest.Postgres)}
 }
 
 // forEachImpl runs check as a parallel subtest of t for each
@@ -153,9 +110,9 @@ func forEachImpl(t *testing.T, check func(t *testing.T, s storeSet)) {
 func forEachBackend(t *testing.T, check func(t *testing.T, be backend, s *sqlstore.Stores)) {
 	t.Helper()
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			check(t, be, be.newStores(t))
+			check(t, be, newStores(t, be))
 		})
 	}
 }

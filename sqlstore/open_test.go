@@ -11,6 +11,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -23,7 +24,7 @@ func TestOpenRefusesANilDatabaseAndAnUnknownDialect(t *testing.T) {
 	if s, err := sqlstore.Open(ctx, nil, sqlstore.SQLite); err == nil || s != nil {
 		t.Errorf("Open(nil *sql.DB) = %v, %v; want an error", s, err)
 	}
-	db := sqliteBackend.open(t, sqliteBackend.dsn(t))
+	db := dbtest.SQLite.Open(t, dbtest.SQLite.DSN(t))
 	for _, d := range []sqlstore.Dialect{0, 99} {
 		if s, err := sqlstore.Open(ctx, db, d); err == nil || s != nil {
 			t.Errorf("Open with the dialect %v = %v, %v; want an error", d, s, err)
@@ -56,12 +57,12 @@ func TestOpenTwiceKeepsTheData(t *testing.T) {
 		t.Fatalf("the migrations' newest version is %d, want at least 2", want)
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			dsn := be.dsn(t)
-			first := be.open(t, dsn)
-			s := be.openStores(t, first)
+			dsn := be.DSN(t)
+			first := be.Open(t, dsn)
+			s := openStores(t, be, first)
 			if v, err := s.SchemaVersion(ctx); err != nil || v != want {
 				t.Errorf("SchemaVersion = %d, %v; want %d", v, err, want)
 			}
@@ -71,7 +72,7 @@ func TestOpenTwiceKeepsTheData(t *testing.T) {
 			must(t, first.Close())
 
 			// Another process, or the same one restarted.
-			again := be.openStores(t, be.open(t, dsn))
+			again := openStores(t, be, be.Open(t, dsn))
 			if v, err := again.SchemaVersion(ctx); err != nil || v != want {
 				t.Errorf("after opening again, SchemaVersion = %d, %v; want %d", v, err, want)
 			}
@@ -82,7 +83,7 @@ func TestOpenTwiceKeepsTheData(t *testing.T) {
 				t.Errorf("after opening again, Latest = %q, %v; want the version stored before", got.Hash, err)
 			}
 			// Opening once more on the same handle changes nothing.
-			if _, err := sqlstore.Open(ctx, be.open(t, dsn), be.dialect); err != nil {
+			if _, err := sqlstore.Open(ctx, be.Open(t, dsn), be.Dialect); err != nil {
 				t.Errorf("a third Open: %v", err)
 			}
 		})
@@ -92,15 +93,15 @@ func TestOpenTwiceKeepsTheData(t *testing.T) {
 func TestOpenRefusesANewerSchema(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			db := be.open(t, be.dsn(t))
-			be.openStores(t, db)
+			db := be.Open(t, be.DSN(t))
+			openStores(t, be, db)
 			if _, err := db.ExecContext(ctx, "INSERT INTO store_migrations (version, name) VALUES (99, '0099_future.sql')"); err != nil {
 				t.Fatal(err)
 			}
-			s, err := sqlstore.Open(ctx, db, be.dialect)
+			s, err := sqlstore.Open(ctx, db, be.Dialect)
 			if err == nil || s != nil {
 				t.Fatalf("Open of a schema at version 99 = %v, %v; want an error", s, err)
 			}
@@ -116,15 +117,15 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 func TestTheBookAndTheStoresShareADatabase(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			dsn := be.dsn(t)
-			db := be.open(t, dsn)
-			book, err := sqltidbok.Open(ctx, db, be.dialect)
+			dsn := be.DSN(t)
+			db := be.Open(t, dsn)
+			book, err := sqltidbok.Open(ctx, db, be.Dialect)
 			must(t, err)
 			t.Cleanup(func() { _ = book.Close() })
-			stores := be.openStores(t, db)
+			stores := openStores(t, be, db)
 
 			must(t, book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}))
 			must(t, book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
@@ -147,8 +148,8 @@ func TestTheBookAndTheStoresShareADatabase(t *testing.T) {
 			if v, err := book.SchemaVersion(ctx); err != nil || v != bookVersion {
 				t.Errorf("the book's SchemaVersion = %d, %v after the stores' moved on; want %d", v, err, bookVersion)
 			}
-			db2 := be.open(t, dsn)
-			if _, err := sqlstore.Open(ctx, db2, be.dialect); err == nil {
+			db2 := be.Open(t, dsn)
+			if _, err := sqlstore.Open(ctx, db2, be.Dialect); err == nil {
 				t.Error("sqlstore.Open of a newer stores' schema succeeded")
 			}
 			if _, err := db.ExecContext(ctx, "DELETE FROM store_migrations WHERE version = 99"); err != nil {
@@ -156,8 +157,8 @@ func TestTheBookAndTheStoresShareADatabase(t *testing.T) {
 			}
 
 			// Another process opens the stores first, then the book.
-			stores2 := be.openStores(t, db2)
-			book2, err := sqltidbok.Open(ctx, db2, be.dialect)
+			stores2 := openStores(t, be, db2)
+			book2, err := sqltidbok.Open(ctx, db2, be.Dialect)
 			must(t, err)
 			t.Cleanup(func() { _ = book2.Close() })
 			res, err := book2.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: citizen(1)})
@@ -291,10 +292,10 @@ var storeSentinels = []error{
 func TestAFailingDatabaseGivesFailures(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			db := be.open(t, be.dsn(t))
-			s := be.openStores(t, db)
+			db := be.Open(t, be.DSN(t))
+			s := openStores(t, be, db)
 			seedStores(t, s)
 			must(t, db.Close())
 			for _, c := range storeCalls(s) {
@@ -312,7 +313,7 @@ func TestAFailingDatabaseGivesFailures(t *testing.T) {
 					}
 				}
 			}
-			if _, err := sqlstore.Open(t.Context(), db, be.dialect); err == nil || !strings.HasPrefix(err.Error(), "sqlstore: ") {
+			if _, err := sqlstore.Open(t.Context(), db, be.Dialect); err == nil || !strings.HasPrefix(err.Error(), "sqlstore: ") {
 				t.Errorf("Open of a closed database: %v, want an error starting with \"sqlstore: \"", err)
 			}
 		})
@@ -337,7 +338,7 @@ func TestAnEndedContextStopsEveryCall(t *testing.T) {
 				t.Errorf("%s with an ended context: %q matches ErrOutcomeUnknown, though nothing was sent", c.name, err)
 			}
 		}
-		if _, err := sqlstore.Open(ctx, be.open(t, be.dsn(t)), be.dialect); !errors.Is(err, context.Canceled) {
+		if _, err := sqlstore.Open(ctx, be.Open(t, be.DSN(t)), be.Dialect); !errors.Is(err, context.Canceled) {
 			t.Errorf("Open with an ended context: %v, want an error matching context.Canceled", err)
 		}
 

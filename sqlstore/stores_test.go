@@ -11,6 +11,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -815,9 +816,9 @@ func TestCaseTypeAudit(t *testing.T) {
 // would.
 func TestPostgresOrdersByIDWhateverTheCollation(t *testing.T) {
 	t.Parallel()
-	be := postgresBackend
-	db := be.open(t, be.dsn(t))
-	s := be.openStores(t, db)
+	be := dbtest.Postgres
+	db := be.Open(t, be.DSN(t))
+	s := openStores(t, be, db)
 	ctx := t.Context()
 	var collation string
 	err := db.QueryRowContext(ctx, `SELECT collname FROM pg_collation WHERE collname IN ('en-US-x-icu', 'und-x-icu', 'en_US.utf8', 'sv_SE.utf8') ORDER BY collname LIMIT 1`).Scan(&collation)

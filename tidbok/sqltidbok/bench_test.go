@@ -23,7 +23,7 @@ const clients = 16
 // same server.
 func BenchmarkBookParallel(b *testing.B) {
 	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+		b.Run(be.Name, func(b *testing.B) {
 			book, _ := newBook(b, be)
 			slots := publishMany(b, book, b.N)
 			ctx := context.Background()

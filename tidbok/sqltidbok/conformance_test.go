@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 		{"without care types, performers and facilities", tidbok.AllCapabilities.Without(tidbok.OpCareTypes).Without(tidbok.OpPerformers).Without(tidbok.OpFacilities), true},
 	}
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
 			for _, c := range configs {
 				t.Run(c.name, func(t *testing.T) {

@@ -2,16 +2,14 @@ package sqltidbok_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
-	"github.com/webbtidbok/webbtidbok/internal/pgtest"
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
@@ -19,69 +17,27 @@ import (
 )
 
 // backend is a database the book runs on in tests.
-type backend struct {
-	name    string
-	dialect sqltidbok.Dialect
-	// dsn returns the connection string of a fresh, empty database that
-	// lives as long as t; it skips t when the database cannot be had
-	// (see pgtest).
-	dsn func(t testing.TB) string
-	// driver is the database/sql driver name.
-	driver string
-}
-
-var (
-	sqliteBackend = backend{
-		name:    "SQLite",
-		dialect: sqltidbok.SQLite,
-		driver:  "sqlite",
-		dsn: func(t testing.TB) string {
-			return sqltidbok.SQLiteDSN(filepath.Join(t.TempDir(), "book.db"))
-		},
-	}
-	postgresBackend = backend{
-		name:    "PostgreSQL",
-		dialect: sqltidbok.Postgres,
-		driver:  "pgx",
-		dsn:     pgtest.DSN,
-	}
-)
+type backend = dbtest.Backend
 
 // backends are the databases every test runs on.
-func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
-
-// open opens the database dsn names, closed when t ends, with a pool that
-// keeps enough idle connections for the concurrency tests and opens no
-// more than 32, so that parallel tests and helper processes stay within
-// the test server's 200 connections.
-func (be backend) open(t testing.TB, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(be.driver, dsn)
-	if err != nil {
-		t.Fatalf("opening %s: %v", be.name, err)
-	}
-	db.SetMaxIdleConns(32)
-	db.SetMaxOpenConns(32)
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
+func backends() []backend { return dbtest.Backends() }
 
 // newBook opens a book on a fresh database of be, with a clock stopped at
 // testbook.DefaultNow unless opts set another, and the facility
 // testbook.Facility.
 func newBook(t testing.TB, be backend, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
 	t.Helper()
-	dsn := be.dsn(t)
+	dsn := be.DSN(t)
 	return openBook(t, be, dsn, opts...)
 }
 
 // openBook is newBook on the database dsn names.
 func openBook(t testing.TB, be backend, dsn string, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
 	t.Helper()
-	db := be.open(t, dsn)
+	db := be.Open(t, dsn)
 	ctx := context.Background()
 	all := append([]sqltidbok.Option{at(testbook.DefaultNow())}, opts...)
-	b, err := sqltidbok.Open(ctx, db, be.dialect, all...)
+	b, err := sqltidbok.Open(ctx, db, be.Dialect, all...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

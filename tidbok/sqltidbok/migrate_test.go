@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
@@ -15,7 +16,7 @@ func TestOpenChecksItsArguments(t *testing.T) {
 	if _, err := sqltidbok.Open(ctx, nil, sqltidbok.SQLite); err == nil {
 		t.Error("Open of a nil *sql.DB succeeded")
 	}
-	db := sqliteBackend.open(t, sqliteBackend.dsn(t))
+	db := dbtest.SQLite.Open(t, dbtest.SQLite.DSN(t))
 	if _, err := sqltidbok.Open(ctx, db, sqltidbok.Dialect(0)); err == nil {
 		t.Error("Open with the zero Dialect succeeded")
 	}
@@ -24,10 +25,10 @@ func TestOpenChecksItsArguments(t *testing.T) {
 func TestOpeningAgainKeepsTheBookAndItsSchema(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			first, _ := openBook(t, be, dsn)
 			free := publishDays(t, first, 1, time.Hour)
 			if _, err := first.Book(ctx, bookRequest(free[0], citizen(1))); err != nil {
@@ -41,7 +42,7 @@ func TestOpeningAgainKeepsTheBookAndItsSchema(t *testing.T) {
 			if got, err := again.Bookings(ctx, clinic); err != nil || len(got) != 1 {
 				t.Errorf("Bookings after opening again = %v, %v; want the booking made before", got, err)
 			}
-			db := be.open(t, dsn)
+			db := be.Open(t, dsn)
 			var n int
 			if err := db.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != 1 {
 				t.Errorf("schema_migrations has %d rows, %v; want 1", n, err)
@@ -53,15 +54,15 @@ func TestOpeningAgainKeepsTheBookAndItsSchema(t *testing.T) {
 func TestOpenRefusesASchemaNewerThanItKnows(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			openBook(t, be, dsn)
-			db := be.open(t, dsn)
+			db := be.Open(t, dsn)
 			if _, err := db.Exec("INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future.sql')"); err != nil {
 				t.Fatal(err)
 			}
-			_, err := sqltidbok.Open(context.Background(), db, be.dialect)
+			_, err := sqltidbok.Open(context.Background(), db, be.Dialect)
 			if err == nil || !strings.Contains(err.Error(), "newer") {
 				t.Errorf("Open of a database at schema version 99: %v, want an error saying it is newer", err)
 			}

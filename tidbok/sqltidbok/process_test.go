@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
@@ -40,7 +41,7 @@ const (
 func helper(t *testing.T, be backend, role, dsn string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1", "-test.timeout=5m")
-	cmd.Env = append(os.Environ(), envHelper+"="+role, envDialect+"="+be.dialect.String(), envDSN+"="+dsn)
+	cmd.Env = append(os.Environ(), envHelper+"="+role, envDialect+"="+be.Dialect.String(), envDSN+"="+dsn)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = &prefixWriter{t: t, prefix: role + " helper: "}
 	return cmd
@@ -53,9 +54,9 @@ func TestHelperProcess(t *testing.T) {
 	if role == "" {
 		t.Skip("a helper process of the tests across processes; it runs only when they start it")
 	}
-	be := sqliteBackend
+	be := dbtest.SQLite
 	if os.Getenv(envDialect) == sqltidbok.Postgres.String() {
-		be = postgresBackend
+		be = dbtest.Postgres
 	}
 	dsn := os.Getenv(envDSN)
 	switch role {
@@ -110,9 +111,9 @@ func TestCrossProcessRace(t *testing.T) {
 		attempts   = 10_000
 	)
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			b, _ := openBook(t, be, dsn)
 			free := publishDays(t, b, 1, 5*time.Minute)
 			if len(free) < slots {
@@ -264,10 +265,10 @@ type killJob struct {
 func TestKilledProcess(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			b, _ := openBook(t, be, dsn)
 			free := publishDays(t, b, 5, 15*time.Minute)
 			job := killJob{Slots: free[:100], Moves: free[100:150], Held: free[150], Before: 30}
@@ -373,7 +374,7 @@ func TestKilledProcess(t *testing.T) {
 // file is sound.
 func checkIntegrity(t *testing.T, be backend, dsn string) {
 	t.Helper()
-	db := be.open(t, dsn)
+	db := be.Open(t, dsn)
 	ctx := context.Background()
 	for _, c := range []struct{ what, query string }{
 		{"bookings of slots that do not exist", "SELECT COUNT(*) FROM bookings b LEFT JOIN slots s ON s.id = b.slot_id WHERE b.slot_id IS NOT NULL AND s.id IS NULL"},
@@ -386,7 +387,7 @@ func checkIntegrity(t *testing.T, be backend, dsn string) {
 			t.Errorf("%d %s", n, c.what)
 		}
 	}
-	if be.dialect == sqltidbok.SQLite {
+	if be.Dialect == sqltidbok.SQLite {
 		var ok string
 		if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 			t.Errorf("PRAGMA integrity_check = %q, %v; want ok", ok, err)
@@ -465,13 +466,13 @@ func killHelper(t *testing.T, be backend, dsn string) {
 	// could otherwise starve it past busy_timeout on a loaded machine.
 	// They resume at once and are blocked mid-booking when the kill comes.
 	gate.Lock()
-	db := be.open(t, dsn)
+	db := be.Open(t, dsn)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := `INSERT INTO bookings (id, slot_id, facility_id, subject, invitation, booked_at_ns) VALUES (?, ?, ?, ?, FALSE, 0)`
-	if be.dialect == sqltidbok.Postgres {
+	if be.Dialect == sqltidbok.Postgres {
 		q = `INSERT INTO bookings (id, slot_id, facility_id, subject, invitation, booked_at_ns) VALUES ($1, $2, $3, $4, FALSE, 0)`
 	}
 	if _, err := tx.ExecContext(ctx, q, "bhalfwritten0000", job.Held.ID, testbook.FacilityID, citizen(20_000).Canonical()); err != nil {
@@ -487,9 +488,9 @@ func killHelper(t *testing.T, be backend, dsn string) {
 func TestMigrationsAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			var outs []*strings.Builder
 			var cmds []*exec.Cmd
 			for range 4 {
@@ -509,7 +510,7 @@ func TestMigrationsAcrossProcesses(t *testing.T) {
 					t.Errorf("process %d said %q, want schema 1", i, outs[i])
 				}
 			}
-			db := be.open(t, dsn)
+			db := be.Open(t, dsn)
 			var versions, tables int
 			if err := db.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&versions); err != nil {
 				t.Fatal(err)

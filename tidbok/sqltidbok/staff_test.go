@@ -18,7 +18,7 @@ import (
 func onEach(t *testing.T, test func(t *testing.T, b *sqltidbok.Book), opts ...sqltidbok.Option) {
 	t.Helper()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
 			b, _ := newBook(t, be, opts...)
 			test(t, b)

@@ -289,10 +289,10 @@ func TestBookingsSwappingSlotsAtOnceBothFail(t *testing.T) {
 func TestBooksOnOneDatabaseShareEverything(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
-		t.Run("on "+be.name, func(t *testing.T) {
+		t.Run("on "+be.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dsn := be.dsn(t)
+			dsn := be.DSN(t)
 			first, _ := openBook(t, be, dsn)
 			second, _ := openBook(t, be, dsn) // its own *sql.DB, as in another process
 			free := publishDays(t, first, 1, time.Hour)
