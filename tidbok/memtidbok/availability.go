@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -41,7 +42,7 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	if req.BookingID != "" {
 		bk := b.booking(req.BookingID)
 		if bk == nil || bk.subject != req.Subject {
-			return query{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return query{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		}
 		bookedTT, bookedRes = b.timeTypeOf(bk).ID, b.resourceOf(bk)
 	}
@@ -119,7 +120,7 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 		if err := b.prelude(ctx, tidbok.OpAvailableDates, req.Validate()); err != nil {
 			return tidbok.AvailableDatesResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		today := dayNumber(tidbok.DateOf(now))
 		b.mu.RLock()
 		defer b.mu.RUnlock()
@@ -202,7 +203,7 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		if err := b.prelude(ctx, tidbok.OpAvailableTimeslots, req.Validate()); err != nil {
 			return tidbok.AvailableTimeslotsResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		today := dayNumber(tidbok.DateOf(now))
 		b.mu.RLock()
 		defer b.mu.RUnlock()

@@ -49,10 +49,10 @@ func New(opts ...Option) *Book {
 
 // Capabilities reports the operations the book supports: those given to
 // WithCapabilities, plus Schedule; by default all of them.
-func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.capabilities() }
+func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.Capabilities() }
 
 // Now returns the book's current time, by the clock given to WithClock.
-func (b *Book) Now() time.Time { return b.cfg.clock() }
+func (b *Book) Now() time.Time { return b.cfg.Clock() }
 
 // Faults returns the book's fault injector. Every citizen-side call goes
 // through it, so a test can make one operation fail, wait, or commit and
@@ -277,19 +277,12 @@ func (b *Book) bookingTimeslot(bk *booking, now time.Time) tidbok.Timeslot {
 // policy's, limited to the book's capabilities. ts is bk as the citizen
 // sees it.
 func (b *Book) flagsOf(bk *booking, ts tidbok.Timeslot, now time.Time) tidbok.Flags {
-	var f tidbok.Flags
-	switch {
-	case bk.flags != nil:
-		f = *bk.flags
-	case !bk.open() && b.slots[bk.slot].state&ownFlags != 0:
-		f = b.slotFlags[bk.slot]
-	case b.cfg.policy != nil:
-		ts.Flags = tidbok.Flags{}
-		f = b.cfg.policy(ts, now)
-	default:
-		f = allowAll
+	own := bk.flags
+	if own == nil && !bk.open() && b.slots[bk.slot].state&ownFlags != 0 {
+		f := b.slotFlags[bk.slot]
+		own = &f
 	}
-	return limitFlags(f, b.Capabilities())
+	return b.cfg.Flags(own, ts, now)
 }
 
 // startOf returns the start of bk's slot in unix nanoseconds; false for

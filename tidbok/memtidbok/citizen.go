@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -30,7 +31,7 @@ func (b *Book) prelude(ctx context.Context, op tidbok.Operation, invalid error) 
 func (b *Book) facility(op tidbok.Operation, id tidbok.HSAID) (*facility, error) {
 	f := b.facByID[id]
 	if f == nil {
-		return nil, opErr(op, tidbok.ErrNotFound, textNoFacility)
+		return nil, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoFacility)
 	}
 	return f, nil
 }
@@ -43,7 +44,7 @@ func (b *Book) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (tidbok
 		if err := b.prelude(ctx, tidbok.OpSchedule, req.Validate()); err != nil {
 			return tidbok.ScheduleResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		b.mu.RLock()
 		defer b.mu.RUnlock()
 		f, err := b.facility(tidbok.OpSchedule, req.Facility)
@@ -70,7 +71,7 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 		if err := b.prelude(ctx, tidbok.OpBookingDetails, req.Validate()); err != nil {
 			return tidbok.BookingDetailsResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		b.mu.RLock()
 		defer b.mu.RUnlock()
 		f, err := b.facility(tidbok.OpBookingDetails, req.Facility)
@@ -79,7 +80,7 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 		}
 		bk := b.booking(req.BookingID)
 		if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
-			return tidbok.BookingDetailsResult{}, opErr(tidbok.OpBookingDetails, tidbok.ErrNotFound, textNoBooking)
+			return tidbok.BookingDetailsResult{}, bookbase.OpErr(tidbok.OpBookingDetails, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		}
 		return tidbok.BookingDetailsResult{Booking: b.bookingTimeslot(bk, now)}, nil
 	})
@@ -206,7 +207,7 @@ func (b *Book) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (ti
 		}
 		if req.BookingID != "" {
 			if bk := b.booking(req.BookingID); bk == nil || bk.subject != req.Subject {
-				return tidbok.FacilitiesResult{}, opErr(tidbok.OpFacilities, tidbok.ErrNotFound, textNoBooking)
+				return tidbok.FacilitiesResult{}, bookbase.OpErr(tidbok.OpFacilities, tidbok.ErrNotFound, bookbase.TextNoBooking)
 			}
 		}
 		out := make([]tidbok.Facility, len(b.facs))

@@ -3,6 +3,7 @@ package memtidbok
 import (
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -34,7 +35,7 @@ type InvitationSpec struct {
 // cancelled, leaves a free staff-only slot behind. An open invitation has
 // no slot until the citizen books it.
 func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -49,7 +50,7 @@ func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
 	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
 	requireText(&p, "Purpose", s.Purpose, "the invitation text shown to the citizen")
 	if timed && len(b.slots) >= maxSlots {
-		p.AddError(&refused{why: "the book holds the most slots it can", err: tidbok.ErrNotAllowed})
+		p.AddError(&bookbase.Refused{Why: "the book holds the most slots it can", Err: tidbok.ErrNotAllowed})
 	}
 	if err := problems("invite", &p); err != nil {
 		return "", err
@@ -84,7 +85,7 @@ func (b *Book) SetFlags(bookingID string, f tidbok.Flags) error {
 		if bookingID == "" {
 			p.Add("bookingID", "is required")
 		} else {
-			p.AddError(&missing{field: "bookingID", problem: "no booking " + bookingID + " in the book"})
+			p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " in the book"})
 		}
 		return problems("set flags", &p)
 	}

@@ -3,6 +3,7 @@ package memtidbok
 import (
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -11,18 +12,13 @@ import (
 type Option func(*config)
 
 // config is what the options set. Its zero value means every default.
-type config struct {
-	now    func() time.Time
-	caps   tidbok.Capabilities
-	capsOK bool
-	policy FlagPolicy
-}
+type config = bookbase.Config
 
 // WithClock makes the book read the time from now instead of time.Now. The
 // book never offers or books a slot that has started by this clock, and
 // stamps bookings with it. A nil now means time.Now.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
+	return func(c *config) { c.Now = now }
 }
 
 // WithCapabilities makes the book support exactly the operations in caps,
@@ -32,7 +28,7 @@ func WithClock(now func() time.Time) Option {
 // need Cancel, MayReschedule needs Reschedule. The default is
 // [tidbok.AllCapabilities].
 func WithCapabilities(caps tidbok.Capabilities) Option {
-	return func(c *config) { c.caps, c.capsOK = caps.With(tidbok.OpSchedule), true }
+	return func(c *config) { c.Caps, c.CapsSet = caps.With(tidbok.OpSchedule), true }
 }
 
 // WithFlagPolicy makes the book compute the flags of bookings with p
@@ -41,7 +37,7 @@ func WithCapabilities(caps tidbok.Capabilities) Option {
 // default policy allows cancelling, sending a message and rescheduling
 // whenever the book supports the operation. A nil p means the default.
 func WithFlagPolicy(p FlagPolicy) Option {
-	return func(c *config) { c.policy = p }
+	return func(c *config) { c.Policy = p }
 }
 
 // FlagPolicy computes the flags of a booking: the rules of the clinic, e.g.
@@ -50,27 +46,3 @@ func WithFlagPolicy(p FlagPolicy) Option {
 // do not support. A FlagPolicy is called with the book locked: it must be
 // quick and must not call the book.
 type FlagPolicy func(b tidbok.Timeslot, now time.Time) tidbok.Flags
-
-func (c *config) clock() time.Time {
-	if c.now == nil {
-		return time.Now()
-	}
-	return c.now()
-}
-
-func (c *config) capabilities() tidbok.Capabilities {
-	if !c.capsOK {
-		return tidbok.AllCapabilities
-	}
-	return c.caps
-}
-
-// flags returns f limited to what caps supports.
-func limitFlags(f tidbok.Flags, caps tidbok.Capabilities) tidbok.Flags {
-	f.MayCancel = f.MayCancel && caps.Has(tidbok.OpCancel)
-	f.MayMessage = f.MayMessage && caps.Has(tidbok.OpCancel)
-	f.MayReschedule = f.MayReschedule && caps.Has(tidbok.OpReschedule)
-	return f
-}
-
-var allowAll = tidbok.Flags{MayCancel: true, MayReschedule: true, MayMessage: true}

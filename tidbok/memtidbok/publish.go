@@ -3,6 +3,7 @@ package memtidbok
 import (
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -42,7 +43,7 @@ func (b *Book) Publish(s SlotSpec) (slotID string, err error) {
 	checkSpan(&p, "Start", "End", s.Start, s.End)
 	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
 	if len(b.slots) >= maxSlots {
-		p.AddError(&refused{why: "the book holds the most slots it can", err: tidbok.ErrNotAllowed})
+		p.AddError(&bookbase.Refused{Why: "the book holds the most slots it can", Err: tidbok.ErrNotAllowed})
 	}
 	if err := problems("publish", &p); err != nil {
 		return "", err
@@ -132,9 +133,9 @@ func (b *Book) Withdraw(slotID string) error {
 	}
 	s := &b.slots[i]
 	if s.booking != 0 {
-		return &staffError{op: "withdraw", err: &refused{
-			why: "slot " + slotID + " is booked (" + b.bookings[s.booking].id + "): cancel the booking first",
-			err: tidbok.ErrNotAllowed,
+		return &bookbase.StaffError{Pkg: "memtidbok", Op: "withdraw", Err: &bookbase.Refused{
+			Why: "slot " + slotID + " is booked (" + b.bookings[s.booking].id + "): cancel the booking first",
+			Err: tidbok.ErrNotAllowed,
 		}}
 	}
 	f := b.facs[s.fac]
@@ -158,7 +159,7 @@ func (b *Book) liveSlot(op, slotID string) (int32, error) {
 		if slotID == "" {
 			p.Add("slotID", "is required")
 		} else {
-			p.AddError(&missing{field: "slotID", problem: "no slot " + slotID + " in the book"})
+			p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " in the book"})
 		}
 		return 0, problems(op, &p)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -31,7 +32,7 @@ func (b *Book) AddFacility(f tidbok.Facility) error {
 		return nil
 	}
 	if len(b.facs) == math.MaxInt32 {
-		return &staffError{op: "add facility", err: &refused{why: "the book is full", err: tidbok.ErrNotAllowed}}
+		return &bookbase.StaffError{Pkg: "memtidbok", Op: "add facility", Err: &bookbase.Refused{Why: "the book is full", Err: tidbok.ErrNotAllowed}}
 	}
 	if b.facByID == nil {
 		b.facByID = map[tidbok.HSAID]*facility{}
@@ -172,7 +173,7 @@ func (b *Book) lookupFacility(p *tidbok.Problems, field string, id tidbok.HSAID)
 	}
 	f, ok := b.facByID[id]
 	if !ok {
-		p.AddError(&missing{field: field, problem: fmt.Sprintf("no facility %s in the book: add it with AddFacility first", id)})
+		p.AddError(&bookbase.Missing{Field: field, Problem: fmt.Sprintf("no facility %s in the book: add it with AddFacility first", id)})
 		return nil
 	}
 	return f
@@ -193,7 +194,7 @@ func (f *facility) lookupTimeType(p *tidbok.Problems, field, id string, required
 	}
 	i, ok := f.timeTypeIdx[id]
 	if !ok {
-		p.AddError(&missing{field: field, problem: fmt.Sprintf("no time type %q at the facility: add it with AddTimeType first", id)})
+		p.AddError(&bookbase.Missing{Field: field, Problem: fmt.Sprintf("no time type %q at the facility: add it with AddTimeType first", id)})
 	}
 	return i
 }
@@ -208,21 +209,21 @@ func (f *facility) resolve(p *tidbok.Problems, ttID, ctID string, perf tidbok.HS
 	if ctID != "" {
 		i, ok := f.careTypeIdx[ctID]
 		if !ok {
-			p.AddError(&missing{field: "CareTypeID", problem: fmt.Sprintf("no care type %q at the facility: add it with AddCareType first", ctID)})
+			p.AddError(&bookbase.Missing{Field: "CareTypeID", Problem: fmt.Sprintf("no care type %q at the facility: add it with AddCareType first", ctID)})
 		}
 		k.ct = i
 	}
 	if !perf.IsZero() {
 		i, ok := f.perfIdx[perf]
 		if !ok {
-			p.AddError(&missing{field: "Performer", problem: fmt.Sprintf("no clinician %s at the facility: add them with AddPerformer first", perf)})
+			p.AddError(&bookbase.Missing{Field: "Performer", Problem: fmt.Sprintf("no clinician %s at the facility: add them with AddPerformer first", perf)})
 		}
 		k.perf = i
 	}
 	if resID != "" {
 		i, ok := f.resIdx[resID]
 		if !ok {
-			p.AddError(&missing{field: "ResourceID", problem: fmt.Sprintf("no resource %q at the facility: add it with AddResource first", resID)})
+			p.AddError(&bookbase.Missing{Field: "ResourceID", Problem: fmt.Sprintf("no resource %q at the facility: add it with AddResource first", resID)})
 		}
 		k.res = i
 	}

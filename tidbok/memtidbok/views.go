@@ -37,7 +37,7 @@ type StaffBooking struct {
 // the web is there as soon as Book returns. It returns nil for an unknown
 // facility.
 func (b *Book) Bookings(facility tidbok.HSAID) []StaffBooking {
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	f := b.facByID[facility]
@@ -96,7 +96,7 @@ type DaySlot struct {
 // ordered by start (then ID); withdrawn slots are gone. It returns nil for
 // an unknown facility or a date without slots.
 func (b *Book) Day(facility tidbok.HSAID, d tidbok.Date) []DaySlot {
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	f := b.facByID[facility]

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/weekly"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -59,7 +60,7 @@ func (b *Book) PublishWeekly(t Template) (n int, err error) {
 
 	plan := pattern.Slots()
 	if len(b.slots)+len(plan) > maxSlots {
-		return 0, &staffError{op: "publish weekly", err: &refused{why: "the book would hold more slots than it can", err: tidbok.ErrNotAllowed}}
+		return 0, &bookbase.StaffError{Pkg: "memtidbok", Op: "publish weekly", Err: &bookbase.Refused{Why: "the book would hold more slots than it can", Err: tidbok.ErrNotAllowed}}
 	}
 	var st slotState
 	if t.StaffOnly {

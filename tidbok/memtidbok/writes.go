@@ -3,6 +3,7 @@ package memtidbok
 import (
 	"context"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -30,7 +31,7 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 		if err := b.prelude(ctx, op, req.Validate()); err != nil {
 			return tidbok.BookResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		ts := req.Timeslot
 		b.mu.Lock()
 		defer b.mu.Unlock()
@@ -48,11 +49,11 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 			inv = b.booking(ts.ID)
 			switch {
 			case inv == nil:
-				return tidbok.BookResult{}, opErr(op, tidbok.ErrNotFound, textTimeChanged)
+				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 			case inv.subject != ts.Subject:
-				return tidbok.BookResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 			case !inv.invitation || !inv.open():
-				return tidbok.BookResult{}, opErr(op, tidbok.ErrNotAllowed, textInvitationTaken)
+				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
 			}
 			si, err = b.slotByAttributes(op, f, ts, b.timeTypeOf(inv).ID, now.UnixNano())
 		}
@@ -97,7 +98,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 		if err := b.prelude(ctx, op, req.Validate()); err != nil {
 			return tidbok.RescheduleResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		nowNS := now.UnixNano()
 		ts := req.Timeslot
 		b.mu.Lock()
@@ -107,21 +108,21 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			return tidbok.RescheduleResult{}, err
 		}
 		if req.Actor.IsAgent() {
-			return tidbok.RescheduleResult{}, opErr(op, tidbok.ErrNotAllowed, textAgent)
+			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
 		}
 		bk := b.booking(req.BookingID)
 		if bk == nil || bk.subject != ts.Subject {
-			return tidbok.RescheduleResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		}
 		if bk.open() {
-			return tidbok.RescheduleResult{}, opErr(op, tidbok.ErrNotAllowed, textOpenInvitation)
+			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
 		}
 		if start, _ := b.startOf(bk); start <= nowNS {
-			return tidbok.RescheduleResult{}, opErr(op, tidbok.ErrNotAllowed, textStarted)
+			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
 		}
 		current := b.bookingTimeslot(bk, now)
 		if !current.Flags.MayReschedule {
-			return tidbok.RescheduleResult{}, opErr(op, tidbok.ErrNotAllowed, textNoReschedule)
+			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
 		}
 		var si int32
 		if i, ok := b.slotIndex(ts.ID); ok {
@@ -161,7 +162,7 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 		if err := b.prelude(ctx, op, req.Validate()); err != nil {
 			return tidbok.CancelResult{}, err
 		}
-		now := b.cfg.clock()
+		now := b.cfg.Clock()
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		f, err := b.facility(op, req.Facility)
@@ -169,21 +170,21 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 			return tidbok.CancelResult{}, err
 		}
 		if req.Actor.IsAgent() {
-			return tidbok.CancelResult{}, opErr(op, tidbok.ErrNotAllowed, textAgent)
+			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
 		}
 		bk := b.booking(req.BookingID)
 		if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
-			return tidbok.CancelResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		}
 		if start, timed := b.startOf(bk); timed && start <= now.UnixNano() {
-			return tidbok.CancelResult{}, opErr(op, tidbok.ErrNotAllowed, textStarted)
+			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
 		}
 		flags := b.bookingTimeslot(bk, now).Flags
 		switch {
 		case !flags.MayCancel:
-			return tidbok.CancelResult{}, opErr(op, tidbok.ErrNotAllowed, textNoCancel)
+			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
 		case req.Message != "" && !flags.MayMessage:
-			return tidbok.CancelResult{}, opErr(op, tidbok.ErrNotAllowed, textNoMessage)
+			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
 		}
 		b.release(bk)
 		bk.fac.dropBooking(bk)
@@ -197,13 +198,13 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 func (b *Book) slotByID(op tidbok.Operation, f *facility, i int32, ts tidbok.Timeslot, wantTT string, now int64) (int32, error) {
 	s := &b.slots[i]
 	if s.fac != f.idx || s.start != ts.Start.UnixNano() || s.end != ts.End.UnixNano() {
-		return 0, opErr(op, tidbok.ErrNotFound, textTimeChanged)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 	}
 	if wantTT != "" && f.timeTypes[f.groups[s.group].key.tt].ID != wantTT {
-		return 0, opErr(op, tidbok.ErrNotAllowed, textOtherTimeType)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
 	}
 	if !s.offerable() || s.start <= now {
-		return 0, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	}
 	return i, nil
 }
@@ -236,11 +237,11 @@ func (b *Book) slotByAttributes(op tidbok.Operation, f *facility, ts tidbok.Time
 	}
 	switch {
 	case taken:
-		return 0, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	case otherType:
-		return 0, opErr(op, tidbok.ErrNotAllowed, textOtherTimeType)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
 	}
-	return 0, opErr(op, tidbok.ErrNotFound, textTimeChanged)
+	return 0, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 }
 
 // describes reports whether a slot of group k has the performer, time

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -41,7 +42,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 		err := r.scan(b.queryRow(ctx, b.db, bookingSelect+bookingFrom+" WHERE bk.id = ?", req.BookingID))
 		switch {
 		case noRows(err) || err == nil && r.subject != req.Subject.Canonical():
-			return nil, opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return nil, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		case err != nil:
 			return nil, err
 		}
@@ -95,7 +96,7 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.AvailableDatesResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	sr, err := b.plan(ctx, op, req, now)
 	if err != nil {
 		return tidbok.AvailableDatesResult{}, wrapDB("available dates", err)
@@ -156,7 +157,7 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.AvailableTimeslotsResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	sr, err := b.plan(ctx, op, req, now)
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -75,10 +76,10 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 
 // Capabilities reports the operations the book supports: those given to
 // WithCapabilities, plus Schedule; by default all of them.
-func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.capabilities() }
+func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.Capabilities() }
 
 // Now returns the book's current time, by the clock given to WithClock.
-func (b *Book) Now() time.Time { return b.cfg.clock() }
+func (b *Book) Now() time.Time { return b.cfg.Clock() }
 
 // Dialect returns the dialect the book was opened with.
 func (b *Book) Dialect() Dialect { return Dialect(b.dialect) }
@@ -106,7 +107,7 @@ func (b *Book) facilityName(ctx context.Context, q querier, op tidbok.Operation,
 		return "", err
 	}
 	if !ok {
-		return "", opErr(op, tidbok.ErrNotFound, textNoFacility)
+		return "", bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoFacility)
 	}
 	return name, nil
 }

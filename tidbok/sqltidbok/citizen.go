@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -22,7 +23,7 @@ func (b *Book) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (tidbok
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.ScheduleResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	if _, err := b.facilityName(ctx, b.db, op, req.Facility); err != nil {
 		return tidbok.ScheduleResult{}, wrapDB("schedule", err)
 	}
@@ -54,7 +55,7 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.BookingDetailsResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	if _, err := b.facilityName(ctx, b.db, op, req.Facility); err != nil {
 		return tidbok.BookingDetailsResult{}, wrapDB("booking details", err)
 	}
@@ -62,12 +63,12 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 	err := r.scan(b.queryRow(ctx, b.db, bookingSelect+bookingFrom+" WHERE bk.id = ?", req.BookingID))
 	switch {
 	case noRows(err):
-		return tidbok.BookingDetailsResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 	case err != nil:
 		return tidbok.BookingDetailsResult{}, wrapDB("booking details", err)
 	}
 	if r.describe.facility != req.Facility.String() || !req.Subject.IsZero() && r.subject != req.Subject.Canonical() {
-		return tidbok.BookingDetailsResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 	}
 	return tidbok.BookingDetailsResult{Booking: b.timeslot(&r, now)}, nil
 }
@@ -200,7 +201,7 @@ func (b *Book) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (ti
 		err := b.queryRow(ctx, b.db, "SELECT subject FROM bookings WHERE id = ?", req.BookingID).Scan(&subject)
 		switch {
 		case noRows(err) || err == nil && subject != req.Subject.Canonical():
-			return tidbok.FacilitiesResult{}, opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return tidbok.FacilitiesResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		case err != nil:
 			return tidbok.FacilitiesResult{}, wrapDB("facilities", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -25,7 +26,7 @@ func TestAWriteWhoseAnswerIsLostIsReportedAsSuch(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Op != tidbok.OpBook || !errors.Is(err, tidbok.ErrOutcomeUnknown) {
 		t.Errorf("writeFailed = %v, want an *OpError of Book matching ErrOutcomeUnknown", err)
 	}
-	refused := opErr(tidbok.OpBook, tidbok.ErrSlotTaken, textSlotTaken)
+	refused := bookbase.OpErr(tidbok.OpBook, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	if got := b.writeFailed(tidbok.OpBook, refused); got != refused {
 		t.Errorf("writeFailed(%v) = %v, want the refusal as is", refused, got)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -37,7 +38,7 @@ type InvitationSpec struct {
 // An open invitation has no slot until the citizen books it.
 func (b *Book) Invite(ctx context.Context, s InvitationSpec) (bookingID string, err error) {
 	const op = "invite"
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	var p tidbok.Problems
 	known, err := b.checkFacility(ctx, &p, "Facility", s.Facility)
 	if err != nil {
@@ -100,7 +101,7 @@ func (b *Book) SetFlags(ctx context.Context, bookingID string, f tidbok.Flags) e
 		if bookingID == "" {
 			p.Add("bookingID", "is required")
 		} else {
-			p.AddError(&missing{field: "bookingID", problem: "no booking " + bookingID + " in the book"})
+			p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " in the book"})
 		}
 		return problems(op, &p)
 	}

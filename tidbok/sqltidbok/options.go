@@ -3,6 +3,7 @@ package sqltidbok
 import (
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -12,19 +13,14 @@ import (
 type Option func(*config)
 
 // config is what the options set. Its zero value means every default.
-type config struct {
-	now    func() time.Time
-	caps   tidbok.Capabilities
-	capsOK bool
-	policy FlagPolicy
-}
+type config = bookbase.Config
 
 // WithClock makes the book read the time from now instead of time.Now. The
 // book never offers or books a slot that has started by this clock, and
 // stamps bookings with it. A nil now means time.Now. Several processes
 // sharing one database should share one clock: the system's.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
+	return func(c *config) { c.Now = now }
 }
 
 // WithCapabilities makes the book support exactly the operations in caps,
@@ -34,7 +30,7 @@ func WithClock(now func() time.Time) Option {
 // need Cancel, MayReschedule needs Reschedule. The default is
 // [tidbok.AllCapabilities].
 func WithCapabilities(caps tidbok.Capabilities) Option {
-	return func(c *config) { c.caps, c.capsOK = caps.With(tidbok.OpSchedule), true }
+	return func(c *config) { c.Caps, c.CapsSet = caps.With(tidbok.OpSchedule), true }
 }
 
 // WithFlagPolicy makes the book compute the flags of bookings with p
@@ -43,7 +39,7 @@ func WithCapabilities(caps tidbok.Capabilities) Option {
 // default policy allows cancelling, sending a message and rescheduling
 // whenever the book supports the operation. A nil p means the default.
 func WithFlagPolicy(p FlagPolicy) Option {
-	return func(c *config) { c.policy = p }
+	return func(c *config) { c.Policy = p }
 }
 
 // FlagPolicy computes the flags of a booking: the rules of the clinic, e.g.
@@ -52,33 +48,6 @@ func WithFlagPolicy(p FlagPolicy) Option {
 // do not support. A FlagPolicy may be called inside a database
 // transaction: it must be quick and must not call the book.
 type FlagPolicy func(b tidbok.Timeslot, now time.Time) tidbok.Flags
-
-func (c *config) clock() time.Time {
-	if c.now == nil {
-		return time.Now()
-	}
-	return c.now()
-}
-
-func (c *config) capabilities() tidbok.Capabilities {
-	if !c.capsOK {
-		return tidbok.AllCapabilities
-	}
-	return c.caps
-}
-
-// limitFlags returns f limited to what caps supports.
-func limitFlags(f tidbok.Flags, caps tidbok.Capabilities) tidbok.Flags {
-	f.MayCancel = f.MayCancel && caps.Has(tidbok.OpCancel)
-	f.MayMessage = f.MayMessage && caps.Has(tidbok.OpCancel)
-	f.MayReschedule = f.MayReschedule && caps.Has(tidbok.OpReschedule)
-	return f
-}
-
-// allowAll is the default policy's answer.
-func allowAll() tidbok.Flags {
-	return tidbok.Flags{MayCancel: true, MayReschedule: true, MayMessage: true}
-}
 
 // Flags are stored as a bit set: 1 cancel, 2 reschedule, 4 message.
 func encodeFlags(f tidbok.Flags) int64 {

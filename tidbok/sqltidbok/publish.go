@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -144,9 +145,9 @@ func (b *Book) Withdraw(ctx context.Context, slotID string) error {
 		err := b.queryRow(ctx, tx, "SELECT id FROM bookings WHERE slot_id = ?", slotID).Scan(&booking)
 		switch {
 		case err == nil:
-			return &staffError{op: op, err: &refused{
-				why: "slot " + slotID + " is booked (" + booking + "): cancel the booking first",
-				err: tidbok.ErrNotAllowed,
+			return &bookbase.StaffError{Pkg: "sqltidbok", Op: op, Err: &bookbase.Refused{
+				Why: "slot " + slotID + " is booked (" + booking + "): cancel the booking first",
+				Err: tidbok.ErrNotAllowed,
 			}}
 		case !noRows(err):
 			return err
@@ -175,7 +176,7 @@ func (b *Book) liveSlot(ctx context.Context, tx *sql.Tx, op, slotID string) (str
 		if slotID == "" {
 			p.Add("slotID", "is required")
 		} else {
-			p.AddError(&missing{field: "slotID", problem: "no slot " + slotID + " in the book"})
+			p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " in the book"})
 		}
 		return "", problems(op, &p)
 	}

@@ -223,19 +223,16 @@ func (b *Book) timeslot(r *bookingRow, now time.Time) tidbok.Timeslot {
 // policy's, limited to the book's capabilities. ts is r as the citizen
 // sees it.
 func (b *Book) flagsOf(r *bookingRow, ts tidbok.Timeslot, now time.Time) tidbok.Flags {
-	var f tidbok.Flags
+	var own *tidbok.Flags
 	switch {
 	case r.ownFlags.Valid:
-		f = decodeFlags(r.ownFlags.Int64)
+		f := decodeFlags(r.ownFlags.Int64)
+		own = &f
 	case r.slotFlag.Valid:
-		f = decodeFlags(r.slotFlag.Int64)
-	case b.cfg.policy != nil:
-		ts.Flags = tidbok.Flags{}
-		f = b.cfg.policy(ts, now)
-	default:
-		f = allowAll()
+		f := decodeFlags(r.slotFlag.Int64)
+		own = &f
 	}
-	return limitFlags(f, b.Capabilities())
+	return b.cfg.Flags(own, ts, now)
 }
 
 // compareBookings orders bookings by start, then ID, with open

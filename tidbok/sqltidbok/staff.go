@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -179,7 +180,7 @@ func (b *Book) checkFacility(ctx context.Context, p *tidbok.Problems, field stri
 		return false, err
 	}
 	if !ok {
-		p.AddError(&missing{field: field, problem: fmt.Sprintf("no facility %s in the book: add it with AddFacility first", facility)})
+		p.AddError(&bookbase.Missing{Field: field, Problem: fmt.Sprintf("no facility %s in the book: add it with AddFacility first", facility)})
 	}
 	return ok, nil
 }
@@ -217,16 +218,16 @@ func (b *Book) checkAttributes(ctx context.Context, facility tidbok.HSAID, a att
 // the fields given (an empty field name: not reported).
 func (a attributes) report(p *tidbok.Problems, ttField, ctField, pfField, resField string) {
 	if a.noTimeType && ttField != "" {
-		p.AddError(&missing{field: ttField, problem: fmt.Sprintf("no time type %q at the facility: add it with AddTimeType first", a.timeType)})
+		p.AddError(&bookbase.Missing{Field: ttField, Problem: fmt.Sprintf("no time type %q at the facility: add it with AddTimeType first", a.timeType)})
 	}
 	if a.noCareType && ctField != "" {
-		p.AddError(&missing{field: ctField, problem: fmt.Sprintf("no care type %q at the facility: add it with AddCareType first", a.careType)})
+		p.AddError(&bookbase.Missing{Field: ctField, Problem: fmt.Sprintf("no care type %q at the facility: add it with AddCareType first", a.careType)})
 	}
 	if a.noPerformer && pfField != "" {
-		p.AddError(&missing{field: pfField, problem: fmt.Sprintf("no clinician %s at the facility: add them with AddPerformer first", a.performer)})
+		p.AddError(&bookbase.Missing{Field: pfField, Problem: fmt.Sprintf("no clinician %s at the facility: add them with AddPerformer first", a.performer)})
 	}
 	if a.noResource && resField != "" {
-		p.AddError(&missing{field: resField, problem: fmt.Sprintf("no resource %q at the facility: add it with AddResource first", a.resource)})
+		p.AddError(&bookbase.Missing{Field: resField, Problem: fmt.Sprintf("no resource %q at the facility: add it with AddResource first", a.resource)})
 	}
 }
 

@@ -39,7 +39,7 @@ type StaffBooking struct {
 // Book returns. It returns nil for an unknown facility.
 func (b *Book) Bookings(ctx context.Context, facility tidbok.HSAID) ([]StaffBooking, error) {
 	const op = "bookings"
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	if _, ok, err := b.lookupFacility(ctx, b.db, facility); err != nil || !ok {
 		return nil, wrapDB(op, err)
 	}
@@ -86,7 +86,7 @@ type DaySlot struct {
 // an unknown facility or a date without slots.
 func (b *Book) Day(ctx context.Context, facility tidbok.HSAID, d tidbok.Date) ([]DaySlot, error) {
 	const op = "day"
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	if _, ok, err := b.lookupFacility(ctx, b.db, facility); err != nil || !ok {
 		return nil, wrapDB(op, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -53,7 +54,7 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.BookResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	var res tidbok.BookResult
 	var err error
 	if hasPrefix(req.Timeslot.ID, slotPrefix) {
@@ -126,7 +127,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 	var notSent *unsent
 	switch {
 	case b.dialect.IsUnique(err):
-		return tidbok.BookResult{}, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	case errors.As(err, &notSent):
 		return tidbok.BookResult{}, notSent.err
 	case err != nil:
@@ -137,7 +138,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		if err := b.checkSlot(ctx, op, ts, now); err != nil {
 			return tidbok.BookResult{}, err
 		}
-		return tidbok.BookResult{}, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	}
 	return tidbok.BookResult{BookingID: id, Notice: notice}, nil
 }
@@ -153,7 +154,7 @@ func (e *unsent) Unwrap() error { return e.err }
 func (b *Book) checkSlot(ctx context.Context, op tidbok.Operation, ts tidbok.Timeslot, now time.Time) error {
 	_, found, err := b.slotByID(ctx, b.db, op, ts, "", now)
 	if err == nil && !found {
-		return opErr(op, tidbok.ErrNotFound, textTimeChanged)
+		return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 	}
 	return err
 }
@@ -176,11 +177,11 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 			case err != nil:
 				return err
 			case r == nil:
-				return opErr(op, tidbok.ErrNotFound, textTimeChanged)
+				return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 			case r.subject != ts.Subject.Canonical():
-				return opErr(op, tidbok.ErrNotFound, textNoBooking)
+				return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 			case !r.invitation || !r.open():
-				return opErr(op, tidbok.ErrNotAllowed, textInvitationTaken)
+				return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
 			}
 			inv, wantTT = r, r.describe.timeType
 		}
@@ -214,7 +215,7 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 				inv.id)
 		}
 		if b.dialect.IsUnique(err) {
-			return opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+			return bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 		}
 		res.Notice = notice
 		return err
@@ -241,7 +242,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.RescheduleResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	ts := req.Timeslot
 	var res tidbok.RescheduleResult
 	err := b.inTx(ctx, func(tx *sql.Tx) error {
@@ -249,22 +250,22 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			return err
 		}
 		if req.Actor.IsAgent() {
-			return opErr(op, tidbok.ErrNotAllowed, textAgent)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
 		}
 		r, err := b.lockBooking(ctx, tx, req.BookingID)
 		switch {
 		case err != nil:
 			return err
 		case r == nil || r.subject != ts.Subject.Canonical():
-			return opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		case r.open():
-			return opErr(op, tidbok.ErrNotAllowed, textOpenInvitation)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
 		case r.start.Int64 <= now.UnixNano():
-			return opErr(op, tidbok.ErrNotAllowed, textStarted)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
 		}
 		current := b.timeslot(r, now)
 		if !current.Flags.MayReschedule {
-			return opErr(op, tidbok.ErrNotAllowed, textNoReschedule)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
 		}
 		var slot slotInfo
 		found := false
@@ -300,7 +301,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
 			r.id)
 		if b.dialect.IsUnique(err) {
-			return opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+			return bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 		}
 		return err
 	})
@@ -322,13 +323,13 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
 		return tidbok.CancelResult{}, err
 	}
-	now := b.cfg.clock()
+	now := b.cfg.Clock()
 	err := b.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := b.facilityName(ctx, tx, op, req.Facility); err != nil {
 			return err
 		}
 		if req.Actor.IsAgent() {
-			return opErr(op, tidbok.ErrNotAllowed, textAgent)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
 		}
 		r, err := b.lockBooking(ctx, tx, req.BookingID)
 		switch {
@@ -336,16 +337,16 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 			return err
 		case r == nil || r.describe.facility != req.Facility.String(),
 			!req.Subject.IsZero() && r.subject != req.Subject.Canonical():
-			return opErr(op, tidbok.ErrNotFound, textNoBooking)
+			return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
 		case !r.open() && r.start.Int64 <= now.UnixNano():
-			return opErr(op, tidbok.ErrNotAllowed, textStarted)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
 		}
 		flags := b.timeslot(r, now).Flags
 		switch {
 		case !flags.MayCancel:
-			return opErr(op, tidbok.ErrNotAllowed, textNoCancel)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
 		case req.Message != "" && !flags.MayMessage:
-			return opErr(op, tidbok.ErrNotAllowed, textNoMessage)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
 		}
 		_, err = b.exec(ctx, tx, "DELETE FROM bookings WHERE id = ?", r.id)
 		return err
@@ -422,11 +423,11 @@ func (b *Book) slotByID(ctx context.Context, q querier, op tidbok.Operation, ts 
 	case err != nil:
 		return slotInfo{}, false, err
 	case s.facility != ts.Facility.String() || start != ts.Start.UnixNano() || end != ts.End.UnixNano():
-		return slotInfo{}, true, opErr(op, tidbok.ErrNotFound, textTimeChanged)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 	case wantTT != "" && s.timeType != wantTT:
-		return slotInfo{}, true, opErr(op, tidbok.ErrNotAllowed, textOtherTimeType)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
 	case !web || withdrawn || booked || start <= now.UnixNano():
-		return slotInfo{}, true, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	}
 	return s, true, nil
 }
@@ -472,11 +473,11 @@ func (b *Book) slotByAttributes(ctx context.Context, tx *sql.Tx, op tidbok.Opera
 	}
 	switch {
 	case taken:
-		return slotInfo{}, opErr(op, tidbok.ErrSlotTaken, textSlotTaken)
+		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	case otherType:
-		return slotInfo{}, opErr(op, tidbok.ErrNotAllowed, textOtherTimeType)
+		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
 	}
-	return slotInfo{}, opErr(op, tidbok.ErrNotFound, textTimeChanged)
+	return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
 }
 
 // describes reports whether slot has the performer, time type, resource

@@ -1,0 +1,128 @@
+// Package bookbase is what the in-memory book (tidbok/memtidbok) and the
+// SQL book (tidbok/sqltidbok) share, so that a citizen sees the same
+// whichever book the clinic runs: the citizen's texts, the errors of the
+// staff side, and the settings their options make (clock, capabilities,
+// flag policy) with the rule that computes a booking's flags.
+package bookbase
+
+import (
+	"strings"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// Texts for the citizen, carried in *tidbok.OpError.Text.
+const (
+	TextNoFacility      = "Mottagningen finns inte i tidboken."
+	TextSlotTaken       = "Tiden har just blivit bokad av någon annan. Välj en annan tid."
+	TextTimeChanged     = "Tiden har ändrats eller finns inte längre. Välj en tid på nytt."
+	TextNoBooking       = "Bokningen finns inte."
+	TextStarted         = "Tiden har redan börjat eller passerat och kan inte ändras."
+	TextNoCancel        = "Bokningen kan inte avbokas via webben. Kontakta mottagningen."
+	TextNoReschedule    = "Bokningen kan inte ombokas via webben. Kontakta mottagningen."
+	TextNoMessage       = "Mottagningen tar inte emot meddelanden för den här bokningen."
+	TextAgent           = "Ett ombud kan boka en ny tid men inte av- eller omboka."
+	TextOpenInvitation  = "Kallelsen har ingen tid ännu. Boka en tid i stället."
+	TextInvitationTaken = "Kallelsen är redan bokad."
+	TextOtherTimeType   = "Tiden är av ett annat slag än bokningen. Välj en annan tid."
+)
+
+// OpErr returns the error of op refused with sentinel and the citizen's
+// text.
+func OpErr(op tidbok.Operation, sentinel error, text string) error {
+	return &tidbok.OpError{Op: op, Err: sentinel, Text: text}
+}
+
+// StaffError is the error of a staff method: what was done (Op, in the
+// book package Pkg), and the problems found (matching tidbok.ErrInvalid or
+// tidbok.ErrNotFound) or the reason it was refused.
+type StaffError struct {
+	Pkg, Op string
+	Err     error
+}
+
+func (e *StaffError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "tidbok: ")
+	return e.Pkg + ": " + e.Op + ": " + msg
+}
+
+func (e *StaffError) Unwrap() error { return e.Err }
+
+// Problems returns p's error as a staff error of pkg for op, or nil.
+func Problems(pkg, op string, p *tidbok.Problems) error {
+	if err := p.Err(); err != nil {
+		return &StaffError{Pkg: pkg, Op: op, Err: err}
+	}
+	return nil
+}
+
+// Missing is a problem with a staff method's input: it names something the
+// book does not have. It matches tidbok.ErrNotFound.
+type Missing struct {
+	Field, Problem string
+}
+
+func (e *Missing) Error() string { return "unknown " + e.Field + ": " + e.Problem }
+func (e *Missing) Unwrap() error { return tidbok.ErrNotFound }
+
+// Refused is a staff method's refusal of an operation the book's state
+// forbids; it wraps a sentinel.
+type Refused struct {
+	Why string
+	Err error
+}
+
+func (e *Refused) Error() string { return e.Why }
+func (e *Refused) Unwrap() error { return e.Err }
+
+// Config is what a book's options set. Its zero value means every
+// default.
+type Config struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Caps are the operations supported, when CapsSet; otherwise all.
+	Caps    tidbok.Capabilities
+	CapsSet bool
+	// Policy computes the flags of bookings staff set none for; nil
+	// allows everything the book supports.
+	Policy func(b tidbok.Timeslot, now time.Time) tidbok.Flags
+}
+
+// Clock returns the time by the configured clock.
+func (c *Config) Clock() time.Time {
+	if c.Now == nil {
+		return time.Now()
+	}
+	return c.Now()
+}
+
+// Capabilities returns the operations the book supports.
+func (c *Config) Capabilities() tidbok.Capabilities {
+	if !c.CapsSet {
+		return tidbok.AllCapabilities
+	}
+	return c.Caps
+}
+
+// Flags computes a booking's flags: staff's (own, nil when none), else
+// the policy's for ts as the citizen sees it, else everything; limited to
+// the book's capabilities — MayCancel and MayMessage need Cancel,
+// MayReschedule needs Reschedule.
+func (c *Config) Flags(own *tidbok.Flags, ts tidbok.Timeslot, now time.Time) tidbok.Flags {
+	var f tidbok.Flags
+	switch {
+	case own != nil:
+		f = *own
+	case c.Policy != nil:
+		ts.Flags = tidbok.Flags{}
+		f = c.Policy(ts, now)
+	default:
+		f = tidbok.Flags{MayCancel: true, MayReschedule: true, MayMessage: true}
+	}
+	caps := c.Capabilities()
+	f.MayCancel = f.MayCancel && caps.Has(tidbok.OpCancel)
+	f.MayMessage = f.MayMessage && caps.Has(tidbok.OpCancel)
+	f.MayReschedule = f.MayReschedule && caps.Has(tidbok.OpReschedule)
+	return f
+}
