@@ -85,7 +85,7 @@ func TestGoldenSamples(t *testing.T) {
 			if g.version == V10 {
 				x = x10
 			}
-			x.validateEnvelope(t, c.Name, g.file, in)
+			x.ValidateEnvelope(t, c.Name, g.file, in)
 
 			var ours []byte
 			switch {

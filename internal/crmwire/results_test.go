@@ -31,7 +31,7 @@ func TestWriteErrorKeepsTheSentinel(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				x.validateEnvelope(t, c.Name, c.Name+"Response ERROR", env)
+				x.ValidateEnvelope(t, c.Name, c.Name+"Response ERROR", env)
 				if !bytes.Contains(env, []byte(`<errorKind xmlns="urn:webbtidbok:crm:scheduling:ext:1">`)) {
 					t.Errorf("no errorKind extension:\n%s", env)
 				}

@@ -44,7 +44,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("EncodeRequest: %v", err)
 			}
 			checkNoEmptyElements(t, "request", env)
-			x.validateEnvelope(t, c.Name, c.Name+" request", env)
+			x.ValidateEnvelope(t, c.Name, c.Name+" request", env)
 			got, err := DecodeRequest(bytes.NewReader(env), soap.Limits{})
 			if err != nil {
 				t.Fatalf("DecodeRequest: %v\n%s", err, env)
@@ -59,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("EncodeResponse: %v", err)
 			}
 			checkNoEmptyElements(t, "response", env)
-			x.validateEnvelope(t, c.Name, c.Name+" response", env)
+			x.ValidateEnvelope(t, c.Name, c.Name+" response", env)
 			res, err := DecodeResponse(f.op, bytes.NewReader(env), soap.Limits{})
 			if err != nil {
 				t.Fatalf("DecodeResponse: %v\n%s", err, env)

@@ -36,7 +36,7 @@ func TestVersion10(t *testing.T) {
 			if bytes.Contains(env, []byte("Actor")) || !bytes.Contains(env, []byte("<wsa:To")) {
 				t.Errorf("not a 1.0 header:\n%s", env)
 			}
-			x.validateEnvelope(t, c.Name, c.Name+" 1.0 request", env)
+			x.ValidateEnvelope(t, c.Name, c.Name+" 1.0 request", env)
 			got, err := DecodeRequest(bytes.NewReader(env), soap.Limits{})
 			if err != nil {
 				t.Fatalf("DecodeRequest: %v", err)
@@ -55,7 +55,7 @@ func TestVersion10(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			x.validateEnvelope(t, c.Name, c.Name+" response against 1.0", env)
+			x.ValidateEnvelope(t, c.Name, c.Name+" response against 1.0", env)
 		})
 	}
 }
@@ -116,7 +116,7 @@ func TestRead10Requests(t *testing.T) {
 	x := xsdFor(t, V10)
 	for _, tt := range tests {
 		in := envelope(to, tt.body)
-		x.validateEnvelope(t, codecNameOf(t, tt.body), tt.name, in)
+		x.ValidateEnvelope(t, codecNameOf(t, tt.body), tt.name, in)
 		got, err := DecodeRequest(bytes.NewReader(in), soap.Limits{})
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
