@@ -26,11 +26,7 @@ func (c CaseTypes) Get(ctx context.Context, clinic tidbok.HSAID, id string) (cas
 	if errors.Is(err, sql.ErrNoRows) {
 		return casetype.CaseType{}, answerf("%w: %q at clinic %v", casetype.ErrNotFound, id, clinic)
 	}
-	if err != nil {
-		return casetype.CaseType{}, wrap("reading a case type", err)
-	}
-	ct, err := decode[casetype.CaseType](data)
-	return ct, wrap("reading a case type", err)
+	return decodeRow[casetype.CaseType]("reading a case type", data, err)
 }
 
 // List implements [casetype.Store].

@@ -183,6 +183,16 @@ func decode[T any](data string) (T, error) {
 	return v, nil
 }
 
+// decodeRow decodes the data column of a row read with err, for op.
+func decodeRow[T any](op, data string, err error) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, wrap(op, err)
+	}
+	v, err := decode[T](data)
+	return v, wrap(op, err)
+}
+
 // nanos returns t as kept in a time column: nanoseconds since 1970, or 0
 // for the zero time.
 func nanos(t time.Time) int64 {

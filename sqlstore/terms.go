@@ -88,13 +88,3 @@ func (t Terms) Accepted(ctx context.Context, citizen tidbok.PersonalNumber, clin
 	}
 	return err == nil, wrap("reading acceptances", err)
 }
-
-// decodeRow decodes the data column of a row read with err, for op.
-func decodeRow[T any](op, data string, err error) (T, error) {
-	if err != nil {
-		var zero T
-		return zero, wrap(op, err)
-	}
-	v, err := decode[T](data)
-	return v, wrap(op, err)
-}
