@@ -142,7 +142,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	before := cookieOf(t, b)
 	f := formsOf(pg.body)
 	req, _ := http.NewRequest(http.MethodPost, p.srv.URL+"/logga-in/svar", strings.NewReader(url.Values{
-		"csrf": {b.csrf}, "state": f[0].values["state"], "person": {"tolvan"}, "niva": {"eid"},
+		"csrf": {b.token()}, "state": f[0].values["state"], "person": {"tolvan"}, "niva": {"eid"},
 	}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: before})
@@ -205,8 +205,8 @@ func TestFormsWithoutTheSessionsTokenAreRefused(t *testing.T) {
 	}{
 		{"without a token", "", nil},
 		{"with another token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil},
-		{"from another site, with the token", b.csrf, map[string]string{"Sec-Fetch-Site": "cross-site"}},
-		{"with another origin, with the token", b.csrf, map[string]string{"Origin": "https://evil.example"}},
+		{"from another site, with the token", b.token(), map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{"with another origin, with the token", b.token(), map[string]string{"Origin": "https://evil.example"}},
 	}
 	for _, tt := range tests {
 		v := url.Values{}

@@ -89,10 +89,19 @@ func newPortalIn(t testing.TB, dir string, cfg config) *portal {
 // browser is one visitor with its own cookies, driving the portal with
 // plain HTTP as a browser without script would.
 type browser struct {
-	t    testing.TB
-	p    *portal
-	hc   *http.Client
+	t  testing.TB
+	p  *portal
+	hc *http.Client
+
+	mu   sync.Mutex // guards csrf: a test may send forms from several goroutines
 	csrf string
+}
+
+// token is the CSRF token of the last page seen.
+func (b *browser) token() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.csrf
 }
 
 func (p *portal) browser(t testing.TB) *browser {
@@ -123,7 +132,9 @@ func (b *browser) do(req *http.Request) page {
 	}
 	pg := page{status: resp.StatusCode, body: string(body), path: resp.Request.URL.RequestURI(), header: resp.Header}
 	if m := csrfField.FindStringSubmatch(pg.body); m != nil {
+		b.mu.Lock()
 		b.csrf = html.UnescapeString(m[1])
+		b.mu.Unlock()
 	}
 	return pg
 }
@@ -146,7 +157,7 @@ func (b *browser) post(path string, form url.Values) page {
 		form = url.Values{}
 	}
 	if !form.Has("csrf") {
-		form.Set("csrf", b.csrf)
+		form.Set("csrf", b.token())
 	}
 	req, err := http.NewRequest(http.MethodPost, b.p.srv.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
