@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/batch"
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -30,9 +31,9 @@ type Book struct {
 	names sync.Map
 	// stmts are the statements prepared on SQLite.
 	stmts stmts
-	// bookSlotQuery is the statement that books a slot by its ID, in the
-	// book's dialect.
-	bookSlotQuery string
+	// slotBookings gathers concurrent bookings of free slots by their
+	// IDs into batches, on PostgreSQL.
+	slotBookings *batch.Batcher[slotBooking, slotBooked]
 }
 
 var _ tidbok.Tidbok = (*Book)(nil)
@@ -59,7 +60,9 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 		return nil, errors.New("sqltidbok: Open: unknown dialect " + d.String() + ": use SQLite or Postgres")
 	}
 	b := &Book{db: db, dialect: d.sql()}
-	b.bookSlotQuery = b.q(bookSlotSQL + lockSlot(b.dialect, "s") + " RETURNING notice")
+	if b.dialect.Postgres() {
+		b.slotBookings = batch.New(maxBookingBatches, maxBookingBatch, b.bookSlots)
+	}
 	for _, o := range opts {
 		if o != nil {
 			o(&b.cfg)

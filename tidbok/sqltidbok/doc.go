@@ -38,7 +38,11 @@
 // slot. A unique constraint lets at most one booking hold a slot, so of
 // many concurrent Book (or Reschedule) calls for one slot, in whatever
 // processes, exactly one succeeds and the others get
-// [tidbok.ErrSlotTaken]. Every write is a single statement or a single
+// [tidbok.ErrSlotTaken]. On PostgreSQL, bookings of free slots that a
+// process makes at the same moment go to the database together, as one
+// statement, which is what lets one book take thousands of bookings a
+// second; each is still decided on its own. Every write is a single
+// statement or a single
 // transaction: a process killed in the middle leaves the booking made or
 // not made, never half. Rescheduling moves a booking in one transaction,
 // so the citizen keeps the old time unless the new one is theirs.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/batch"
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -18,7 +19,11 @@ import (
 //     one slot, the second to commit fails on it, and the book answers
 //     ErrSlotTaken.
 //   - Booking a free slot by its ID is one INSERT … SELECT that checks the
-//     slot and books it in one atomic statement: one round trip.
+//     slot and books it in one atomic statement: one round trip. On
+//     PostgreSQL, bookings made at the same moment share the statement
+//     (see bookSlotsSQL and internal/batch): each row is checked and
+//     booked on its own, and the unique constraint still decides between
+//     two that want one slot.
 //   - Everything else that writes (booking by time or an open invitation,
 //     rescheduling, cancelling, the staff's changes to a slot) is one
 //     transaction. On PostgreSQL it locks the booking it changes (FOR
@@ -85,7 +90,8 @@ const bookingValueColumns = `subject, reason,
 // bookSlotSQL books slot s in one statement if it is at the facility and
 // times asked, web-bookable, not withdrawn, not started and free; it
 // inserts nothing otherwise. The unique constraint settles a race the
-// NOT EXISTS cannot see (a booking not yet committed).
+// NOT EXISTS cannot see (a booking not yet committed). SQLite books one
+// slot at a time with it.
 const bookSlotSQL = `INSERT INTO bookings (id, slot_id, facility_id, invitation, notice, ` + bookingValueColumns + `)
 	SELECT ?, s.id, s.facility_id, FALSE,
 		COALESCE((SELECT n.text FROM notices n WHERE n.facility_id = s.facility_id AND n.time_type_id = s.time_type_id), ''),
@@ -93,37 +99,142 @@ const bookSlotSQL = `INSERT INTO bookings (id, slot_id, facility_id, invitation,
 	FROM slots s
 	WHERE s.id = ? AND s.facility_id = ? AND s.start_ns = ? AND s.end_ns = ?
 		AND s.web_bookable AND NOT s.withdrawn AND s.start_ns > ?
-		AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)`
+		AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)
+	RETURNING notice`
+
+// bookSlotsSQL books, on PostgreSQL, a batch of free slots in one
+// statement: each row of the arrays is one booking (see slotColumns), made
+// if its slot is as bookSlotSQL requires. The slots are locked (FOR KEY
+// SHARE, which staff's changes to a slot wait for) and booked in the
+// order of their IDs, so that two batches never wait for each other in a
+// circle; ON CONFLICT skips a slot that is booked already, by another
+// transaction or by an earlier row of the batch. It answers the bookings
+// it made.
+const bookSlotsSQL = `INSERT INTO bookings (id, slot_id, facility_id, invitation, notice, ` + bookingValueColumns + `)
+	SELECT r.id, s.id, s.facility_id, FALSE, COALESCE(n.text, ''),
+		r.subject, r.reason, r.first_name, r.middle_name, r.last_name, r.phone, r.email, r.address, r.co_address,
+		r.med_facility, r.notification, r.actor_person, r.actor_agent, r.booked_at_ns
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+			$17::bigint[], $18::bigint[], $19::bigint[]) WITH ORDINALITY
+		AS r(id, subject, reason, first_name, middle_name, last_name, phone, email, address, co_address,
+			med_facility, notification, actor_person, actor_agent, slot_id, facility_id,
+			booked_at_ns, start_ns, end_ns, ord)
+	JOIN slots s ON s.id = r.slot_id AND s.facility_id = r.facility_id
+		AND s.start_ns = r.start_ns AND s.end_ns = r.end_ns
+		AND s.web_bookable AND NOT s.withdrawn AND s.start_ns > r.booked_at_ns
+	LEFT JOIN notices n ON n.facility_id = s.facility_id AND n.time_type_id = s.time_type_id
+	ORDER BY s.id, r.ord
+	FOR KEY SHARE OF s
+	ON CONFLICT (slot_id) DO NOTHING
+	RETURNING id, notice`
+
+// Batches of bookings on PostgreSQL: while maxBookingBatches statements
+// book slots, further bookings wait, and each time one ends, up to
+// maxBookingBatch of those waiting go in the next. A lone booking is sent
+// at once. Fewer, larger statements are what lets one book take many
+// bookings a second: the database's cost and the round trip are mostly
+// per statement, not per row (see BENCHMARKS.md).
+const (
+	maxBookingBatches = 2
+	maxBookingBatch   = 64
+)
+
+// slotBooking is one booking of a free slot by its ID, for a batch.
+type slotBooking struct {
+	id  string // the new booking's
+	req tidbok.BookRequest
+	now time.Time
+}
+
+// slotBooked is what became of a slotBooking: booked, with the notice, or
+// not (the slot is not free, or not as asked).
+type slotBooked struct {
+	booked bool
+	notice string
+}
+
+// bookSlots runs a batch of bookings as one bookSlotsSQL statement.
+func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked, error) {
+	const texts, numbers = 16, 3
+	var cols [texts][]string
+	var nums [numbers][]int64
+	for i := range cols {
+		cols[i] = make([]string, len(batch))
+	}
+	for i := range nums {
+		nums[i] = make([]int64, len(batch))
+	}
+	for i, q := range batch {
+		ts, c := q.req.Timeslot, q.req.Contact
+		for j, v := range [texts]string{q.id, ts.Subject.Canonical(), ts.Reason,
+			c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
+			q.req.FacilityMed().String(), q.req.Notification, q.req.Actor.Person.Canonical(), q.req.Actor.Agent.String(),
+			ts.ID, ts.Facility.String()} {
+			cols[j][i] = v
+		}
+		nums[0][i], nums[1][i], nums[2][i] = q.now.UnixNano(), ts.Start.UnixNano(), ts.End.UnixNano()
+	}
+	args := make([]any, 0, texts+numbers)
+	for _, c := range cols {
+		args = append(args, c)
+	}
+	for _, n := range nums {
+		args = append(args, n)
+	}
+	index := make(map[string]int, len(batch))
+	for i, q := range batch {
+		index[q.id] = i
+	}
+	var out []slotBooked
+	err := b.retry(ctx, func() error {
+		out = make([]slotBooked, len(batch))
+		rows, err := b.db.QueryContext(ctx, bookSlotsSQL, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, notice string
+			if err := rows.Scan(&id, &notice); err != nil {
+				return err
+			}
+			if i, ok := index[id]; ok {
+				out[i] = slotBooked{booked: true, notice: notice}
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, b.afterWrite(err)
+	}
+	return out, nil
+}
 
 // bookSlot books the free slot named by req.Timeslot.ID.
 func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Time) (tidbok.BookResult, error) {
 	const op = tidbok.OpBook
-	ts := req.Timeslot
+	id := newID(bookingPrefix)
+	var got slotBooked
+	var err error
 	if b.dialect == sqldb.SQLite {
 		// Every SQLite write, even one that inserts nothing, queues for
 		// the one write lock. A read, which never waits, refuses what is
 		// refused already, so that a crowd racing for a taken slot does
 		// not queue.
-		if err := b.checkSlot(ctx, op, ts, now); err != nil {
+		if err := b.checkSlot(ctx, op, req.Timeslot, now); err != nil {
 			return tidbok.BookResult{}, err
 		}
+		got, err = b.bookSlotSQLite(ctx, id, req, now)
+	} else {
+		got, err = b.slotBookings.Do(ctx, slotBooking{id: id, req: req, now: now})
+		switch {
+		case errors.Is(err, batch.ErrNotSent):
+			return tidbok.BookResult{}, ctx.Err() // nothing was sent, so nothing happened
+		case errors.Is(err, batch.ErrAbandoned):
+			return tidbok.BookResult{}, &sqldb.OutcomeUnknownError{Err: ctx.Err()}
+		}
 	}
-	id := newID(bookingPrefix)
-	args := append([]any{id}, bookingValues(req, now)...)
-	args = append(args, ts.ID, ts.Facility.String(), ts.Start.UnixNano(), ts.End.UnixNano(), now.UnixNano())
-	var notice string
-	inserted := true
-	err := b.retry(ctx, func() error {
-		if err := ctx.Err(); err != nil {
-			return &unsent{err} // nothing was sent, so nothing happened
-		}
-		err := b.queryRow(ctx, b.db, b.bookSlotQuery, args...).Scan(&notice)
-		if noRows(err) {
-			inserted = false
-			return nil
-		}
-		return err
-	})
 	var notSent *unsent
 	switch {
 	case b.dialect.IsUnique(err):
@@ -132,15 +243,36 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		return tidbok.BookResult{}, notSent.err
 	case err != nil:
 		return tidbok.BookResult{}, b.afterWrite(err)
-	case !inserted:
+	case !got.booked:
 		// Say why, from what the book holds now; if nothing is wrong
 		// any more, the slot was not free a moment ago.
-		if err := b.checkSlot(ctx, op, ts, now); err != nil {
+		if err := b.checkSlot(ctx, op, req.Timeslot, now); err != nil {
 			return tidbok.BookResult{}, err
 		}
 		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	}
-	return tidbok.BookResult{BookingID: id, Notice: notice}, nil
+	return tidbok.BookResult{BookingID: id, Notice: got.notice}, nil
+}
+
+// bookSlotSQLite books a free slot on SQLite, by itself: one writer at a
+// time holds the file, so there is nothing to gain from batches.
+func (b *Book) bookSlotSQLite(ctx context.Context, id string, req tidbok.BookRequest, now time.Time) (slotBooked, error) {
+	ts := req.Timeslot
+	args := append([]any{id}, bookingValues(req, now)...)
+	args = append(args, ts.ID, ts.Facility.String(), ts.Start.UnixNano(), ts.End.UnixNano(), now.UnixNano())
+	got := slotBooked{booked: true}
+	err := b.retry(ctx, func() error {
+		if err := ctx.Err(); err != nil {
+			return &unsent{err} // nothing was sent, so nothing happened
+		}
+		err := b.queryRow(ctx, b.db, bookSlotSQL, args...).Scan(&got.notice)
+		if noRows(err) {
+			got.booked = false
+			return nil
+		}
+		return err
+	})
+	return got, err
 }
 
 // unsent is the error of a write that was never sent to the database.

@@ -338,3 +338,101 @@ func TestAnEndedContextStopsEveryOperation(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL, bookings made at the same moment go to the database
+// together, in one statement; each must still get its own answer.
+func TestBookingsMadeAtOnceEachGetTheirOwnAnswer(t *testing.T) {
+	t.Parallel()
+	onEach(t, func(t *testing.T, b *sqltidbok.Book) {
+		ctx := context.Background()
+		free := publishDays(t, b, 2, 15*time.Minute)
+		nurse := tidbok.TimeType{ID: "SSK", Name: "Sjuksköterskebesök"}
+		must(t, b.AddTimeType(ctx, clinic, nurse))
+		must(t, b.SetNotice(ctx, clinic, doctorsVisit.ID, "Kom fastande."))
+		must(t, b.SetNotice(ctx, clinic, nurse.ID, "Ta med frikort."))
+		notice, timeType := map[string]string{}, map[string]string{} // by slot ID
+		var slots []tidbok.Timeslot
+		for i, ts := range free[:40] {
+			if i%2 == 1 { // every other slot a nurse's, at the same time
+				id, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, Start: ts.Start, End: ts.End, TimeTypeID: nurse.ID})
+				must(t, err)
+				ts.ID, ts.TimeType = id, nurse
+				notice[id], timeType[id] = "Ta med frikort.", nurse.ID
+			} else {
+				notice[ts.ID], timeType[ts.ID] = "Kom fastande.", doctorsVisit.ID
+			}
+			slots = append(slots, ts)
+		}
+		staffOnly, withdrawn, moved := slots[30], slots[31], slots[32]
+		must(t, b.SetWebBookable(ctx, staffOnly.ID, false))
+		must(t, b.Withdraw(ctx, withdrawn.ID))
+		moved.Start = moved.Start.Add(time.Minute)
+
+		// Three citizens want each of the first 30 slots; one each wants
+		// the three that cannot be booked.
+		type try struct {
+			slot    tidbok.Timeslot
+			subject tidbok.PersonalNumber
+			want    error // for the three; nil means "one of three wins"
+		}
+		var tries []try
+		for round := range 3 {
+			for i, ts := range slots[:30] {
+				tries = append(tries, try{slot: ts, subject: citizen(100*round + i)})
+			}
+		}
+		tries = append(tries,
+			try{staffOnly, citizen(900), tidbok.ErrSlotTaken},
+			try{withdrawn, citizen(901), tidbok.ErrSlotTaken},
+			try{moved, citizen(902), tidbok.ErrNotFound})
+		results := make([]tidbok.BookResult, len(tries))
+		errs := make([]error, len(tries))
+		var wg sync.WaitGroup
+		for i, tr := range tries {
+			wg.Go(func() { results[i], errs[i] = b.Book(ctx, bookRequest(tr.slot, tr.subject)) })
+		}
+		wg.Wait()
+
+		winner := map[string]tidbok.PersonalNumber{} // slot ID → subject
+		byBooking := map[string]string{}             // booking ID → slot ID
+		for i, tr := range tries {
+			err := errs[i]
+			switch {
+			case tr.want != nil:
+				if !errors.Is(err, tr.want) {
+					t.Errorf("booking %s: %v, want %v", tr.slot.ID, err, tr.want)
+				}
+			case err == nil:
+				if _, twice := winner[tr.slot.ID]; twice {
+					t.Errorf("slot %s booked twice", tr.slot.ID)
+				}
+				winner[tr.slot.ID] = tr.subject
+				byBooking[results[i].BookingID] = tr.slot.ID
+				if got := results[i].Notice; got != notice[tr.slot.ID] {
+					t.Errorf("booking of %s answered notice %q, want %q", tr.slot.ID, got, notice[tr.slot.ID])
+				}
+			case !errors.Is(err, tidbok.ErrSlotTaken):
+				t.Errorf("booking %s: %v, want success or ErrSlotTaken", tr.slot.ID, err)
+			}
+		}
+		if len(winner) != 30 {
+			t.Errorf("%d of 30 contested slots booked, want every one", len(winner))
+		}
+		got, err := b.Bookings(ctx, clinic)
+		must(t, err)
+		if len(got) != len(winner) {
+			t.Errorf("the book holds %d bookings, want %d", len(got), len(winner))
+		}
+		for _, bk := range got {
+			slot, ok := byBooking[bk.ID]
+			switch {
+			case !ok:
+				t.Errorf("booking %s was answered to nobody", bk.ID)
+			case bk.Subject != winner[slot]:
+				t.Errorf("booking %s of slot %s is %v's, but %v was told it won", bk.ID, slot, bk.Subject, winner[slot])
+			case bk.Contact != contact || bk.TimeType.ID != timeType[slot]:
+				t.Errorf("booking %s keeps contact %+v and time type %v", bk.ID, bk.Contact, bk.TimeType)
+			}
+		}
+	})
+}
