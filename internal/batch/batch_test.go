@@ -78,6 +78,28 @@ func doAsync(b *Batcher[int, int], ctx context.Context, req int, out chan<- resu
 	}()
 }
 
+// busy returns a batcher whose run waits for r.gate to close, with a
+// first call (of 100) running, and the channel every call answers on.
+func busy(t *testing.T, maxRunning, maxSize int) (*recorder, *Batcher[int, int], chan result) {
+	t.Helper()
+	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
+	b := New(maxRunning, maxSize, r.run)
+	out := make(chan result, 10)
+	doAsync(b, context.Background(), 100, out)
+	<-r.started
+	return r, b, out
+}
+
+// queue makes calls of reqs with ctx, one after the other, each once the
+// one before waits in b's queue, which already held waiting.
+func queue(t *testing.T, b *Batcher[int, int], ctx context.Context, out chan result, waiting int, reqs ...int) {
+	t.Helper()
+	for i, req := range reqs {
+		doAsync(b, ctx, req, out)
+		queued(t, b, waiting+i+1)
+	}
+}
+
 func TestALoneCallRunsAtOnceByItself(t *testing.T) {
 	r := &recorder{}
 	b := New(2, 16, r.run)
@@ -93,15 +115,8 @@ func TestALoneCallRunsAtOnceByItself(t *testing.T) {
 }
 
 func TestCallsMadeWhileBatchesRunGoTogether(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
-	b := New(1, 16, r.run)
-	out := make(chan result, 10)
-	doAsync(b, context.Background(), 100, out)
-	<-r.started // the first batch runs, and holds the only place
-	for i := range 5 {
-		doAsync(b, context.Background(), i, out)
-		queued(t, b, i+1) // in this order
-	}
+	r, b, out := busy(t, 1, 16) // the first batch holds the only place
+	queue(t, b, context.Background(), out, 0, 0, 1, 2, 3, 4)
 	close(r.gate)
 	for range 6 {
 		if got := <-out; got.err != nil || got.res != 2*got.req {
@@ -114,15 +129,8 @@ func TestCallsMadeWhileBatchesRunGoTogether(t *testing.T) {
 }
 
 func TestBatchesAreNoLargerThanTheLimit(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
-	b := New(1, 2, r.run)
-	out := make(chan result, 10)
-	doAsync(b, context.Background(), 100, out)
-	<-r.started
-	for i := range 5 {
-		doAsync(b, context.Background(), i, out)
-		queued(t, b, i+1)
-	}
+	r, b, out := busy(t, 1, 2)
+	queue(t, b, context.Background(), out, 0, 0, 1, 2, 3, 4)
 	close(r.gate)
 	for range 6 {
 		<-out
@@ -133,13 +141,8 @@ func TestBatchesAreNoLargerThanTheLimit(t *testing.T) {
 }
 
 func TestALoneCallWaitsForTheRunningBatchAndTwoStartAnother(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
-	b := New(2, 16, r.run)
-	out := make(chan result, 10)
-	doAsync(b, context.Background(), 1, out)
-	<-r.started
-	doAsync(b, context.Background(), 2, out)
-	queued(t, b, 1)
+	r, b, out := busy(t, 2, 16)
+	queue(t, b, context.Background(), out, 0, 2)
 	select {
 	case <-r.started:
 		t.Fatal("a lone call started a second batch")
@@ -151,25 +154,17 @@ func TestALoneCallWaitsForTheRunningBatchAndTwoStartAnother(t *testing.T) {
 	for range 3 {
 		<-out
 	}
-	if want := [][]int{{1}, {2, 3}}; !slices.EqualFunc(r.seen(), want, slices.Equal) {
+	if want := [][]int{{100}, {2, 3}}; !slices.EqualFunc(r.seen(), want, slices.Equal) {
 		t.Errorf("batches %v, want %v", r.seen(), want)
 	}
 }
 
 func TestAtMostMaxRunningBatchesRunAtOnce(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
-	b := New(2, 16, r.run)
-	out := make(chan result, 10)
-	doAsync(b, context.Background(), 1, out)
-	<-r.started
-	doAsync(b, context.Background(), 2, out)
-	queued(t, b, 1)
+	r, b, out := busy(t, 2, 16)
+	queue(t, b, context.Background(), out, 0, 2)
 	doAsync(b, context.Background(), 3, out)
 	<-r.started
-	for i := range 3 {
-		doAsync(b, context.Background(), 4+i, out)
-		queued(t, b, i+1) // three wait, but two batches run
-	}
+	queue(t, b, context.Background(), out, 0, 4, 5, 6) // three wait, but two batches run
 	select {
 	case <-r.started:
 		t.Fatal("a third batch started while two ran")
@@ -221,16 +216,10 @@ func TestTooFewResultsIsAnError(t *testing.T) {
 }
 
 func TestACallGivenUpInTheQueueIsNeverSent(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}), started: make(chan struct{}, 10)}
-	b := New(1, 16, r.run)
-	out := make(chan result, 10)
-	doAsync(b, context.Background(), 100, out)
-	<-r.started
+	r, b, out := busy(t, 1, 16)
 	ctx, cancel := context.WithCancel(context.Background())
-	doAsync(b, ctx, 1, out)
-	queued(t, b, 1)
-	doAsync(b, context.Background(), 2, out)
-	queued(t, b, 2)
+	queue(t, b, ctx, out, 0, 1)
+	queue(t, b, context.Background(), out, 1, 2)
 	cancel()
 	got := <-out
 	if got.req != 1 || !errors.Is(got.err, ErrNotSent) || !errors.Is(got.err, context.Canceled) {
