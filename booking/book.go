@@ -216,6 +216,9 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 		}
 		s.settleKey(ctx, c, refusal(out, a.now))
 		return Confirmation{}, out
+	case sentNot:
+		s.dropKey(ctx, c)
+		return Confirmation{}, refuse(act, err, textNotSent)
 	default:
 		s.unknownKey(ctx, c)
 		return Confirmation{}, unknownError(act, textBookUnknown, err)

@@ -157,6 +157,9 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 		}
 		s.settleKey(ctx, c, refusal(out, a.now))
 		return Cancellation{}, out
+	case sentNot:
+		s.dropKey(ctx, c)
+		return Cancellation{}, refuse(act, err, textNotSent)
 	default:
 		s.unknownKey(ctx, c)
 		return Cancellation{}, unknownError(act, textCancelUnknown, err)

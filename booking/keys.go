@@ -113,7 +113,9 @@ type KeyResult struct {
 //     refusal such as a taken slot — is stored under the key. A repeat
 //     with the same key returns that stored outcome and sends nothing.
 //     Refusals the service makes before sending (terms, rules, holds) are
-//     not stored: fix the cause and repeat with the same key.
+//     not stored: fix the cause and repeat with the same key. Nor is a
+//     write the book says never reached it ([tidbok.ErrNotSent]: no
+//     connection, say): nothing changed, and a repeat sends it again.
 //  3. When the answer is lost ([tidbok.ErrOutcomeUnknown], or any error
 //     that does not say the book refused), the service reads the book at
 //     once: for a booking, the subject's schedule for a booking at the

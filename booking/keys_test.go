@@ -3,6 +3,8 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -190,6 +192,75 @@ func TestLostAnswers(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A write the book says never reached it (tidbok.ErrNotSent: the
+// connection could not be made) changed nothing: the citizen is told so,
+// not that the outcome is unknown, and the key is free, so the repeat
+// sends the write again and it is done once.
+func TestAWriteThatNeverReachedTheBookFreesItsKey(t *testing.T) {
+	t.Parallel()
+	actions := map[tidbok.Operation]booking.Action{tidbok.OpBook: booking.ActionBook,
+		tidbok.OpReschedule: booking.ActionReschedule, tidbok.OpCancel: booking.ActionCancel}
+	for op, act := range actions {
+		t.Run(op.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, books[0].wrap) // the in-memory book, whose fault stands for a connection not made
+			ctx := context.Background()
+			f.accept(anna, ctBook, ctManage)
+			var call func() error
+			want := 1 // bookings left
+			switch op {
+			case tidbok.OpBook:
+				slot := f.slotAt(scope(anna, ctBook), wed10)
+				call = func() error { _, err := f.bookFor(scope(anna, ctBook), "key", slot, ""); return err }
+			case tidbok.OpReschedule:
+				c := f.bookAt(anna, wed10)
+				to := f.bookSlot("LAK", wed10.Add(24*time.Hour))
+				call = func() error {
+					_, err := f.svc.Reschedule(ctx, booking.RescheduleRequest{Scope: scope(anna, ctManage), Key: "key", BookingID: c.Booking.ID, Slot: to})
+					return err
+				}
+			case tidbok.OpCancel:
+				c := f.bookAt(anna, wed10)
+				call = func() error {
+					_, err := f.svc.Cancel(ctx, booking.CancelRequest{Scope: scope(anna, ctManage), Key: "key", BookingID: c.Booking.ID})
+					return err
+				}
+				want = 0
+			}
+			notesBefore := len(f.notes.kinds())
+			f.mem.Faults().Set(op, memtidbok.Fault{Times: 1,
+				Err: fmt.Errorf("%w: dial tcp: connection refused", tidbok.ErrNotSent)})
+
+			err := call()
+			if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+				t.Fatalf("first call: %v, want ErrNotSent and not ErrOutcomeUnknown", err)
+			}
+			if text := booking.CitizenText(err); !strings.Contains(text, "ingenting har ändrats") {
+				t.Errorf("the citizen is told %q, want that nothing changed", text)
+			}
+			if e, _ := f.audit.last(act); e.Outcome != booking.OutcomeFailed {
+				t.Errorf("audited as %q, want %q", e.Outcome, booking.OutcomeFailed)
+			}
+			if err := call(); err != nil {
+				t.Fatalf("repeat with the same key: %v", err)
+			}
+			if n := len(f.bookingsOf(anna)); n != want {
+				t.Errorf("the book holds %d bookings, want %d", n, want)
+			}
+			if n := len(f.notes.kinds()) - notesBefore; n != 1 {
+				t.Errorf("%d notifications, want 1", n)
+			}
+			if op == tidbok.OpReschedule {
+				mine, err := f.svc.MyBookings(ctx, scope(anna, ctManage))
+				must(t, err)
+				if mine[0].Allows.ReschedulesLeft != 1 {
+					t.Errorf("%d moves left, want 1: the move that never reached the book was counted", mine[0].Allows.ReschedulesLeft)
+				}
+			}
+		})
 	}
 }
 

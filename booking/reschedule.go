@@ -192,11 +192,7 @@ func (s *Service) sendReschedule(ctx context.Context, a access, sc Scope, c *cla
 	case sentDone, sentReconciled:
 		return s.rescheduled(ctx, a, sc, c, res, how == sentReconciled), nil
 	case sentRefused:
-		if in.MoveReserved {
-			if uerr := s.moves.Undo(context.WithoutCancel(ctx), sc.Clinic, in.Reschedule.BookingID); uerr != nil {
-				s.log.Warn("booking: taking back a reserved move failed", "clinic", sc.Clinic, "err", uerr)
-			}
-		}
+		s.undoMove(ctx, sc, in)
 		var out error
 		switch {
 		case errors.Is(err, tidbok.ErrSlotTaken):
@@ -211,9 +207,26 @@ func (s *Service) sendReschedule(ctx context.Context, a access, sc Scope, c *cla
 		}
 		s.settleKey(ctx, c, refusal(out, a.now))
 		return Confirmation{}, out
+	case sentNot:
+		if !c.resume { // else an earlier attempt may still land
+			s.undoMove(ctx, sc, in)
+		}
+		s.dropKey(ctx, c)
+		return Confirmation{}, refuse(act, err, textNotSent)
 	default:
 		s.unknownKey(ctx, c)
 		return Confirmation{}, unknownError(act, textMoveUnknown, err)
+	}
+}
+
+// undoMove takes back the move in reserved for a reschedule that did not
+// happen.
+func (s *Service) undoMove(ctx context.Context, sc Scope, in Intent) {
+	if !in.MoveReserved {
+		return
+	}
+	if err := s.moves.Undo(context.WithoutCancel(ctx), sc.Clinic, in.Reschedule.BookingID); err != nil {
+		s.log.Warn("booking: taking back a reserved move failed", "clinic", sc.Clinic, "err", err)
 	}
 }
 

@@ -31,6 +31,7 @@ const (
 	textMoveDeadline     = "Det är för sent att omboka via webben. Kontakta mottagningen."
 	textTooManyMoves     = "Bokningen har redan ombokats så många gånger som går via webben. Kontakta mottagningen."
 	textNoMessage        = "Det går inte att skicka ett meddelande till mottagningen här."
+	textNotSent          = "Vi kunde inte nå mottagningens tidbok, så ingenting har ändrats. Försök igen om en stund."
 	textBookUnknown      = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev bokad. Försök igen om en stund – du blir inte dubbelbokad."
 	textMoveUnknown      = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev ombokad. Försök igen om en stund."
 	textCancelUnknown    = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev avbokad. Försök igen om en stund."

@@ -22,6 +22,9 @@ const (
 	sentRefused
 	// sentUnknown: no answer, and reading the book did not show the write.
 	sentUnknown
+	// sentNot: the write certainly did not reach the book
+	// (tidbok.ErrNotSent); nothing changed.
+	sentNot
 )
 
 // attempt sends a write and settles its outcome (see the rule in keys.go).
@@ -36,6 +39,9 @@ func attempt[R any](ctx context.Context, resend bool,
 	res, err := send(ctx)
 	if err == nil {
 		return res, sentDone, nil
+	}
+	if notSent(err) {
+		return res, sentNot, err
 	}
 	if refusedByBook(err) {
 		if resend && (errors.Is(err, tidbok.ErrSlotTaken) || errors.Is(err, tidbok.ErrNotFound)) {
@@ -72,6 +78,11 @@ func refusedByBook(err error) bool {
 		}
 	}
 	return false
+}
+
+// notSent reports whether a write's error says it never reached the book.
+func notSent(err error) bool {
+	return errors.Is(err, tidbok.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown)
 }
 
 // sameTimes reports whether a and b start and end at the same second.

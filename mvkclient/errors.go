@@ -17,7 +17,9 @@ import (
 // did not reach the producer: the connection could not be made, the
 // request could not be written in full, the rate limiter's wait was cut
 // short by the context, or the request could not be encoded. Nothing
-// happened in the book, so a write may safely be tried again.
+// happened in the book, so a write may safely be tried again. Such an
+// error matches [tidbok.ErrNotSent] too, which is what code written for
+// any book (package booking) looks for.
 var ErrNotSent = errors.New("mvkclient: request not sent")
 
 // FaultError is the error for a SOAP Fault the producer or the national
@@ -216,7 +218,7 @@ func (e *notSentError) Error() string {
 	return "mvkclient: " + e.op.String() + ": not sent: " + strings.TrimPrefix(e.err.Error(), "mvkclient: "+e.op.String()+": ")
 }
 
-func (e *notSentError) Unwrap() []error { return []error{ErrNotSent, e.err} }
+func (e *notSentError) Unwrap() []error { return []error{ErrNotSent, tidbok.ErrNotSent, e.err} }
 
 // transportError is a failure to exchange the request and answer.
 type transportError struct {

@@ -35,6 +35,13 @@ var (
 	// Never retry such a write blindly; read the citizen's schedule to find
 	// out what happened.
 	ErrOutcomeUnknown = errors.New("tidbok: outcome unknown")
+
+	// ErrNotSent means a request certainly did not reach the book: the
+	// connection could not be made, or the caller's context ended before
+	// anything was sent. Nothing happened, so a write may be tried again
+	// as it is. A book returns it only when it knows; when in doubt, the
+	// error of a write matches ErrOutcomeUnknown instead.
+	ErrNotSent = errors.New("tidbok: request not sent")
 )
 
 // ErrNotSupported means the book does not offer the operation. It matches

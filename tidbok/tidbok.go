@@ -16,7 +16,10 @@ import "context"
 // Errors a method may return match one of [ErrInvalid], [ErrNotFound],
 // [ErrNotAllowed], [ErrSlotTaken], [ErrNotSupported] or [ErrOutcomeUnknown]
 // (writes only), or are technical failures (a closed context, a broken
-// connection). A book attaches a text for the citizen with [*OpError].
+// connection). A technical failure that certainly left the book untouched
+// (the context ended, or the connection failed, before the request was
+// sent) should also match [ErrNotSent], so that the caller may simply try
+// again. A book attaches a text for the citizen with [*OpError].
 // A write that succeeded with a message for the citizen (the wire's INFO)
 // returns it in the result's Notice field, not as an error.
 //

@@ -230,7 +230,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		got, err = b.slotBookings.Do(ctx, slotBooking{id: id, req: req, now: now})
 		switch {
 		case errors.Is(err, batch.ErrNotSent):
-			return tidbok.BookResult{}, ctx.Err() // nothing was sent, so nothing happened
+			return tidbok.BookResult{}, bookbase.NotSent(ctx.Err()) // nothing happened
 		case errors.Is(err, batch.ErrAbandoned):
 			return tidbok.BookResult{}, &sqldb.OutcomeUnknownError{Err: ctx.Err()}
 		}
@@ -240,7 +240,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 	case b.dialect.IsUnique(err):
 		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	case errors.As(err, &notSent):
-		return tidbok.BookResult{}, notSent.err
+		return tidbok.BookResult{}, bookbase.NotSent(notSent.err)
 	case err != nil:
 		return tidbok.BookResult{}, b.afterWrite(err)
 	case !got.booked:
