@@ -18,6 +18,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -126,7 +127,6 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.sessions = newSessions(a.now)
 	a.handler = a.routes()
 	ok = true
 	return a, nil
@@ -165,6 +165,10 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 		return fmt.Errorf("opening the appointment book (%s): %w", a.store, err)
 	}
 	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
+	if err == nil {
+		// Login sessions too, so that a restart logs nobody out.
+		a.sessions, err = openSessions(ctx, a.db, sqldb.Dialect(dialect), a.now, a.log)
+	}
 	if err != nil {
 		_ = a.book.Close()
 		_ = a.db.Close()
@@ -340,4 +344,12 @@ func clinicByID(s string) (clinicInfo, bool) {
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
 	a.errorPage(w, r, http.StatusNotFound, "Sidan finns inte", "Sidan du söker finns inte. Kontrollera adressen eller gå till startsidan.")
+}
+
+// unavailable answers a request the portal could not serve because its
+// database failed.
+func (a *app) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("the portal's database failed", "path", r.URL.Path, "err", err)
+	a.errorPage(w, r, http.StatusServiceUnavailable, "Tjänsten är inte tillgänglig",
+		"Tjänsten är inte tillgänglig just nu. Försök igen om en stund.")
 }

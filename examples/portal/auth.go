@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,9 +25,13 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ss == nil {
-		ss = a.sessions.create(nil)
+		var err error
+		if ss, err = a.sessions.create(r.Context(), nil); err != nil {
+			a.unavailable(w, r, err)
+			return
+		}
 		setCookie(w, r, ss)
-		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss))
+		adopt(r, ss)
 	}
 	state := randomToken(16)
 	ss.mu.Lock()
@@ -56,8 +59,12 @@ func (a *app) loginDone(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/logga-in")
 		return
 	}
-	a.sessions.drop(ss.id)
-	fresh := a.sessions.create(&who)
+	a.sessions.drop(r.Context(), ss)
+	fresh, err := a.sessions.create(r.Context(), &who)
+	if err != nil {
+		a.unavailable(w, r, err)
+		return
+	}
 	setCookie(w, r, fresh)
 	if next == "" {
 		switch {
@@ -81,7 +88,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 				a.log.Warn("releasing a hold at logout", "err", err)
 			}
 		}
-		a.sessions.drop(ss.id)
+		a.sessions.drop(r.Context(), ss)
 	}
 	clearCookie(w, r)
 	seeOther(w, r, "/")

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -661,6 +664,10 @@ func TestThePortalRunsOnPostgreSQL(t *testing.T) {
 	if n := len(mustDay(t, again, thursday, "booked")); n != 1 {
 		t.Errorf("%d bookings after a restart on PostgreSQL, want 1", n)
 	}
+	b.p = again
+	if pg := b.get(conf.path); !strings.Contains(pg.body, "Din tid är bokad") {
+		t.Errorf("after a restart on PostgreSQL the confirmation ended at %s:\n%s", pg.path, pg.body)
+	}
 }
 
 func TestAFormSentTwiceBooksOnce(t *testing.T) {
@@ -898,5 +905,91 @@ func TestRestartingKeepsTermsAcceptedRequestsAndAdministratorsChanges(t *testing
 	admin.loginStaff("admin")
 	if pg := admin.get("/admin/arendetyp/" + ctNurse + "/villkor"); !strings.Contains(pg.body, "Kom i tid.") {
 		t.Errorf("the terms published before the restart are gone:\n%s", pg.body)
+	}
+}
+
+// Sessions are kept in the database: a restart logs nobody out, and a
+// citizen may hold a slot through one portal process and book it through
+// another.
+func TestSessionsOutliveARestartAndMoveBetweenPortals(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first := newPortalIn(t, dir, config{})
+	b := first.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.submit(b.get(bookPath+"/tider?tidstyp=LAK&datum="+thursday.String()), "", 0, url.Values{"godkann": {"ja"}})
+	held := b.submit(pg, "/tider", 0, nil)
+	if !strings.HasSuffix(held.path, "/bekrafta") {
+		t.Fatalf("holding ended at %s", held.path)
+	}
+	first.stop()
+
+	// After the restart the citizen confirms the slot held before it,
+	// with the form (and its CSRF token) she had on screen.
+	again := newPortalIn(t, dir, config{})
+	b.p = again // the cookie jar keeps the cookie: cookies are not per port
+	conf := b.submit(held, "/bekrafta", 0, nil)
+	if !strings.Contains(conf.body, "Din tid är bokad") {
+		t.Fatalf("confirming after a restart ended at %s (%d):\n%s", conf.path, conf.status, conf.body)
+	}
+	if n := len(mustDay(t, again, thursday, "booked")); n != 1 {
+		t.Errorf("%d bookings, want 1", n)
+	}
+
+	// A second process on the database knows her too, and her
+	// confirmation; logging out through it logs her out of both.
+	other := newPortalIn(t, dir, config{})
+	b.p = other
+	if pg := b.get(conf.path); pg.status != http.StatusOK || !strings.Contains(pg.body, "Din tid är bokad") {
+		t.Errorf("the confirmation through another process: %d at %s:\n%s", pg.status, pg.path, pg.body)
+	}
+	b.submit(b.get(bookPath+"/bokningar"), "/logga-ut", 0, nil)
+	b.p = again
+	if pg := b.get(bookPath + "/bokningar"); !strings.HasPrefix(pg.path, "/logga-in") {
+		t.Errorf("after logging out through another process, her bookings page ended at %s", pg.path)
+	}
+}
+
+// The database knows a session only by a hash of its ID, and a session
+// ends after half an hour without use.
+func TestSessionsAreKeptHashedAndExpire(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	id := cookieOf(t, b)
+	var keys []string
+	rows, err := p.db.Query("SELECT id FROM portal_sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(id))
+	if !slices.Contains(keys, hex.EncodeToString(sum[:])) || slices.Contains(keys, id) {
+		t.Errorf("the sessions table holds %q; want the hash of the cookie's ID, not the ID", keys)
+	}
+
+	if pg := b.get(bookPath + "/bokningar"); strings.HasPrefix(pg.path, "/logga-in") {
+		t.Fatalf("logged out at once: %s", pg.path)
+	}
+	// Each use starts the half hour again.
+	for _, at := range []time.Duration{29 * time.Minute, 58 * time.Minute} {
+		p.clock.Set(t0.Add(at))
+		if pg := b.get(bookPath + "/bokningar"); strings.HasPrefix(pg.path, "/logga-in") {
+			t.Fatalf("logged out after %v, used 29 minutes before: %s", at, pg.path)
+		}
+	}
+	p.clock.Set(t0.Add(58*time.Minute + sessionIdle + time.Second))
+	if pg := b.get(bookPath + "/bokningar"); !strings.HasPrefix(pg.path, "/logga-in") {
+		t.Errorf("still logged in after more than %v without use: %s", sessionIdle, pg.path)
 	}
 }

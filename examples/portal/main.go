@@ -20,11 +20,12 @@
 //	-dsn   a PostgreSQL connection string (postgres://…) to keep
 //	       everything there instead of in SQLite
 //
-// Everything but the login sessions is kept in the database: the
-// appointment book (tidbok/sqltidbok) and the booking flow's and clinic's
-// stores (sqlstore) — case types, terms and acceptances, holds, request
-// keys, requests and the audit logs. So a restart loses nothing but the
-// sessions, and several portal processes may share one database. The demo
+// Everything is kept in the database: the appointment book
+// (tidbok/sqltidbok), the booking flow's and clinic's stores (sqlstore) —
+// case types, terms and acceptances, holds, request keys, requests and the
+// audit logs — and the login sessions. So a restart loses nothing and logs
+// nobody out, and several portal processes may share one database, with
+// no need to send a visitor back to the same process. The demo
 // clinic is seeded once: its slots, and each of its case types that does
 // not exist yet; what the administrator changes stays changed.
 package main

@@ -1,21 +1,45 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
+	"embed"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 )
 
 // Sessions. A session is a random 32-byte ID in an HttpOnly cookie,
-// mapped to state kept in memory: who logged in, whom they act for, the
-// hold on the slot they are confirming, and their recent confirmations.
-// Nothing about the citizen is in the cookie or in URLs.
+// mapped to state kept in the portal's database (the book's): who logged
+// in, whom they act for, the hold on the slot they are confirming, and
+// their recent confirmations. Nothing about the citizen is in the cookie
+// or in URLs, and the database keeps only a hash of the ID, so that
+// reading the table does not let anyone in. A restart logs nobody out, and
+// portal processes sharing the database share the sessions: a load
+// balancer need not send a citizen back to the same process.
+//
+// Each request works on its own copy of its session, loaded when the
+// request comes in and written back, if it changed, before the first byte
+// of the answer goes out. Of two requests of one session at once (a double
+// click), the one that answers last decides what the session keeps; the
+// writes themselves are guarded by the booking flow's request keys, so at
+// most a confirmation page is lost, and the booking's own page stands in
+// for it.
 //
 // The cookie is SameSite=Lax rather than Strict: Strict would drop the
 // cookie on every navigation that starts on another site — a link in a
@@ -30,15 +54,20 @@ const (
 	// portal logs citizens out; sessionMax is how long it lives at most.
 	sessionIdle = 30 * time.Minute
 	sessionMax  = 12 * time.Hour
-	// maxSessions bounds the sessions kept, so that anonymous visitors
-	// cannot fill memory.
-	maxSessions = 100_000
+	// seenEvery is how stale a session's last use may be recorded: a
+	// request that changes nothing else writes the session back only
+	// when its last use was recorded longer ago than this.
+	seenEvery = time.Minute
+	// sweepEvery is how many sessions a process makes between sweeps of
+	// the expired ones.
+	sweepEvery = 256
 	// maxConfirmations is how many recent confirmations a session keeps
 	// for the confirmation page and its calendar file.
 	maxConfirmations = 10
 )
 
-// session is one visitor's state. Its fields are guarded by mu.
+// session is one visitor's state, as one request sees it. Its fields are
+// guarded by mu.
 type session struct {
 	id      string
 	created time.Time
@@ -57,6 +86,25 @@ type session struct {
 	// click, a reload) shows the first outcome.
 	done  map[string]string
 	flash string
+
+	// What the database holds: the state as last read or written, and
+	// when its last use was recorded. gone: the session was ended.
+	stored     []byte
+	storedSeen time.Time
+	gone       bool
+}
+
+// sessionState is the part of a session kept as JSON.
+type sessionState struct {
+	CSRF     string            `json:"csrf"`
+	State    string            `json:"state,omitempty"`
+	Next     string            `json:"next,omitempty"`
+	Who      *Identity         `json:"who,omitempty"`
+	Subject  Person            `json:"subject"`
+	Hold     *pendingHold      `json:"hold,omitempty"`
+	Confirms []confirmed       `json:"confirms,omitempty"`
+	Done     map[string]string `json:"done,omitempty"`
+	Flash    string            `json:"flash,omitempty"`
 }
 
 // pendingHold is the slot a citizen is confirming.
@@ -74,18 +122,35 @@ type confirmed struct {
 	CaseType string
 }
 
-// sessions keeps the sessions of one portal process. It is safe for
-// concurrent use.
+// sessions keeps the sessions of the portal in its database. It is safe
+// for concurrent use, and any number of processes may share one database.
 type sessions struct {
-	now func() time.Time
-
-	mu      sync.Mutex
-	byID    map[string]*session
-	created int
+	now     func() time.Time
+	db      *sql.DB
+	dialect sqldb.Dialect
+	log     *slog.Logger
+	created atomic.Int64
 }
 
-func newSessions(now func() time.Time) *sessions {
-	return &sessions{now: now, byID: map[string]*session{}}
+// sessionSchema is the portal's own table, beside the book's and the
+// stores'.
+var sessionSchema = func() sqldb.Schema {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	return sqldb.Schema{Name: "portal", Table: "portal_migrations", FS: sub}
+}()
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// openSessions creates the sessions table in db unless it is there.
+func openSessions(ctx context.Context, db *sql.DB, d sqldb.Dialect, now func() time.Time, log *slog.Logger) (*sessions, error) {
+	if err := sessionSchema.Migrate(ctx, db, d); err != nil {
+		return nil, err
+	}
+	return &sessions{now: now, db: db, dialect: d, log: log}, nil
 }
 
 // randomToken returns n random bytes, base64url-encoded.
@@ -95,60 +160,136 @@ func randomToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// get returns the live session with id, or nil.
-func (s *sessions) get(id string) *session {
-	if id == "" {
-		return nil
-	}
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss := s.byID[id]
-	if ss == nil {
-		return nil
-	}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if now.Sub(ss.seen) > sessionIdle || now.Sub(ss.created) > sessionMax {
-		delete(s.byID, id)
-		return nil
-	}
-	ss.seen = now
-	return ss
+// key is what the database knows a session by: a hash of its ID.
+func key(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
-// create makes a new session, anonymous unless who is set.
-func (s *sessions) create(who *Identity) *session {
-	now := s.now()
-	ss := &session{id: randomToken(32), created: now, seen: now, csrf: randomToken(32), who: who}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.created++; len(s.byID) >= maxSessions || s.created%1024 == 0 {
-		s.sweep(now)
+// expired reports whether a session created and last used at these times
+// has ended by now.
+func expired(created, seen, now time.Time) bool {
+	return now.Sub(seen) > sessionIdle || now.Sub(created) > sessionMax
+}
+
+// get returns the live session with id, or nil.
+func (s *sessions) get(ctx context.Context, id string) (*session, error) {
+	if id == "" {
+		return nil, nil
 	}
-	s.byID[ss.id] = ss
-	return ss
+	var createdNs, seenNs int64
+	var data string
+	err := s.db.QueryRowContext(ctx, s.dialect.Rebind("SELECT created_ns, seen_ns, data FROM portal_sessions WHERE id = ?"), key(id)).
+		Scan(&createdNs, &seenNs, &data)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	now := s.now()
+	created, seen := time.Unix(0, createdNs), time.Unix(0, seenNs)
+	if expired(created, seen, now) {
+		s.delete(ctx, id)
+		return nil, nil
+	}
+	var st sessionState
+	if err := json.Unmarshal([]byte(data), &st); err != nil {
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	ss := &session{id: id, created: created, seen: now, stored: []byte(data), storedSeen: seen}
+	ss.set(st)
+	return ss, nil
+}
+
+// create makes a new session, anonymous unless who is set, and keeps it.
+func (s *sessions) create(ctx context.Context, who *Identity) (*session, error) {
+	now := s.now()
+	if s.created.Add(1)%sweepEvery == 0 {
+		s.sweep(ctx, now)
+	}
+	ss := &session{id: randomToken(32), created: now, seen: now, csrf: randomToken(32), who: who}
+	data, err := json.Marshal(ss.snapshot())
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.db.ExecContext(ctx, s.dialect.Rebind("INSERT INTO portal_sessions (id, created_ns, seen_ns, data) VALUES (?, ?, ?, ?)"),
+		key(ss.id), now.UnixNano(), now.UnixNano(), string(data))
+	if err != nil {
+		return nil, fmt.Errorf("keeping the session: %w", err)
+	}
+	ss.stored, ss.storedSeen = data, now
+	return ss, nil
+}
+
+// save writes ss back if it changed, or if its last use was recorded
+// long enough ago. It never brings back a session ended meanwhile, here
+// or in another request.
+func (s *sessions) save(ctx context.Context, ss *session) error {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.gone {
+		return nil
+	}
+	data, err := json.Marshal(ss.stateLocked())
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(data, ss.stored) && ss.seen.Sub(ss.storedSeen) < seenEvery {
+		return nil
+	}
+	_, err = s.db.ExecContext(ctx, s.dialect.Rebind("UPDATE portal_sessions SET seen_ns = ?, data = ? WHERE id = ?"),
+		ss.seen.UnixNano(), string(data), key(ss.id))
+	if err != nil {
+		return fmt.Errorf("keeping the session: %w", err)
+	}
+	ss.stored, ss.storedSeen = data, ss.seen
+	return nil
 }
 
 // drop ends a session.
-func (s *sessions) drop(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.byID, id)
+func (s *sessions) drop(ctx context.Context, ss *session) {
+	ss.mu.Lock()
+	ss.gone = true
+	ss.mu.Unlock()
+	s.delete(ctx, ss.id)
 }
 
-// sweep forgets expired sessions and, if still full, the oldest
-// anonymous ones. The caller holds s.mu.
-func (s *sessions) sweep(now time.Time) {
-	for id, ss := range s.byID {
-		ss.mu.Lock()
-		dead := now.Sub(ss.seen) > sessionIdle || now.Sub(ss.created) > sessionMax
-		anon := ss.who == nil
-		ss.mu.Unlock()
-		if dead || (anon && len(s.byID) >= maxSessions) {
-			delete(s.byID, id)
-		}
+// delete removes the session with id from the database; a failure is
+// logged, and the session then ends when it expires.
+func (s *sessions) delete(ctx context.Context, id string) {
+	if _, err := s.db.ExecContext(context.WithoutCancel(ctx), s.dialect.Rebind("DELETE FROM portal_sessions WHERE id = ?"), key(id)); err != nil {
+		s.log.Warn("ending a session failed; it ends when it expires", "err", err)
 	}
+}
+
+// sweep deletes the sessions that have expired by now.
+func (s *sessions) sweep(ctx context.Context, now time.Time) {
+	_, err := s.db.ExecContext(context.WithoutCancel(ctx), s.dialect.Rebind("DELETE FROM portal_sessions WHERE seen_ns < ? OR created_ns < ?"),
+		now.Add(-sessionIdle).UnixNano(), now.Add(-sessionMax).UnixNano())
+	if err != nil {
+		s.log.Warn("deleting expired sessions failed", "err", err)
+	}
+}
+
+// snapshot returns the part of ss kept as JSON.
+func (ss *session) snapshot() sessionState {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.stateLocked()
+}
+
+func (ss *session) stateLocked() sessionState {
+	return sessionState{CSRF: ss.csrf, State: ss.state, Next: ss.next, Who: ss.who, Subject: ss.subject,
+		Hold: ss.hold, Confirms: ss.confirms, Done: ss.done, Flash: ss.flash}
+}
+
+// set replaces the part of ss kept as JSON.
+func (ss *session) set(st sessionState) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.csrf, ss.state, ss.next, ss.who, ss.subject = st.CSRF, st.State, st.Next, st.Who, st.Subject
+	ss.hold, ss.confirms, ss.done, ss.flash = st.Hold, st.Confirms, st.Done, st.Flash
 }
 
 // setCookie sends the session's cookie: HttpOnly, SameSite=Lax, Secure
@@ -167,28 +308,82 @@ func clearCookie(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// requestSession is the session a request works on: the one its cookie
+// names, or one a handler made (adopt).
+type requestSession struct{ ss *session }
+
 type sessionKey struct{}
 
 // sessionOf returns the request's session, or nil.
 func sessionOf(r *http.Request) *session {
-	ss, _ := r.Context().Value(sessionKey{}).(*session)
-	return ss
+	if rs, _ := r.Context().Value(sessionKey{}).(*requestSession); rs != nil {
+		return rs.ss
+	}
+	return nil
+}
+
+// adopt makes ss the request's session, to be written back with it.
+func adopt(r *http.Request, ss *session) {
+	if rs, _ := r.Context().Value(sessionKey{}).(*requestSession); rs != nil {
+		rs.ss = ss
+	}
 }
 
 // withSession puts the session named by the request's cookie, if live,
-// into the request's context.
+// into the request's context, and writes it back, if the request changed
+// it, before the answer goes out.
 func (s *sessions) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var ss *session
+		rs := &requestSession{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			ss = s.get(c.Value)
+			ss, err := s.get(r.Context(), c.Value)
+			if err != nil {
+				s.log.Error("reading a session failed", "err", err)
+				http.Error(w, "Tjänsten är inte tillgänglig just nu. Försök igen om en stund.", http.StatusServiceUnavailable)
+				return
+			}
+			rs.ss = ss
 		}
-		if ss != nil {
-			r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss))
+		save := func() {
+			if rs.ss == nil {
+				return
+			}
+			if err := s.save(r.Context(), rs.ss); err != nil {
+				s.log.Error("keeping a session failed", "err", err)
+			}
 		}
-		next.ServeHTTP(w, r)
+		sw := &savingWriter{ResponseWriter: w, save: save}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), sessionKey{}, rs)))
+		save() // what changed after the answer began, if anything
 	})
 }
+
+// savingWriter runs save once, before the answer's header goes out.
+type savingWriter struct {
+	http.ResponseWriter
+	save  func()
+	saved bool
+}
+
+func (w *savingWriter) before() {
+	if !w.saved {
+		w.saved = true
+		w.save()
+	}
+}
+
+func (w *savingWriter) WriteHeader(code int) {
+	w.before()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *savingWriter) Write(b []byte) (int, error) {
+	w.before()
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the writer underneath.
+func (w *savingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // identity returns who is logged in, if anyone.
 func (ss *session) identity() (Identity, bool) {
