@@ -24,8 +24,8 @@ const chromiumPath = "/usr/bin/chromium"
 
 // Viewports: a small phone and a desktop.
 var (
-	phone   = viewport{name: "telefon", width: 360, height: 740, mobile: true}
-	desktop = viewport{name: "dator", width: 1280, height: 800}
+	phone   = viewport{name: "phone", width: 360, height: 740, mobile: true}
+	desktop = viewport{name: "desktop", width: 1280, height: 800}
 )
 
 type viewport struct {
