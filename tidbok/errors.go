@@ -44,6 +44,22 @@ var (
 	ErrNotSent = errors.New("tidbok: request not sent")
 )
 
+// NotSent marks err, the error of a request that certainly did not reach
+// the book (the context ended, or the connection failed, before anything
+// was sent), as [ErrNotSent]; the result still matches err. A nil err
+// stays nil.
+func NotSent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &notSentError{err}
+}
+
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string   { return "tidbok: not sent: " + e.err.Error() }
+func (e *notSentError) Unwrap() []error { return []error{ErrNotSent, e.err} }
+
 // ErrNotSupported means the book does not offer the operation. It matches
 // [errors.ErrUnsupported] too. A book returns it exactly for the operations
 // its [Capabilities] leave out.

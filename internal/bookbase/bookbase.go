@@ -34,21 +34,6 @@ func OpErr(op tidbok.Operation, sentinel error, text string) error {
 	return &tidbok.OpError{Op: op, Err: sentinel, Text: text}
 }
 
-// NotSent marks err, the context's error of a call the book gave up
-// before it did anything, as [tidbok.ErrNotSent]; the result still
-// matches err. A nil err stays nil.
-func NotSent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &notSent{err}
-}
-
-type notSent struct{ err error }
-
-func (e *notSent) Error() string   { return "tidbok: not sent: " + e.err.Error() }
-func (e *notSent) Unwrap() []error { return []error{tidbok.ErrNotSent, e.err} }
-
 // StaffError is the error of a staff method: what was done (Op, in the
 // book package Pkg), and the problems found (matching tidbok.ErrInvalid or
 // tidbok.ErrNotFound) or the reason it was refused.

@@ -3,7 +3,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -79,6 +81,9 @@ func (d Dialect) InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error
 	return d.Retry(ctx, func() error {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
+			if NeverSent(err) || IsContextErr(err) {
+				return tidbok.NotSent(err) // no transaction: nothing was written
+			}
 			return err
 		}
 		if err := fn(tx); err != nil {
@@ -95,14 +100,39 @@ func (d Dialect) InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error
 
 // AfterWrite classifies the error of a statement or commit that changes
 // data and may have reached the database: an error the database sent (it
-// refused, so nothing changed) is returned as is, and any other (the
-// connection broke, the context ended while waiting for the answer) means
-// the write may or may not have taken effect: an *OutcomeUnknownError.
+// refused, so nothing changed) is returned as is; one that says nothing
+// was sent (see NeverSent) is marked with tidbok.ErrNotSent; and any other
+// (the connection broke, the context ended while waiting for the answer)
+// means the write may or may not have taken effect: an
+// *OutcomeUnknownError.
 func (d Dialect) AfterWrite(err error) error {
-	if err == nil || d.FromServer(err) || errors.Is(err, sql.ErrTxDone) {
+	var unknown *OutcomeUnknownError
+	switch {
+	case err == nil || d.FromServer(err) || errors.Is(err, sql.ErrTxDone):
 		return err
+	case errors.As(err, &unknown) || errors.Is(err, tidbok.ErrNotSent):
+		return err // classified already
+	case NeverSent(err):
+		return tidbok.NotSent(err)
 	}
 	return &OutcomeUnknownError{Err: err}
+}
+
+// NeverSent reports whether err certainly came before anything was sent
+// to the database: database/sql's for a closed *sql.DB or connection, a
+// driver's ErrBadConn (which a driver returns only then), or a driver
+// error that says it is safe to retry (pgx's SafeToRetry: a connection
+// that could not be made, say).
+func NeverSent(err error) bool {
+	var safe interface{ SafeToRetry() bool }
+	switch {
+	case errors.As(err, &safe) && safe.SafeToRetry():
+		return true
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
+		return true
+	}
+	// database/sql has no sentinel for a closed *sql.DB, only this text.
+	return strings.Contains(err.Error(), "sql: database is closed")
 }
 
 // OutcomeUnknownError is the error of a write whose commit was sent but

@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,19 +106,26 @@ func TestDriverErrorsAreClassified(t *testing.T) {
 		d                    Dialect
 		err                  error
 		unique, retry, local bool
+		notSent              bool // nothing was sent
 	}{
-		{Postgres, wrapped(&pgError{"23505"}), true, false, false},
-		{Postgres, &pgError{"40001"}, false, true, false},
-		{Postgres, &pgError{"40P01"}, false, true, false},
-		{Postgres, &pgError{"23503"}, false, false, false},
-		{Postgres, errors.New("connection reset by peer"), false, false, true},
-		{SQLite, wrapped(&sqliteError{2067}), true, false, false},
-		{SQLite, &sqliteError{1555}, true, false, false},
-		{SQLite, &sqliteError{5}, false, true, false},
-		{SQLite, &sqliteError{517}, false, true, false}, // SQLITE_BUSY_SNAPSHOT
-		{SQLite, &sqliteError{6}, false, true, false},
-		{SQLite, &sqliteError{787}, false, false, false}, // a foreign key
-		{SQLite, errors.New("interrupted"), false, false, true},
+		{Postgres, errors.New("sql: database is closed"), false, false, false, true},
+		{SQLite, errors.New("sql: database is closed"), false, false, false, true},
+		{Postgres, wrapped(driver.ErrBadConn), false, false, false, true},
+		{Postgres, sql.ErrConnDone, false, false, false, true},
+		{Postgres, &dialError{safe: true}, false, false, false, true},
+		{Postgres, &dialError{safe: false}, false, false, true, false},
+		{Postgres, wrapped(&pgError{"23505"}), true, false, false, false},
+		{Postgres, &pgError{"40001"}, false, true, false, false},
+		{Postgres, &pgError{"40P01"}, false, true, false, false},
+		{Postgres, &pgError{"23503"}, false, false, false, false},
+		{Postgres, errors.New("connection reset by peer"), false, false, true, false},
+		{SQLite, wrapped(&sqliteError{2067}), true, false, false, false},
+		{SQLite, &sqliteError{1555}, true, false, false, false},
+		{SQLite, &sqliteError{5}, false, true, false, false},
+		{SQLite, &sqliteError{517}, false, true, false, false}, // SQLITE_BUSY_SNAPSHOT
+		{SQLite, &sqliteError{6}, false, true, false, false},
+		{SQLite, &sqliteError{787}, false, false, false, false}, // a foreign key
+		{SQLite, errors.New("interrupted"), false, false, true, false},
 	}
 	for _, tt := range tests {
 		if got := tt.d.IsUnique(tt.err); got != tt.unique {
@@ -129,8 +138,14 @@ func TestDriverErrorsAreClassified(t *testing.T) {
 		if got := errors.Is(err, tidbok.ErrOutcomeUnknown); got != tt.local {
 			t.Errorf("%v: AfterWrite(%v) matches ErrOutcomeUnknown = %t, want %t", tt.d, tt.err, got, tt.local)
 		}
+		if got := errors.Is(err, tidbok.ErrNotSent); got != tt.notSent {
+			t.Errorf("%v: AfterWrite(%v) matches ErrNotSent = %t, want %t", tt.d, tt.err, got, tt.notSent)
+		}
 		if !errors.Is(err, tt.err) {
 			t.Errorf("%v: AfterWrite(%v) = %v, which no longer wraps the driver's error", tt.d, tt.err, err)
+		}
+		if again := tt.d.AfterWrite(err); again != err {
+			t.Errorf("%v: AfterWrite of its own answer %v = %v, want it as is", tt.d, err, again)
 		}
 	}
 }
@@ -169,3 +184,10 @@ func TestRetryRunsAgainOnlyWhatTheDatabaseUndid(t *testing.T) {
 		t.Errorf("always rolled back: %d calls, %v; want %d calls and the last error", calls, err, MaxRetries+1)
 	}
 }
+
+// dialError is a driver's error for a connection that failed, which says
+// (as pgx's do) whether it came before anything was sent.
+type dialError struct{ safe bool }
+
+func (e *dialError) Error() string     { return "dial tcp: connection refused" }
+func (e *dialError) SafeToRetry() bool { return e.safe }

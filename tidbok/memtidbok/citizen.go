@@ -23,7 +23,7 @@ func (b *Book) prelude(ctx context.Context, op tidbok.Operation, invalid error) 
 	if invalid != nil {
 		return invalid
 	}
-	return bookbase.NotSent(ctx.Err())
+	return tidbok.NotSent(ctx.Err())
 }
 
 // facility returns the facility with id, or the error op returns for an

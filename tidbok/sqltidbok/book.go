@@ -99,7 +99,7 @@ func (b *Book) prelude(ctx context.Context, op tidbok.Operation, invalid error) 
 	if invalid != nil {
 		return invalid
 	}
-	return bookbase.NotSent(ctx.Err())
+	return tidbok.NotSent(ctx.Err())
 }
 
 // facilityName returns the name of facility id, or ErrNotFound as op's

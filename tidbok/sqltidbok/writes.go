@@ -230,7 +230,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		got, err = b.slotBookings.Do(ctx, slotBooking{id: id, req: req, now: now})
 		switch {
 		case errors.Is(err, batch.ErrNotSent):
-			return tidbok.BookResult{}, bookbase.NotSent(ctx.Err()) // nothing happened
+			return tidbok.BookResult{}, tidbok.NotSent(ctx.Err()) // nothing happened
 		case errors.Is(err, batch.ErrAbandoned):
 			return tidbok.BookResult{}, &sqldb.OutcomeUnknownError{Err: ctx.Err()}
 		}
@@ -240,7 +240,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 	case b.dialect.IsUnique(err):
 		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
 	case errors.As(err, &notSent):
-		return tidbok.BookResult{}, bookbase.NotSent(notSent.err)
+		return tidbok.BookResult{}, tidbok.NotSent(notSent.err)
 	case err != nil:
 		return tidbok.BookResult{}, b.afterWrite(err)
 	case !got.booked:
@@ -491,11 +491,16 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 
 // writeFailed returns the error of a failed write op: the book's refusal
 // as is, a write whose outcome is unknown as an *tidbok.OpError matching
-// ErrOutcomeUnknown, and a failure of the database wrapped.
+// ErrOutcomeUnknown, and a failure of the database wrapped, matching
+// tidbok.ErrNotSent too when it came before anything was sent (a closed
+// *sql.DB, a connection not made): then nothing was written.
 func (b *Book) writeFailed(op tidbok.Operation, err error) error {
 	var uo *sqldb.OutcomeUnknownError
-	if errors.As(err, &uo) {
+	switch {
+	case errors.As(err, &uo):
 		return &tidbok.OpError{Op: op, Err: err}
+	case !errors.Is(err, tidbok.ErrNotSent) && sqldb.NeverSent(err):
+		err = tidbok.NotSent(err)
 	}
 	return wrapDB(op.String(), err)
 }

@@ -436,3 +436,35 @@ func TestBookingsMadeAtOnceEachGetTheirOwnAnswer(t *testing.T) {
 		}
 	})
 }
+
+// A write on a closed database never reached it: the error says so
+// (ErrNotSent), not that the outcome is unknown.
+func TestWritesOnAClosedDatabaseAreNotSent(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends() {
+		t.Run("on "+be.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := be.Open(t, be.DSN(t))
+			b, err := sqltidbok.Open(ctx, db, be.Dialect, at(testbook.DefaultNow()))
+			must(t, err)
+			must(t, b.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: testbook.FacilityName}))
+			free := publishDays(t, b, 1, time.Hour)
+			booked, err := b.Book(ctx, bookRequest(free[0], citizen(1)))
+			must(t, err)
+			must(t, b.Close())
+			must(t, db.Close())
+
+			_, bookErr := b.Book(ctx, bookRequest(free[1], citizen(2)))
+			byTime := free[2]
+			byTime.ID = ""
+			_, findErr := b.Book(ctx, bookRequest(byTime, citizen(3)))
+			_, cancelErr := b.Cancel(ctx, tidbok.CancelRequest{Facility: clinic, BookingID: booked.BookingID, Actor: tidbok.Actor{Person: citizen(1)}})
+			for name, err := range map[string]error{"Book": bookErr, "Book by time": findErr, "Cancel": cancelErr} {
+				if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+					t.Errorf("%s on a closed database: %v, want ErrNotSent and not ErrOutcomeUnknown", name, err)
+				}
+			}
+		})
+	}
+}
