@@ -25,7 +25,11 @@ func ParseHSAID(s string) (HSAID, error) {
 		return h, nil
 	}
 	fail := func(reason string) (HSAID, error) {
-		return HSAID{}, &IdentityError{Kind: "HSA-id", Input: truncateInput(s), Reason: reason}
+		in := truncateInput(s)
+		if looksLikePersonalNumber(s) { // typed into the wrong field: keep it out of logs
+			in = shapeOf(s)
+		}
+		return HSAID{}, &IdentityError{Kind: "HSA-id", Input: in, Reason: reason}
 	}
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -109,4 +113,20 @@ func (h *HSAID) UnmarshalText(text []byte) error {
 	}
 	*h = v
 	return nil
+}
+
+// looksLikePersonalNumber reports whether s is 10 or 12 digits, give or
+// take white space and the separators '-', '+' and '–'.
+func looksLikePersonalNumber(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '-', r == '+', r == '–', unicode.IsSpace(r):
+		default:
+			return false
+		}
+	}
+	return digits == 10 || digits == 12
 }

@@ -69,6 +69,25 @@ func TestParseHSAIDRejectsInvalidInput(t *testing.T) {
 	}
 }
 
+// A personal number typed where an HSA-id belongs never reaches a log:
+// the error gives its shape only. Other invalid input is repeated.
+func TestParseHSAIDKeepsAPersonalNumberOutOfItsError(t *testing.T) {
+	for _, in := range []string{"19121212+1212", "191212 1212", "19121212–1212"} {
+		_, err := tidbok.ParseHSAID(in)
+		var ie *tidbok.IdentityError
+		if !errors.As(err, &ie) {
+			t.Fatalf("ParseHSAID(%q) = %v, want an *IdentityError", in, err)
+		}
+		if strings.ContainsAny(ie.Input, "0123456789") || strings.Contains(err.Error(), "1212") {
+			t.Errorf("ParseHSAID(%q): Input %q, error %q; want no digits of the input", in, ie.Input, err)
+		}
+	}
+	_, err := tidbok.ParseHSAID("SE2321000016 A65H")
+	if !strings.Contains(err.Error(), "SE2321000016 A65H") {
+		t.Errorf("ParseHSAID of a mistyped HSA-id: %q, want the input repeated", err)
+	}
+}
+
 func TestHSAIDComparesCaseInsensitively(t *testing.T) {
 	upper := tidbok.MustHSAID("SE2321000016-1HZ5")
 	lower := tidbok.MustHSAID("se2321000016-1hz5")

@@ -16,10 +16,11 @@ type IdentityError struct {
 	// or "wire date".
 	Kind string
 	// Input is the rejected input as far as it may be repeated in logs. For
-	// personal numbers it is only the shape of the input, never its digits:
-	// every digit is replaced by 'n', every ASCII letter by 'a', any other
-	// character except '-', '+' and space by '*'. Other inputs are repeated
-	// as given, shortened to 32 characters.
+	// personal numbers, and for an HSA-id that looks like one (10 or 12
+	// digits and separators), it is only the shape of the input, never its
+	// digits: every digit is replaced by 'n', every ASCII letter by 'a', any
+	// other character except '-', '+' and space by '*'. Other inputs are
+	// repeated as given, shortened to 32 characters.
 	Input string
 	// Reason says what is wrong, in lower case.
 	Reason string
