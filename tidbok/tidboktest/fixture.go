@@ -357,10 +357,10 @@ func (f *fixture) schedule(subject tidbok.PersonalNumber) ([]tidbok.Timeslot, er
 	return res.Bookings, nil
 }
 
-func (f *fixture) details(id string) (tidbok.Timeslot, error) {
-	res, err := f.b.BookingDetails(f.ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: id})
+func (f *fixture) details(b tidbok.Timeslot) (tidbok.Timeslot, error) {
+	res, err := f.b.BookingDetails(f.ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: b.ID, Subject: b.Subject})
 	if err != nil {
-		return tidbok.Timeslot{}, fmt.Errorf("BookingDetails(%q): %w", id, err)
+		return tidbok.Timeslot{}, fmt.Errorf("BookingDetails(%q): %w", b.ID, err)
 	}
 	return res.Booking, nil
 }
@@ -466,7 +466,7 @@ func (f *fixture) expectUntouched(v *violations, booking tidbok.Timeslot, why st
 	if !f.caps.Has(tidbok.OpBookingDetails) {
 		return
 	}
-	res, err := f.b.BookingDetails(f.ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: booking.ID})
+	res, err := f.b.BookingDetails(f.ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: booking.ID, Subject: booking.Subject})
 	switch {
 	case err != nil:
 		v.addf("BookingDetails(%q) %s: %w; want the booking unchanged", booking.ID, why, err)

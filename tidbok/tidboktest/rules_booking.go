@@ -71,7 +71,7 @@ func checkBookedSlot(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 	f.expectOffered(&v, other, true, true, "after another slot was booked")
 	f.expectScheduled(&v, citizen, []tidbok.Timeslot{booking}, "after booking")
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		got, err := f.details(booking.ID)
+		got, err := f.details(booking)
 		if err != nil {
 			v.add(err)
 		} else if diff := diffBooking(booking, got); diff != "" {

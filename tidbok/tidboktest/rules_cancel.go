@@ -51,7 +51,7 @@ func checkCancel(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 	f.expectOffered(&v, slot, true, true, "right after its booking was cancelled")
 	f.expectScheduled(&v, citizen, []tidbok.Timeslot{kept}, "after cancelling one of two bookings")
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		_, err := f.details(booking.ID)
+		_, err := f.details(booking)
 		expectErr(&v, fmt.Sprintf("BookingDetails(%q) of a cancelled booking", booking.ID), err, tidbok.ErrNotFound)
 	}
 	return v.err()
@@ -106,7 +106,7 @@ func checkCancelUnknown(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 		return err
 	}
 	var v violations
-	_, err = b.Cancel(ctx, tidbok.CancelRequest{Facility: f.facility, BookingID: noSuchBooking})
+	_, err = b.Cancel(ctx, tidbok.CancelRequest{Facility: f.facility, BookingID: noSuchBooking, Subject: f.citizen(1)})
 	expectErr(&v, "Cancel of an unknown booking", err, tidbok.ErrNotFound)
 	if !f.caps.Has(tidbok.OpBook) {
 		return v.err()

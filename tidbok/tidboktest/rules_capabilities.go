@@ -78,7 +78,7 @@ func checkCapabilitiesAgree(ctx context.Context, b tidbok.Tidbok, s Seeder) erro
 			return err
 		}},
 		{op: tidbok.OpBookingDetails, call: func() error {
-			_, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: toMove.ID})
+			_, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: f.facility, BookingID: toMove.ID, Subject: toMove.Subject})
 			return err
 		}},
 		{op: tidbok.OpTimeTypes, call: func() error {

@@ -99,7 +99,7 @@ func checkPublishedFlags(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 		if !f.caps.Has(tidbok.OpBookingDetails) {
 			continue
 		}
-		d, err := f.details(m.booking.ID)
+		d, err := f.details(m.booking)
 		if err != nil {
 			v.add(err)
 			continue

@@ -45,7 +45,7 @@ func checkTimedInvitation(ctx context.Context, b tidbok.Tidbok, s Seeder) error 
 	var v violations
 	f.expectScheduled(&v, citizen, []tidbok.Timeslot{inv}, "with a timed invitation")
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		got, err := f.details(inv.ID)
+		got, err := f.details(inv)
 		switch {
 		case err != nil:
 			v.add(err)
@@ -73,7 +73,7 @@ func checkOpenInvitation(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 	}
 	var v violations
 	f.expectScheduled(&v, citizen, nil, "with only an open invitation")
-	got, err := f.details(inv.ID)
+	got, err := f.details(inv)
 	if err != nil {
 		v.add(err)
 		return v.err()

@@ -80,7 +80,7 @@ func checkRescheduleMoves(ctx context.Context, b tidbok.Tidbok, s Seeder, withID
 	f.expectOffered(&v, old, true, true, "right after the booking moved away from it")
 	f.expectOffered(&v, target, false, true, "after the booking moved to it")
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		got, err := f.details(booking.ID)
+		got, err := f.details(booking)
 		if err != nil {
 			v.add(err)
 		} else if diff := diffBooking(moved, got); diff != "" {
@@ -187,7 +187,7 @@ func checkRescheduleInvitation(ctx context.Context, b tidbok.Tidbok, s Seeder) e
 	var v violations
 	f.expectScheduled(&v, citizen, []tidbok.Timeslot{moved}, "after rescheduling an invitation (a booking now, Invitation false)")
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		got, err := f.details(inv.ID)
+		got, err := f.details(inv)
 		if err != nil {
 			v.add(err)
 		} else if got.Invitation {

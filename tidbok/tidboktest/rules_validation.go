@@ -276,12 +276,12 @@ func checkHSAIDCase(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 		}
 	}
 	if f.caps.Has(tidbok.OpBookingDetails) {
-		if _, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: lower, BookingID: booking.ID}); err != nil {
+		if _, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: lower, BookingID: booking.ID, Subject: booking.Subject}); err != nil {
 			v.addf("BookingDetails at the lower-case clinic: %w", err)
 		}
 	}
 	if f.caps.Has(tidbok.OpCancel) {
-		if _, err := b.Cancel(ctx, tidbok.CancelRequest{Facility: lower, BookingID: booking.ID}); err != nil {
+		if _, err := b.Cancel(ctx, tidbok.CancelRequest{Facility: lower, BookingID: booking.ID, Subject: booking.Subject}); err != nil {
 			v.addf("Cancel at the lower-case clinic: %w", err)
 		}
 	}
@@ -336,7 +336,7 @@ func checkUnknownFacility(ctx context.Context, b tidbok.Tidbok, s Seeder) error 
 			return err
 		}},
 		{op: tidbok.OpBookingDetails, call: func() error {
-			_, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: nowhere, BookingID: booking.ID})
+			_, err := b.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: nowhere, BookingID: booking.ID, Subject: booking.Subject})
 			return err
 		}},
 		{op: tidbok.OpTimeTypes, call: func() error {
