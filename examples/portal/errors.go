@@ -31,7 +31,8 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, c citizen, err error)
 		// Deadlines passed, too many bookings or moves, a flag of the
 		// book: only the clinic can help now.
 		status, call = http.StatusConflict, true
-	case errors.Is(err, tidbok.ErrOutcomeUnknown):
+	case errors.Is(err, tidbok.ErrOutcomeUnknown), errors.Is(err, tidbok.ErrNotSent):
+		// The clinic's book did not answer: try again in a while.
 		status = http.StatusServiceUnavailable
 	case errors.Is(err, tidbok.ErrInvalid):
 		status = http.StatusBadRequest

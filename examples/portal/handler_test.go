@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -991,5 +993,24 @@ func TestSessionsAreKeptHashedAndExpire(t *testing.T) {
 	p.clock.Set(t0.Add(58*time.Minute + sessionIdle + time.Second))
 	if pg := b.get(bookPath + "/bokningar"); !strings.HasPrefix(pg.path, "/logga-in") {
 		t.Errorf("still logged in after more than %v without use: %s", sessionIdle, pg.path)
+	}
+}
+
+// When the clinic's book does not answer, the citizen gets 503 and the
+// flow's text; a book that certainly got nothing lets her know that
+// nothing changed.
+func TestABookThatDoesNotAnswerGives503(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	c := citizen{clinic: demoClinic}
+	for _, err := range []error{
+		tidbok.NotSent(errors.New("dial tcp: connection refused")),
+		&tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrOutcomeUnknown},
+	} {
+		w := httptest.NewRecorder()
+		p.fail(w, httptest.NewRequest(http.MethodPost, bookPath+"/bekrafta", nil), c, err)
+		if w.Code != http.StatusServiceUnavailable {
+			t.Errorf("fail(%v) answered %d, want 503", err, w.Code)
+		}
 	}
 }
