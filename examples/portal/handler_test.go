@@ -1014,3 +1014,22 @@ func TestABookThatDoesNotAnswerGives503(t *testing.T) {
 		}
 	}
 }
+
+// The style sheet is served without reading the session, so it loads even
+// when the database does not answer; a page then says the service is
+// unavailable, not that the visitor is logged out.
+func TestStaticFilesNeedNoSession(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	if err := p.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if pg := b.get("/static/style.css"); pg.status != http.StatusOK {
+		t.Errorf("the style sheet with the database closed: %d", pg.status)
+	}
+	if pg := b.get(bookPath + "/bokningar"); pg.status != http.StatusServiceUnavailable {
+		t.Errorf("a page with the database closed: %d at %s, want 503", pg.status, pg.path)
+	}
+}

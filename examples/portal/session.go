@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -331,9 +332,14 @@ func adopt(r *http.Request, ss *session) {
 
 // withSession puts the session named by the request's cookie, if live,
 // into the request's context, and writes it back, if the request changed
-// it, before the answer goes out.
+// it, before the answer goes out. The style sheet and icons need no
+// session, and are served without reading one.
 func (s *sessions) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/favicon.ico" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		rs := &requestSession{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			ss, err := s.get(r.Context(), c.Value)
