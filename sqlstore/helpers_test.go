@@ -3,8 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/internal/dbtest"
+	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -134,24 +133,8 @@ var cmpOpts = cmp.Options{
 	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
 }
 
-// citizen returns the i-th of a million made-up citizens (i from 0):
-// people born from 1 January 1950 on, a thousand a day, with valid check
-// digits.
-func citizen(i int) tidbok.PersonalNumber {
-	born := time.Date(1950, time.January, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
-	nine := born.Format("060102") + fmt.Sprintf("%03d", i%1000)
-	sum := 0
-	for k, r := range nine {
-		d := int(r - '0')
-		if k%2 == 0 {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return tidbok.MustPersonalNumber(born.Format("2006")[:2] + nine + strconv.Itoa((10-sum%10)%10))
-}
+// citizen returns the i-th of a million made-up citizens.
+var citizen = testbook.Citizen
 
 // must fails t at once if err is not nil.
 func must(t testing.TB, err error) {

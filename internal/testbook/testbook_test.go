@@ -73,3 +73,17 @@ func TestTheHarnessGivesAFreshBookEachTime(t *testing.T) {
 		t.Errorf("first book offers %d (%v), second %d (%v); want 1 and 0", len(r1.Timeslots), err1, len(r2.Timeslots), err2)
 	}
 }
+
+func TestCitizensAreDistinctAndValid(t *testing.T) {
+	seen := map[tidbok.PersonalNumber]int{}
+	for _, i := range []int{0, 1, 999, 1000, 1001, 54321, 999_999} {
+		p := testbook.Citizen(i) // MustPersonalNumber panics on a bad check digit
+		if j, dup := seen[p]; dup {
+			t.Errorf("Citizen(%d) = Citizen(%d) = %v", i, j, p)
+		}
+		seen[p] = i
+	}
+	if got := testbook.Citizen(0).Canonical(); got != "195001010007" { // Luhn over 500101000: 3, so 7
+		t.Errorf("Citizen(0) = %s, want 195001010007", got)
+	}
+}
