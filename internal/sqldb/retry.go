@@ -48,10 +48,12 @@ func (d Dialect) Retry(ctx context.Context, op func() error) error {
 	}
 	bo := newBackOff(ctx)
 	for {
+		// The last attempt was undone by the database, so a context
+		// that ends now leaves nothing done: the error says so.
 		wait := bo.NextBackOff()
 		if wait == backoff.Stop {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return tidbok.NotSent(ctx.Err())
 			}
 			return err
 		}
@@ -59,7 +61,7 @@ func (d Dialect) Retry(ctx context.Context, op func() error) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return tidbok.NotSent(ctx.Err())
 		case <-t.C:
 		}
 		if err = op(); err == nil || !d.IsRetryable(err) {

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -182,6 +183,13 @@ func TestRetryRunsAgainOnlyWhatTheDatabaseUndid(t *testing.T) {
 	err := b.Retry(t.Context(), func() error { calls++; return &pgError{"40001"} })
 	if calls != MaxRetries+1 || !b.IsRetryable(err) {
 		t.Errorf("always rolled back: %d calls, %v; want %d calls and the last error", calls, err, MaxRetries+1)
+	}
+	// A context that ends while waiting to run again after a rollback
+	// leaves nothing done: not sent, never of unknown outcome.
+	ctx, cancel := context.WithCancel(t.Context())
+	err = b.Retry(ctx, func() error { cancel(); return &pgError{"40P01"} })
+	if !errors.Is(err, tidbok.ErrNotSent) || !errors.Is(err, context.Canceled) || errors.Is(b.AfterWrite(err), tidbok.ErrOutcomeUnknown) {
+		t.Errorf("cancelled while waiting to run again: %v, want ErrNotSent and context.Canceled, not of unknown outcome", err)
 	}
 }
 

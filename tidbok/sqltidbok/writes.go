@@ -235,12 +235,9 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 			return tidbok.BookResult{}, &sqldb.OutcomeUnknownError{Err: ctx.Err()}
 		}
 	}
-	var notSent *unsent
 	switch {
 	case b.dialect.IsUnique(err):
 		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
-	case errors.As(err, &notSent):
-		return tidbok.BookResult{}, tidbok.NotSent(notSent.err)
 	case err != nil:
 		return tidbok.BookResult{}, b.afterWrite(err)
 	case !got.booked:
@@ -263,7 +260,7 @@ func (b *Book) bookSlotSQLite(ctx context.Context, id string, req tidbok.BookReq
 	got := slotBooked{booked: true}
 	err := b.retry(ctx, func() error {
 		if err := ctx.Err(); err != nil {
-			return &unsent{err} // nothing was sent, so nothing happened
+			return tidbok.NotSent(err) // nothing happened
 		}
 		err := b.queryRow(ctx, b.db, bookSlotSQL, args...).Scan(&got.notice)
 		if noRows(err) {
@@ -274,12 +271,6 @@ func (b *Book) bookSlotSQLite(ctx context.Context, id string, req tidbok.BookReq
 	})
 	return got, err
 }
-
-// unsent is the error of a write that was never sent to the database.
-type unsent struct{ err error }
-
-func (e *unsent) Error() string { return e.err.Error() }
-func (e *unsent) Unwrap() error { return e.err }
 
 // checkSlot returns the error booking the slot ts names would get now,
 // or nil if it is free; it only reads.
