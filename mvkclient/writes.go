@@ -15,7 +15,8 @@ import (
 //   - a request that certainly did not reach the producer (see sendTrace)
 //     is an error matching ErrNotSent: nothing happened;
 //   - a refusal that proves the request was not carried out — a Client
-//     fault, a fault naming a definite condition, a platform code raised
+//     fault, a fault naming a definite condition (our producer's
+//     not-sent included: its book did nothing), a platform code raised
 //     before forwarding (VP001–VP008, VP010, VP011, VP013–VP015), an HTTP
 //     4xx — is returned as it is;
 //   - anything else after sending (a timeout or reset while waiting, a

@@ -49,7 +49,9 @@
 // (or a write the producer refuses before calling its book) travels as a
 // SOAP fault. Our producer then puts the same element in the fault's
 // detail ([WithErrorKind]), beside the detail text, and our consumer reads
-// it back with [FaultKind]; a fault without it is just a fault.
+// it back with [FaultKind]; a fault without it is just a fault. One more
+// kind, not-sent, travels only in a Server fault: the producer's book
+// certainly did nothing, so the consumer may send the call again.
 //
 // Likewise UpdateBooking carries the existing booking's ID in
 // requestedTimeslot/bookingId, so the free slot's ID, when known, travels

@@ -17,7 +17,7 @@ import (
 // and gives the sentinel back after a trip over the wire.
 func TestFaultKindRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, sentinel := range []error{tidbok.ErrSlotTaken, tidbok.ErrNotFound, tidbok.ErrNotAllowed, tidbok.ErrInvalid, tidbok.ErrNotSupported} {
+	for _, sentinel := range []error{tidbok.ErrSlotTaken, tidbok.ErrNotFound, tidbok.ErrNotAllowed, tidbok.ErrInvalid, tidbok.ErrNotSupported, tidbok.ErrNotSent} {
 		t.Run(sentinel.Error(), func(t *testing.T) {
 			t.Parallel()
 			cause := fmt.Errorf("wrapped: %w", &tidbok.OpError{Op: tidbok.OpBookingDetails, Err: sentinel})

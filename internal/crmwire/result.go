@@ -33,6 +33,9 @@ var errorKinds = [...]struct {
 	{"not-allowed", tidbok.ErrNotAllowed},
 	{"invalid", tidbok.ErrInvalid},
 	{"not-supported", tidbok.ErrNotSupported},
+	// Last: a Server fault of ours whose book certainly did nothing (it
+	// could not reach its database, say). Never a write's ERROR.
+	{"not-sent", tidbok.ErrNotSent},
 }
 
 func errorKindOf(err error) (string, bool) {

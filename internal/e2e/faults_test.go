@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,6 +221,28 @@ func TestALostWriteThatDidNothingIsAnUnknownOutcome(t *testing.T) {
 	}
 	// Nothing changed: Anna's one booking, still at its time.
 	s.wantBookings(t, tidbok.Timeslot{Start: kept.Start, Subject: anna})
+}
+
+// A book behind the producer that certainly did nothing (it could not
+// reach its database) makes a Server fault that says so: the client
+// returns an error matching tidbok.ErrNotSent at once, without reading
+// the schedule to reconcile, and nothing changed.
+func TestAWriteTheBookNeverCarriedOutIsNotSent(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, options{})
+	slot := s.slotAt(t, 2, 10)
+	s.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{Err: tidbok.NotSent(errors.New("sql: database is closed")), Times: 1})
+	s.book.Faults().Set(tidbok.OpSchedule, memtidbok.Fault{Err: errors.New("a reconciling read was made")})
+
+	_, err := s.client.Book(t.Context(), bookReq(slot, anna))
+	if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+		t.Fatalf("Book: %v, want ErrNotSent and not ErrOutcomeUnknown", err)
+	}
+	if fe, ok := errors.AsType[*mvkclient.FaultError](err); !ok || !fe.ServerSide() || !strings.Contains(fe.String, "nothing was done") {
+		t.Errorf("Book: %v, want the producer's Server fault saying nothing was done", err)
+	}
+	s.book.Faults().Clear(tidbok.OpSchedule)
+	s.wantBookings(t)
 }
 
 func TestAClientWithoutACertificateIsRefusedAndNothingHappens(t *testing.T) {

@@ -75,11 +75,16 @@
 //   - A Server fault is a technical failure: any other error of the book,
 //     including [tidbok.ErrOutcomeUnknown] and an ended context. Its
 //     faultstring is generic with a reference that is also logged with
-//     the details; nothing the book said reaches the consumer.
+//     the details; nothing the book said reaches the consumer. When the
+//     book's error matches [tidbok.ErrNotSent] (it certainly did nothing:
+//     its database could not be reached, say), the faultstring says that
+//     nothing was done and the detail carries errorKind not-sent.
 //
 // So a Client fault on a write always means the book was not called; a
 // Server fault on a write leaves the outcome unknown to the consumer,
-// which must read the citizen's schedule before trying again.
+// which must read the citizen's schedule before trying again, unless it
+// carries not-sent: then nothing happened, and the write may simply be
+// sent again.
 //
 // A contract the book's [tidbok.Capabilities] leave out is answered with
 // a Client fault ("contract X is not supported by this producer", kind

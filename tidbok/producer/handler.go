@@ -275,17 +275,25 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 }
 
 // isTechnical reports whether err is a technical failure however it is
-// wrapped: a lost answer or an ended context.
+// wrapped: a lost answer, an ended context, or a call the book could not
+// carry out (tidbok.ErrNotSent).
 func isTechnical(err error) bool {
-	return errors.Is(err, tidbok.ErrOutcomeUnknown) ||
+	return errors.Is(err, tidbok.ErrOutcomeUnknown) || errors.Is(err, tidbok.ErrNotSent) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // technical answers x with a generic Server fault and keeps err for the
-// log.
+// log. When the book certainly did nothing (tidbok.ErrNotSent), the
+// fault says so, with our errorKind not-sent, so that a consumer knows
+// it may simply try again.
 func (h *Handler) technical(x *exchange, err error) {
 	x.ref = newRef()
 	x.cause = err
+	if errors.Is(err, tidbok.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown) {
+		f := soap.ServerFault("the appointment book is not available (reference %s): nothing was done; try again later", x.ref)
+		x.fault = crmwire.WithErrorKind(f.WithCause(err), tidbok.ErrNotSent)
+		return
+	}
 	if x.opKnown && x.op.IsWrite() {
 		x.fault = soap.ServerFault("internal error in the appointment book (reference %s): the outcome is unknown; read the schedule before trying again", x.ref)
 		return
