@@ -73,14 +73,25 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 	return res, nil
 }
 
+// bookingTexts are the text columns of a new booking that come from the
+// request, in the order of bookingValueColumns, which ends with
+// booked_at_ns.
+func bookingTexts(req tidbok.BookRequest) [13]string {
+	ts, c := req.Timeslot, req.Contact
+	return [13]string{ts.Subject.Canonical(), ts.Reason,
+		c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
+		req.FacilityMed().String(), req.Notification, req.Actor.Person.Canonical(), req.Actor.Agent.String()}
+}
+
 // bookingValues are the columns of a new booking that come from the
 // request, in the order of bookingValueColumns.
 func bookingValues(req tidbok.BookRequest, now time.Time) []any {
-	ts, c := req.Timeslot, req.Contact
-	return []any{ts.Subject.Canonical(), ts.Reason,
-		c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
-		req.FacilityMed().String(), req.Notification, req.Actor.Person.Canonical(), req.Actor.Agent.String(),
-		now.UnixNano()}
+	texts := bookingTexts(req)
+	vals := make([]any, 0, len(texts)+1)
+	for _, t := range texts {
+		vals = append(vals, t)
+	}
+	return append(vals, now.UnixNano())
 }
 
 const bookingValueColumns = `subject, reason,
@@ -165,15 +176,16 @@ func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked
 	for i := range nums {
 		nums[i] = make([]int64, len(batch))
 	}
+	index := make(map[string]int, len(batch)) // booking ID → place in batch
 	for i, q := range batch {
-		ts, c := q.req.Timeslot, q.req.Contact
-		for j, v := range [texts]string{q.id, ts.Subject.Canonical(), ts.Reason,
-			c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
-			q.req.FacilityMed().String(), q.req.Notification, q.req.Actor.Person.Canonical(), q.req.Actor.Agent.String(),
-			ts.ID, ts.Facility.String()} {
-			cols[j][i] = v
+		ts := q.req.Timeslot
+		cols[0][i] = q.id
+		for j, v := range bookingTexts(q.req) {
+			cols[1+j][i] = v
 		}
+		cols[14][i], cols[15][i] = ts.ID, ts.Facility.String()
 		nums[0][i], nums[1][i], nums[2][i] = q.now.UnixNano(), ts.Start.UnixNano(), ts.End.UnixNano()
+		index[q.id] = i
 	}
 	args := make([]any, 0, texts+numbers)
 	for _, c := range cols {
@@ -181,10 +193,6 @@ func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked
 	}
 	for _, n := range nums {
 		args = append(args, n)
-	}
-	index := make(map[string]int, len(batch))
-	for i, q := range batch {
-		index[q.id] = i
 	}
 	var out []slotBooked
 	err := b.retry(ctx, func() error {
