@@ -2,6 +2,8 @@ module github.com/webbtidbok/webbtidbok
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/beevik/etree v1.8.1
 	github.com/cenkalti/backoff/v4 v4.3.0
