@@ -90,6 +90,10 @@ func (c *Client) send(ctx context.Context, op tidbok.Operation, body []byte) (an
 		// The context ended during the last attempt: keep the one before,
 		// which says why there was a last attempt.
 		return nil, fmt.Errorf("%w after %d attempts; previous: %w", err, n, prev)
+	case ctx.Err() != nil && retryable(err) && !errors.Is(err, ctx.Err()):
+		// The context ended as an attempt that might pass when sent again
+		// failed: the retries it cut short are the context's doing.
+		return nil, fmt.Errorf("mvkclient: %v: %w after %d attempts; last: %w", op, ctx.Err(), n, err)
 	}
 	return nil, err
 }

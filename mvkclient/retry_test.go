@@ -3,6 +3,7 @@ package mvkclient_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -171,20 +172,52 @@ func TestACancelledContextEndsRetries(t *testing.T) {
 	f := newFake(t, func(call, int) reply {
 		return reply{status: http.StatusBadGateway, body: []byte("gateway")}
 	})
+	ctx, cancel := context.WithCancel(bg(t))
+	// The context ends the moment the first attempt's answer has been read
+	// and closed, so the client is certainly between attempts: no timer
+	// decides when.
 	c := f.client(t, func(cfg *mvkclient.Config) {
 		cfg.MaxRetries = 10
 		cfg.InitialBackoff = time.Second
 		cfg.MaxBackoff = 2 * time.Second
+		cfg.HTTPClient = &http.Client{Transport: cancelOnFirstClose{base: f.srv.Client().Transport, cancel: cancel}}
 	})
-	ctx, cancel := context.WithCancel(bg(t))
-	time.AfterFunc(100*time.Millisecond, cancel)
 	_, err := c.Schedule(ctx, tidbok.ScheduleRequest{Facility: clinic, Subject: citizen})
+	if n := f.count(tidbok.OpSchedule); n != 1 {
+		t.Errorf("%d attempts, want 1: the ended context must stop the retries", n)
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v: want one matching context.Canceled", err)
 	}
 	if _, ok := errors.AsType[*mvkclient.StatusError](err); !ok {
 		t.Errorf("error %v: want it to keep the last attempt's *StatusError", err)
 	}
+}
+
+// cancelOnFirstClose is a transport that calls cancel when the body of
+// the first answer it returned is closed.
+type cancelOnFirstClose struct {
+	base   http.RoundTripper
+	cancel context.CancelFunc
+}
+
+func (c cancelOnFirstClose) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(r)
+	if err == nil {
+		resp.Body = closeHook{ReadCloser: resp.Body, after: c.cancel}
+	}
+	return resp, err
+}
+
+type closeHook struct {
+	io.ReadCloser
+	after func()
+}
+
+func (h closeHook) Close() error {
+	err := h.ReadCloser.Close()
+	h.after()
+	return err
 }
 
 func TestTheRateLimiterIsWaitedOnBeforeEveryAttempt(t *testing.T) {
