@@ -217,8 +217,10 @@ func (s *scanner) header(h *Header) bool {
 // finish reads the end tags of the Body and the Envelope and the
 // whitespace after them.
 func (s *scanner) finish() bool {
-	if s.nextElement() != tokEnd || s.nextElement() != tokEnd {
-		return false
+	for range 2 { // </Body> then </Envelope>
+		if s.nextElement() != tokEnd {
+			return false
+		}
 	}
 	for {
 		switch s.next() {
