@@ -346,7 +346,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "cancelling where the book's flag forbids it is refused, whatever the rules",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(c.Booking.ID, tidbok.Flags{MayReschedule: true, MayMessage: true}))
+				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayReschedule: true, MayMessage: true}))
 				if mine, _ := f.svc.MyBookings(context.Background(), scope(anna, ctManage)); len(mine) != 1 || mine[0].Allows.Cancel || mine[0].Allows.Message {
 					t.Errorf("MyBookings allows what the flag forbids: %+v", mine)
 				}
@@ -361,7 +361,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "rescheduling where the book's flag forbids it is refused, whatever the rules",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(c.Booking.ID, tidbok.Flags{MayCancel: true}))
+				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayCancel: true}))
 				to := f.bookSlot("LAK", wed10.Add(time.Hour))
 				return func() error {
 					_, err := f.svc.Reschedule(context.Background(), booking.RescheduleRequest{Scope: scope(anna, ctManage), Key: "r", BookingID: c.Booking.ID, Slot: to})
@@ -374,7 +374,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "a cancel message where the book's flag forbids one is refused",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(c.Booking.ID, tidbok.Flags{MayCancel: true, MayReschedule: true}))
+				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayCancel: true, MayReschedule: true}))
 				return func() error {
 					_, err := f.svc.Cancel(context.Background(), booking.CancelRequest{Scope: scope(anna, ctManage), Key: "c", BookingID: c.Booking.ID, Message: "Förhinder"})
 					return err

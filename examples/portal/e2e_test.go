@@ -454,7 +454,7 @@ func TestTwoBrowsersRaceForTheLastFreeSlot(t *testing.T) {
 		}
 	}
 	for _, id := range lak[:len(lak)-1] {
-		if err := p.book.Withdraw(ctx, id); err != nil {
+		if err := p.book.Withdraw(ctx, demoClinic.ID, id); err != nil {
 			t.Fatal(err)
 		}
 	}

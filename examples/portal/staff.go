@@ -18,24 +18,44 @@ import (
 // The clinic's staff: the book for a day, publishing and withdrawing
 // slots, and the citizens' requests.
 
-// staffAt checks that staff of the demo clinic are logged in; it answers
-// the request itself and returns false otherwise.
-func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, bool) {
+// staffAt checks that staff of the clinic the request is about are logged
+// in, and returns who they are and the clinic; it answers the request
+// itself and returns false otherwise. The clinic is the one the request
+// names in "mottagning" (the demo clinic when it names none), and must be
+// one the staff member works at: any other, whether or not it exists, is
+// refused exactly as a page for staff only. Every book call the staff
+// pages make names this clinic, so that a slot or booking of another
+// clinic sharing the database is answered as not found.
+func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, tidbok.HSAID, bool) {
 	who, ok := sessionOf(r).identity()
-	switch {
-	case !ok:
+	if !ok {
 		to := "/logga-in"
 		if r.Method == http.MethodGet {
 			to += "?till=" + url.QueryEscape(r.URL.RequestURI())
 		}
 		seeOther(w, r, to)
-		return who, false
-	case !slices.Contains(who.StaffAt, demoClinic.ID):
+		return who, tidbok.HSAID{}, false
+	}
+	clinic := demoClinic.ID
+	if v := r.FormValue("mottagning"); v != "" {
+		id, err := tidbok.ParseHSAID(v)
+		if err != nil {
+			clinic = tidbok.HSAID{}
+		} else {
+			clinic = id
+		}
+	}
+	switch {
+	case clinic.IsZero() || !slices.Contains(who.StaffAt, clinic):
 		a.errorPage(w, r, http.StatusForbidden, "Endast för personal",
 			"Den här sidan är för mottagningens personal. Logga in som personal för att se tidboken.")
-		return who, false
+		return who, tidbok.HSAID{}, false
+	case clinic != demoClinic.ID:
+		// A clinic of theirs that this portal does not serve.
+		a.notFound(w, r)
+		return who, tidbok.HSAID{}, false
 	}
-	return who, true
+	return who, clinic, true
 }
 
 type dayData struct {
@@ -60,7 +80,7 @@ type dayRow struct {
 // staffDay shows the clinic's book for a day: every slot, booked or free,
 // web-bookable or for staff only, with the forms to publish and withdraw.
 func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
-	who, ok := a.staffAt(w, r)
+	who, clinic, ok := a.staffAt(w, r)
 	if !ok {
 		return
 	}
@@ -69,12 +89,12 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if d, ok := parseDate(r.URL.Query().Get("datum")); ok {
 		day = d
 	}
-	slots, err := a.book.Day(ctx, demoClinic.ID, day)
+	slots, err := a.book.Day(ctx, clinic, day)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
 	}
-	bookings, err := a.book.Bookings(ctx, demoClinic.ID)
+	bookings, err := a.book.Bookings(ctx, clinic)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
@@ -107,13 +127,13 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, row)
 	}
 	probe := tidbok.MustPersonalNumber(casetype.ProbeSubject)
-	if tts, err := a.book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: demoClinic.ID, Subject: probe}); err == nil {
+	if tts, err := a.book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.TimeTypes = tts.TimeTypes
 	}
-	if ps, err := a.book.Performers(ctx, tidbok.PerformersRequest{Facility: demoClinic.ID, Subject: probe}); err == nil {
+	if ps, err := a.book.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.Performers = ps.Performers
 	}
-	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, demoClinic.ID, true)
+	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, clinic, true)
 	if err != nil {
 		a.log.Warn("listing requests", "err", err)
 	}
@@ -134,7 +154,8 @@ func (a *app) backToDay(w http.ResponseWriter, r *http.Request, msg string) {
 
 // staffPublish publishes one slot.
 func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.staffAt(w, r); !ok {
+	_, clinic, ok := a.staffAt(w, r)
+	if !ok {
 		return
 	}
 	day, ok := parseDate(r.PostFormValue("datum"))
@@ -149,7 +170,7 @@ func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
 		a.backToDay(w, r, "Tiden publicerades inte: klockslaget finns inte den dagen (sommartid).")
 		return
 	}
-	spec := sqltidbok.SlotSpec{Facility: demoClinic.ID, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
+	spec := sqltidbok.SlotSpec{Facility: clinic, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
 		TimeTypeID: r.PostFormValue("tidstyp"), StaffOnly: r.PostFormValue("webb") != "ja"}
 	if p := r.PostFormValue("utforare"); p != "" {
 		id, err := tidbok.ParseHSAID(p)
@@ -172,10 +193,11 @@ func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
 
 // staffWithdraw withdraws a free slot.
 func (a *app) staffWithdraw(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.staffAt(w, r); !ok {
+	_, clinic, ok := a.staffAt(w, r)
+	if !ok {
 		return
 	}
-	err := a.book.Withdraw(r.Context(), r.PostFormValue("tid"))
+	err := a.book.Withdraw(r.Context(), clinic, r.PostFormValue("tid"))
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Tiden är borttagen ur tidboken.")
@@ -190,11 +212,12 @@ func (a *app) staffWithdraw(w http.ResponseWriter, r *http.Request) {
 
 // staffWebBookable opens a slot for web booking or keeps it for staff.
 func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.staffAt(w, r); !ok {
+	_, clinic, ok := a.staffAt(w, r)
+	if !ok {
 		return
 	}
 	on := r.PostFormValue("webb") == "ja"
-	err := a.book.SetWebBookable(r.Context(), r.PostFormValue("tid"), on)
+	err := a.book.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
 	switch {
 	case err == nil && on:
 		a.backToDay(w, r, "Tiden går nu att boka via webben.")
@@ -209,11 +232,11 @@ func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
 
 // staffCloseRequest marks a citizen's request handled.
 func (a *app) staffCloseRequest(w http.ResponseWriter, r *http.Request) {
-	who, ok := a.staffAt(w, r)
+	who, clinic, ok := a.staffAt(w, r)
 	if !ok {
 		return
 	}
-	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, demoClinic.ID, r.PathValue("id"))
+	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, clinic, r.PathValue("id"))
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Förfrågan är avslutad.")

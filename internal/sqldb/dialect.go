@@ -96,6 +96,7 @@ const (
 	pgSerializationFailure = "40001"
 	pgDeadlockDetected     = "40P01"
 	pgLockNotAvailable     = "55P03"
+	pgCannotConnectNow     = "57P03"
 )
 
 type sqlStater interface{ SQLState() string }

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -101,33 +103,54 @@ func (d Dialect) InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error
 }
 
 // AfterWrite classifies the error of a statement or commit that changes
-// data and may have reached the database: an error the database sent (it
-// refused, so nothing changed) is returned as is; one that says nothing
-// was sent (see NeverSent) is marked with tidbok.ErrNotSent; and any other
-// (the connection broke, the context ended while waiting for the answer)
+// data and may have reached the database: one that says nothing was sent
+// (see NeverSent: a connection that could not be made, even one the
+// server refused while it was being set up) is marked with
+// tidbok.ErrNotSent; an error the database sent about the statement (it
+// refused, so nothing changed) is returned as is; and any other (the
+// connection broke, the context ended while waiting for the answer)
 // means the write may or may not have taken effect: an
 // *OutcomeUnknownError.
 func (d Dialect) AfterWrite(err error) error {
 	var unknown *OutcomeUnknownError
 	switch {
-	case err == nil || d.FromServer(err) || errors.Is(err, sql.ErrTxDone):
+	case err == nil || errors.Is(err, sql.ErrTxDone):
 		return err
 	case errors.As(err, &unknown) || errors.Is(err, tidbok.ErrNotSent):
 		return err // classified already
 	case NeverSent(err):
 		return tidbok.NotSent(err)
+	case d.FromServer(err):
+		return err
 	}
 	return &OutcomeUnknownError{Err: err}
 }
 
 // NeverSent reports whether err certainly came before anything was sent
 // to the database: database/sql's for a closed *sql.DB or connection, a
-// driver's ErrBadConn (which a driver returns only then), or a driver
-// error that says it is safe to retry (pgx's SafeToRetry: a connection
-// that could not be made, say).
+// driver's ErrBadConn (which a driver returns only then), a driver error
+// that says it is safe to retry (pgx's SafeToRetry), or a connection that
+// could not be made. The last is pgx's *pgconn.ConnectError, whatever its
+// cause (a refused dial, TLS, authentication, a server that answered the
+// startup with an error), a dial that failed (*net.OpError with Op
+// "dial", as any driver over TCP gives), and PostgreSQL's
+// cannot_connect_now (SQLSTATE 57P03, a server starting up, shutting
+// down or recovering), which it sends only to a connection being set up.
+// Each was raised before the connection could carry a statement.
 func NeverSent(err error) bool {
-	var safe interface{ SafeToRetry() bool }
+	var (
+		connect *pgconn.ConnectError
+		dial    *net.OpError
+		state   sqlStater
+		safe    interface{ SafeToRetry() bool }
+	)
 	switch {
+	case errors.As(err, &connect):
+		return true
+	case errors.As(err, &dial) && dial.Op == "dial":
+		return true
+	case errors.As(err, &state) && state.SQLState() == pgCannotConnectNow:
+		return true
 	case errors.As(err, &safe) && safe.SafeToRetry():
 		return true
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):

@@ -6,11 +6,14 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -102,7 +105,9 @@ func (e *sqliteError) Error() string { return fmt.Sprintf("sqlite: %d", e.code) 
 func (e *sqliteError) Code() int     { return e.code }
 
 func TestDriverErrorsAreClassified(t *testing.T) {
+	t.Parallel()
 	wrapped := func(err error) error { return fmt.Errorf("exec: %w", err) }
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	tests := []struct {
 		d                    Dialect
 		err                  error
@@ -115,6 +120,11 @@ func TestDriverErrorsAreClassified(t *testing.T) {
 		{Postgres, sql.ErrConnDone, false, false, false, true},
 		{Postgres, &dialError{safe: true}, false, false, false, true},
 		{Postgres, &dialError{safe: false}, false, false, true, false},
+		// A connection that could not be made: nothing was sent on it.
+		{Postgres, wrapped(refused), false, false, false, true},
+		{Postgres, wrapped(connectError(t)), false, false, false, true},
+		{Postgres, &pgError{"57P03"}, false, false, false, true},
+		{Postgres, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, false, false, true, false},
 		{Postgres, wrapped(&pgError{"23505"}), true, false, false, false},
 		{Postgres, &pgError{"40001"}, false, true, false, false},
 		{Postgres, &pgError{"40P01"}, false, true, false, false},
@@ -191,6 +201,23 @@ func TestRetryRunsAgainOnlyWhatTheDatabaseUndid(t *testing.T) {
 	if !errors.Is(err, tidbok.ErrNotSent) || !errors.Is(err, context.Canceled) || errors.Is(b.AfterWrite(err), tidbok.ErrOutcomeUnknown) {
 		t.Errorf("cancelled while waiting to run again: %v, want ErrNotSent and context.Canceled, not of unknown outcome", err)
 	}
+}
+
+// connectError returns pgx's error for a connection to a port where
+// nothing listens.
+func connectError(t *testing.T) error {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	_, err = pgconn.Connect(t.Context(), "postgres://nobody@"+addr+"/none?sslmode=disable")
+	if ce := new(pgconn.ConnectError); !errors.As(err, &ce) {
+		t.Fatalf("connecting to a closed port: %v, want a *pgconn.ConnectError", err)
+	}
+	return err
 }
 
 // dialError is a driver's error for a connection that failed, which says

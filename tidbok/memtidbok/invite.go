@@ -73,21 +73,26 @@ func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
 	return bk.id, nil
 }
 
-// SetFlags sets the flags of a booking or invitation, overriding the
-// slot's flags and the book's FlagPolicy. The book still never allows what
-// its capabilities lack.
-func (b *Book) SetFlags(bookingID string, f tidbok.Flags) error {
+// SetFlags sets the flags of a booking or invitation at the facility,
+// overriding the slot's flags and the book's FlagPolicy. The book still
+// never allows what its capabilities lack. A booking of another facility
+// is answered as one the book does not have (the error matches
+// tidbok.ErrNotFound) and left as it is.
+func (b *Book) SetFlags(facility tidbok.HSAID, bookingID string, f tidbok.Flags) error {
+	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	fac := b.lookupFacility(&p, "facility", facility)
 	bk := b.booking(bookingID)
-	if bk == nil {
-		var p tidbok.Problems
-		if bookingID == "" {
-			p.Add("bookingID", "is required")
-		} else {
-			p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " in the book"})
-		}
-		return problems("set flags", &p)
+	switch {
+	case bookingID == "":
+		p.Add("bookingID", "is required")
+	case fac == nil: // reported already
+	case bk == nil || bk.fac != fac:
+		p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " at facility " + facility.String()})
+	}
+	if err := problems("set flags", &p); err != nil {
+		return err
 	}
 	bk.flags = &f
 	return nil

@@ -101,12 +101,14 @@ func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.
 	}
 }
 
-// SetWebBookable makes a slot bookable on the web (on) or for staff only.
-// A booked slot keeps its booking either way.
-func (b *Book) SetWebBookable(slotID string, on bool) error {
+// SetWebBookable makes a slot of the facility bookable on the web (on) or
+// for staff only. A booked slot keeps its booking either way. A slot of
+// another facility is answered as one the book does not have (the error
+// matches tidbok.ErrNotFound) and left as it is.
+func (b *Book) SetWebBookable(facility tidbok.HSAID, slotID string, on bool) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	i, err := b.liveSlot("set web-bookable", slotID)
+	i, err := b.liveSlot("set web-bookable", facility, slotID)
 	if err != nil {
 		return err
 	}
@@ -120,14 +122,16 @@ func (b *Book) SetWebBookable(slotID string, on bool) error {
 	return nil
 }
 
-// Withdraw removes a free slot from the book: it is no longer offered, in
-// Day or anywhere else, and booking its ID fails with an error matching
-// tidbok.ErrSlotTaken. A booked slot cannot be withdrawn: cancel its
-// booking first (the error matches tidbok.ErrNotAllowed).
-func (b *Book) Withdraw(slotID string) error {
+// Withdraw removes a free slot of the facility from the book: it is no
+// longer offered, in Day or anywhere else, and booking its ID fails with
+// an error matching tidbok.ErrSlotTaken. A booked slot cannot be
+// withdrawn: cancel its booking first (the error matches
+// tidbok.ErrNotAllowed). A slot of another facility is answered as one
+// the book does not have (tidbok.ErrNotFound) and left as it is.
+func (b *Book) Withdraw(facility tidbok.HSAID, slotID string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	i, err := b.liveSlot("withdraw", slotID)
+	i, err := b.liveSlot("withdraw", facility, slotID)
 	if err != nil {
 		return err
 	}
@@ -151,17 +155,23 @@ func (b *Book) Withdraw(slotID string) error {
 	return nil
 }
 
-// liveSlot returns the index of a published, not withdrawn slot.
-func (b *Book) liveSlot(op, slotID string) (int32, error) {
+// liveSlot returns the index of a published, not withdrawn slot of
+// facility. A slot of another facility is reported exactly as one the
+// book does not have, so that staff of one clinic learn nothing of
+// another's slots.
+func (b *Book) liveSlot(op string, facility tidbok.HSAID, slotID string) (int32, error) {
+	var p tidbok.Problems
+	f := b.lookupFacility(&p, "facility", facility)
 	i, ok := b.slotIndex(slotID)
-	if !ok || b.slots[i].state&withdrawn != 0 {
-		var p tidbok.Problems
-		if slotID == "" {
-			p.Add("slotID", "is required")
-		} else {
-			p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " in the book"})
-		}
-		return 0, problems(op, &p)
+	switch {
+	case slotID == "":
+		p.Add("slotID", "is required")
+	case f == nil: // reported already
+	case !ok || b.slots[i].state&withdrawn != 0 || b.slots[i].fac != f.idx:
+		p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " at facility " + facility.String()})
+	}
+	if err := problems(op, &p); err != nil {
+		return 0, err
 	}
 	return i, nil
 }

@@ -142,17 +142,17 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		},
 		{
 			name:         "an unknown slot made web-bookable",
-			call:         func(b *memtidbok.Book) error { return b.SetWebBookable("s999999", true) },
+			call:         func(b *memtidbok.Book) error { return b.SetWebBookable(clinic, "s999999", true) },
 			wantNotFound: true,
 		},
 		{
 			name:         "an unknown slot withdrawn",
-			call:         func(b *memtidbok.Book) error { return b.Withdraw("nonsense") },
+			call:         func(b *memtidbok.Book) error { return b.Withdraw(clinic, "nonsense") },
 			wantNotFound: true,
 		},
 		{
 			name:       "flags set without a booking ID",
-			call:       func(b *memtidbok.Book) error { return b.SetFlags("", tidbok.Flags{}) },
+			call:       func(b *memtidbok.Book) error { return b.SetFlags(clinic, "", tidbok.Flags{}) },
 			wantFields: []string{"bookingID"},
 		},
 	}
@@ -243,7 +243,7 @@ func TestWithdrawingASlot(t *testing.T) {
 		b := newClinic(t)
 		id := publish(t, b, at(2, 10, 0))
 		slot := freeSlot(t, b, id)
-		if err := b.Withdraw(id); err != nil {
+		if err := b.Withdraw(clinic, id); err != nil {
 			t.Fatalf("Withdraw: %v", err)
 		}
 		if ids := offeredIDs(t, b); len(ids) != 0 {
@@ -254,15 +254,15 @@ func TestWithdrawingASlot(t *testing.T) {
 		}
 		_, err := b.Book(noContext, bookRequest(tolvan, slot))
 		wantErr(t, err, tidbok.ErrSlotTaken)
-		wantErr(t, b.Withdraw(id), tidbok.ErrNotFound)
-		wantErr(t, b.SetWebBookable(id, true), tidbok.ErrNotFound)
+		wantErr(t, b.Withdraw(clinic, id), tidbok.ErrNotFound)
+		wantErr(t, b.SetWebBookable(clinic, id, true), tidbok.ErrNotFound)
 	})
 	t.Run("a booked slot stays booked and the error says to cancel first", func(t *testing.T) {
 		t.Parallel()
 		b := newClinic(t)
 		id := publish(t, b, at(2, 10, 0))
 		bookingID := book(t, b, tolvan, id)
-		err := b.Withdraw(id)
+		err := b.Withdraw(clinic, id)
 		wantErr(t, err, tidbok.ErrNotAllowed)
 		if !strings.Contains(err.Error(), "cancel the booking first") {
 			t.Errorf("error %q does not say to cancel the booking first", err)
@@ -278,7 +278,7 @@ func TestWebBookableDecidesWhatCitizensAreOffered(t *testing.T) {
 	b := newClinic(t)
 	id := publish(t, b, at(2, 10, 0))
 	slot := freeSlot(t, b, id)
-	if err := b.SetWebBookable(id, false); err != nil {
+	if err := b.SetWebBookable(clinic, id, false); err != nil {
 		t.Fatal(err)
 	}
 	if ids := offeredIDs(t, b); len(ids) != 0 {
@@ -289,7 +289,7 @@ func TestWebBookableDecidesWhatCitizensAreOffered(t *testing.T) {
 	}
 	_, err := b.Book(noContext, bookRequest(tolvan, slot))
 	wantErr(t, err, tidbok.ErrSlotTaken)
-	if err := b.SetWebBookable(id, true); err != nil {
+	if err := b.SetWebBookable(clinic, id, true); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{id}, offeredIDs(t, b)); diff != "" {
@@ -404,5 +404,37 @@ func TestANoticeComesWithEveryBookingOfItsTimeType(t *testing.T) {
 	}
 	if res, err := b.Book(noContext, bookRequest(cecilia, freeSlot(t, b, first))); err != nil || res.Notice != "" {
 		t.Errorf("Book after removing the notice = %+v, %v; want no notice", res, err)
+	}
+}
+
+// Staff name the facility they work for in every change they make, and
+// a slot or booking of another facility in the book is answered as one
+// the book does not have (never as booked, which would tell that it
+// exists) and left as it is.
+func TestStaffOfOneFacilityCannotChangeAnothersSlots(t *testing.T) {
+	t.Parallel()
+	b := newClinic(t)
+	free := publish(t, b, at(2, 10, 0))
+	taken := publish(t, b, at(2, 11, 0))
+	bookingID := book(t, b, tolvan, taken)
+	before := snapshot(t, b)
+	for name, err := range map[string]error{
+		"withdrawing a free slot":        b.Withdraw(annex, free),
+		"withdrawing a booked slot":      b.Withdraw(annex, taken),
+		"closing a slot to the web":      b.SetWebBookable(annex, free, false),
+		"setting the flags of a booking": b.SetFlags(annex, bookingID, tidbok.Flags{}),
+	} {
+		if !errors.Is(err, tidbok.ErrNotFound) || errors.Is(err, tidbok.ErrNotAllowed) {
+			t.Errorf("%s of %s as %s: %v, want ErrNotFound only", name, clinic, annex, err)
+		}
+		if err != nil && (strings.Contains(err.Error(), "booked") || strings.Contains(err.Error(), clinic.String())) {
+			t.Errorf("%s: %q tells of the other facility's slot", name, err)
+		}
+	}
+	if diff := cmp.Diff(before, snapshot(t, b)); diff != "" {
+		t.Errorf("the other facility's book changed (-before +after):\n%s", diff)
+	}
+	if err := b.Withdraw(clinic, free); err != nil {
+		t.Errorf("withdrawing the slot as its own facility: %v", err)
 	}
 }

@@ -64,7 +64,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		{
 			name: "a slot made staff-only is taken",
 			req: func(s setup) tidbok.BookRequest {
-				must(t, s.b.SetWebBookable(s.slot.ID, false))
+				must(t, s.b.SetWebBookable(clinic, s.slot.ID, false))
 				return bookRequest(tolvan, s.slot)
 			},
 			want: tidbok.ErrSlotTaken,
@@ -72,7 +72,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		{
 			name: "a withdrawn slot is taken",
 			req: func(s setup) tidbok.BookRequest {
-				must(t, s.b.Withdraw(s.slot.ID))
+				must(t, s.b.Withdraw(clinic, s.slot.ID))
 				return bookRequest(tolvan, s.slot)
 			},
 			want: tidbok.ErrSlotTaken,
@@ -267,7 +267,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a booking that may not be rescheduled",
 			req: func(s setup) tidbok.RescheduleRequest {
-				must(t, s.b.SetFlags(s.booking, tidbok.Flags{MayCancel: true}))
+				must(t, s.b.SetFlags(clinic, s.booking, tidbok.Flags{MayCancel: true}))
 				return tidbok.RescheduleRequest{BookingID: s.booking, Timeslot: s.target}
 			},
 			want: tidbok.ErrNotAllowed,
@@ -310,7 +310,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a staff-only slot found by its time",
 			req: func(s setup) tidbok.RescheduleRequest {
-				must(t, s.b.SetWebBookable(s.target.ID, false))
+				must(t, s.b.SetWebBookable(clinic, s.target.ID, false))
 				req := tidbok.RescheduleRequest{BookingID: s.booking, Timeslot: s.target}
 				req.Timeslot.ID = ""
 				return req
@@ -535,7 +535,7 @@ func TestFlags(t *testing.T) {
 			}
 			id := book(t, b, tolvan, publish(t, b, tt.start, adjust...))
 			if tt.set != nil {
-				must(t, b.SetFlags(id, *tt.set))
+				must(t, b.SetFlags(clinic, id, *tt.set))
 			}
 			got := b.Bookings(clinic)[0].Flags
 			if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -49,7 +49,7 @@ func TestWriteRefusals(t *testing.T) {
 			name: "not allowed: the book's own text wins",
 			op:   tidbok.OpCancel,
 			arrange: func(t *testing.T, f *fixture) {
-				must(t, f.book.SetFlags(f.booking, tidbok.Flags{}))
+				must(t, f.book.SetFlags(hsaA, f.booking, tidbok.Flags{}))
 			},
 			want: &tidbok.OpError{Op: tidbok.OpCancel, Err: tidbok.ErrNotAllowed, Text: "Bokningen kan inte avbokas via webben. Kontakta mottagningen."},
 		},

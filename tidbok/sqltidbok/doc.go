@@ -72,7 +72,8 @@
 //     published slots of; nothing is tailored to the citizen.
 //   - AvailableDates answers one entry per date, or per date and performer
 //     when the request names performers.
-//   - A cancelled booking is deleted with the message that came with it; a
+//   - A cancelled booking is deleted with the message that came with it,
+//     leaving only a tombstone for staff and audit ([Book.Cancelled]); a
 //     cancelled timed invitation leaves its staff-only slot free.
 //   - Publish does not check that slots overlap. Times are kept to the
 //     nanosecond, where the wire carries whole seconds.
@@ -82,8 +83,11 @@
 // # Data
 //
 // The database holds personal data: citizens' personal identity numbers
-// and contact details, kept as given, and deleted with the booking when it
-// is cancelled. The book never deletes bookings that have ended: how long
-// they are kept is the operator's decision, carried out in the database.
+// and contact details, kept as given. Contact details are deleted with the
+// booking when it is cancelled; its tombstone keeps the citizen's personal
+// identity number, what was booked, and when and by whom it was cancelled
+// (table cancelled_bookings). The book never deletes bookings that have
+// ended, nor tombstones: how long they are kept is the operator's
+// decision, carried out in the database.
 // Answers give times in Europe/Stockholm.
 package sqltidbok

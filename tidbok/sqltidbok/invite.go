@@ -85,24 +85,32 @@ func (b *Book) Invite(ctx context.Context, s InvitationSpec) (bookingID string, 
 	return id, nil
 }
 
-// SetFlags sets the flags of a booking or invitation, overriding the
-// slot's flags and the book's FlagPolicy. The book still never allows what
-// its capabilities lack.
-func (b *Book) SetFlags(ctx context.Context, bookingID string, f tidbok.Flags) error {
+// SetFlags sets the flags of a booking or invitation at the facility,
+// overriding the slot's flags and the book's FlagPolicy. The book still
+// never allows what its capabilities lack. A booking of another facility
+// is answered as one the book does not have (the error matches
+// tidbok.ErrNotFound) and left as it is.
+func (b *Book) SetFlags(ctx context.Context, facility tidbok.HSAID, bookingID string, f tidbok.Flags) error {
 	const op = "set flags"
-	res, err := b.exec(ctx, b.db, "UPDATE bookings SET flags = ? WHERE id = ?", encodeFlags(f), bookingID)
+	var p tidbok.Problems
+	known, err := b.checkFacility(ctx, &p, "facility", facility)
+	if err != nil {
+		return wrapDB(op, err)
+	}
+	if bookingID == "" {
+		p.Add("bookingID", "is required")
+	}
+	if p.Len() > 0 || !known {
+		return problems(op, &p)
+	}
+	res, err := b.exec(ctx, b.db, "UPDATE bookings SET flags = ? WHERE id = ? AND facility_id = ?", encodeFlags(f), bookingID, facility.String())
 	if err != nil {
 		return wrapDB(op, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return wrapDB(op, err)
 	} else if n == 0 {
-		var p tidbok.Problems
-		if bookingID == "" {
-			p.Add("bookingID", "is required")
-		} else {
-			p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " in the book"})
-		}
+		p.AddError(&bookbase.Missing{Field: "bookingID", Problem: "no booking " + bookingID + " at facility " + facility.String()})
 		return problems(op, &p)
 	}
 	return nil

@@ -506,8 +506,8 @@ func TestMigrationsAcrossProcesses(t *testing.T) {
 				if err := cmd.Wait(); err != nil {
 					t.Errorf("process %d: %v", i, err)
 				}
-				if !strings.Contains(outs[i].String(), "schema 1\n") {
-					t.Errorf("process %d said %q, want schema 1", i, outs[i])
+				if want := fmt.Sprintf("schema %d\n", schemaVersion); !strings.Contains(outs[i].String(), want) {
+					t.Errorf("process %d said %q, want %q", i, outs[i], want)
 				}
 			}
 			db := be.Open(t, dsn)
@@ -515,8 +515,8 @@ func TestMigrationsAcrossProcesses(t *testing.T) {
 			if err := db.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&versions); err != nil {
 				t.Fatal(err)
 			}
-			if versions != 1 {
-				t.Errorf("schema_migrations has %d rows, want 1", versions)
+			if versions != schemaVersion {
+				t.Errorf("schema_migrations has %d rows, want %d", versions, schemaVersion)
 			}
 			if err := db.QueryRow("SELECT COUNT(*) FROM facilities").Scan(&tables); err != nil {
 				t.Errorf("the schema is not there: %v", err)

@@ -3,6 +3,7 @@ package sqltidbok
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
@@ -115,12 +116,14 @@ func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.
 	}
 }
 
-// SetWebBookable makes a slot bookable on the web (on) or for staff only.
-// A booked slot keeps its booking either way.
-func (b *Book) SetWebBookable(ctx context.Context, slotID string, on bool) error {
+// SetWebBookable makes a slot of the facility bookable on the web (on) or
+// for staff only. A booked slot keeps its booking either way. A slot of
+// another facility is answered as one the book does not have (the error
+// matches tidbok.ErrNotFound) and left as it is.
+func (b *Book) SetWebBookable(ctx context.Context, facility tidbok.HSAID, slotID string, on bool) error {
 	const op = "set web-bookable"
 	err := b.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := b.liveSlot(ctx, tx, op, slotID); err != nil {
+		if err := b.liveSlot(ctx, tx, op, facility, slotID); err != nil {
 			return err
 		}
 		_, err := b.exec(ctx, tx, "UPDATE slots SET web_bookable = ? WHERE id = ?", on, slotID)
@@ -129,14 +132,16 @@ func (b *Book) SetWebBookable(ctx context.Context, slotID string, on bool) error
 	return wrapDB(op, err)
 }
 
-// Withdraw removes a free slot from the book: it is no longer offered, in
-// Day or anywhere else, and booking its ID fails with an error matching
-// tidbok.ErrSlotTaken. A booked slot cannot be withdrawn: cancel its
-// booking first (the error matches tidbok.ErrNotAllowed).
-func (b *Book) Withdraw(ctx context.Context, slotID string) error {
+// Withdraw removes a free slot of the facility from the book: it is no
+// longer offered, in Day or anywhere else, and booking its ID fails with
+// an error matching tidbok.ErrSlotTaken. A booked slot cannot be
+// withdrawn: cancel its booking first (the error matches
+// tidbok.ErrNotAllowed). A slot of another facility is answered as one
+// the book does not have (tidbok.ErrNotFound) and left as it is.
+func (b *Book) Withdraw(ctx context.Context, facility tidbok.HSAID, slotID string) error {
 	const op = "withdraw"
 	err := b.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := b.liveSlot(ctx, tx, op, slotID); err != nil {
+		if err := b.liveSlot(ctx, tx, op, facility, slotID); err != nil {
 			return err
 		}
 		// A new statement, after the slot's lock: it sees every booking
@@ -158,27 +163,42 @@ func (b *Book) Withdraw(ctx context.Context, slotID string) error {
 	return wrapDB(op, err)
 }
 
-// liveSlot locks a published, not withdrawn slot for change by tx and
-// returns its facility. A booking of the slot waits for tx to end, and
-// tx's later statements see every booking committed before. Every change
-// staff make to a slot must take this lock first: a plain UPDATE would
-// not wait for the bookings under way (see Dialect.lockSlot).
-func (b *Book) liveSlot(ctx context.Context, tx *sql.Tx, op, slotID string) (string, error) {
-	var facility string
+// liveSlot locks a published, not withdrawn slot of facility for change
+// by tx. A booking of the slot waits for tx to end, and tx's later
+// statements see every booking committed before. Every change staff make
+// to a slot must take this lock first: a plain UPDATE would not wait for
+// the bookings under way (see Dialect.lockSlot). A slot of another
+// facility is reported exactly as one the book does not have, and is not
+// locked.
+func (b *Book) liveSlot(ctx context.Context, tx *sql.Tx, op string, facility tidbok.HSAID, slotID string) error {
+	var p tidbok.Problems
+	known := false
+	if facility.IsZero() {
+		p.Add("facility", "is required: the clinic's HSA-id")
+	} else {
+		var err error
+		if _, known, err = b.lookupFacility(ctx, tx, facility); err != nil {
+			return err
+		}
+		if !known {
+			p.AddError(&bookbase.Missing{Field: "facility", Problem: fmt.Sprintf("no facility %s in the book: add it with AddFacility first", facility)})
+		}
+	}
+	if slotID == "" {
+		p.Add("slotID", "is required")
+	}
+	if p.Len() > 0 || !known {
+		return problems(op, &p)
+	}
 	var withdrawn bool
-	err := b.queryRow(ctx, tx, "SELECT s.facility_id, s.withdrawn FROM slots s WHERE s.id = ?"+b.dialect.ForUpdate("s"), slotID).
-		Scan(&facility, &withdrawn)
+	err := b.queryRow(ctx, tx, "SELECT s.withdrawn FROM slots s WHERE s.id = ? AND s.facility_id = ?"+b.dialect.ForUpdate("s"),
+		slotID, facility.String()).Scan(&withdrawn)
 	if err != nil && !noRows(err) {
-		return "", err
+		return err
 	}
 	if noRows(err) || withdrawn {
-		var p tidbok.Problems
-		if slotID == "" {
-			p.Add("slotID", "is required")
-		} else {
-			p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " in the book"})
-		}
-		return "", problems(op, &p)
+		p.AddError(&bookbase.Missing{Field: "slotID", Problem: "no slot " + slotID + " at facility " + facility.String()})
+		return problems(op, &p)
 	}
-	return facility, nil
+	return nil
 }

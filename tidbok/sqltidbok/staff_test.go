@@ -85,7 +85,7 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 				return b.SetNotice(ctx, clinic, "NOPE", "Kom fastande.")
 			}, nil, true},
 			{"flags of an unknown booking", func() error {
-				return b.SetFlags(ctx, "bnosuchbooking000", tidbok.Flags{})
+				return b.SetFlags(ctx, clinic, "bnosuchbooking000", tidbok.Flags{})
 			}, nil, true},
 		}
 		for _, tt := range tests {
@@ -162,20 +162,20 @@ func TestWithdrawingASlot(t *testing.T) {
 		ctx := context.Background()
 		free := publishDays(t, b, 1, time.Hour)
 		gone, booked := free[0], free[1]
-		must(t, b.Withdraw(ctx, gone.ID))
+		must(t, b.Withdraw(ctx, clinic, gone.ID))
 		if _, err := b.Book(ctx, bookRequest(gone, citizen(1))); !errors.Is(err, tidbok.ErrSlotTaken) {
 			t.Errorf("Book of a withdrawn slot: %v, want ErrSlotTaken", err)
 		}
-		if err := b.Withdraw(ctx, gone.ID); !errors.Is(err, tidbok.ErrNotFound) {
+		if err := b.Withdraw(ctx, clinic, gone.ID); !errors.Is(err, tidbok.ErrNotFound) {
 			t.Errorf("withdrawing a withdrawn slot again: %v, want ErrNotFound", err)
 		}
 		if _, err := b.Book(ctx, bookRequest(booked, citizen(2))); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Withdraw(ctx, booked.ID); !errors.Is(err, tidbok.ErrNotAllowed) {
+		if err := b.Withdraw(ctx, clinic, booked.ID); !errors.Is(err, tidbok.ErrNotAllowed) {
 			t.Errorf("withdrawing a booked slot: %v, want ErrNotAllowed", err)
 		}
-		if err := b.Withdraw(ctx, "snosuchslot000000"); !errors.Is(err, tidbok.ErrNotFound) {
+		if err := b.Withdraw(ctx, clinic, "snosuchslot000000"); !errors.Is(err, tidbok.ErrNotFound) {
 			t.Errorf("withdrawing an unknown slot: %v, want ErrNotFound", err)
 		}
 		day, err := b.Day(ctx, clinic, tidbok.DateOf(gone.Start))
@@ -205,14 +205,14 @@ func TestWebBookableDecidesWhatCitizensAreOffered(t *testing.T) {
 		ctx := context.Background()
 		free := publishDays(t, b, 1, time.Hour)
 		slot := free[0]
-		must(t, b.SetWebBookable(ctx, slot.ID, false))
+		must(t, b.SetWebBookable(ctx, clinic, slot.ID, false))
 		if offeredNow(t, b, slot) {
 			t.Errorf("a staff-only slot is offered")
 		}
 		if _, err := b.Book(ctx, bookRequest(slot, citizen(1))); !errors.Is(err, tidbok.ErrSlotTaken) {
 			t.Errorf("Book of a staff-only slot: %v, want ErrSlotTaken", err)
 		}
-		must(t, b.SetWebBookable(ctx, slot.ID, true))
+		must(t, b.SetWebBookable(ctx, clinic, slot.ID, true))
 		if !offeredNow(t, b, slot) {
 			t.Errorf("a slot made web-bookable again is not offered")
 		}
@@ -220,7 +220,7 @@ func TestWebBookableDecidesWhatCitizensAreOffered(t *testing.T) {
 			t.Errorf("Book of a slot made web-bookable again: %v", err)
 		}
 		// A booked slot made staff-only keeps its booking.
-		must(t, b.SetWebBookable(ctx, slot.ID, false))
+		must(t, b.SetWebBookable(ctx, clinic, slot.ID, false))
 		if got, err := b.Bookings(ctx, clinic); err != nil || len(got) != 1 {
 			t.Errorf("Bookings = %v, %v; want the booking kept", got, err)
 		}
@@ -306,7 +306,7 @@ func TestDayShowsEverySlotOfTheDate(t *testing.T) {
 		free := publishDays(t, b, 1, 2*time.Hour)
 		res, err := b.Book(ctx, bookRequest(free[1], citizen(1)))
 		must(t, err)
-		must(t, b.SetWebBookable(ctx, free[2].ID, false))
+		must(t, b.SetWebBookable(ctx, clinic, free[2].ID, false))
 		inv, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, Subject: citizen(2), Start: free[3].Start.Add(time.Hour), End: free[3].End.Add(time.Hour), TimeTypeID: doctorsVisit.ID, Purpose: "Kontroll."})
 		must(t, err)
 		day, err := b.Day(ctx, clinic, tidbok.DateOf(free[0].Start))

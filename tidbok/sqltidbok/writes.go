@@ -448,7 +448,9 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 // (Flags.MayCancel) and not have started, and a Message needs
 // Flags.MayMessage, else ErrNotAllowed, as for an agent. A cancelled
 // invitation is gone, and the staff-only slot of a timed invitation stays,
-// free. The message is not kept.
+// free. The message is not kept. In the same transaction the book keeps a
+// tombstone of the booking, with the time of the cancel and the Actor,
+// which staff read with Cancelled; a cancel that fails leaves none.
 func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.CancelResult, error) {
 	const op = tidbok.OpCancel
 	if err := b.prelude(ctx, op, req.Validate()); err != nil {
@@ -478,6 +480,9 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
 		case req.Message != "" && !flags.MayMessage:
 			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
+		}
+		if err := b.keepTombstone(ctx, tx, r, req.Actor, now); err != nil {
+			return err
 		}
 		_, err = b.exec(ctx, tx, "DELETE FROM bookings WHERE id = ?", r.id)
 		return err

@@ -25,8 +25,8 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		otherSlot, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: other, Start: free[0].Start, End: free[0].End, TimeTypeID: doctorsVisit.ID})
 		must(t, err)
 		staffOnly, withdrawn, taken := free[1], free[2], free[3]
-		must(t, b.SetWebBookable(ctx, staffOnly.ID, false))
-		must(t, b.Withdraw(ctx, withdrawn.ID))
+		must(t, b.SetWebBookable(ctx, clinic, staffOnly.ID, false))
+		must(t, b.Withdraw(ctx, clinic, withdrawn.ID))
 		_, err = b.Book(ctx, bookRequest(taken, citizen(100)))
 		must(t, err)
 		started := time.Date(2026, time.January, 12, 8, 30, 0, 0, tidbok.Stockholm()) // before testbook.DefaultNow
@@ -131,7 +131,7 @@ func TestFlagsComeFromStaffTheSlotOrThePolicy(t *testing.T) {
 			must(t, err)
 			ids[name] = res.BookingID
 		}
-		must(t, b.SetFlags(ctx, ids["staff"], tidbok.Flags{MayCancel: true, MayMessage: true, MayReschedule: true}))
+		must(t, b.SetFlags(ctx, clinic, ids["staff"], tidbok.Flags{MayCancel: true, MayMessage: true, MayReschedule: true}))
 		sched, err := b.Schedule(ctx, tidbok.ScheduleRequest{Facility: clinic, Subject: citizen(1)})
 		must(t, err)
 		got := map[string]tidbok.Flags{}
@@ -218,7 +218,7 @@ func TestStaffAndCitizensRaceForASlot(t *testing.T) {
 			var wg sync.WaitGroup
 			var withdrawErr error
 			errs := make([]error, 4)
-			wg.Go(func() { withdrawErr = b.Withdraw(ctx, slot.ID) })
+			wg.Go(func() { withdrawErr = b.Withdraw(ctx, clinic, slot.ID) })
 			for i := range errs {
 				wg.Go(func() {
 					_, errs[i] = b.Book(ctx, bookRequest(slot, citizen(round*10+i)))
@@ -364,8 +364,8 @@ func TestBookingsMadeAtOnceEachGetTheirOwnAnswer(t *testing.T) {
 			slots = append(slots, ts)
 		}
 		staffOnly, withdrawn, moved := slots[30], slots[31], slots[32]
-		must(t, b.SetWebBookable(ctx, staffOnly.ID, false))
-		must(t, b.Withdraw(ctx, withdrawn.ID))
+		must(t, b.SetWebBookable(ctx, clinic, staffOnly.ID, false))
+		must(t, b.Withdraw(ctx, clinic, withdrawn.ID))
 		moved.Start = moved.Start.Add(time.Minute)
 
 		// Three citizens want each of the first 30 slots; one each wants
