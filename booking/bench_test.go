@@ -53,7 +53,7 @@ func newBenchEnv(b *testing.B, years int) *benchEnv {
 			Rules: casetype.Rules{AllowCancel: true, AllowReschedule: true, ChangeDeadline: 24 * time.Hour, MaxReschedules: 2}},
 	} {
 		ct.Clinic = clinic
-		if _, err := reg.Publish(ctx, admin.ID, clinic, ct.ID, terms.Terms{Conditions: "- Villkor."}); err != nil {
+		if _, err := reg.Publish(ctx, terms.Admin(admin), clinic, ct.ID, terms.Terms{Conditions: "- Villkor."}); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := cases.Create(ctx, admin, ct); err != nil {

@@ -243,7 +243,7 @@ func exampleCaseTypes(ctx context.Context, clinic tidbok.HSAID, book tidbok.Tidb
 	} {
 		ct.Clinic = clinic
 		if ct.Kind.Books() {
-			if _, err := reg.Publish(ctx, admin.ID, clinic, ct.ID, terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
+			if _, err := reg.Publish(ctx, terms.Admin(admin), clinic, ct.ID, terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
 				log.Fatal(err)
 			}
 		}

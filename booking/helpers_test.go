@@ -213,7 +213,7 @@ func (f *fixture) activate(ct casetype.CaseType) {
 
 func (f *fixture) publishTerms(caseType, conditions string) terms.Version {
 	f.t.Helper()
-	v, err := f.terms.Publish(context.Background(), admin.ID, clinic, caseType, terms.Terms{Conditions: conditions})
+	v, err := f.terms.Publish(context.Background(), terms.Admin(admin), clinic, caseType, terms.Terms{Conditions: conditions})
 	if err != nil {
 		f.t.Fatalf("publishing terms of %s: %v", caseType, err)
 	}

@@ -75,7 +75,7 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	cfg.CaseTypes = casetype.New(caseStore, casetype.WithClock(clock),
 		casetype.WithAudit(casetype.AuditFunc(func(context.Context, casetype.Event) error { return nil })))
 	cfg.Terms = terms.New(termStore, terms.WithClock(clock))
-	v, err := cfg.Terms.Publish(ctx, staffA, clinic, "boka", terms.Terms{Conditions: "- Avboka senast dagen före."})
+	v, err := cfg.Terms.Publish(ctx, terms.Admin(admin), clinic, "boka", terms.Terms{Conditions: "- Avboka senast dagen före."})
 	must(b, err)
 	_, err = cfg.CaseTypes.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID,
 		Name: "Boka tid", TimeTypeIDs: []string{"LAK"}})

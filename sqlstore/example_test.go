@@ -77,7 +77,7 @@ func Example() {
 	admin := casetype.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
 	cases := casetype.New(stores.CaseTypes(), casetype.WithClock(clock), casetype.WithAudit(stores.CaseTypeAudit()))
 	register := terms.New(stores.Terms(), terms.WithClock(clock))
-	_, err = register.Publish(ctx, admin.ID, clinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."})
+	_, err = register.Publish(ctx, terms.Admin(admin), clinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."})
 	must(err)
 	_, err = cases.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID,
 		Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},

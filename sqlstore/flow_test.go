@@ -141,7 +141,7 @@ func flowSetupClinic(t *testing.T, p *flowPortal) {
 	if err != nil {
 		t.Fatalf("setting up the book: %v", err)
 	}
-	if _, err := p.terms.Publish(ctx, flowAdmin.ID, flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
+	if _, err := p.terms.Publish(ctx, terms.Admin(flowAdmin), flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
 		t.Fatalf("publishing terms: %v", err)
 	}
 	for _, ct := range []casetype.CaseType{
@@ -604,7 +604,7 @@ func TestFlowSharedBetweenProcesses(t *testing.T) {
 
 		t.Run("terms", func(t *testing.T) {
 			// New terms published through B ask Anna again through A.
-			v, err := b.terms.Publish(ctx, flowAdmin.ID, flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast två dygn före besöket."})
+			v, err := b.terms.Publish(ctx, terms.Admin(flowAdmin), flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast två dygn före besöket."})
 			if err != nil {
 				t.Fatalf("Publish through B: %v", err)
 			}
