@@ -235,10 +235,11 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 		ct.Rules.ChangeDeadline = time.Duration(num("sista", "Sista tid för ändring")) * time.Hour
 		ct.Rules.MaxReschedules = num("maxombokningar", "Antal ombokningar")
 	}
+	// A level not chosen stays as it was; unset, activation asks for it.
 	switch r.PostFormValue("inloggning") {
 	case "sms":
 		ct.Assurance = casetype.AssurancePasswordSMS
-	default:
+	case "eid":
 		ct.Assurance = casetype.AssuranceEID
 	}
 	switch r.PostFormValue("ombud") {
@@ -383,6 +384,8 @@ func problemText(ct casetype.CaseType, fe *tidbok.FieldError) string {
 		return "Mottagningens tidbok stöder inte allt som ärendetypen behöver. Koppla en tidbok som gör det, eller erbjud ett formulär i stället."
 	case f == "Clinic":
 		return "Mottagningen finns inte i tidboken."
+	case f == "Assurance":
+		return "Välj vilken inloggning invånaren behöver: e-legitimation, eller även lösenord och sms-kod."
 	case f == "Kind" || strings.HasPrefix(f, "Rules.") && strings.Contains(fe.Problem, "while the case type is active"):
 		return "Den här ändringen kan inte göras medan ärendetypen är aktiv. Inaktivera den, ändra och aktivera igen."
 	case strings.HasPrefix(f, "Terms."), f == "ClinicText", f == "Concerns", f == "Conditions", f == "MessageLabel":
