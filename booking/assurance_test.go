@@ -89,7 +89,10 @@ func TestAnUnknownLoginLevelIsRefusedBeforeAnythingIsRead(t *testing.T) {
 		{"TimeTypes", false, func() error { _, err := f.svc.TimeTypes(ctx, unknown(ctBook)); return err }},
 		{"Dates", false, func() error { _, err := f.svc.Dates(ctx, booking.SearchRequest{Scope: unknown(ctBook)}); return err }},
 		{"Slots", false, func() error { _, err := f.svc.Slots(ctx, booking.SearchRequest{Scope: unknown(ctBook)}); return err }},
-		{"Hold", true, func() error { _, err := f.svc.Hold(ctx, booking.HoldRequest{Scope: unknown(ctBook), Slot: slot}); return err }},
+		{"Hold", true, func() error {
+			_, err := f.svc.Hold(ctx, booking.HoldRequest{Scope: unknown(ctBook), Slot: slot})
+			return err
+		}},
 		{"Book", true, func() error {
 			_, err := f.svc.Book(ctx, booking.BookRequest{Scope: unknown(ctBook), Key: "k1", Slot: slot, Contact: contact})
 			return err
