@@ -191,12 +191,14 @@ func (c CaseType) clone() CaseType {
 // Assurance is a login assurance level: the level a case type requires
 // of the citizen, and the level of a citizen's login. The zero value is
 // AssuranceUnknown, which satisfies nothing and is satisfied by nothing,
-// so that a level nobody set never grants or asks for less than meant.
+// so that a level nobody set grants nothing.
 //
 // The levels are ordered: a stronger level has a larger value. They are
-// stored as numbers (in JSON, say); the numbers changed when
-// AssuranceUnknown became the zero value, and stores written before then
-// must be migrated (0 was AssuranceEID, 1 AssurancePasswordSMS).
+// stored as numbers (in JSON, say). The numbers changed when
+// AssuranceUnknown became the zero value, so values stored before then
+// must be migrated: 0 was AssuranceEID and is now 2, 1 is still
+// AssurancePasswordSMS. Package sqlstore's migrations do so for its
+// tables.
 type Assurance uint8
 
 // The login assurance levels of the patient portal.
