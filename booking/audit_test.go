@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -27,11 +28,11 @@ func TestAuditEvents(t *testing.T) {
 		_, _ = f.svc.Cancel(ctx, booking.CancelRequest{Scope: scope(bo, ctManage), Key: "x", BookingID: c.Booking.ID})
 		got := f.audit.Events()
 		want := []booking.Event{
-			{Time: t0, Caller: booking.Caller{Person: anna}, Subject: anna, Clinic: clinic, CaseType: ctBook,
+			{Time: t0, Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: anna, Clinic: clinic, CaseType: ctBook,
 				Action: booking.ActionBook, Outcome: booking.OutcomeDone, BookingID: c.Booking.ID},
-			{Time: t0, Caller: booking.Caller{Person: anna}, Subject: anna, Clinic: clinic, CaseType: ctManage,
+			{Time: t0, Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: anna, Clinic: clinic, CaseType: ctManage,
 				Action: booking.ActionDetails, Outcome: booking.OutcomeDone, BookingID: c.Booking.ID},
-			{Time: t0, Caller: booking.Caller{Person: bo}, Subject: bo, Clinic: clinic, CaseType: ctManage,
+			{Time: t0, Caller: booking.Caller{Person: bo, Assurance: casetype.AssuranceEID}, Subject: bo, Clinic: clinic, CaseType: ctManage,
 				Action: booking.ActionCancel, Outcome: booking.OutcomeRefused, BookingID: c.Booking.ID},
 		}
 		// Bo has not accepted the terms: his attempt is refused first.
@@ -93,7 +94,7 @@ func TestLogAuditMasks(t *testing.T) {
 	var buf bytes.Buffer
 	sink := booking.LogAudit(slog.New(slog.NewJSONHandler(&buf, nil)))
 	err := sink.Record(context.Background(), booking.Event{
-		Time: t0, Caller: booking.Caller{Person: anna}, Subject: child, Clinic: clinic,
+		Time: t0, Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: child, Clinic: clinic,
 		Action: booking.ActionBook, Outcome: booking.OutcomeDone, BookingID: "b1",
 	})
 	must(t, err)

@@ -47,13 +47,13 @@ func newBenchEnv(b *testing.B, years int) *benchEnv {
 		casetype.WithAudit(casetype.AuditFunc(func(context.Context, casetype.Event) error { return nil })))
 	reg := terms.New(terms.NewMemStore(), terms.WithClock(clock))
 	for _, ct := range []casetype.CaseType{
-		{ID: ctBook, Kind: casetype.KindBook, Name: "Boka tid", TimeTypeIDs: []string{"LAK"},
+		{ID: ctBook, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID, Name: "Boka tid", TimeTypeIDs: []string{"LAK"},
 			Message: casetype.MessageSettings{Allowed: true, MaxLen: 150}, Rules: casetype.Rules{MinNotice: time.Hour}},
-		{ID: ctManage, Kind: casetype.KindManage, Name: "Mina tidsbokningar",
+		{ID: ctManage, Kind: casetype.KindManage, Assurance: casetype.AssuranceEID, Name: "Mina tidsbokningar",
 			Rules: casetype.Rules{AllowCancel: true, AllowReschedule: true, ChangeDeadline: 24 * time.Hour, MaxReschedules: 2}},
 	} {
 		ct.Clinic = clinic
-		if _, err := reg.Publish(ctx, admin.ID, clinic, ct.ID, terms.Terms{Conditions: "- Villkor."}); err != nil {
+		if _, err := reg.Publish(ctx, terms.Admin(admin), clinic, ct.ID, terms.Terms{Conditions: "- Villkor."}); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := cases.Create(ctx, admin, ct); err != nil {

@@ -17,9 +17,12 @@ import (
 // the assurance level of the login. The portal fills it from its login;
 // the service never trusts anything else about who acts.
 //
-// The zero Assurance is [casetype.AssuranceEID], the strongest level: a
-// portal that offers password-and-SMS logins must set
-// [casetype.AssurancePasswordSMS] for them.
+// A citizen's Assurance must be set from the login: [casetype.AssuranceEID]
+// for an e-ID, [casetype.AssurancePasswordSMS] for a password and an SMS
+// code. The zero Assurance is [casetype.AssuranceUnknown], and the service
+// refuses a citizen whose level is unknown ([ErrAssuranceUnknown]) before
+// it reads or writes anything, so a portal that forgets to set the level
+// grants nothing.
 type Caller struct {
 	// Person is the citizen logged in, with e-ID or password and SMS.
 	Person tidbok.PersonalNumber
@@ -28,8 +31,9 @@ type Caller struct {
 	// only make new bookings (crm:scheduling §2.4).
 	Agent tidbok.HSAID
 	// Assurance is the assurance level of a citizen's login, checked
-	// against the case type's. A staff agent's SITHS login is not
-	// checked.
+	// against the case type's; a citizen's must be known. A staff
+	// agent's SITHS login is not checked, and an agent's Assurance is
+	// ignored.
 	Assurance casetype.Assurance
 }
 
@@ -68,6 +72,18 @@ func (c Caller) check(p *tidbok.Problems, field string) {
 	case !c.Person.IsZero() && !c.Agent.IsZero():
 		p.Add(field, "sets both Person and Agent: set the one who is logged in")
 	}
+}
+
+// checkLogin refuses a citizen whose login's assurance level is not
+// known: the portal did not say how they logged in, so nothing may be
+// granted on the strength of it. The error matches [ErrAssuranceUnknown]
+// and [ErrAssuranceTooLow].
+func (c Caller) checkLogin(act Action) error {
+	if c.IsAgent() || c.Assurance.Valid() {
+		return nil
+	}
+	return &Error{Action: act, Text: textAssuranceUnknown,
+		Err: fmt.Errorf("%w: the login's level is %v: set Caller.Assurance from the login", ErrAssuranceUnknown, c.Assurance)}
 }
 
 // Scope says who acts for whom, where, under which case type: the part
@@ -132,6 +148,11 @@ func (s *Service) authorize(ctx context.Context, sc Scope, ct casetype.CaseType,
 				Err: fmt.Errorf("%w: a staff agent may only make new bookings", ErrForbidden)}
 		}
 		return tidbok.Actor{Agent: c.Agent}, nil
+	case !ct.Assurance.Valid():
+		// Activation refuses a case type without a level; one stored
+		// without it anyway is offered to nobody.
+		return tidbok.Actor{}, &Error{Action: act, Text: textNotOffered,
+			Err: fmt.Errorf("%w: %q requires no assurance level (%v): its administrator must choose one", ErrNotOffered, ct.ID, ct.Assurance)}
 	case !c.Assurance.Satisfies(ct.Assurance):
 		return tidbok.Actor{}, &Error{Action: act, Text: textAssurance,
 			Err: fmt.Errorf("%w: %s login, %q needs %s", ErrAssuranceTooLow, c.Assurance, ct.ID, ct.Assurance)}
@@ -170,7 +191,8 @@ type access struct {
 	today tidbok.Date
 }
 
-// open checks a call's scope: that it is complete, that the clinic offers
+// open checks a call's scope: that it is complete, that a citizen's login
+// level is known (before anything is read), that the clinic offers
 // the case type as one of kinds, that the caller may do act for the
 // subject, and that the subject is eligible. It is the first step of
 // every call of the citizen's flow.
@@ -179,6 +201,9 @@ func (s *Service) open(ctx context.Context, sc Scope, act Action, now time.Time,
 	sc.check(&p)
 	if err := p.Err(); err != nil {
 		return access{}, &Error{Action: act, Text: textInvalid, Err: err}
+	}
+	if err := sc.Caller.checkLogin(act); err != nil {
+		return access{}, err
 	}
 	ct, err := s.caseTypes.Get(ctx, sc.Clinic, sc.CaseType)
 	switch {

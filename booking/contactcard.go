@@ -38,6 +38,9 @@ func (s *Service) ContactCard(ctx context.Context, req ContactCardRequest) (Cont
 	if err := p.Err(); err != nil {
 		return ContactCard{}, &Error{Action: act, Text: textInvalid, Err: err}
 	}
+	if err := req.Caller.checkLogin(act); err != nil {
+		return ContactCard{}, err
+	}
 	active, err := s.caseTypes.Active(ctx, req.Clinic)
 	if err != nil {
 		return ContactCard{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading case types: %w", err)}
@@ -45,6 +48,9 @@ func (s *Service) ContactCard(ctx context.Context, req ContactCardRequest) (Cont
 	today := tidbok.DateOf(s.now())
 	card := ContactCard{Clinic: req.Clinic}
 	for _, ct := range active {
+		if !ct.Assurance.Valid() {
+			continue // offered to nobody; see authorize
+		}
 		sc.CaseType = ct.ID
 		if _, err := s.authorize(ctx, sc, ct, firstAction(ct.Kind), today); err != nil {
 			if !isRefusal(err) {

@@ -36,8 +36,11 @@
 //
 // # Who may do what
 //
-// Every call names the caller and the subject of care. By default they
-// must be the same person. Under a case type with
+// Every call names the caller and the subject of care. A citizen caller
+// carries the assurance level of their login ([Caller.Assurance]), which
+// the portal must set: a citizen whose level is unknown (the zero value)
+// is refused with [ErrAssuranceUnknown] before anything is read. By
+// default the caller and the subject must be the same person. Under a case type with
 // [casetype.ProxyGuardianUnder13], a guardian — as the portal's
 // [GuardianResolver] says — may act for a child under 13. A staff member
 // may act as an agent ([Caller.Agent]) for new bookings only. A booking

@@ -33,6 +33,15 @@ var (
 	// level than the case type needs; logging in with e-ID helps.
 	ErrAssuranceTooLow error = &sentinel{msg: "booking: login assurance too low for the case type"}
 
+	// ErrAssuranceUnknown means the caller is a citizen whose login's
+	// assurance level is [casetype.AssuranceUnknown]: the portal did not
+	// set Caller.Assurance from the login. The service refuses such a
+	// caller before it reads or writes anything and audits the call as
+	// forbidden. It matches [ErrAssuranceTooLow], since an unknown level
+	// is too low for every case type; the citizen is asked to log in
+	// again.
+	ErrAssuranceUnknown error = &sentinel{msg: "booking: login assurance unknown", also: ErrAssuranceTooLow}
+
 	// ErrTermsNotAccepted means the person logged in has not accepted the
 	// current version of the case type's terms. The error is a
 	// [*TermsError], which carries the version to show.

@@ -191,7 +191,7 @@ func ExampleService_Cancel() {
 
 	// Another citizen with the same ID gets what an unknown ID gives.
 	bo := tidbok.MustPersonalNumber("197501019801")
-	other := booking.Scope{Caller: booking.Caller{Person: bo}, Subject: bo, Clinic: sc.Clinic, CaseType: sc.CaseType}
+	other := booking.Scope{Caller: booking.Caller{Person: bo, Assurance: casetype.AssuranceEID}, Subject: bo, Clinic: sc.Clinic, CaseType: sc.CaseType}
 	_, err = svc.Details(ctx, booking.DetailsRequest{Scope: other, BookingID: b.ID})
 	fmt.Println(errors.Is(err, tidbok.ErrNotFound), booking.CitizenText(err))
 	// Output:
@@ -231,19 +231,19 @@ func exampleBook(clinic tidbok.HSAID, clock func() time.Time) *memtidbok.Book {
 func exampleCaseTypes(ctx context.Context, clinic tidbok.HSAID, book tidbok.Tidbok, cases *casetype.Registry, reg *terms.Registry) {
 	admin := casetype.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
 	for _, ct := range []casetype.CaseType{
-		{ID: "boka", Kind: casetype.KindBook, Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},
+		{ID: "boka", Kind: casetype.KindBook, Assurance: casetype.AssuranceEID, Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},
 			Message: casetype.MessageSettings{Allowed: true, Label: "Information till vården", MaxLen: 150},
 			Rules:   casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 21 * 24 * time.Hour, MaxFutureBookings: 2}},
-		{ID: "mina", Kind: casetype.KindManage, Name: "Mina tidsbokningar",
+		{ID: "mina", Kind: casetype.KindManage, Assurance: casetype.AssuranceEID, Name: "Mina tidsbokningar",
 			Message: casetype.MessageSettings{Allowed: true, MaxLen: 150},
 			Rules: casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 21 * 24 * time.Hour,
 				AllowCancel: true, AllowReschedule: true, ChangeDeadline: 24 * time.Hour, MaxReschedules: 2}},
-		{ID: "bestall", Kind: casetype.KindRequest, Name: "Beställa tid",
+		{ID: "bestall", Kind: casetype.KindRequest, Assurance: casetype.AssuranceEID, Name: "Beställa tid",
 			Message: casetype.MessageSettings{Allowed: true, MaxLen: 500}},
 	} {
 		ct.Clinic = clinic
 		if ct.Kind.Books() {
-			if _, err := reg.Publish(ctx, admin.ID, clinic, ct.ID, terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
+			if _, err := reg.Publish(ctx, terms.Admin(admin), clinic, ct.ID, terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
 				log.Fatal(err)
 			}
 		}
@@ -275,7 +275,7 @@ func examplePortal() (*booking.Service, booking.Scope) {
 		log.Fatal(err)
 	}
 	anna := tidbok.MustPersonalNumber("191212121212")
-	me := booking.Caller{Person: anna}
+	me := booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}
 	for _, id := range []string{"boka", "mina"} {
 		v, err := reg.Current(ctx, clinic, id)
 		if err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -22,7 +23,7 @@ func TestFlow(t *testing.T) {
 		ctx := context.Background()
 		f.mem.SetNotice(clinic, "PROV", "Kom fastande")
 
-		card, err := f.svc.ContactCard(ctx, booking.ContactCardRequest{Caller: booking.Caller{Person: anna}, Subject: anna, Clinic: clinic})
+		card, err := f.svc.ContactCard(ctx, booking.ContactCardRequest{Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: anna, Clinic: clinic})
 		must(t, err)
 		var ids []string
 		for _, ct := range card.CaseTypes {

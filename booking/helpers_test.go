@@ -166,15 +166,15 @@ func newFixture(t testing.TB, wrap func(testing.TB, *memtidbok.Book) tidbok.Tidb
 	msg := casetype.MessageSettings{Allowed: true, Label: "Information till vården", MaxLen: 50}
 	withRules := func(r casetype.Rules, mod func(*casetype.Rules)) casetype.Rules { mod(&r); return r }
 	for _, ct := range []casetype.CaseType{
-		{ID: ctBook, Kind: casetype.KindBook, Name: "Boka tid hos läkare eller provtagning", TimeTypeIDs: []string{"LAK", "PROV"},
+		{ID: ctBook, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID, Name: "Boka tid hos läkare eller provtagning", TimeTypeIDs: []string{"LAK", "PROV"},
 			Message: msg, Rules: withRules(rules, func(r *casetype.Rules) { r.MaxFutureBookings = 3 })},
-		{ID: ctBookChild, Kind: casetype.KindBook, Name: "Boka tid för barn", TimeTypeIDs: []string{"LAK"},
+		{ID: ctBookChild, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID, Name: "Boka tid för barn", TimeTypeIDs: []string{"LAK"},
 			Rules: rules, Proxy: casetype.ProxyGuardianUnder13},
 		{ID: ctBookAdult, Kind: casetype.KindBook, Name: "Boka tid för vuxna", TimeTypeIDs: []string{"LAK"},
 			Rules: rules, Eligibility: casetype.Eligibility{MinAge: 18}, Assurance: casetype.AssurancePasswordSMS},
-		{ID: ctManage, Kind: casetype.KindManage, Name: "Mina tidsbokningar", Message: msg, Rules: manage},
-		{ID: ctManageKids, Kind: casetype.KindManage, Name: "Barnets tidsbokningar", Rules: manage, Proxy: casetype.ProxyGuardianUnder13},
-		{ID: ctRequest, Kind: casetype.KindRequest, Name: "Beställa tid",
+		{ID: ctManage, Kind: casetype.KindManage, Assurance: casetype.AssuranceEID, Name: "Mina tidsbokningar", Message: msg, Rules: manage},
+		{ID: ctManageKids, Kind: casetype.KindManage, Assurance: casetype.AssuranceEID, Name: "Barnets tidsbokningar", Rules: manage, Proxy: casetype.ProxyGuardianUnder13},
+		{ID: ctRequest, Kind: casetype.KindRequest, Assurance: casetype.AssuranceEID, Name: "Beställa tid",
 			Message: casetype.MessageSettings{Allowed: true, MaxLen: 200}},
 	} {
 		f.activate(ct)
@@ -213,7 +213,7 @@ func (f *fixture) activate(ct casetype.CaseType) {
 
 func (f *fixture) publishTerms(caseType, conditions string) terms.Version {
 	f.t.Helper()
-	v, err := f.terms.Publish(context.Background(), admin.ID, clinic, caseType, terms.Terms{Conditions: conditions})
+	v, err := f.terms.Publish(context.Background(), terms.Admin(admin), clinic, caseType, terms.Terms{Conditions: conditions})
 	if err != nil {
 		f.t.Fatalf("publishing terms of %s: %v", caseType, err)
 	}
@@ -237,7 +237,7 @@ func (f *fixture) accept(person tidbok.PersonalNumber, caseTypes ...string) {
 
 // scope is a citizen acting for themself under a case type.
 func scope(p tidbok.PersonalNumber, caseType string) booking.Scope {
-	return booking.Scope{Caller: booking.Caller{Person: p}, Subject: p, Clinic: clinic, CaseType: caseType}
+	return booking.Scope{Caller: booking.Caller{Person: p, Assurance: casetype.AssuranceEID}, Subject: p, Clinic: clinic, CaseType: caseType}
 }
 
 // citizen returns a citizen born on birth ("yyyymmdd") with a valid

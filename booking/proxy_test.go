@@ -17,7 +17,7 @@ var wed10 = at(time.January, 14, 10, 0)
 
 // actingFor is caller (a person) acting for subject under a case type.
 func actingFor(caller, subject tidbok.PersonalNumber, caseType string) booking.Scope {
-	return booking.Scope{Caller: booking.Caller{Person: caller}, Subject: subject, Clinic: clinic, CaseType: caseType}
+	return booking.Scope{Caller: booking.Caller{Person: caller, Assurance: casetype.AssuranceEID}, Subject: subject, Clinic: clinic, CaseType: caseType}
 }
 
 // agentFor is the nurse acting for subject as a staff agent.
@@ -182,7 +182,7 @@ func TestGuardianManagesChildsBookings(t *testing.T) {
 		if got := f.bookingsOf(child); len(got) != 0 {
 			t.Errorf("after cancel the book holds %+v", got)
 		}
-		card, err := f.svc.ContactCard(ctx, booking.ContactCardRequest{Caller: booking.Caller{Person: anna}, Subject: child, Clinic: clinic})
+		card, err := f.svc.ContactCard(ctx, booking.ContactCardRequest{Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: child, Clinic: clinic})
 		must(t, err)
 		var ids []string
 		for _, ct := range card.CaseTypes {

@@ -10,6 +10,7 @@ const (
 	textNotOffered       = "Mottagningen erbjuder inte den här tjänsten just nu."
 	textNotEligible      = "Den här tjänsten är inte tillgänglig för dig. Kontakta mottagningen."
 	textAssurance        = "Du behöver logga in med e-legitimation för att använda den här tjänsten."
+	textAssuranceUnknown = "Vi kan inte se hur du har loggat in. Logga ut och logga in igen."
 	textTerms            = "Du behöver läsa och godkänna villkoren innan du fortsätter."
 	textTermsChanged     = "Villkoren har ändrats. Läs och godkänn de nya villkoren innan du fortsätter."
 	textTermsByCitizen   = "Villkoren godkänns av invånaren själv."

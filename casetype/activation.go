@@ -119,8 +119,11 @@ func checkSettings(p *tidbok.Problems, ct CaseType) {
 	checkMessage(p, ct.Message)
 	checkRules(p, ct.Kind, ct.Rules)
 	checkEligibility(p, ct.Eligibility)
-	if ct.Assurance.rank() == 0 {
-		p.Add("Assurance", "must be AssuranceEID or AssurancePasswordSMS")
+	switch {
+	case ct.Assurance == AssuranceUnknown:
+		p.Add("Assurance", "is not set: choose the login citizens need, AssuranceEID or AssurancePasswordSMS")
+	case !ct.Assurance.Valid():
+		p.Add("Assurance", "is %v: choose AssuranceEID or AssurancePasswordSMS", ct.Assurance)
 	}
 	if ct.Proxy != ProxyOwnLogin && ct.Proxy != ProxyGuardianUnder13 {
 		p.Add("Proxy", "must be ProxyOwnLogin or ProxyGuardianUnder13")

@@ -106,8 +106,11 @@ var problemCases = []struct {
 		pn := tidbok.MustPersonalNumber("191212121212")
 		ct.Eligibility.Citizens = []tidbok.PersonalNumber{pn, pn}
 	}, []string{"Eligibility.Citizens[1]"}},
-	{"the assurance level is unknown", func(_ testing.TB, ct *casetype.CaseType, _ *casetype.ActivationDeps) {
+	{"the assurance level is not a level", func(_ testing.TB, ct *casetype.CaseType, _ *casetype.ActivationDeps) {
 		ct.Assurance = 7
+	}, []string{"Assurance"}},
+	{"the assurance level is not set", func(_ testing.TB, ct *casetype.CaseType, _ *casetype.ActivationDeps) {
+		ct.Assurance = casetype.AssuranceUnknown
 	}, []string{"Assurance"}},
 	{"the proxy policy is unknown", func(_ testing.TB, ct *casetype.CaseType, _ *casetype.ActivationDeps) {
 		ct.Proxy = 7
@@ -224,7 +227,7 @@ func TestCheckNamesTheOperationsTheBookLacks(t *testing.T) {
 func TestCheckNeedsPerKind(t *testing.T) {
 	t.Parallel()
 	request := func(k casetype.Kind) casetype.CaseType {
-		return casetype.CaseType{ID: "bestall", Clinic: clinic, Kind: k, Name: "Beställ tid"}
+		return casetype.CaseType{ID: "bestall", Clinic: clinic, Kind: k, Name: "Beställ tid", Assurance: casetype.AssurancePasswordSMS}
 	}
 	tests := []struct {
 		name string

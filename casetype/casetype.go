@@ -46,8 +46,10 @@ type CaseType struct {
 	Rules Rules
 	// Eligibility says which citizens may use the case type.
 	Eligibility Eligibility
-	// Assurance is the login assurance the citizen needs; the zero value
-	// is the strongest, [AssuranceEID].
+	// Assurance is the login assurance the citizen needs. The zero value,
+	// [AssuranceUnknown], is unset: a case type cannot be activated
+	// without a level (see [Check]), and a login satisfies no unset
+	// requirement.
 	Assurance Assurance
 	// Proxy is who may act for the subject of care; the zero value is the
 	// strict [ProxyOwnLogin].
@@ -186,41 +188,50 @@ func (c CaseType) clone() CaseType {
 	return c
 }
 
-// Assurance is the login assurance level a case type requires of the
-// citizen. The zero value is the strongest, AssuranceEID.
+// Assurance is a login assurance level: the level a case type requires
+// of the citizen, and the level of a citizen's login. The zero value is
+// AssuranceUnknown, which satisfies nothing and is satisfied by nothing,
+// so that a level nobody set grants nothing.
+//
+// The levels are ordered: a stronger level has a larger value. They are
+// stored as numbers (in JSON, say). The numbers changed when
+// AssuranceUnknown became the zero value, so values stored before then
+// must be migrated: 0 was AssuranceEID and is now 2, 1 is still
+// AssurancePasswordSMS. Package sqlstore's migrations do so for its
+// tables.
 type Assurance uint8
 
 // The login assurance levels of the patient portal.
 const (
-	// AssuranceEID is a login with an e-ID (BankID, Freja eID+), the
-	// higher level and the default.
-	AssuranceEID Assurance = iota
+	// AssuranceUnknown is no level: a login whose level the portal did
+	// not establish, or a case type whose administrator has not chosen
+	// one. It is the zero value.
+	AssuranceUnknown Assurance = iota
 	// AssurancePasswordSMS is a login with a password and an SMS code, the
 	// lower level.
 	AssurancePasswordSMS
+	// AssuranceEID is a login with an e-ID (BankID, Freja eID+), the
+	// higher level.
+	AssuranceEID
 )
 
-func (a Assurance) rank() int {
-	switch a {
-	case AssuranceEID:
-		return 2
-	case AssurancePasswordSMS:
-		return 1
-	default:
-		return 0
-	}
-}
+// Valid reports whether a is AssurancePasswordSMS or AssuranceEID: a
+// level, not AssuranceUnknown or a number outside the levels.
+func (a Assurance) Valid() bool { return a == AssurancePasswordSMS || a == AssuranceEID }
 
 // Satisfies reports whether a login at level a is enough where required
 // is asked for: an e-ID satisfies both levels, password plus SMS only
-// itself. An unknown level satisfies nothing and is satisfied by nothing.
+// itself. AssuranceUnknown, or any other value that is not a level,
+// satisfies nothing and is satisfied by nothing.
 func (a Assurance) Satisfies(required Assurance) bool {
-	return required.rank() > 0 && a.rank() >= required.rank()
+	return a.Valid() && required.Valid() && a >= required
 }
 
-// String returns "e-ID" or "password+SMS".
+// String returns "e-ID", "password+SMS" or "unknown".
 func (a Assurance) String() string {
 	switch a {
+	case AssuranceUnknown:
+		return "unknown"
 	case AssuranceEID:
 		return "e-ID"
 	case AssurancePasswordSMS:

@@ -47,7 +47,7 @@ func TestEligible(t *testing.T) {
 
 func TestAssuranceSatisfies(t *testing.T) {
 	t.Parallel()
-	const unknown casetype.Assurance = 9
+	const outside casetype.Assurance = 9
 	tests := []struct {
 		login, required casetype.Assurance
 		want            bool
@@ -56,8 +56,13 @@ func TestAssuranceSatisfies(t *testing.T) {
 		{casetype.AssuranceEID, casetype.AssurancePasswordSMS, true},
 		{casetype.AssurancePasswordSMS, casetype.AssurancePasswordSMS, true},
 		{casetype.AssurancePasswordSMS, casetype.AssuranceEID, false},
-		{unknown, casetype.AssurancePasswordSMS, false},
-		{casetype.AssuranceEID, unknown, false},
+		{casetype.AssuranceUnknown, casetype.AssurancePasswordSMS, false},
+		{casetype.AssuranceUnknown, casetype.AssuranceEID, false},
+		{casetype.AssuranceUnknown, casetype.AssuranceUnknown, false},
+		{casetype.AssuranceEID, casetype.AssuranceUnknown, false},
+		{casetype.AssurancePasswordSMS, casetype.AssuranceUnknown, false},
+		{outside, casetype.AssurancePasswordSMS, false},
+		{casetype.AssuranceEID, outside, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.login.String()+" where "+tc.required.String()+" is required", func(t *testing.T) {
@@ -66,9 +71,27 @@ func TestAssuranceSatisfies(t *testing.T) {
 			}
 		})
 	}
-	var zero casetype.CaseType
-	if zero.Assurance != casetype.AssuranceEID || zero.Proxy != casetype.ProxyOwnLogin {
-		t.Errorf("the zero case type asks %v and %v, want the strictest: e-ID and own login", zero.Assurance, zero.Proxy)
+}
+
+// A level nobody set must never grant a login, or ask of one, more than
+// meant: the zero level is unknown, not the strongest.
+func TestTheZeroAssuranceIsUnknown(t *testing.T) {
+	t.Parallel()
+	var zero casetype.Assurance
+	if zero != casetype.AssuranceUnknown || zero.Valid() || zero.String() != "unknown" {
+		t.Errorf("the zero Assurance is %v (valid %v), want AssuranceUnknown, not a level", zero, zero.Valid())
+	}
+	for _, a := range []casetype.Assurance{casetype.AssurancePasswordSMS, casetype.AssuranceEID} {
+		if !a.Valid() {
+			t.Errorf("%v is not Valid", a)
+		}
+	}
+	if !casetype.AssuranceEID.Satisfies(casetype.AssurancePasswordSMS) || casetype.AssuranceEID <= casetype.AssurancePasswordSMS {
+		t.Errorf("e-ID is not the stronger level")
+	}
+	var ct casetype.CaseType
+	if ct.Assurance != casetype.AssuranceUnknown || ct.Proxy != casetype.ProxyOwnLogin {
+		t.Errorf("the zero case type asks %v and %v, want no level set and the strict own login", ct.Assurance, ct.Proxy)
 	}
 }
 

@@ -67,8 +67,10 @@ func Example() {
 	}
 
 	// Fix everything in one pass: publish the terms, choose time types the
-	// book offers, lengthen the horizon and connect the book that can book.
+	// book offers, lengthen the horizon, choose the login citizens need and
+	// connect the book that can book.
 	terms[ct.ID] = true
+	ct.Assurance = casetype.AssurancePasswordSMS
 	ct.TimeTypeIDs = []string{"LAK", "PROV"}
 	ct.Rules.Horizon = 60 * 24 * time.Hour
 	if ct, err = reg.Update(ctx, admin, ct); err != nil {
@@ -87,6 +89,7 @@ func Example() {
 	// audit: activate boka-lakare by SE2321000016-ADM1: incomplete
 	// cannot activate yet:
 	// - Rules.Horizon is 24h0m0s, not longer than Rules.MinNotice 48h0m0s, so no slot could ever be booked: lengthen the horizon or shorten the notice
+	// - Assurance is not set: choose the login citizens need, AssuranceEID or AssurancePasswordSMS
 	// - Terms are not written: publish the terms (villkor) the citizen must accept for Boka tid
 	// - Book lacks GetAvailableDates, GetAvailableTimeslots, MakeBooking, which Boka tid needs: connect a book that supports them, or offer a request form (Beställa tid, Av-/omboka förfrågan) instead
 	// - TimeTypeIDs[1] is "BVC", which the book does not offer for web booking at the clinic: choose one it offers: "LAK" (Läkarbesök), "PROV" (Provtagning)

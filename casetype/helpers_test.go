@@ -70,6 +70,7 @@ func complete() casetype.CaseType {
 			MaxReschedules: 2, MaxFutureBookings: 3,
 		},
 		Eligibility: casetype.Eligibility{MinAge: 18},
+		Assurance:   casetype.AssuranceEID,
 	}
 }
 

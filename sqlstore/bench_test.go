@@ -75,9 +75,9 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	cfg.CaseTypes = casetype.New(caseStore, casetype.WithClock(clock),
 		casetype.WithAudit(casetype.AuditFunc(func(context.Context, casetype.Event) error { return nil })))
 	cfg.Terms = terms.New(termStore, terms.WithClock(clock))
-	v, err := cfg.Terms.Publish(ctx, staffA, clinic, "boka", terms.Terms{Conditions: "- Avboka senast dagen före."})
+	v, err := cfg.Terms.Publish(ctx, terms.Admin(admin), clinic, "boka", terms.Terms{Conditions: "- Avboka senast dagen före."})
 	must(b, err)
-	_, err = cfg.CaseTypes.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook,
+	_, err = cfg.CaseTypes.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID,
 		Name: "Boka tid", TimeTypeIDs: []string{"LAK"}})
 	must(b, err)
 	_, err = cfg.CaseTypes.Activate(ctx, admin, clinic, "boka", casetype.ActivationDeps{Book: book, Terms: cfg.Terms})
@@ -88,7 +88,7 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	scopes := make([]booking.Scope, b.N)
 	for i := range scopes {
 		p := citizen(i)
-		scopes[i] = booking.Scope{Caller: booking.Caller{Person: p}, Subject: p, Clinic: clinic, CaseType: "boka"}
+		scopes[i] = booking.Scope{Caller: booking.Caller{Person: p, Assurance: casetype.AssuranceEID}, Subject: p, Clinic: clinic, CaseType: "boka"}
 		_, err := svc.AcceptTerms(ctx, booking.AcceptTermsRequest{Scope: scopes[i], Version: v.Number})
 		must(b, err)
 	}

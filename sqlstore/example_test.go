@@ -77,9 +77,9 @@ func Example() {
 	admin := casetype.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
 	cases := casetype.New(stores.CaseTypes(), casetype.WithClock(clock), casetype.WithAudit(stores.CaseTypeAudit()))
 	register := terms.New(stores.Terms(), terms.WithClock(clock))
-	_, err = register.Publish(ctx, admin.ID, clinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."})
+	_, err = register.Publish(ctx, terms.Admin(admin), clinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."})
 	must(err)
-	_, err = cases.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook,
+	_, err = cases.Create(ctx, admin, casetype.CaseType{ID: "boka", Clinic: clinic, Kind: casetype.KindBook, Assurance: casetype.AssuranceEID,
 		Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},
 		Rules: casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 14 * 24 * time.Hour, MaxFutureBookings: 2}})
 	must(err)
@@ -89,7 +89,7 @@ func Example() {
 	// Anna accepts the terms and books Wednesday's first slot with a
 	// request key the portal keeps for repeats.
 	anna := tidbok.MustPersonalNumber("191212121212")
-	sc := booking.Scope{Caller: booking.Caller{Person: anna}, Subject: anna, Clinic: clinic, CaseType: "boka"}
+	sc := booking.Scope{Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: anna, Clinic: clinic, CaseType: "boka"}
 	st, err := svc.Terms(ctx, sc)
 	must(err)
 	_, err = svc.AcceptTerms(ctx, booking.AcceptTermsRequest{Scope: sc, Version: st.Version.Number})

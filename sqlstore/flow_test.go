@@ -57,7 +57,7 @@ var (
 
 // flowScope is the citizen's own scope under the case type.
 func flowScope(citizen tidbok.PersonalNumber, caseType string) booking.Scope {
-	return booking.Scope{Caller: booking.Caller{Person: citizen}, Subject: citizen, Clinic: flowClinic, CaseType: caseType}
+	return booking.Scope{Caller: booking.Caller{Person: citizen, Assurance: casetype.AssuranceEID}, Subject: citizen, Clinic: flowClinic, CaseType: caseType}
 }
 
 // flowPortal is one portal process: its own *sql.DB on the shared
@@ -141,13 +141,13 @@ func flowSetupClinic(t *testing.T, p *flowPortal) {
 	if err != nil {
 		t.Fatalf("setting up the book: %v", err)
 	}
-	if _, err := p.terms.Publish(ctx, flowAdmin.ID, flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
+	if _, err := p.terms.Publish(ctx, terms.Admin(flowAdmin), flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast ett dygn före besöket."}); err != nil {
 		t.Fatalf("publishing terms: %v", err)
 	}
 	for _, ct := range []casetype.CaseType{
-		{ID: "boka", Kind: casetype.KindBook, Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},
+		{ID: "boka", Kind: casetype.KindBook, Assurance: casetype.AssuranceEID, Name: "Boka tid hos läkare", TimeTypeIDs: []string{"LAK"},
 			Rules: casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 14 * 24 * time.Hour, MaxFutureBookings: 2}},
-		{ID: "bestall", Kind: casetype.KindRequest, Name: "Beställa tid",
+		{ID: "bestall", Kind: casetype.KindRequest, Assurance: casetype.AssuranceEID, Name: "Beställa tid",
 			Message: casetype.MessageSettings{Allowed: true, MaxLen: 500}},
 	} {
 		ct.Clinic = flowClinic
@@ -604,7 +604,7 @@ func TestFlowSharedBetweenProcesses(t *testing.T) {
 
 		t.Run("terms", func(t *testing.T) {
 			// New terms published through B ask Anna again through A.
-			v, err := b.terms.Publish(ctx, flowAdmin.ID, flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast två dygn före besöket."})
+			v, err := b.terms.Publish(ctx, terms.Admin(flowAdmin), flowClinic, "boka", terms.Terms{Conditions: "- Avboka senast två dygn före besöket."})
 			if err != nil {
 				t.Fatalf("Publish through B: %v", err)
 			}

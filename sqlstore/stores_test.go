@@ -618,7 +618,7 @@ func TestMoveStore(t *testing.T) {
 func requestAt(c tidbok.HSAID, id string, created time.Time) booking.Request {
 	return booking.Request{
 		ID: id, Clinic: c, CaseType: "bestall", Kind: casetype.KindRequest,
-		Subject: citizen(1), Caller: booking.Caller{Person: citizen(1)},
+		Subject: citizen(1), Caller: booking.Caller{Person: citizen(1), Assurance: casetype.AssuranceEID},
 		Message: "Jag behöver en tid " + id,
 		Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson", Phone: "0701234567"},
 		Created: created,
@@ -703,7 +703,7 @@ func TestAudit(t *testing.T) {
 		anna, bertil := citizen(1), citizen(2)
 		ev := func(c tidbok.HSAID, subject tidbok.PersonalNumber, at time.Duration, id string) booking.Event {
 			return booking.Event{
-				Time: t0.Add(at), Caller: booking.Caller{Person: subject}, Subject: subject,
+				Time: t0.Add(at), Caller: booking.Caller{Person: subject, Assurance: casetype.AssuranceEID}, Subject: subject,
 				Clinic: c, CaseType: "boka", Action: booking.ActionBook, Outcome: booking.OutcomeDone,
 				BookingID: id, Detail: "detail " + id,
 			}

@@ -5,8 +5,9 @@
 // which version, and when.
 //
 // Portal developers use it on two sides. A clinic's administration screen
-// publishes [Terms] with [Registry.Publish]; every change makes a new
-// [Version]. The booking flow asks [Registry.Check] before a citizen books:
+// publishes [Terms] with [Registry.Publish], as one of the clinic's local
+// administrators ([Admin]; anybody else is refused with [ErrForbidden]);
+// every change makes a new [Version]. The booking flow asks [Registry.Check] before a citizen books:
 // if the citizen has not accepted the current version, it shows that
 // version (rendered with [Document.HTML] or [Document.Text]) with a
 // checkbox and records the citizen's consent with [Registry.Accept]. A new
@@ -24,7 +25,8 @@
 // Terms are keyed by the clinic's HSA-id and the case type's ID, as in the
 // casetype package, which this package does not import: [Registry.HasTerms]
 // satisfies casetype.TermsChecker, so a Registry can be passed to case type
-// activation as it is.
+// activation as it is, and [Admin] has the fields of casetype.Admin, so
+// the administrator logged in converts from one to the other.
 //
 // # Storage
 //

@@ -14,7 +14,7 @@ import (
 func Example() {
 	ctx := context.Background()
 	clinic := tidbok.MustHSAID("SE2321000016-VC01")
-	admin := tidbok.MustHSAID("SE2321000016-ADM1")
+	admin := terms.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
 	anna := tidbok.MustPersonalNumber("191212121212")
 	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, tidbok.Stockholm())
 	reg := terms.New(terms.NewMemStore(), terms.WithClock(func() time.Time { return now }))

@@ -55,7 +55,7 @@ type Version struct {
 	// Hash is the hex SHA-256 of the canonical Terms; it identifies the
 	// text an acceptance is of.
 	Hash string
-	// Author is the HSA-id of the staff member who published it.
+	// Author is the HSA-id of the local administrator who published it.
 	Author tidbok.HSAID
 	// Created is when it was published.
 	Created time.Time
@@ -102,20 +102,22 @@ func New(store Store, opts ...Option) *Registry {
 }
 
 // Publish makes t the current terms of the case type, as a new version by
-// author, and returns it. Terms equal to the current version's in
+// admin, and returns it. Terms equal to the current version's in
 // canonical form (differing only in white space or bullet characters) make
 // no new version: Publish returns the current one, and nobody need accept
-// again. Who may publish is for the portal to decide. Invalid input gives
-// an error matching [tidbok.ErrInvalid] that lists every problem.
+// again. Invalid input gives an error matching [tidbok.ErrInvalid] that
+// lists every problem.
+//
+// Only a local administrator of the clinic may publish: for anybody else
+// (staff who do not administer the clinic, or the zero Admin a citizen's
+// login leaves) the error matches [ErrForbidden], and nothing is read or
+// written.
 //
 // Concurrent publishes for one case type get distinct, consecutive
 // numbers. Publish retries a number another publish took first, up to
 // [MaxPublishAttempts] times, then returns an error matching [ErrConflict].
-func (r *Registry) Publish(ctx context.Context, author, clinic tidbok.HSAID, caseTypeID string, t Terms) (Version, error) {
+func (r *Registry) Publish(ctx context.Context, admin Admin, clinic tidbok.HSAID, caseTypeID string, t Terms) (Version, error) {
 	var p tidbok.Problems
-	if author.IsZero() {
-		p.Add("Author", "is required: the HSA-id of the staff member publishing")
-	}
 	if clinic.IsZero() {
 		p.Add("Clinic", "is required: the clinic's HSA-id")
 	}
@@ -125,6 +127,9 @@ func (r *Registry) Publish(ctx context.Context, author, clinic tidbok.HSAID, cas
 	t.check(&p, "Terms.")
 	if err := p.Err(); err != nil {
 		return Version{}, fmt.Errorf("terms: cannot publish: %w", err)
+	}
+	if err := admin.authorize(clinic); err != nil {
+		return Version{}, err
 	}
 	canon := t.canonical()
 	hash := canon.hash()
@@ -148,7 +153,7 @@ func (r *Registry) Publish(ctx context.Context, author, clinic tidbok.HSAID, cas
 		}
 		v := Version{
 			Clinic: clinic, CaseTypeID: caseTypeID, Number: next,
-			Terms: canon, Hash: hash, Author: author, Created: r.now(),
+			Terms: canon, Hash: hash, Author: admin.ID, Created: r.now(),
 		}
 		err = r.store.AddVersion(ctx, v)
 		if !errors.Is(err, ErrConflict) {

@@ -18,6 +18,8 @@ import (
 var (
 	clinic = tidbok.MustHSAID("SE2321000016-VC01")
 	author = tidbok.MustHSAID("SE2321000016-ADM1")
+	// admin is author as the clinic's local administrator.
+	admin  = terms.Admin{ID: author, Clinics: []tidbok.HSAID{clinic}}
 	anna   = tidbok.MustPersonalNumber("191212121212")
 	bertil = tidbok.MustPersonalNumber("200001012384")
 	t0     = time.Date(2026, time.March, 2, 9, 0, 0, 0, tidbok.Stockholm())
@@ -70,7 +72,7 @@ func TestVersionsAndReacceptance(t *testing.T) {
 		t.Fatalf("HasTerms before any terms = %v, %v; want false, nil", ok, err)
 	}
 
-	v1, err := reg.Publish(ctx, author, clinic, caseID, validTerms())
+	v1, err := reg.Publish(ctx, admin, clinic, caseID, validTerms())
 	if err != nil {
 		t.Fatalf("Publish = %v", err)
 	}
@@ -105,7 +107,7 @@ func TestVersionsAndReacceptance(t *testing.T) {
 	edited := validTerms()
 	edited.Conditions += "\n- Ta med legitimation."
 	clk.Advance(time.Hour)
-	v2, err := reg.Publish(ctx, author, clinic, caseID, edited)
+	v2, err := reg.Publish(ctx, admin, clinic, caseID, edited)
 	if err != nil || v2.Number != 2 || v2.Hash == v1.Hash || !v2.Created.Equal(t0.Add(time.Minute+time.Hour)) {
 		t.Fatalf("Publish(edited) = version %d, hash changed %v, %v; want version 2 with a new hash", v2.Number, v2.Hash != v1.Hash, err)
 	}
@@ -150,7 +152,7 @@ func TestRepublishingTheSameTextMakesNoVersion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg, _ := newRegistry()
-	v1, err := reg.Publish(ctx, author, clinic, caseID, validTerms())
+	v1, err := reg.Publish(ctx, admin, clinic, caseID, validTerms())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +162,7 @@ func TestRepublishingTheSameTextMakesNoVersion(t *testing.T) {
 	same := validTerms()
 	same.Conditions = "\r\n•   Avboka senast 24 timmar före besöket.\r\n*\tUteblivet besök debiteras.  \r\n\r\n"
 	same.MessageLabel = "  Information   till vården "
-	got, err := reg.Publish(ctx, tidbok.MustHSAID("SE2321000016-ADM2"), clinic, caseID, same)
+	got, err := reg.Publish(ctx, terms.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM2"), Clinics: []tidbok.HSAID{clinic}}, clinic, caseID, same)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func TestRepublishingTheSameTextMakesNoVersion(t *testing.T) {
 func TestPublishStoresTheCanonicalText(t *testing.T) {
 	t.Parallel()
 	reg, _ := newRegistry()
-	v, err := reg.Publish(context.Background(), author, clinic, caseID, terms.Terms{
+	v, err := reg.Publish(context.Background(), admin, clinic, caseID, terms.Terms{
 		ClinicText: "  Hej!\r\n\r\n\r\n•  punkt ett\r\n   fortsätter", Conditions: "* Jag godkänner.",
 	})
 	if err != nil {
@@ -190,11 +192,11 @@ func TestPublishStoresTheCanonicalText(t *testing.T) {
 func TestPublishReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	reg, _ := newRegistry()
-	_, err := reg.Publish(context.Background(), tidbok.HSAID{}, tidbok.HSAID{}, "", terms.Terms{MessageLabel: "a\nb"})
+	_, err := reg.Publish(context.Background(), terms.Admin{}, tidbok.HSAID{}, "", terms.Terms{MessageLabel: "a\nb"})
 	if !errors.Is(err, tidbok.ErrInvalid) {
 		t.Fatalf("Publish = %v, want ErrInvalid", err)
 	}
-	want := []string{"Author", "CaseTypeID", "Clinic", "Terms.Conditions", "Terms.MessageLabel"}
+	want := []string{"CaseTypeID", "Clinic", "Terms.Conditions", "Terms.MessageLabel"}
 	if diff := cmp.Diff(want, fields(err)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
@@ -204,7 +206,7 @@ func TestAcceptAndCheckNeedACitizen(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg, _ := newRegistry()
-	v, err := reg.Publish(ctx, author, clinic, caseID, validTerms())
+	v, err := reg.Publish(ctx, admin, clinic, caseID, validTerms())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func TestTermsAreKeptPerClinicAndCaseType(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg, _ := newRegistry()
-	v, err := reg.Publish(ctx, author, clinic, caseID, validTerms())
+	v, err := reg.Publish(ctx, admin, clinic, caseID, validTerms())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +244,7 @@ func TestTermsAreKeptPerClinicAndCaseType(t *testing.T) {
 			t.Errorf("HasTerms(%v, %q) = %v, %v; want false, nil", k.clinic, k.id, ok, err)
 		}
 	}
-	v2, err := reg.Publish(ctx, author, clinic, "mina-tider", validTerms())
+	v2, err := reg.Publish(ctx, admin, clinic, "mina-tider", validTerms())
 	if err != nil || v2.Number != 1 {
 		t.Fatalf("Publish for another case type = version %d, %v; want 1", v2.Number, err)
 	}
@@ -262,7 +264,7 @@ func TestConcurrentPublishesGetConsecutiveNumbers(t *testing.T) {
 		wg.Go(func() {
 			tt := validTerms()
 			tt.Conditions = fmt.Sprintf("- Villkor nummer %d.", i)
-			v, err := reg.Publish(ctx, author, clinic, caseID, tt)
+			v, err := reg.Publish(ctx, admin, clinic, caseID, tt)
 			if err != nil {
 				t.Errorf("Publish = %v", err)
 			}
@@ -286,7 +288,7 @@ func TestConcurrentAcceptAndCheck(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg, _ := newRegistry()
-	if _, err := reg.Publish(ctx, author, clinic, caseID, validTerms()); err != nil {
+	if _, err := reg.Publish(ctx, admin, clinic, caseID, validTerms()); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -334,7 +336,95 @@ func (laggingStore) AddVersion(context.Context, terms.Version) error { return te
 func TestPublishGivesUpOnAStoreThatAlwaysConflicts(t *testing.T) {
 	t.Parallel()
 	reg := terms.New(laggingStore{terms.NewMemStore()})
-	if _, err := reg.Publish(context.Background(), author, clinic, caseID, validTerms()); !errors.Is(err, terms.ErrConflict) {
+	if _, err := reg.Publish(context.Background(), admin, clinic, caseID, validTerms()); !errors.Is(err, terms.ErrConflict) {
 		t.Errorf("Publish = %v, want ErrConflict", err)
 	}
+}
+
+// countingTermsStore is a Store that counts every call made to it.
+type countingTermsStore struct {
+	terms.Store
+	mu    sync.Mutex
+	calls int
+}
+
+func (s *countingTermsStore) count() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+}
+
+func (s *countingTermsStore) Calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
+}
+
+func (s *countingTermsStore) Latest(ctx context.Context, c tidbok.HSAID, id string) (terms.Version, error) {
+	s.count()
+	return s.Store.Latest(ctx, c, id)
+}
+
+func (s *countingTermsStore) AddVersion(ctx context.Context, v terms.Version) error {
+	s.count()
+	return s.Store.AddVersion(ctx, v)
+}
+
+// Only a local administrator of the clinic publishes its terms, as only
+// one changes its case types: staff of the clinic, an administrator of
+// another clinic, and the zero Admin a citizen's login leaves are refused
+// with ErrForbidden before the store is asked, and the current version
+// stays current.
+func TestOnlyALocalAdministratorPublishes(t *testing.T) {
+	t.Parallel()
+	otherClinic := tidbok.MustHSAID("SE2321000016-VC02")
+	nurse := tidbok.MustHSAID("SE2321000016-SSK1")
+	tests := []struct {
+		name string
+		who  terms.Admin
+	}{
+		{"a citizen, who is no staff member", terms.Admin{}},
+		{"staff of the clinic who do not administer it", terms.Admin{ID: nurse}},
+		{"an administrator listing the clinic without an HSA-id", terms.Admin{Clinics: []tidbok.HSAID{clinic}}},
+		{"an administrator of another clinic", terms.Admin{ID: author, Clinics: []tidbok.HSAID{otherClinic}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+" is refused", func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			store := &countingTermsStore{Store: terms.NewMemStore()}
+			reg := terms.New(store, terms.WithClock(func() time.Time { return t0 }))
+			v1, err := reg.Publish(ctx, admin, clinic, caseID, validTerms())
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := store.Calls()
+			changed := validTerms()
+			changed.Conditions = "- Avboka senast 48 timmar före besöket."
+			got, err := reg.Publish(ctx, tc.who, clinic, caseID, changed)
+			if !errors.Is(err, terms.ErrForbidden) || got != (terms.Version{}) {
+				t.Errorf("Publish = %+v, %v; want no version and an error matching ErrForbidden", got, err)
+			}
+			if n := store.Calls() - before; n != 0 {
+				t.Errorf("the refused Publish asked the store %d times, want none", n)
+			}
+			if cur, err := reg.Current(ctx, clinic, caseID); err != nil || cur.Number != v1.Number || cur.Hash != v1.Hash {
+				t.Errorf("Current = version %d, %v; want version %d unchanged", cur.Number, err, v1.Number)
+			}
+			if _, err := reg.Publish(ctx, tc.who, clinic, "ny-arendetyp", changed); !errors.Is(err, terms.ErrForbidden) {
+				t.Errorf("Publish of a first version = %v, want ErrForbidden", err)
+			}
+			if ok, err := reg.HasTerms(ctx, clinic, "ny-arendetyp"); ok || err != nil {
+				t.Errorf("HasTerms after a refused first Publish = %v, %v; want false", ok, err)
+			}
+		})
+	}
+	t.Run("the clinic's administrator publishes, as the author", func(t *testing.T) {
+		t.Parallel()
+		reg, _ := newRegistry()
+		v, err := reg.Publish(context.Background(), admin, clinic, caseID, validTerms())
+		if err != nil || v.Author != author {
+			t.Errorf("Publish = author %v, %v; want published by %v", v.Author, err, author)
+		}
+	})
 }

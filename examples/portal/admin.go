@@ -30,11 +30,18 @@ func (a *app) adminAt(w http.ResponseWriter, r *http.Request) (casetype.Admin, b
 		seeOther(w, r, to)
 		return casetype.Admin{}, false
 	case !slices.Contains(who.AdminOf, demoClinic.ID):
-		a.errorPage(w, r, http.StatusForbidden, "Endast för lokal administratör",
-			"Den här sidan är för mottagningens lokala administratör. Logga in som lokal administratör för att ändra ärendetyper och villkor.")
+		a.adminForbidden(w, r)
 		return casetype.Admin{}, false
 	}
 	return casetype.Admin{ID: who.Staff, Clinics: who.AdminOf}, true
+}
+
+// adminForbidden answers someone who is not the clinic's local
+// administrator: the page says so, and so does the library when it
+// refuses a change (casetype.ErrForbidden, terms.ErrForbidden).
+func (a *app) adminForbidden(w http.ResponseWriter, r *http.Request) {
+	a.errorPage(w, r, http.StatusForbidden, "Endast för lokal administratör",
+		"Den här sidan är för mottagningens lokala administratör. Logga in som lokal administratör för att ändra ärendetyper och villkor.")
 }
 
 type adminListData struct {
@@ -177,6 +184,8 @@ func (a *app) adminSave(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		sessionOf(r).setFlash("Ändringarna är sparade.")
 		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(saved.ID))
+	case errors.Is(err, casetype.ErrForbidden):
+		a.adminForbidden(w, r)
 	case errors.Is(err, casetype.ErrConflict):
 		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, old.ID)
 		if gerr != nil {
@@ -226,10 +235,11 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 		ct.Rules.ChangeDeadline = time.Duration(num("sista", "Sista tid för ändring")) * time.Hour
 		ct.Rules.MaxReschedules = num("maxombokningar", "Antal ombokningar")
 	}
+	// A level not chosen stays as it was; unset, activation asks for it.
 	switch r.PostFormValue("inloggning") {
 	case "sms":
 		ct.Assurance = casetype.AssurancePasswordSMS
-	default:
+	case "eid":
 		ct.Assurance = casetype.AssuranceEID
 	}
 	switch r.PostFormValue("ombud") {
@@ -258,6 +268,8 @@ func (a *app) adminActivate(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID))
 	case errors.Is(err, casetype.ErrNotFound):
 		a.notFound(w, r)
+	case errors.Is(err, casetype.ErrForbidden):
+		a.adminForbidden(w, r)
 	case errors.Is(err, casetype.ErrIncomplete):
 		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, id)
 		if gerr != nil {
@@ -296,6 +308,8 @@ func (a *app) adminDeactivate(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id))
 	case errors.Is(err, casetype.ErrNotFound):
 		a.notFound(w, r)
+	case errors.Is(err, casetype.ErrForbidden):
+		a.adminForbidden(w, r)
 	default:
 		a.adminFailed(w, r, err)
 	}
@@ -370,6 +384,8 @@ func problemText(ct casetype.CaseType, fe *tidbok.FieldError) string {
 		return "Mottagningens tidbok stöder inte allt som ärendetypen behöver. Koppla en tidbok som gör det, eller erbjud ett formulär i stället."
 	case f == "Clinic":
 		return "Mottagningen finns inte i tidboken."
+	case f == "Assurance":
+		return "Välj vilken inloggning invånaren behöver: e-legitimation, eller även lösenord och sms-kod."
 	case f == "Kind" || strings.HasPrefix(f, "Rules.") && strings.Contains(fe.Problem, "while the case type is active"):
 		return "Den här ändringen kan inte göras medan ärendetypen är aktiv. Inaktivera den, ändra och aktivera igen."
 	case strings.HasPrefix(f, "Terms."), f == "ClinicText", f == "Concerns", f == "Conditions", f == "MessageLabel":
@@ -462,8 +478,12 @@ func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusOK, "admin_terms", v)
 		return
 	}
-	pub, err := a.terms.Publish(r.Context(), admin.ID, demoClinic.ID, ct.ID, t)
+	pub, err := a.terms.Publish(r.Context(), terms.Admin(admin), demoClinic.ID, ct.ID, t)
 	if err != nil {
+		if errors.Is(err, terms.ErrForbidden) {
+			a.adminForbidden(w, r)
+			return
+		}
 		if errors.Is(err, tidbok.ErrInvalid) {
 			d.Problems = swedishProblems(ct, err)
 			v.Error, v.Data = "Villkoren är inte publicerade. Rätta det här:", d

@@ -415,7 +415,7 @@ func TestChangedTermsAreShownBeforeBooking(t *testing.T) {
 		t.Fatalf("at %s", pg.path)
 	}
 	// The clinic changes its terms while Tolvan confirms.
-	if _, err := p.terms.Publish(context.Background(), demoAdmin, demoClinic.ID, ctBook, terms.Terms{
+	if _, err := p.terms.Publish(context.Background(), terms.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{demoClinic.ID}}, demoClinic.ID, ctBook, terms.Terms{
 		Conditions: "- Nytt villkor: kom tio minuter före besöket.",
 	}); err != nil {
 		t.Fatal(err)

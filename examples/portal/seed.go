@@ -191,7 +191,7 @@ func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Regist
 			return fmt.Errorf("reading case type %s: %w", ct.ID, err)
 		}
 		if t, ok := demoTerms[ct.ID]; ok {
-			if _, err := reg.Publish(ctx, demoAdmin, demoClinic.ID, ct.ID, t); err != nil {
+			if _, err := reg.Publish(ctx, terms.Admin(admin), demoClinic.ID, ct.ID, t); err != nil {
 				return fmt.Errorf("seeding the terms of %s: %w", ct.ID, err)
 			}
 		}
