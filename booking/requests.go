@@ -174,8 +174,12 @@ func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Ti
 	case req.BookingID != "":
 		return Request{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "BookingID", Problem: "is only for a request about a booking (Av-/omboka förfrågan)"}}
 	}
-	if err := checkMessage(act, a.ct, req.Message, true); err != nil {
-		return Request{}, err
+	merr := checkMessage(act, a.ct, req.Message, true)
+	if sv, cerr := checkContact("Contact", req.Contact); cerr != nil {
+		return Request{}, contactError(act, cerr, sv, merr)
+	}
+	if merr != nil {
+		return Request{}, merr
 	}
 	r := Request{
 		ID:        "r" + newToken()[:15],
@@ -202,6 +206,9 @@ type Staff struct {
 	ID tidbok.HSAID
 	// Clinics are the clinics whose requests they handle.
 	Clinics []tidbok.HSAID
+	// Session identifies the staff member's login session in audit
+	// events ([Event.Session]); optional, and never a secret.
+	Session string
 }
 
 func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
@@ -217,7 +224,7 @@ func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 // holds citizens' data: it is audited.
 func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
 	const act = ActionListRequests
-	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act}
+	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
 	out, err := func() ([]Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
 			return nil, err
@@ -242,7 +249,7 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 func (s *Service) CloseRequest(ctx context.Context, staff Staff, clinic tidbok.HSAID, id string) (Request, error) {
 	const act = ActionCloseRequest
 	now := s.now()
-	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id}
+	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id, Session: staff.Session}
 	r, err := func() (Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
 			return Request{}, err
