@@ -19,6 +19,16 @@
 //	-data  folder of the SQLite database (default ./data)
 //	-dsn   a PostgreSQL connection string (postgres://…) to keep
 //	       everything there instead of in SQLite
+//	-tls-proxy
+//	       the portal is served behind a reverse proxy that terminates
+//	       TLS and sets X-Forwarded-For: cookies are Secure, the
+//	       session's named with the __Host- prefix, HSTS is sent on every
+//	       answer, and the request form's per-client limit counts the
+//	       last address in X-Forwarded-For (default false: Secure and
+//	       HSTS only for requests that came over TLS)
+//
+// The SQLite database and its folder are readable by their owner only
+// (0600 and 0700).
 //
 // Everything is kept in the database: the appointment book
 // (tidbok/sqltidbok), the booking flow's and clinic's stores (sqlstore) —
