@@ -37,7 +37,17 @@
 // nobody out, and several portal processes may share one database, with
 // no need to send a visitor back to the same process. The demo
 // clinic is seeded once: its slots, and each of its case types that does
-// not exist yet; what the administrator changes stays changed.
+// not exist yet; what the administrator changes stays changed. A session
+// is stored only once someone has logged in: a visitor who only looks
+// costs no row.
+//
+// The audit log is the access log of patient-data law (PDL): besides the
+// booking flow's events, the portal records every login (failed ones
+// too) and every staff read of the day's book, one event per citizen
+// shown, each with a reference to the login session. A citizen sees all
+// events about them under Mina bokningar, "Logg över åtkomst". The
+// request form is limited per citizen and per client address
+// (RequestLimit), in each process's memory.
 package main
 
 import (
