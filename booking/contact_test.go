@@ -130,3 +130,33 @@ func TestAuditEventsNameTheSession(t *testing.T) {
 		}
 	})
 }
+
+// Staff listing requests is one audit event per request read, naming its
+// citizen, so that each citizen's log extract shows it.
+func TestListingRequestsIsAuditedPerCitizen(t *testing.T) {
+	t.Parallel()
+	forEachBook(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		var ids []string
+		for _, p := range []tidbok.PersonalNumber{anna, bo} {
+			r, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: scope(p, ctRequest), Message: "Hej", Contact: contact})
+			must(t, err)
+			ids = append(ids, r.ID)
+		}
+		if _, err := f.svc.ListRequests(ctx, staff, clinic, true); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]tidbok.PersonalNumber{}
+		for _, e := range f.audit.Events() {
+			if e.Action == booking.ActionListRequests {
+				if e.Caller.Agent != nurse || e.Outcome != booking.OutcomeDone {
+					t.Errorf("event %+v", e)
+				}
+				got[e.BookingID] = e.Subject
+			}
+		}
+		if len(got) != 2 || got[ids[0]] != anna || got[ids[1]] != bo {
+			t.Errorf("list requests' events name %v, want %s for Anna's and Bo's", got, ids)
+		}
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -221,7 +220,9 @@ func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 
 // ListRequests returns the clinic's requests (only the open ones when
 // openOnly), oldest first, to a staff member who handles them. The list
-// holds citizens' data: it is audited.
+// holds citizens' data: it is audited, one event per request read (with
+// the request's Subject and its ID in BookingID), or one event for an
+// empty list or a refusal.
 func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
 	const act = ActionListRequests
 	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
@@ -235,11 +236,23 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 		}
 		return out, nil
 	}()
-	if err == nil {
-		ev.Detail = strconv.Itoa(len(out)) + " requests read"
+	if err != nil || len(out) == 0 {
+		if err == nil {
+			ev.Detail = "0 requests read"
+		}
+		if err := s.recordRead(ctx, ev, err); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
-	if err := s.recordRead(ctx, ev, err); err != nil {
-		return nil, err
+	// One event per request read, so that each citizen's log extract
+	// names it.
+	for _, r := range out {
+		e := ev
+		e.Subject, e.CaseType, e.BookingID, e.Detail = r.Subject, r.CaseType, r.ID, "request read"
+		if err := s.recordRead(ctx, e, nil); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
