@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
@@ -517,5 +518,19 @@ func TestStaffReadsAndLoginsAreInTheCitizensAccessLog(t *testing.T) {
 	}
 	if n := strings.Count(pg.body, "Personalen läste dagens tidbok"); n != 1 {
 		t.Errorf("the access log shows %d staff reads, want 1", n)
+	}
+}
+
+// -tls-proxy is off unless given.
+func TestTheTLSProxyFlag(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{{nil, false}, {[]string{"-tls-proxy"}, true}, {[]string{"-tls-proxy=false"}, false}} {
+		o, err := parse(tt.args, io.Discard)
+		if err != nil || o.tlsProxy != tt.want {
+			t.Errorf("parse(%q) = tlsProxy %v, %v; want %v", tt.args, o.tlsProxy, err, tt.want)
+		}
 	}
 }

@@ -337,9 +337,9 @@ func (s *sessions) clearCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
 }
 
-// requestSession is the session a request works on: the one its cookie
-// names, or one a handler made (adopt); and the login a visitor without
-// a session started, if any, for the login form's CSRF token.
+// requestSession is the session a request works on, the one its cookie
+// names; and the login a visitor without a session started, if any, for
+// the login form's CSRF token.
 type requestSession struct {
 	ss    *session
 	login *pendingLogin
@@ -353,13 +353,6 @@ func sessionOf(r *http.Request) *session {
 		return rs.ss
 	}
 	return nil
-}
-
-// adopt makes ss the request's session, to be written back with it.
-func adopt(r *http.Request, ss *session) {
-	if rs, _ := r.Context().Value(sessionKey{}).(*requestSession); rs != nil {
-		rs.ss = ss
-	}
 }
 
 // setPendingLogin makes l the request's login in progress.
