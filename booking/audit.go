@@ -30,6 +30,24 @@ const (
 	ActionCloseRequest Action = "close request"
 )
 
+// The actions a portal records itself, outside the [Service]: logins, and
+// staff reading citizens' bookings straight from the clinic's book. A
+// staff read is recorded as one event per citizen whose bookings were
+// shown, with Caller.Agent the staff member and Subject the citizen.
+const (
+	// ActionLogin is a login to the portal, by a citizen (Caller.Person,
+	// who is also the Subject) or a staff member (Caller.Agent). A login
+	// that failed has Outcome [OutcomeForbidden] and, when the login
+	// service did not say who tried, a zero Caller.
+	ActionLogin Action = "login"
+	// ActionStaffDay is staff reading the clinic's book for a day, with
+	// the booked slots' citizens: BookingID is the booking shown.
+	ActionStaffDay Action = "staff day's book"
+	// ActionStaffBookings is staff reading a list of the clinic's
+	// bookings: BookingID is the booking shown.
+	ActionStaffBookings Action = "staff bookings"
+)
+
 // Outcome is how an audited call ended.
 type Outcome string
 
@@ -82,6 +100,10 @@ type Event struct {
 	// Detail is the error's log message for a refusal or failure, or a
 	// note ("replayed", "reconciled", a count of bookings read).
 	Detail string
+	// Session identifies the login session the call was made in
+	// ([Scope.Session]), or the consumer; "" when unknown. It is an
+	// opaque reference, never a secret such as a session's cookie value.
+	Session string
 }
 
 // AuditSink receives audit events. Record must be safe for concurrent use.
@@ -125,13 +147,14 @@ func (s slogAudit) Record(ctx context.Context, e Event) error {
 		slog.String("outcome", string(e.Outcome)),
 		slog.String("booking_id", e.BookingID),
 		slog.String("detail", e.Detail),
+		slog.String("session", e.Session),
 	)
 	return nil
 }
 
 // event starts the audit event of a call in scope sc.
 func event(sc Scope, act Action, now time.Time) Event {
-	return Event{Time: now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic, CaseType: sc.CaseType, Action: act}
+	return Event{Time: now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic, CaseType: sc.CaseType, Action: act, Session: sc.Session}
 }
 
 // recordRead records ev for a read that ended with err, and returns err,

@@ -108,8 +108,12 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	if err := s.checkTerms(ctx, req.Scope, act); err != nil {
 		return Confirmation{}, err
 	}
-	if err := checkMessage(act, a.ct, req.Reason, true); err != nil {
-		return Confirmation{}, err
+	merr := checkMessage(act, a.ct, req.Reason, true)
+	if sv, cerr := checkContact("Contact", req.Contact); cerr != nil {
+		return Confirmation{}, contactError(act, cerr, sv, merr)
+	}
+	if merr != nil {
+		return Confirmation{}, merr
 	}
 	fp := fingerprint(act, req.Scope, slotPrint(req.Slot), req.Hold, req.Reason)
 	c, stored, err := s.claimKey(ctx, req.Scope, act, req.Key, fp, now)

@@ -100,6 +100,10 @@ type Scope struct {
 	// CaseType is the ID of the case type the citizen chose on the
 	// clinic's contact card ([Service.ContactCard]).
 	CaseType string
+	// Session identifies the caller's login session in audit events
+	// ([Event.Session]); optional. It must not be a secret: not the
+	// session's cookie value, but, say, a prefix of a hash of it.
+	Session string
 }
 
 func (sc Scope) check(p *tidbok.Problems) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -174,8 +173,12 @@ func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Ti
 	case req.BookingID != "":
 		return Request{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "BookingID", Problem: "is only for a request about a booking (Av-/omboka förfrågan)"}}
 	}
-	if err := checkMessage(act, a.ct, req.Message, true); err != nil {
-		return Request{}, err
+	merr := checkMessage(act, a.ct, req.Message, true)
+	if sv, cerr := checkContact("Contact", req.Contact); cerr != nil {
+		return Request{}, contactError(act, cerr, sv, merr)
+	}
+	if merr != nil {
+		return Request{}, merr
 	}
 	r := Request{
 		ID:        "r" + newToken()[:15],
@@ -202,6 +205,9 @@ type Staff struct {
 	ID tidbok.HSAID
 	// Clinics are the clinics whose requests they handle.
 	Clinics []tidbok.HSAID
+	// Session identifies the staff member's login session in audit
+	// events ([Event.Session]); optional, and never a secret.
+	Session string
 }
 
 func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
@@ -214,10 +220,12 @@ func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 
 // ListRequests returns the clinic's requests (only the open ones when
 // openOnly), oldest first, to a staff member who handles them. The list
-// holds citizens' data: it is audited.
+// holds citizens' data: it is audited, one event per request read (with
+// the request's Subject and its ID in BookingID), or one event for an
+// empty list or a refusal.
 func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
 	const act = ActionListRequests
-	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act}
+	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
 	out, err := func() ([]Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
 			return nil, err
@@ -228,11 +236,23 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 		}
 		return out, nil
 	}()
-	if err == nil {
-		ev.Detail = strconv.Itoa(len(out)) + " requests read"
+	if err != nil || len(out) == 0 {
+		if err == nil {
+			ev.Detail = "0 requests read"
+		}
+		if err := s.recordRead(ctx, ev, err); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
-	if err := s.recordRead(ctx, ev, err); err != nil {
-		return nil, err
+	// One event per request read, so that each citizen's log extract
+	// names it.
+	for _, r := range out {
+		e := ev
+		e.Subject, e.CaseType, e.BookingID, e.Detail = r.Subject, r.CaseType, r.ID, "request read"
+		if err := s.recordRead(ctx, e, nil); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -242,7 +262,7 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 func (s *Service) CloseRequest(ctx context.Context, staff Staff, clinic tidbok.HSAID, id string) (Request, error) {
 	const act = ActionCloseRequest
 	now := s.now()
-	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id}
+	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id, Session: staff.Session}
 	r, err := func() (Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
 			return Request{}, err

@@ -68,6 +68,9 @@ func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now t
 	if err := p.Err(); err != nil {
 		return Confirmation{}, &Error{Action: act, Text: textInvalid, Err: err}
 	}
+	if sv, err := checkContact("Contact", req.Contact); err != nil {
+		return Confirmation{}, contactError(act, err, sv, nil)
+	}
 	a, err := s.open(ctx, req.Scope, act, now, casetype.KindManage)
 	if err != nil {
 		return Confirmation{}, err

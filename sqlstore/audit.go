@@ -29,8 +29,8 @@ func (a Audit) Record(ctx context.Context, e booking.Event) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.s.exec(ctx, "INSERT INTO booking_audit (at, clinic, subject, data) VALUES (?, ?, ?, ?)",
-		nanos(e.Time), e.Clinic.String(), e.Subject.Canonical(), data)
+	_, err = a.s.exec(ctx, "INSERT INTO booking_audit (at, clinic, subject, session, data) VALUES (?, ?, ?, ?, ?)",
+		nanos(e.Time), e.Clinic.String(), e.Subject.Canonical(), e.Session, data)
 	return wrap("recording an audit event", err)
 }
 
@@ -41,6 +41,9 @@ type AuditQuery struct {
 	// Subject selects the events about one subject of care (a log
 	// extract, loggutdrag, for the citizen).
 	Subject tidbok.PersonalNumber
+	// Session selects the events recorded in one login session or for
+	// one consumer (booking.Event.Session).
+	Session string
 	// From and To select the events at or after From and before To.
 	From, To time.Time
 	// Limit is the most events returned, the earliest first; zero means
@@ -51,6 +54,9 @@ type AuditQuery struct {
 // Events returns the events q selects, in the order they were recorded.
 func (a Audit) Events(ctx context.Context, q AuditQuery) ([]booking.Event, error) {
 	where, args := auditWhere(q.Clinic, "subject", q.Subject.Canonical(), q.From, q.To)
+	if q.Session != "" {
+		where, args = andWhere(where, args, "session = ?", q.Session)
+	}
 	out, err := listJSON[booking.Event](ctx, a.s, "SELECT data FROM booking_audit"+where+" ORDER BY seq"+limit(q.Limit), args...)
 	return out, wrap("reading audit events", err)
 }
@@ -118,4 +124,12 @@ func limit(n int) string {
 		return ""
 	}
 	return " LIMIT " + strconv.Itoa(n)
+}
+
+// andWhere adds cond, with its argument, to the WHERE clause where.
+func andWhere(where string, args []any, cond string, arg any) (string, []any) {
+	if where == "" {
+		return " WHERE " + cond, append(args, arg)
+	}
+	return where + " AND " + cond, append(args, arg)
 }

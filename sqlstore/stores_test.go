@@ -719,6 +719,7 @@ func TestAudit(t *testing.T) {
 		e5 := ev(clinic, tidbok.PersonalNumber{}, 4*time.Minute, "e5") // staff listing requests
 		e5.Caller = booking.Caller{Agent: staffA}
 		e5.Action = booking.ActionListRequests
+		e2.Session, e5.Session = "s-bertil", "s-staff"
 		for _, e := range []booking.Event{e1, e2, e3, e4, e5} {
 			must(t, a.Record(ctx, e))
 		}
@@ -736,6 +737,8 @@ func TestAudit(t *testing.T) {
 			{"from, inclusive", sqlstore.AuditQuery{From: t0.Add(2 * time.Minute)}, []booking.Event{e2, e3, e4, e5}},
 			{"to, exclusive", sqlstore.AuditQuery{To: t0.Add(3 * time.Minute)}, []booking.Event{e1, e3}},
 			{"from and to", sqlstore.AuditQuery{From: t0.Add(2 * time.Minute), To: t0.Add(5 * time.Minute)}, []booking.Event{e2, e3, e5}},
+			{"session", sqlstore.AuditQuery{Session: "s-staff"}, []booking.Event{e5}},
+			{"clinic and session", sqlstore.AuditQuery{Clinic: clinic, Session: "s-bertil"}, []booking.Event{e2}},
 			{"limit", sqlstore.AuditQuery{Limit: 2}, []booking.Event{e1, e2}},
 			{"subject and limit", sqlstore.AuditQuery{Subject: anna, Limit: 2}, []booking.Event{e1, e3}},
 			{"limit above the count", sqlstore.AuditQuery{Clinic: otherClinic, Limit: 10}, []booking.Event{e3}},

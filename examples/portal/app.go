@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for -dsn
 	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
@@ -46,6 +50,18 @@ type config struct {
 	// SeedDays is how many days, today included, the demo clinic's book
 	// has slots. Default: 28.
 	SeedDays int
+	// BehindTLSProxy says that the portal is served behind a reverse
+	// proxy that terminates TLS and forwards plain HTTP: cookies are then
+	// Secure (the session's with the __Host- prefix) and HSTS is sent on
+	// every answer, though the request reaching the portal is not TLS;
+	// and the client's address, for the request form's rate limit, is
+	// the last one in X-Forwarded-For, which the proxy must set. Without
+	// it, cookies are Secure and HSTS is sent only when the request
+	// itself came over TLS, and the client's address is the connection's.
+	BehindTLSProxy bool
+	// RequestLimit bounds how often the request form may be sent. Its
+	// zero fields mean the defaults.
+	RequestLimit RequestLimit
 }
 
 // app is the portal: an http.Handler over the booking flow, the clinic's
@@ -66,13 +82,19 @@ type app struct {
 	sessions *sessions
 	pages    map[string]*template.Template
 	handler  http.Handler
+
+	// behindTLSProxy: see config.BehindTLSProxy.
+	behindTLSProxy bool
+	// perCitizen and perClient limit how often the request form may be
+	// sent by one citizen and from one client address.
+	perCitizen, perClient *limiters
 }
 
 // newApp opens the book (creating and seeding it on first use), seeds the
 // clinic's case types and terms, and returns the portal. Close it when
 // done.
 func newApp(ctx context.Context, cfg config) (*app, error) {
-	a := &app{log: cfg.Logger, now: cfg.Now, ids: cfg.Identity, people: cfg.Register}
+	a := &app{log: cfg.Logger, now: cfg.Now, ids: cfg.Identity, people: cfg.Register, behindTLSProxy: cfg.BehindTLSProxy}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -82,6 +104,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if a.people == nil {
 		a.people = demoRegister{}
 	}
+	lim := cfg.RequestLimit.withDefaults()
+	a.perCitizen = newLimiters(lim.PerCitizen, lim.CitizenEvery)
+	a.perClient = newLimiters(lim.PerClient, lim.ClientEvery)
 	days := cfg.SeedDays
 	if days <= 0 {
 		days = defaultSeedDays
@@ -147,10 +172,10 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 		if dir == "" {
 			dir = "./data"
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("creating the data folder: %w", err)
-		}
 		path := filepath.Join(dir, "webbtidbok.db")
+		if err := privateFiles(dir, path); err != nil {
+			return err
+		}
 		dialect, a.store = sqltidbok.SQLite, "sqlite "+path
 		a.db, err = sql.Open("sqlite", sqltidbok.SQLiteDSN(path))
 	}
@@ -167,12 +192,45 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
 	if err == nil {
 		// Login sessions too, so that a restart logs nobody out.
-		a.sessions, err = openSessions(ctx, a.db, sqldb.Dialect(dialect), a.now, a.log)
+		a.sessions, err = openSessions(ctx, a.db, sqldb.Dialect(dialect), a.now, a.log, cfg.BehindTLSProxy)
 	}
 	if err != nil {
 		_ = a.book.Close()
 		_ = a.db.Close()
 		return fmt.Errorf("opening the stores (%s): %w", a.store, err)
+	}
+	return nil
+}
+
+// privateFiles creates the data folder dir (0700) and the SQLite
+// database file path in it (0600) unless they exist, and takes away
+// others' access to the database and its -wal and -shm files if they
+// exist already: they hold citizens' bookings. SQLite creates the -wal
+// and -shm files with the mode of the database file.
+func privateFiles(dir, path string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the data folder: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating the database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("creating the database file: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("checking the database file: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("making the database file private: %w", err)
+			}
+		}
 	}
 	return nil
 }
@@ -205,6 +263,7 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("/logga-in/svar", a.loginDone)
 	mux.HandleFunc("POST /logga-ut", a.logout)
 	mux.HandleFunc("GET /mina-bokningar", a.myBookingsShortcut)
+	mux.HandleFunc("GET /mina-bokningar/logg", a.accessLog)
 	mux.HandleFunc("POST /agera-for", a.actFor)
 
 	// The citizen's flow at a clinic, under a case type.
@@ -254,14 +313,14 @@ func (a *app) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(a.forbiddenPost))
-	return a.recoverer(securityHeaders(a.sessions.withSession(cop.Handler(a.checkCSRF(mux)))))
+	return a.recoverer(a.securityHeaders(a.sessions.withSession(cop.Handler(a.checkCSRF(mux)))))
 }
 
 // securityHeaders sets the headers every answer carries: a content
 // security policy that allows only the portal's own style sheet and no
 // script at all, no framing, no MIME sniffing, and no referrer outside the
-// portal.
-func securityHeaders(next http.Handler) http.Handler {
+// portal; and, over TLS or behind a TLS-terminating proxy, HSTS.
+func (a *app) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -269,7 +328,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil {
+		if r.TLS != nil || a.behindTLSProxy {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
@@ -280,7 +339,8 @@ func securityHeaders(next http.Handler) http.Handler {
 const maxForm = 64 << 10
 
 // checkCSRF refuses every request that is not GET, HEAD or OPTIONS unless
-// it carries the session's CSRF token in the form field "csrf".
+// it carries the session's CSRF token in the form field "csrf" (the login
+// form: the login's; see tokenOK).
 func (a *app) checkCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -293,12 +353,25 @@ func (a *app) checkCSRF(next http.Handler) http.Handler {
 			a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Formuläret kunde inte läsas. Gå tillbaka och försök igen.")
 			return
 		}
-		if !sessionOf(r).checkToken(r.PostFormValue("csrf")) {
+		if !a.tokenOK(r, r.PostFormValue("csrf")) {
 			a.forbiddenPost(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tokenOK reports whether t is the CSRF token of r's session, or, for
+// the login's answer, of the login in progress (see login.go).
+func (a *app) tokenOK(r *http.Request, t string) bool {
+	if sessionOf(r).checkToken(t) {
+		return true
+	}
+	if r.URL.Path != "/logga-in/svar" {
+		return false
+	}
+	l, ok := a.sessions.pendingLoginOf(r)
+	return ok && l.checkToken(t)
 }
 
 // forbiddenPost answers a POST that failed the CSRF or cross-origin check.
@@ -324,9 +397,23 @@ func (a *app) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// localPath returns p if it is a path on this site, else "".
+// localPath returns p if it is a path on this site, else "". A browser
+// reads a Location header leniently: it drops tabs and line breaks,
+// takes a backslash for a slash, and "//host" as another site. So p
+// must be an absolute path that starts with exactly one slash and holds
+// no control character and no backslash, and it must parse as a URL
+// with neither scheme nor host.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if len(p) == 0 || p[0] != '/' || len(p) > 1 && (p[1] == '/' || p[1] == '\\') || !utf8.ValidString(p) {
+		return ""
+	}
+	for _, c := range p {
+		if c == '\\' || unicode.IsControl(c) {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return ""
 	}
 	return p

@@ -16,56 +16,65 @@ func (a *app) start(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "start", view{Title: "Välkommen till demoportalen", Data: demoClinic})
 }
 
-// login starts a login: it makes an anonymous session for the login's
-// state and CSRF token, and lets the identity provider take over.
+// login starts a login: it keeps the login's secret and where to go
+// afterwards in a cookie (see login.go), stores nothing, and lets the
+// identity provider take over.
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
-	ss := sessionOf(r)
-	if _, ok := ss.identity(); ok {
+	if _, ok := sessionOf(r).identity(); ok {
 		seeOther(w, r, "/")
 		return
 	}
-	if ss == nil {
-		var err error
-		if ss, err = a.sessions.create(r.Context(), nil); err != nil {
-			a.unavailable(w, r, err)
-			return
-		}
-		setCookie(w, r, ss)
-		adopt(r, ss)
+	// A login already in progress keeps its token, so that a second tab
+	// does not spoil the first one's form.
+	l, ok := a.sessions.pendingLoginOf(r)
+	if !ok {
+		l = pendingLogin{token: randomToken(32)}
 	}
-	state := randomToken(16)
-	ss.mu.Lock()
-	ss.state = state
-	ss.next = localPath(r.URL.Query().Get("till"))
-	ss.mu.Unlock()
-	a.ids.Start(w, r, state)
+	if q := r.URL.Query(); q.Has("till") || !ok {
+		l.next = localPath(q.Get("till"))
+	}
+	a.sessions.setPendingLogin(w, r, l)
+	setPendingLogin(r, l)
+	a.ids.Start(w, r, l.state())
 }
 
-// loginDone finishes a login. The session is replaced by a new one, so
-// that an ID known before the login is worthless after it.
+// loginDone finishes a login. The session is new, so that an ID known
+// before the login is worthless after it. Every login, and every login
+// that fails, is an audit event.
 func (a *app) loginDone(w http.ResponseWriter, r *http.Request) {
-	ss := sessionOf(r)
-	if ss == nil {
+	l, ok := a.sessions.pendingLoginOf(r)
+	if !ok {
 		seeOther(w, r, "/logga-in")
 		return
 	}
-	ss.mu.Lock()
-	state, next := ss.state, ss.next
-	ss.state = ""
-	ss.mu.Unlock()
-	who, err := a.ids.Finish(r, state)
+	who, err := a.ids.Finish(r, l.state())
 	if err != nil {
-		ss.setFlash("Inloggningen misslyckades. Försök igen.")
-		seeOther(w, r, "/logga-in")
+		a.recordLogin(r, Identity{}, "", err)
+		again := "/logga-in"
+		if l.next != "" {
+			again += "?till=" + url.QueryEscape(l.next)
+		}
+		a.render(w, r, http.StatusBadRequest, "error", view{Title: "Inloggningen misslyckades",
+			Data: errorData{Text: "Inloggningen misslyckades. Försök igen.", Links: []link{{again, "Logga in igen"}}}})
 		return
 	}
-	a.sessions.drop(r.Context(), ss)
+	if ss := sessionOf(r); ss != nil {
+		a.sessions.drop(r.Context(), ss)
+	}
 	fresh, err := a.sessions.create(r.Context(), &who)
 	if err != nil {
 		a.unavailable(w, r, err)
 		return
 	}
-	setCookie(w, r, fresh)
+	if err := a.recordLogin(r, who, sessionRef(fresh), nil); err != nil {
+		// A login that is not logged does not happen.
+		a.sessions.drop(r.Context(), fresh)
+		a.unavailable(w, r, err)
+		return
+	}
+	a.sessions.clearPendingLogin(w, r)
+	a.sessions.setCookie(w, r, fresh)
+	next := l.next
 	if next == "" {
 		switch {
 		case len(who.AdminOf) > 0:
@@ -90,7 +99,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 		}
 		a.sessions.drop(r.Context(), ss)
 	}
-	clearCookie(w, r)
+	a.sessions.clearCookie(w, r)
 	seeOther(w, r, "/")
 }
 
@@ -111,6 +120,7 @@ func (c citizen) scope() booking.Scope {
 		Subject:  c.subject.Number,
 		Clinic:   c.clinic.ID,
 		CaseType: c.ct.ID,
+		Session:  sessionRef(c.ss),
 	}
 }
 

@@ -414,6 +414,7 @@ type confirmData struct {
 	MessageMax     int
 	Message        string
 	Phone          string
+	PhoneMax       int
 	Key            string
 	Action         string
 	Release        string
@@ -471,7 +472,7 @@ func (a *app) chooseAgain(c citizen, bookingID string, slot tidbok.Timeslot) str
 func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, status int, h *pendingHold, previous tidbok.Timeslot, problem string) {
 	d := confirmData{
 		Slot: h.Slot, Previous: previous, Expires: h.Expires, Message: h.Message,
-		Key: randomToken(16), Subject: c.subject,
+		Key: randomToken(16), Subject: c.subject, PhoneMax: booking.MaxPhoneLen,
 		Action: c.base() + "/bekrafta", Release: c.base() + "/slapp",
 	}
 	if previous.ID != "" {
@@ -541,7 +542,7 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		c.ss.setPending(nil)
 		c.ss.setFlash(booking.CitizenText(err))
 		seeOther(w, r, a.chooseAgain(c, "", h.Slot))
-	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
+	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
 		c.ss.setPending(h)
 		a.showConfirm(w, r, c, http.StatusUnprocessableEntity, h, tidbok.Timeslot{}, booking.CitizenText(err))
 	default:

@@ -426,6 +426,14 @@ func TestCitizenFlowInChromium(t *testing.T) {
 				t.Errorf("after cancelling: %q", s)
 			}
 			tb.do("seeing no bookings", chromedp.WaitVisible(chromedp.ID("inga-bokningar")))
+
+			// The access log lists what she did, the latest first.
+			tb.click(`a[href="/mina-bokningar/logg"]`)
+			tb.expectPage("accesslog")
+			tb.check()
+			if s := tb.text("#logg"); !strings.Contains(s, "Avbokade en tid") || !strings.Contains(s, "Inloggning") {
+				t.Errorf("the access log says %q", s)
+			}
 			if n := len(mustDay(t, p, thursday.AddDays(1), "booked")) + len(mustDay(t, p, thursday, "booked")); n != 0 {
 				t.Errorf("%d bookings left in the book, want none", n)
 			}

@@ -34,8 +34,9 @@ func (id Identity) IsStaff() bool { return !id.Staff.IsZero() }
 
 // IdentityProvider logs people in, standing in for the national login
 // service (e-ID or password and SMS for citizens, SITHS for staff). The
-// portal calls Start when someone asks to log in, with a fresh random
-// state bound to their session, and Finish when the login service answers
+// portal calls Start when someone asks to log in, with a random state
+// bound to their browser by a cookie of the login in progress (nothing is
+// stored until the login succeeds), and Finish when the login service answers
 // at /logga-in/svar (GET or POST); Finish returns who logged in.
 //
 // The demo shows a page of test identities to pick from. A real portal

@@ -19,6 +19,16 @@
 //	-data  folder of the SQLite database (default ./data)
 //	-dsn   a PostgreSQL connection string (postgres://…) to keep
 //	       everything there instead of in SQLite
+//	-tls-proxy
+//	       the portal is served behind a reverse proxy that terminates
+//	       TLS and sets X-Forwarded-For: cookies are Secure, the
+//	       session's named with the __Host- prefix, HSTS is sent on every
+//	       answer, and the request form's per-client limit counts the
+//	       last address in X-Forwarded-For (default false: Secure and
+//	       HSTS only for requests that came over TLS)
+//
+// The SQLite database and its folder are readable by their owner only
+// (0600 and 0700).
 //
 // Everything is kept in the database: the appointment book
 // (tidbok/sqltidbok), the booking flow's and clinic's stores (sqlstore) —
@@ -27,7 +37,17 @@
 // nobody out, and several portal processes may share one database, with
 // no need to send a visitor back to the same process. The demo
 // clinic is seeded once: its slots, and each of its case types that does
-// not exist yet; what the administrator changes stays changed.
+// not exist yet; what the administrator changes stays changed. A session
+// is stored only once someone has logged in: a visitor who only looks
+// costs no row.
+//
+// The audit log is the access log of patient-data law (PDL): besides the
+// booking flow's events, the portal records every login (failed ones
+// too) and every staff read of the day's book, one event per citizen
+// shown, each with a reference to the login session. A citizen sees all
+// events about them under Mina bokningar, "Logg över åtkomst". The
+// request form is limited per citizen and per client address
+// (RequestLimit), in each process's memory.
 package main
 
 import (

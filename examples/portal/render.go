@@ -96,6 +96,8 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 		if f := ss.takeFlash(); f != "" && v.Flash == "" {
 			v.Flash = f
 		}
+	} else if l, ok := pendingLoginIn(r); ok {
+		v.CSRF = l.csrf()
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -19,6 +19,8 @@ type requestData struct {
 	Max      int
 	Message  string
 	Phone    string
+	// PhoneMax is the longest phone number the booking flow takes.
+	PhoneMax int
 	Clinic   clinicInfo
 }
 
@@ -31,7 +33,7 @@ func (a *app) requestPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) showRequest(w http.ResponseWriter, r *http.Request, c citizen, status int, msg, phone, problem string) {
-	d := requestData{CaseType: c.ct, Label: c.ct.Message.Label, Max: c.ct.Message.MaxLen, Message: msg, Phone: phone, Clinic: c.clinic}
+	d := requestData{CaseType: c.ct, Label: c.ct.Message.Label, Max: c.ct.Message.MaxLen, Message: msg, Phone: phone, PhoneMax: booking.MaxPhoneLen, Clinic: c.clinic}
 	if d.Label == "" {
 		d.Label = "Beskriv vad du behöver hjälp med"
 	}
@@ -50,6 +52,9 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, "Skriv vad du behöver hjälp med, så att mottagningen kan svara dig.")
 		return
 	}
+	if !a.allowRequest(w, r, c) {
+		return
+	}
 	_, err := a.svc.SubmitRequest(r.Context(), booking.NewRequest{
 		Scope: c.scope(), Message: msg,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName, Phone: phone},
@@ -57,7 +62,7 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		seeOther(w, r, c.base()+"/forfragan/skickad")
-	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
+	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
 		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, booking.CitizenText(err))
 	default:
 		a.fail(w, r, c, err)

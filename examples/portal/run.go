@@ -15,6 +15,7 @@ import (
 // options are the command line.
 type options struct {
 	addr, data, dsn string
+	tlsProxy        bool
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -24,6 +25,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", "localhost:8080", "address to listen on")
 	fs.StringVar(&o.data, "data", "./data", "folder of the SQLite database that keeps the appointment book and the portal's stores")
 	fs.StringVar(&o.dsn, "dsn", "", "PostgreSQL connection string (postgres://…); keeps the book and the stores there instead of in SQLite under -data")
+	fs.BoolVar(&o.tlsProxy, "tls-proxy", false, "the portal is served behind a reverse proxy that terminates TLS and sets X-Forwarded-For: cookies are Secure with the __Host- prefix and HSTS is sent on every answer")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -42,7 +44,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	a, err := newApp(ctx, config{DataDir: o.data, DSN: o.dsn, Logger: log})
+	a, err := newApp(ctx, config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy})
 	if err != nil {
 		return err
 	}

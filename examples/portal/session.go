@@ -49,8 +49,19 @@ import (
 // Lax still keeps the cookie off cross-site POSTs, and every POST must
 // also carry the session's CSRF token and pass the cross-origin check
 // (Sec-Fetch-Site and Origin).
+//
+// Over TLS, or behind a TLS-terminating proxy (config.BehindTLSProxy),
+// the cookie is Secure and named with the __Host- prefix, which browsers
+// accept only from a secure origin, with Path=/ and no Domain: no other
+// host, not even a subdomain, can plant a session cookie on the portal.
+//
+// An anonymous visitor has no session, and nothing about them is stored:
+// a login in progress keeps its state in a cookie of its own (see
+// login.go), and the session is made when the login succeeds.
 const (
 	sessionCookie = "webbtidbok_session"
+	// hostPrefix is the prefix of a secure cookie's name.
+	hostPrefix = "__Host-"
 	// sessionIdle is how long a session lives without use, as the patient
 	// portal logs citizens out; sessionMax is how long it lives at most.
 	sessionIdle = 30 * time.Minute
@@ -76,8 +87,6 @@ type session struct {
 	mu       sync.Mutex
 	seen     time.Time
 	csrf     string
-	state    string // the pending login's state
-	next     string // where to go after logging in
 	who      *Identity
 	subject  Person // whom a citizen acts for; zero: themself
 	hold     *pendingHold
@@ -98,8 +107,6 @@ type session struct {
 // sessionState is the part of a session kept as JSON.
 type sessionState struct {
 	CSRF     string            `json:"csrf"`
-	State    string            `json:"state,omitempty"`
-	Next     string            `json:"next,omitempty"`
 	Who      *Identity         `json:"who,omitempty"`
 	Subject  Person            `json:"subject"`
 	Hold     *pendingHold      `json:"hold,omitempty"`
@@ -131,6 +138,9 @@ type sessions struct {
 	dialect sqldb.Dialect
 	log     *slog.Logger
 	created atomic.Int64
+	// secureAlways: cookies are Secure whether or not the request came
+	// over TLS (config.BehindTLSProxy).
+	secureAlways bool
 }
 
 // sessionSchema is the portal's own table, beside the book's and the
@@ -147,11 +157,11 @@ var sessionSchema = func() sqldb.Schema {
 var migrations embed.FS
 
 // openSessions creates the sessions table in db unless it is there.
-func openSessions(ctx context.Context, db *sql.DB, d sqldb.Dialect, now func() time.Time, log *slog.Logger) (*sessions, error) {
+func openSessions(ctx context.Context, db *sql.DB, d sqldb.Dialect, now func() time.Time, log *slog.Logger, secureAlways bool) (*sessions, error) {
 	if err := sessionSchema.Migrate(ctx, db, d); err != nil {
 		return nil, err
 	}
-	return &sessions{now: now, db: db, dialect: d, log: log}, nil
+	return &sessions{now: now, db: db, dialect: d, log: log, secureAlways: secureAlways}, nil
 }
 
 // randomToken returns n random bytes, base64url-encoded.
@@ -203,7 +213,7 @@ func (s *sessions) get(ctx context.Context, id string) (*session, error) {
 	return ss, nil
 }
 
-// create makes a new session, anonymous unless who is set, and keeps it.
+// create makes a new session of who, and keeps it.
 func (s *sessions) create(ctx context.Context, who *Identity) (*session, error) {
 	now := s.now()
 	if s.created.Add(1)%sweepEvery == 0 {
@@ -281,7 +291,7 @@ func (ss *session) snapshot() sessionState {
 }
 
 func (ss *session) stateLocked() sessionState {
-	return sessionState{CSRF: ss.csrf, State: ss.state, Next: ss.next, Who: ss.who, Subject: ss.subject,
+	return sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
 		Hold: ss.hold, Confirms: ss.confirms, Done: ss.done, Flash: ss.flash}
 }
 
@@ -289,29 +299,51 @@ func (ss *session) stateLocked() sessionState {
 func (ss *session) set(st sessionState) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.csrf, ss.state, ss.next, ss.who, ss.subject = st.CSRF, st.State, st.Next, st.Who, st.Subject
+	ss.csrf, ss.who, ss.subject = st.CSRF, st.Who, st.Subject
 	ss.hold, ss.confirms, ss.done, ss.flash = st.Hold, st.Confirms, st.Done, st.Flash
 }
 
-// setCookie sends the session's cookie: HttpOnly, SameSite=Lax, Secure
-// over TLS, and without an expiry, so that it ends with the browser.
-func setCookie(w http.ResponseWriter, r *http.Request, ss *session) {
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: ss.id, Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
-	})
+// secure reports whether r's cookies are Secure: when r came over TLS, or
+// always behind a TLS-terminating proxy.
+func (s *sessions) secure(r *http.Request) bool { return s.secureAlways || r.TLS != nil }
+
+// cookieName returns the name of the cookie called base for r: with the
+// __Host- prefix when the cookie is Secure.
+func (s *sessions) cookieName(r *http.Request, base string) string {
+	if s.secure(r) {
+		return hostPrefix + base
+	}
+	return base
 }
 
-func clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
-	})
+// cookie returns the cookie called base for r, with value and maxAge (0:
+// until the browser closes; negative: delete it): HttpOnly,
+// SameSite=Lax, Path=/ and no Domain, Secure when s.secure(r).
+func (s *sessions) cookie(r *http.Request, base, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: s.cookieName(r, base), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+	}
 }
 
-// requestSession is the session a request works on: the one its cookie
-// names, or one a handler made (adopt).
-type requestSession struct{ ss *session }
+// setCookie sends the session's cookie, without an expiry, so that it
+// ends with the browser.
+func (s *sessions) setCookie(w http.ResponseWriter, r *http.Request, ss *session) {
+	http.SetCookie(w, s.cookie(r, sessionCookie, ss.id, 0))
+}
+
+// clearCookie deletes the session's cookie.
+func (s *sessions) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
+}
+
+// requestSession is the session a request works on, the one its cookie
+// names; and the login a visitor without a session started, if any, for
+// the login form's CSRF token.
+type requestSession struct {
+	ss    *session
+	login *pendingLogin
+}
 
 type sessionKey struct{}
 
@@ -323,11 +355,20 @@ func sessionOf(r *http.Request) *session {
 	return nil
 }
 
-// adopt makes ss the request's session, to be written back with it.
-func adopt(r *http.Request, ss *session) {
+// setPendingLogin makes l the request's login in progress.
+func setPendingLogin(r *http.Request, l pendingLogin) {
 	if rs, _ := r.Context().Value(sessionKey{}).(*requestSession); rs != nil {
-		rs.ss = ss
+		rs.login = &l
 	}
+}
+
+// pendingLoginIn returns the login in progress that a handler started for
+// the request (setPendingLogin).
+func pendingLoginIn(r *http.Request) (pendingLogin, bool) {
+	if rs, _ := r.Context().Value(sessionKey{}).(*requestSession); rs != nil && rs.login != nil {
+		return *rs.login, true
+	}
+	return pendingLogin{}, false
 }
 
 // withSession puts the session named by the request's cookie, if live,
@@ -341,7 +382,7 @@ func (s *sessions) withSession(next http.Handler) http.Handler {
 			return
 		}
 		rs := &requestSession{}
-		if c, err := r.Cookie(sessionCookie); err == nil {
+		if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
 			ss, err := s.get(r.Context(), c.Value)
 			if err != nil {
 				s.log.Error("reading a session failed", "err", err)

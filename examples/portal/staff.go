@@ -126,6 +126,18 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	// Reading citizens' bookings is logged, one event per booking shown,
+	// before they are shown.
+	var reads []staffRead
+	for _, row := range d.Rows {
+		if row.Booked {
+			reads = append(reads, staffRead{Subject: row.Subject, BookingID: row.BookingID})
+		}
+	}
+	if err := a.recordStaffReads(r, sessionOf(r), who, clinic, booking.ActionStaffDay, day.String(), reads); err != nil {
+		a.unavailable(w, r, err)
+		return
+	}
 	probe := tidbok.MustPersonalNumber(casetype.ProbeSubject)
 	if tts, err := a.book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.TimeTypes = tts.TimeTypes
@@ -133,7 +145,7 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if ps, err := a.book.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.Performers = ps.Performers
 	}
-	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, clinic, true)
+	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, true)
 	if err != nil {
 		a.log.Warn("listing requests", "err", err)
 	}
@@ -236,7 +248,7 @@ func (a *app) staffCloseRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt}, clinic, r.PathValue("id"))
+	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, r.PathValue("id"))
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Förfrågan är avslutad.")
