@@ -140,9 +140,12 @@ func (h *Handler) proxyRefused(op tidbok.Operation, err error) guarded {
 }
 
 // reschedule calls the book for an UpdateBooking. A citizen acting for
-// another without the resolver's word acts for themselves: the book is
-// asked to move the actor's own booking of that ID, so that another's is
-// not found, exactly as an unknown ID.
+// another without the resolver's word gets the book's own answer for a
+// booking that is not the named subject's, and nothing moves: the
+// handler reads whose booking it is and asks the book to move it for a
+// citizen who does not own it (the named subject, or the actor when the
+// booking is the named subject's). So the answer is the book's not-found,
+// as for an unknown ID, whether the booking exists or not.
 func (h *Handler) reschedule(ctx context.Context, ev *Event, r tidbok.RescheduleRequest) guarded {
 	op := tidbok.OpReschedule
 	actor, subject := r.Actor.Person, r.Timeslot.Subject
@@ -158,16 +161,24 @@ func (h *Handler) reschedule(ctx context.Context, ev *Event, r tidbok.Reschedule
 	case !errors.Is(verr, ErrNoRelation):
 		return h.proxyRefused(op, verr)
 	}
-	r.Timeslot.Subject, r.Actor = actor, tidbok.Actor{}
-	res, err := call(ctx, h.book, op, r)
-	g := guarded{res: res, err: err}
-	if errors.Is(err, tidbok.ErrNotFound) {
-		g.why = fmt.Errorf("%w: %w", errForbidden, verr)
-	} else {
-		// It was the actor's own booking after all.
-		ev.Subject = actor
+	why := fmt.Errorf("%w: %w", errForbidden, verr)
+	if !h.caps.Has(tidbok.OpBookingDetails) {
+		return guarded{why: why, err: &tidbok.OpError{Op: op, Err: tidbok.ErrNotFound}}
 	}
-	return g
+	d, err := h.book.BookingDetails(ctx, tidbok.BookingDetailsRequest{Facility: r.Timeslot.Facility, BookingID: r.BookingID})
+	switch {
+	case err == nil && d.Booking.Subject == subject:
+		r.Timeslot.Subject = actor
+	case err != nil && !errors.Is(err, tidbok.ErrNotFound):
+		return guarded{why: why, err: err}
+	}
+	r.Actor = tidbok.Actor{}
+	res, err := call(ctx, h.book, op, r)
+	if err == nil {
+		// The book moved a booking of a citizen who does not own it.
+		return guarded{why: why, err: fmt.Errorf("producer: the book moved booking %q for a citizen who does not own it: %w", r.BookingID, tidbok.ErrOutcomeUnknown)}
+	}
+	return guarded{res: res, err: err, why: why}
 }
 
 // byID calls the book for GetBookingDetails or CancelBooking, which name
