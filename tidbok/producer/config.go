@@ -37,7 +37,8 @@ type Config struct {
 	// counting the Envelope as 1; zero means 64.
 	MaxDepth int
 
-	// Logger receives one record per request; nil discards them.
+	// Logger receives one record per request, and the audit events when
+	// Audit is nil; nil discards them.
 	Logger *slog.Logger
 
 	// Consumers are the HSA-ids of the consumers that may call at all, as

@@ -20,25 +20,34 @@ const (
 	//
 	//   - A citizen (actorType subject_of_care) reads, moves and cancels
 	//     only their own bookings, and asks for the schedule of and books
-	//     only for themselves. GetBookingDetails, UpdateBooking and
-	//     CancelBooking are sent to the book with the actor as the subject
-	//     of care, so another citizen's booking is answered exactly as an
-	//     unknown booking ID: the same not-found answer, and nothing
-	//     changes.
+	//     only for themselves. GetBookingDetails and CancelBooking, which
+	//     name no subject of care on the wire, are sent to the book with the
+	//     actor as the subject; so another citizen's booking is answered
+	//     exactly as an unknown booking ID (the book's own not-found), and
+	//     nothing changes.
 	//   - A citizen acting for another (a guardian) is let through only
 	//     when [Config.Proxies] vouches for the relation. Without its word,
-	//     GetSubjectOfCareSchedule is refused with a Client fault of kind
-	//     not-allowed and MakeBooking with resultCode ERROR (not-allowed);
-	//     neither says anything about the other citizen's bookings.
+	//     GetSubjectOfCareSchedule and MakeBooking are refused with a Client
+	//     fault of kind not-allowed, which says nothing about the other
+	//     citizen's bookings; UpdateBooking, GetBookingDetails and
+	//     CancelBooking get the book's answer for an unknown booking ID, and
+	//     nothing changes. A resolver that fails refuses too: with a Server
+	//     fault saying nothing was done where the request named its subject
+	//     of care, and as not found where telling would show that the
+	//     booking exists.
 	//   - A staff member (actorType subject_of_care_agent) may search and
 	//     make new bookings for any citizen, and nothing else, as
-	//     crm:scheduling §2.4 says: the other contracts are refused whatever
-	//     the policy. The consumer allowlist ([Config.Consumers]) and the
-	//     audit ([Config.Audit]) are what control staff.
+	//     crm:scheduling §2.4 says and booking's agents do: the other
+	//     contracts are refused whatever the policy. The consumer allowlist
+	//     ([Config.Consumers]) and the audit ([Config.Audit]) are what
+	//     control staff.
 	//   - A crm:scheduling 1.0 request carries no actor, so the five
 	//     contracts about a citizen's bookings are refused over 1.0 with a
 	//     Client fault of kind not-allowed; the search contracts are
 	//     answered.
+	//
+	// The book must answer another citizen's booking as an unknown one
+	// (tidboktest checks it); the handler relies on that.
 	Strict Policy = iota
 
 	// TrustPlatform lets the national service platform (or whatever
