@@ -419,3 +419,32 @@ func notFound(err error) bool {
 	}
 	return errors.Is(err, tidbok.ErrNotFound)
 }
+
+// TestFailingProxyResolver: a resolver that cannot tell refuses. Where
+// the request names its subject of care the consumer hears that nothing
+// was done; where it names only a booking, the answer is the unknown
+// booking's, so that the failure does not show that the booking exists.
+func TestFailingProxyResolver(t *testing.T) {
+	t.Parallel()
+	f := setup(t, producer.Config{})
+	audit := new(auditLog)
+	down := producer.ProxyFunc(func(context.Context, tidbok.PersonalNumber, tidbok.PersonalNumber) error {
+		return errors.New("population register unavailable")
+	})
+	d := newInproc(t, f, producer.Config{Proxies: down, Audit: audit})
+
+	fault := d.as(t, guardianPN, tidbok.OpSchedule, tidbok.ScheduleRequest{Facility: hsaA, Subject: citizen}).fault(t, tidbok.OpSchedule)
+	if kind, _ := crmwire.FaultKind(fault); fault.IsClient() || kind != tidbok.ErrNotSent {
+		t.Errorf("GetSubjectOfCareSchedule with a failing resolver: %v (kind %v), want a Server fault of kind not-sent", fault, kind)
+	}
+	other := d.as(t, guardianPN, tidbok.OpBookingDetails, tidbok.BookingDetailsRequest{Facility: hsaA, BookingID: f.booking})
+	none := d.as(t, guardianPN, tidbok.OpBookingDetails, tidbok.BookingDetailsRequest{Facility: hsaA, BookingID: "no-such-booking-000"})
+	if !sameApartFrom(other.body, none.body, []string{f.booking}, []string{"no-such-booking-000"}) {
+		t.Errorf("with a failing resolver, an existing booking is answered\n%s\nan unknown one\n%s", other.body, none.body)
+	}
+	events := audit.take()
+	if len(events) != 3 || events[0].Outcome != producer.OutcomeFailed || events[1].Outcome != producer.OutcomeFailed ||
+		events[1].Subject != citizen || !strings.Contains(events[1].Detail, "population register unavailable") {
+		t.Errorf("events %+v, want the resolver's failures recorded", events)
+	}
+}
