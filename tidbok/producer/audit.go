@@ -178,6 +178,10 @@ func noteResult(ev *Event, res any) {
 	switch r := res.(type) {
 	case tidbok.BookResult:
 		ev.BookingID = r.BookingID
+	case tidbok.BookingDetailsResult:
+		if ev.Subject.IsZero() {
+			ev.Subject = r.Booking.Subject
+		}
 	case tidbok.ScheduleResult:
 		ev.Detail = strconv.Itoa(len(r.Bookings)) + " bookings"
 	}

@@ -346,10 +346,15 @@ func TestStrictRefusesVersion10(t *testing.T) {
 func TestTrustPlatformPassesRequestsOn(t *testing.T) {
 	t.Parallel()
 	f := setup(t, producer.Config{})
-	d := newInproc(t, f, producer.Config{Policy: producer.TrustPlatform})
+	audit := new(auditLog)
+	d := newInproc(t, f, producer.Config{Policy: producer.TrustPlatform, Audit: audit})
 	got, err := d.as(t, strangerPN, tidbok.OpBookingDetails, tidbok.BookingDetailsRequest{Facility: hsaA, BookingID: f.booking}).decode(t, tidbok.OpBookingDetails)
 	if err != nil || got.(tidbok.BookingDetailsResult).Booking.ID != f.booking {
 		t.Errorf("GetBookingDetails under TrustPlatform: %v, %v", got, err)
+	}
+	// The audit names whose booking was read, from the answer.
+	if ev := audit.take(); len(ev) != 1 || ev[0].Subject != citizen || ev[0].Actor.Person != strangerPN || ev[0].Outcome != producer.OutcomeDone {
+		t.Errorf("events %+v, want the read of the citizen's booking by the other", ev)
 	}
 }
 

@@ -89,8 +89,9 @@ type exchange struct {
 	op       tidbok.Operation
 	opKnown  bool
 	facility tidbok.HSAID
-	actor    string // actor type, never the ID
-	body     []byte // the answer, when there is no fault
+	actor    string       // actor type
+	who      tidbok.Actor // the actor as decoded, for the log (masked)
+	body     []byte       // the answer, when there is no fault
 	// pooled holds body when it is a pooled buffer of
 	// crmwire.EncodeResponsePooled, recycled once written.
 	pooled *[]byte
@@ -169,7 +170,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 	x.op, x.opKnown = req.Op, true
 	c, _ := crmwire.ContractFor(req.Op)
 	facility, actor := facts(req.Value)
-	x.actor = actorType(req.Header.Version, actor)
+	x.actor, x.who = actorType(req.Header.Version, actor), actor
 	if audited(req.Op) {
 		x.ev = &Event{Time: h.now(), Operation: req.Op, Facility: facility}
 		x.ev.Consumer, _ = ClientHSAID(r)

@@ -23,13 +23,15 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 	if x.actor != "" {
 		attrs = append(attrs, slog.String("actor_type", x.actor))
 	}
+	who := x.who
 	if x.ev != nil {
-		if a := actorText(x.ev.Actor); a != "" {
-			attrs = append(attrs, slog.String("actor", a))
-		}
-		if x.ev.BookingID != "" {
-			attrs = append(attrs, slog.String("booking_id", x.ev.BookingID))
-		}
+		who = x.ev.Actor
+	}
+	if a := actorText(who); a != "" {
+		attrs = append(attrs, slog.String("actor", a))
+	}
+	if x.ev != nil && x.ev.BookingID != "" {
+		attrs = append(attrs, slog.String("booking_id", x.ev.BookingID))
 	}
 	if consumer, ok := ClientHSAID(r); ok {
 		attrs = append(attrs, slog.String("consumer", consumer.String()))
