@@ -30,18 +30,23 @@ import (
 // through the wire too.
 var books = []struct {
 	name string
-	wrap func(t testing.TB, mem *memtidbok.Book) tidbok.Tidbok
+	wrap func(t testing.TB, f *fixture) tidbok.Tidbok
 }{
-	{"memtidbok", func(_ testing.TB, mem *memtidbok.Book) tidbok.Tidbok { return mem }},
+	{"memtidbok", func(_ testing.TB, f *fixture) tidbok.Tidbok { return f.mem }},
 	{"mvkclient→producer→memtidbok", overTheWire},
 }
 
-// overTheWire serves mem as a crm:scheduling producer on loopback and
-// returns a client of it. Calls are not rate limited, and a lost write is
-// reconciled within 100 ms, so that tests stay quick.
-func overTheWire(t testing.TB, mem *memtidbok.Book) tidbok.Tidbok {
+// overTheWire serves the fixture's book as a crm:scheduling producer on
+// loopback and returns a client of it. The producer checks guardians in
+// the fixture's register, as the portal does. Calls are not rate limited,
+// and a lost write is reconciled within 100 ms, so that tests stay quick.
+func overTheWire(t testing.TB, f *fixture) tidbok.Tidbok {
 	t.Helper()
-	h, err := producer.New(mem, producer.Config{Facilities: []tidbok.HSAID{clinic}})
+	h, err := producer.New(f.mem, producer.Config{
+		Facilities:  []tidbok.HSAID{clinic},
+		AnyConsumer: true,
+		Proxies:     producer.GuardianUnder13(f.guardians, f.clock.Now),
+	})
 	if err != nil {
 		t.Fatalf("producer.New: %v", err)
 	}
@@ -123,14 +128,14 @@ type fixture struct {
 	notes     *notifyLog
 	guardians *guardianRegister
 	svc       *booking.Service
-	wrap      func(testing.TB, *memtidbok.Book) tidbok.Tidbok
+	wrap      func(testing.TB, *fixture) tidbok.Tidbok
 }
 
 // newFixture seeds a clinic: weekdays from 13 January to 27 February 2026,
 // Läkarbesök (LAK) with Dr Eva Ek 08:00–12:00 in 30-minute slots, and
 // Provtagning (PROV) 13:00–15:00 in 15-minute slots; Barnvaccination (BVC)
 // exists but no case type shows it.
-func newFixture(t testing.TB, wrap func(testing.TB, *memtidbok.Book) tidbok.Tidbok, opts ...func(*booking.Config)) *fixture {
+func newFixture(t testing.TB, wrap func(testing.TB, *fixture) tidbok.Tidbok, opts ...func(*booking.Config)) *fixture {
 	t.Helper()
 	clk := &clock{now: t0}
 	mem, _ := testbook.New(t, memtidbok.WithClock(clk.Now))
@@ -156,7 +161,7 @@ func newFixture(t testing.TB, wrap func(testing.TB, *memtidbok.Book) tidbok.Tidb
 		t: t, clock: clk, mem: mem, wrap: wrap,
 		audit: &auditLog{}, notes: &notifyLog{}, guardians: &guardianRegister{},
 	}
-	f.book = wrap(t, mem)
+	f.book = wrap(t, f)
 	f.terms = terms.New(terms.NewMemStore(), terms.WithClock(clk.Now))
 	f.cases = casetype.New(casetype.NewMemStore(), casetype.WithClock(clk.Now),
 		casetype.WithAudit(casetype.AuditFunc(func(context.Context, casetype.Event) error { return nil })))

@@ -40,7 +40,10 @@ func clinicOnLoopback() (baseURL string, pki *testpki.PKI, stop func()) {
 			log.Fatal(err)
 		}
 	}
-	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{clinic}})
+	h, err := producer.New(book, producer.Config{
+		Facilities: []tidbok.HSAID{clinic},
+		Consumers:  []tidbok.HSAID{tidbok.MustHSAID("SE2321000016-PORT")}, // the portal's certificate
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -189,6 +189,10 @@ func (c *Client) findBooking(ctx context.Context, facility tidbok.HSAID, id stri
 	switch {
 	case errors.Is(err, tidbok.ErrNotFound):
 		return tidbok.Timeslot{}, false, nil
+	case errors.Is(err, tidbok.ErrNotAllowed) && !actor.IsAgent():
+		// A citizen the producer does not let act for the subject has
+		// no booking of theirs to find.
+		return tidbok.Timeslot{}, false, nil
 	case err != nil:
 		return tidbok.Timeslot{}, false, err
 	}

@@ -44,7 +44,7 @@ func clinic(t *testing.T) (*memtidbok.Book, []string, *httptest.Server) {
 		}
 		ids = append(ids, id)
 	}
-	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{f}})
+	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{f}, AnyConsumer: true})
 	if err != nil {
 		t.Fatal(err)
 	}

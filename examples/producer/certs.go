@@ -51,7 +51,7 @@ func genCerts(dir, consumer string, facility tidbok.HSAID, w io.Writer) error {
 	}
 	fmt.Fprintf(w, `Wrote a test CA, certificates (valid 30 days, not for production) and a request to %[1]s.
 Serve with client certificates:
-  go run ./examples/producer -facility %[2]s -cert %[1]s/server.pem -key %[1]s/server-key.pem -client-ca %[1]s/ca.pem
+  go run ./examples/producer -facility %[2]s -cert %[1]s/server.pem -key %[1]s/server-key.pem -client-ca %[1]s/ca.pem -consumers %[3]s
 Call it as consumer %[3]s:
   curl --cacert %[1]s/ca.pem --cert %[1]s/client.pem --key %[1]s/client-key.pem \
     -H 'Content-Type: text/xml; charset=utf-8' \

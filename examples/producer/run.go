@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -24,6 +25,9 @@ type options struct {
 	data, dsn               string
 	cert, key, clientCA     string
 	genCerts, consumerHSAID string
+	consumers               string
+	anyConsumer             bool
+	trustPlatform           bool
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -39,6 +43,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.clientCA, "client-ca", "", "CA certificates (PEM) that issue the consumers' client certificates")
 	fs.StringVar(&o.genCerts, "gen-certs", "", "write a throwaway CA, server and client certificates and a sample request to this directory, and exit")
 	fs.StringVar(&o.consumerHSAID, "consumer", "SE5565594230-B9P", "with -gen-certs: the HSA-id in the client certificate")
+	fs.StringVar(&o.consumers, "consumers", "", "comma-separated HSA-ids of the consumers whose client certificates may call (HTTPS only); required with -cert unless -any-consumer")
+	fs.BoolVar(&o.anyConsumer, "any-consumer", false, "with -cert: let every consumer whose certificate the CA issued call; plain HTTP always lets anyone call")
+	fs.BoolVar(&o.trustPlatform, "trust-platform", false, "trust the service platform to authorize who acts for whom (producer.TrustPlatform) instead of checking each request's actor")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -50,6 +57,14 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if n := countSet(o.cert, o.key, o.clientCA); n != 0 && n != 3 {
 		return o, errors.New("-cert, -key and -client-ca go together: give all three for HTTPS, or none for plain HTTP")
+	}
+	switch {
+	case o.cert == "" && o.consumers != "":
+		return o, errors.New("-consumers needs client certificates: serve HTTPS with -cert, -key and -client-ca")
+	case o.cert != "" && o.consumers == "" && !o.anyConsumer:
+		return o, errors.New("-cert serves consumers with client certificates: name those that may call with -consumers, or give -any-consumer")
+	case o.consumers != "" && o.anyConsumer:
+		return o, errors.New("-consumers and -any-consumer both set: keep the list, or drop it to let any consumer call")
 	}
 	return o, nil
 }
@@ -90,7 +105,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 			err = errors.Join(err, fmt.Errorf("closing the book (%s): %w", book.store, cerr))
 		}
 	}()
-	h, err := producer.New(book.Tidbok, producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log})
+	cfg := producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log}
+	if cfg.Consumers, err = parseConsumers(o.consumers); err != nil {
+		return err
+	}
+	// Plain HTTP carries no client certificate to check.
+	cfg.AnyConsumer = o.anyConsumer || o.cert == ""
+	if o.trustPlatform {
+		cfg.Policy = producer.TrustPlatform
+	}
+	h, err := producer.New(book.Tidbok, cfg)
 	if err != nil {
 		return err
 	}
@@ -114,7 +138,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	log.Info("serving crm:scheduling 1.1", "facility", facility.String(), "book", book.store, "slots_published", book.published,
-		"example", fmt.Sprintf("%s://%s/GetAllTimeTypes/1/rivtabp21", scheme, ln.Addr()), "client_certificates", scheme == "https")
+		"example", fmt.Sprintf("%s://%s/GetAllTimeTypes/1/rivtabp21", scheme, ln.Addr()), "client_certificates", scheme == "https",
+		"policy", cfg.Policy.String(), "consumers", consumerList(cfg))
 	served := make(chan error, 1)
 	go func() {
 		if scheme == "https" {
@@ -142,6 +167,36 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	return nil
+}
+
+// parseConsumers reads -consumers, reporting every bad HSA-id at once.
+func parseConsumers(list string) ([]tidbok.HSAID, error) {
+	if list == "" {
+		return nil, nil
+	}
+	var ids []tidbok.HSAID
+	var errs []error
+	for s := range strings.SplitSeq(list, ",") {
+		id, err := tidbok.ParseHSAID(strings.TrimSpace(s))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-consumers: %w", err))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, errors.Join(errs...)
+}
+
+// consumerList describes who may call, for the start-up log.
+func consumerList(cfg producer.Config) string {
+	if cfg.AnyConsumer {
+		return "any"
+	}
+	names := make([]string, len(cfg.Consumers))
+	for i, id := range cfg.Consumers {
+		names[i] = id.String()
+	}
+	return strings.Join(names, ",")
 }
 
 // serverTLS loads the server's key pair and the consumers' CA into a

@@ -138,7 +138,8 @@ func TestServesWithClientCertificates(t *testing.T) {
 	}
 	file := func(name string) string { return filepath.Join(dir, name) }
 	addr, logs := start(t, "-addr", "127.0.0.1:0", "-facility", facility,
-		"-cert", file("server.pem"), "-key", file("server-key.pem"), "-client-ca", file("ca.pem"))
+		"-cert", file("server.pem"), "-key", file("server-key.pem"), "-client-ca", file("ca.pem"),
+		"-consumers", "SE5565594230-B9P")
 
 	caPEM, err := os.ReadFile(file("ca.pem"))
 	if err != nil {
@@ -165,6 +166,15 @@ func TestServesWithClientCertificates(t *testing.T) {
 		t.Errorf("the consumer's HSA-id is not logged:\n%s", logs)
 	}
 
+	// A consumer the CA knows but -consumers does not list is refused.
+	other, _ := start(t, "-addr", "127.0.0.1:0", "-facility", facility,
+		"-cert", file("server.pem"), "-key", file("server-key.pem"), "-client-ca", file("ca.pem"),
+		"-consumers", "SE2321000016-OTHR")
+	status, body, err = getAllTimeTypes(t, &http.Client{Transport: tr}, "https://"+other+"/vp/crm/scheduling/GetAllTimeTypes/1/rivtabp21")
+	if err != nil || status != http.StatusInternalServerError || !strings.Contains(body, "may not call this producer") {
+		t.Errorf("an unlisted consumer: %d %v\n%s", status, err, body)
+	}
+
 	anon := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
 	defer anon.CloseIdleConnections()
 	if _, _, err := getAllTimeTypes(t, &http.Client{Transport: anon}, url); err == nil {
@@ -179,6 +189,9 @@ func TestBadCommandLines(t *testing.T) {
 		{"-cert", "x.pem"},
 		{"-addr", "127.0.0.1:0", "extra"},
 		{"-no-such-flag"},
+		{"-consumers", "SE5565594230-B9P"},
+		{"-cert", "x.pem", "-key", "k.pem", "-client-ca", "ca.pem"},
+		{"-cert", "x.pem", "-key", "k.pem", "-client-ca", "ca.pem", "-consumers", "SE5565594230-B9P", "-any-consumer"},
 	} {
 		var out strings.Builder
 		if err := run(context.Background(), args, &out, func(string) { t.Errorf("%q: started", args) }); err == nil {

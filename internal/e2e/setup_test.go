@@ -74,7 +74,13 @@ func newStack(t testing.TB, o options) *stack {
 	if o.detach {
 		served = detached{book}
 	}
-	h, err := producer.New(served, producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}})
+	pcfg := producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}}
+	if o.plain {
+		pcfg.AnyConsumer = true
+	} else {
+		pcfg.Consumers = []tidbok.HSAID{tidbok.MustHSAID(portalHSAID)}
+	}
+	h, err := producer.New(served, pcfg)
 	if err != nil {
 		t.Fatalf("producer.New: %v", err)
 	}

@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// Config configures a Handler. Only Facilities is required; every other
-// zero field means the documented default.
+// Config configures a Handler. Facilities is required, and so is a say on
+// who may call: Consumers, or AnyConsumer set. Every other zero field
+// means the documented default; the zero Policy is [Strict].
 type Config struct {
 	// Facilities are the HSA-ids of the clinics the handler answers for:
 	// the logical addresses it accepts, and the facilities a request's
@@ -35,8 +37,41 @@ type Config struct {
 	// counting the Envelope as 1; zero means 64.
 	MaxDepth int
 
-	// Logger receives one record per request; nil discards them.
+	// Logger receives one record per request, and the audit events when
+	// Audit is nil; nil discards them.
 	Logger *slog.Logger
+
+	// Consumers are the HSA-ids of the consumers that may call at all, as
+	// their verified client certificates name them ([ClientHSAID]): the
+	// service platform's, or a portal's. A request from any other, or
+	// over a connection without such a certificate, is answered with a
+	// Client fault (kind not-allowed) before the body is read. Either
+	// Consumers or AnyConsumer is required.
+	Consumers []tidbok.HSAID
+
+	// AnyConsumer lets every caller that reaches the handler call it, with
+	// or without a client certificate. Set it only on a network where
+	// something else decides who gets through, and in tests. It cannot be
+	// combined with Consumers.
+	AnyConsumer bool
+
+	// Policy says whose bookings an actor may read and write; the zero
+	// value is [Strict]. See [TrustPlatform] for handing that decision to
+	// the national platform.
+	Policy Policy
+
+	// Proxies vouches for a citizen acting for another (a guardian) under
+	// [Strict]; nil means nobody may act for another citizen. It is
+	// meaningless under [TrustPlatform] and refused there.
+	Proxies ProxyResolver
+
+	// Audit receives one [Event] for every read and write of a citizen's
+	// bookings, refused ones too. Nil means [LogAudit] with Logger, which
+	// is for development: production should record the events durably.
+	Audit AuditSink
+
+	// Clock gives the time of audit events; nil means time.Now.
+	Clock func() time.Time
 }
 
 // check returns every problem with c at once.
@@ -52,6 +87,23 @@ func (c *Config) check() error {
 	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("producer: Config.MaxBodyBytes is %d: use a positive size in bytes, or 0 for 1 MiB", c.MaxBodyBytes))
+	}
+	switch {
+	case len(c.Consumers) == 0 && !c.AnyConsumer:
+		errs = append(errs, errors.New("producer: Config names no consumers: list the HSA-ids of the client certificates that may call in Config.Consumers, or set Config.AnyConsumer on a trusted network or in a test"))
+	case len(c.Consumers) > 0 && c.AnyConsumer:
+		errs = append(errs, errors.New("producer: Config.Consumers and Config.AnyConsumer are both set: keep the list, or clear it to let any consumer call"))
+	}
+	for i, id := range c.Consumers {
+		if id.IsZero() {
+			errs = append(errs, fmt.Errorf("producer: Config.Consumers[%d] is the zero HSA-id: parse it with tidbok.ParseHSAID", i))
+		}
+	}
+	switch {
+	case c.Policy != Strict && c.Policy != TrustPlatform:
+		errs = append(errs, fmt.Errorf("producer: Config.Policy is %v: use producer.Strict or producer.TrustPlatform", c.Policy))
+	case c.Policy == TrustPlatform && c.Proxies != nil:
+		errs = append(errs, errors.New("producer: Config.Proxies is set under TrustPlatform, which asks it nothing: clear it, or use Strict"))
 	}
 	if c.MaxDepth < 0 {
 		errs = append(errs, fmt.Errorf("producer: Config.MaxDepth is %d: use a positive depth, or 0 for 64", c.MaxDepth))

@@ -209,10 +209,12 @@ func TestAnswersWithNotice(t *testing.T) {
 }
 
 // TestServesVersion10: a crm:scheduling 1.0 consumer (RIV-TA 2.0, wsa:To,
-// no Actor) is answered on the rivtabp20 path.
+// no Actor) is answered on the rivtabp20 path when the platform is
+// trusted to authorize; the strict policy refuses it (see
+// TestStrictRefusesVersion10).
 func TestServesVersion10(t *testing.T) {
 	t.Parallel()
-	f := setup(t, producer.Config{})
+	f := setup(t, producer.Config{Policy: producer.TrustPlatform})
 	req := tidbok.ScheduleRequest{Facility: hsaA, Subject: citizen}
 	env, err := encodeV10(tidbok.OpSchedule, req)
 	must(t, err)

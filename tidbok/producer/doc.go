@@ -7,7 +7,11 @@
 // writing any XML; test authors use it with memtidbok and httptest to
 // give a consumer (such as mvkclient) a real producer on loopback.
 //
-//	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{clinic}})
+//	h, err := producer.New(book, producer.Config{
+//		Facilities: []tidbok.HSAID{clinic},
+//		Consumers:  []tidbok.HSAID{platform}, // the HSA-ids in the callers' client certificates
+//		Audit:      journalAccessLog,         // PDL: every read and write of a citizen's bookings
+//	})
 //	…
 //	srv := &http.Server{Handler: h, TLSConfig: producer.RequireClientCert(pool)}
 //
@@ -43,6 +47,39 @@
 // honour it: for an agent, the answer must not be selected on the
 // patient (the request's Subject), so that the consumer stays outside the
 // cohesive-record regime (sammanhållen journalföring).
+//
+// # Who may call, and for whom
+//
+// Two checks stand before the book. First the consumer: only those whose
+// verified client certificate names an HSA-id in [Config.Consumers] may
+// call at all; any other request is answered with a Client fault (kind
+// not-allowed) before its body is read. [Config.AnyConsumer] lifts the
+// check for a trusted network or a test; [New] refuses a Config that
+// names neither, so a forgotten allowlist never opens the producer.
+//
+// Then the actor, per [Config.Policy]. The zero policy, [Strict], lets a
+// citizen read, move and cancel only their own bookings, and act for
+// another citizen only when [Config.Proxies] vouches for the relation
+// ([GuardianUnder13] gives booking's rule: a guardian of a child under
+// 13). GetBookingDetails and CancelBooking name no subject of care on the
+// wire, so the handler asks the book on the actor's behalf, and another
+// citizen's booking is answered exactly as an unknown booking ID: the
+// book's own not-found, byte for byte, and nothing changes. A vendor
+// whose national platform already authorizes every request may choose
+// [TrustPlatform] instead, by name.
+//
+// # Audit
+//
+// Every GetSubjectOfCareSchedule, GetBookingDetails, MakeBooking,
+// UpdateBooking and CancelBooking request that decodes, allowed or
+// refused, is an [Event] for [Config.Audit]: when (by [Config.Clock]),
+// the consumer's certificate HSA-id, the actor, the subject of care, the
+// facility, the contract, the booking ID and the [Outcome] with a
+// detail. A read whose event cannot be recorded is answered with a Server
+// fault instead of its data; a write the book carried out stands, and
+// the failure is logged. Without a sink the events go to [Config.Logger]
+// ([LogAudit]), which is for development: the patient-data law wants them
+// kept durably.
 //
 // # Errors
 //
@@ -93,10 +130,12 @@
 // # Logging
 //
 // Each request is logged with [Config.Logger] (nil discards): the
-// contract, the served facility, the actor type, the consumer's
-// certificate HSA-id when the connection has one, the outcome and the
-// duration. Error texts are logged with 12-digit numbers masked; personal
-// identity numbers and actor IDs are never logged.
+// contract, the served facility, the actor type and the actor (a
+// citizen's personal identity number masked as 19121212-****, a staff
+// member's HSA-id), the booking ID, the consumer's certificate HSA-id
+// when the connection has one, the outcome and the duration. Error texts
+// are logged with anything that looks like a personal identity number
+// masked; no personal identity number is ever logged in full.
 //
 // # Transport security
 //

@@ -28,7 +28,11 @@ func Example() {
 	check(book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
 	check(book.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
 
-	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{clinic}})
+	h, err := producer.New(book, producer.Config{
+		Facilities: []tidbok.HSAID{clinic},
+		// Only this consumer's certificate may call.
+		Consumers: []tidbok.HSAID{tidbok.MustHSAID("SE5565594230-B9P")},
+	})
 	check(err)
 	// Who called is known from the client certificate.
 	logged := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,13 @@ type Handler struct {
 	texts      func(tidbok.Operation, error) string
 	limits     soap.Limits
 	log        *slog.Logger
+
+	anyConsumer bool
+	consumers   map[tidbok.HSAID]bool
+	policy      Policy
+	proxies     ProxyResolver
+	audit       AuditSink
+	now         func() time.Time
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -48,6 +55,16 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 		texts:  cfg.Texts,
 		limits: cfg.limits(),
 		log:    cfg.Logger,
+
+		anyConsumer: cfg.AnyConsumer,
+		consumers:   make(map[tidbok.HSAID]bool, len(cfg.Consumers)),
+		policy:      cfg.Policy,
+		proxies:     cfg.Proxies,
+		audit:       cfg.Audit,
+		now:         cfg.Clock,
+	}
+	for _, c := range cfg.Consumers {
+		h.consumers[c] = true
 	}
 	for _, f := range cfg.Facilities {
 		if !h.served[f] {
@@ -58,6 +75,12 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
+	if h.audit == nil {
+		h.audit = LogAudit(h.log)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
 	return h, nil
 }
 
@@ -66,8 +89,9 @@ type exchange struct {
 	op       tidbok.Operation
 	opKnown  bool
 	facility tidbok.HSAID
-	actor    string // actor type, never the ID
-	body     []byte // the answer, when there is no fault
+	actor    string       // actor type
+	who      tidbok.Actor // the actor as decoded, for the log (masked)
+	body     []byte       // the answer, when there is no fault
 	// pooled holds body when it is a pooled buffer of
 	// crmwire.EncodeResponsePooled, recycled once written.
 	pooled *[]byte
@@ -75,6 +99,14 @@ type exchange struct {
 	// cause is a technical error behind a Server fault, logged only.
 	cause error
 	ref   string
+	// ev is the audit event of a request about a citizen's bookings;
+	// bookErr is the book's error, and why the reason of a refusal by the
+	// policy, for the event.
+	ev      *Event
+	bookErr error
+	why     error
+	// auditErr is a failure to record ev.
+	auditErr error
 }
 
 // ServeHTTP answers one crm:scheduling request: HTTP 200 with the
@@ -88,6 +120,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x := h.serve(w, r)
+	if x.ev != nil {
+		h.record(r.Context(), &x)
+	}
 	status := http.StatusOK
 	body := x.body
 	if x.fault != nil {
@@ -122,6 +157,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 	if want.known {
 		x.op, x.opKnown = want.op, true
 	}
+	if f := h.checkConsumer(r); f != nil {
+		x.fault = f
+		return x
+	}
 
 	req, derr := crmwire.DecodeRequest(http.MaxBytesReader(w, r.Body, h.limits.MaxBytes), h.limits)
 	if derr != nil {
@@ -131,7 +170,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 	x.op, x.opKnown = req.Op, true
 	c, _ := crmwire.ContractFor(req.Op)
 	facility, actor := facts(req.Value)
-	x.actor = actorType(req.Header.Version, actor)
+	x.actor, x.who = actorType(req.Header.Version, actor), actor
+	if audited(req.Op) {
+		x.ev = &Event{Time: h.now(), Operation: req.Op, Facility: facility}
+		x.ev.Consumer, _ = ClientHSAID(r)
+		fillEvent(x.ev, req.Value)
+	}
 
 	if f := want.agrees(c, req.Header.Version); f != nil {
 		x.fault = f
@@ -152,6 +196,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 		return x
 	}
 	if actor.IsAgent() && !agentMay(req.Op) {
+		x.why = fmt.Errorf("%w: an agent may only search and make a new booking", errForbidden)
 		x.fault = crmwire.WithErrorKind(
 			soap.ClientFault("%s is not allowed for an agent (actorType subject_of_care_agent): an agent may only search and make a new booking (crm:scheduling §2.4)", c.Name),
 			tidbok.ErrNotAllowed)
@@ -169,7 +214,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 	}
 	x.facility = facility
 
-	res, err := call(r.Context(), h.book, req.Op, req.Value)
+	var res any
+	var err error
+	if x.ev != nil {
+		g := h.guard(r.Context(), x.ev, req.Op, req.Value, req.Header.Version)
+		if g.fault != nil {
+			x.fault, x.why = g.fault, g.why
+			return x
+		}
+		res, err, x.why = g.res, g.err, g.why
+	} else {
+		res, err = call(r.Context(), h.book, req.Op, req.Value)
+	}
+	x.bookErr = err
+	if x.ev != nil && err == nil {
+		noteResult(x.ev, res)
+	}
 	if err != nil {
 		h.refusal(&x, c, err)
 		return x

@@ -13,7 +13,7 @@ import (
 // logExchange writes the request's one log record.
 func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time.Duration, writeErr error) {
 	level := slog.LevelInfo
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 14)
 	if x.opKnown {
 		attrs = append(attrs, slog.String("contract", x.op.Contract()))
 	}
@@ -22,6 +22,16 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 	}
 	if x.actor != "" {
 		attrs = append(attrs, slog.String("actor_type", x.actor))
+	}
+	who := x.who
+	if x.ev != nil {
+		who = x.ev.Actor
+	}
+	if a := actorText(who); a != "" {
+		attrs = append(attrs, slog.String("actor", a))
+	}
+	if x.ev != nil && x.ev.BookingID != "" {
+		attrs = append(attrs, slog.String("booking_id", x.ev.BookingID))
 	}
 	if consumer, ok := ClientHSAID(r); ok {
 		attrs = append(attrs, slog.String("consumer", consumer.String()))
@@ -43,6 +53,10 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 		} else {
 			attrs = append(attrs, slog.String("fault", mask(x.fault.String)))
 		}
+	}
+	if x.auditErr != nil {
+		level = slog.LevelError
+		attrs = append(attrs, slog.String("audit_error", mask(x.auditErr.Error())))
 	}
 	if writeErr != nil {
 		attrs = append(attrs, slog.String("write_error", writeErr.Error()))

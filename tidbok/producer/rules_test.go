@@ -2,6 +2,7 @@ package producer_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -248,12 +249,13 @@ func withActor(req any, a tidbok.Actor) any {
 	panic("withActor: unknown request")
 }
 
-// TestGuardianIsPassedOn: a citizen acting for another (a guardian)
-// reaches the book as Actor.Person.
+// TestGuardianIsPassedOn: a citizen acting for another (a guardian) whom
+// the proxy resolver vouches for reaches the book as Actor.Person.
 func TestGuardianIsPassedOn(t *testing.T) {
 	t.Parallel()
 	f := setup(t, producer.Config{})
-	cb, url := counted(t, f, producer.Config{})
+	vouch := producer.ProxyFunc(func(context.Context, tidbok.PersonalNumber, tidbok.PersonalNumber) error { return nil })
+	cb, url := counted(t, f, producer.Config{Proxies: vouch})
 	op := tidbok.OpSchedule
 	want := tidbok.Actor{Person: tidbok.MustPersonalNumber(guardian)}
 	req := withActor(f.requests(t)[op], want)
@@ -374,7 +376,7 @@ func TestNewChecksTheConfig(t *testing.T) {
 	if _, err := producer.New(book, producer.Config{}); err == nil || !strings.Contains(err.Error(), "Facilities is empty") {
 		t.Errorf("New without facilities: %v", err)
 	}
-	if _, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{hsaA, hsaA}}); err != nil {
+	if _, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{hsaA, hsaA}, AnyConsumer: true}); err != nil {
 		t.Errorf("New with a facility twice: %v", err)
 	}
 }

@@ -116,9 +116,30 @@ var brokenBooks = []struct {
 		},
 	},
 	{
-		name:   "a book that ignores whose booking is read or cancelled",
-		wrap:   bookOnly(func(b tidbok.Tidbok) tidbok.Tidbok { return subjectBlindBook{b} }),
-		breaks: []string{"a booking cannot be read or cancelled on behalf of another citizen"},
+		name: "a book that ignores whose booking is read or cancelled",
+		wrap: bookOnly(func(b tidbok.Tidbok) tidbok.Tidbok { return subjectBlindBook{b} }),
+		breaks: []string{
+			"a booking cannot be read or cancelled on behalf of another citizen",
+			"another citizen's booking is answered as an unknown one, whoever acts, and left as it was",
+		},
+	},
+	{
+		name:   "a book that lets a citizen acting for another reach their own bookings",
+		wrap:   bookOnly(func(b tidbok.Tidbok) tidbok.Tidbok { return actorTrustingBook{b} }),
+		breaks: []string{"another citizen's booking is answered as an unknown one, whoever acts, and left as it was"},
+	},
+	{
+		name:   "a book that tells that another citizen's booking exists",
+		wrap:   bookOnly(func(b tidbok.Tidbok) tidbok.Tidbok { return tellingBook{b} }),
+		breaks: []string{"another citizen's booking is answered as an unknown one, whoever acts, and left as it was"},
+	},
+	{
+		name: "a book that moves another citizen's booking and answers not found",
+		wrap: bookOnly(func(b tidbok.Tidbok) tidbok.Tidbok { return movesAnywayBook{b} }),
+		breaks: []string{
+			"a booking cannot be moved under another citizen's identity",
+			"another citizen's booking is answered as an unknown one, whoever acts, and left as it was",
+		},
 	},
 	{
 		name:   "a book that finds the new slot of a reschedule only by its ID",
