@@ -10,7 +10,6 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
 
 // countingStore is a case type store that counts every call made to it.
@@ -39,7 +38,7 @@ func (s *countingStore) Put(ctx context.Context, ct casetype.CaseType, expectVer
 func newCountedFixture(t *testing.T) (*fixture, *countingStore) {
 	t.Helper()
 	counted := &countingStore{Store: casetype.NewMemStore()}
-	f := newFixture(t, func(_ testing.TB, mem *memtidbok.Book) tidbok.Tidbok { return mem }, func(cfg *booking.Config) {
+	f := newFixture(t, func(_ testing.TB, f *fixture) tidbok.Tidbok { return f.mem }, func(cfg *booking.Config) {
 		ctx := context.Background()
 		all, err := cfg.CaseTypes.List(ctx, clinic)
 		if err != nil {
@@ -152,7 +151,7 @@ func TestAnUnknownLoginLevelIsRefusedBeforeAnythingIsRead(t *testing.T) {
 // zero Assurance still books.
 func TestAnAgentNeedsNoLoginLevel(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, func(_ testing.TB, mem *memtidbok.Book) tidbok.Tidbok { return mem })
+	f := newFixture(t, func(_ testing.TB, f *fixture) tidbok.Tidbok { return f.mem })
 	sc := agentFor(bo, ctBook)
 	if sc.Caller.Assurance != casetype.AssuranceUnknown {
 		t.Fatalf("the agent's scope has Assurance %v, want the zero value", sc.Caller.Assurance)
