@@ -76,9 +76,15 @@ func newFaultError(op tidbok.Operation, f *soap.Fault) *FaultError {
 	return e
 }
 
-// Error returns a message for logs, with 12-digit numbers masked.
+// Error returns a message for logs: "mvkclient: Schedule: fault Server:
+// <faultstring>", with every personal identity number in the faultstring
+// masked by [tidbok.MaskPersonalNumbers].
 func (e *FaultError) Error() string {
-	return "mvkclient: " + e.Op.String() + ": " + strings.TrimPrefix(e.soapFault().Error(), "soap: ")
+	code := e.Code
+	if code == "" {
+		code = "(no faultcode)"
+	}
+	return "mvkclient: " + e.Op.String() + ": fault " + code + ": " + tidbok.MaskPersonalNumbers(e.String)
 }
 
 // soapFault returns the fault read from the wire, or one rebuilt from the

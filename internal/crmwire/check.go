@@ -128,11 +128,13 @@ func (c *checker) pn(path, s string) tidbok.PersonalNumber {
 	return p
 }
 
+// quote repeats a rejected value for a problem, shortened, with any
+// personal identity number in it masked.
 func quote(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}
-	return `"` + s + `"`
+	return `"` + tidbok.MaskPersonalNumbers(s) + `"`
 }
 
 // reason returns why a value did not parse, without repeating the value.

@@ -25,8 +25,8 @@ var (
 // errors.As(err, new(*soap.Fault))).
 //
 // String and Detail come from the other party and may contain personal
-// data; Error masks 12-digit numbers, but callers should log faults with
-// care.
+// data; Error leaves them out, and callers mask them with
+// tidbok.MaskPersonalNumbers before they log or return them.
 type Fault struct {
 	// Code is the faultcode QName with its prefix resolved, e.g.
 	// [CodeClient]. Dotted refinements such as Client.Authentication keep
@@ -101,22 +101,21 @@ func (f *Fault) WithCause(cause error) *Fault {
 // read from the wire.
 func (f *Fault) Unwrap() error { return f.cause }
 
-// Error returns "soap: fault Client: <faultstring>", with 12-digit
-// numbers (personal identity numbers) masked.
+// Error returns "soap: fault Client", with the platform's code when the
+// faultstring starts with one ("soap: fault Server VP009"). It leaves the
+// faultstring out: it comes from the other party or from a book's error
+// and may hold a personal identity number, which this package cannot
+// recognise. Show [Fault.String] through tidbok.MaskPersonalNumbers, as
+// mvkclient's and the producer's errors and logs do.
 func (f *Fault) Error() string {
 	code := f.Code.Local
 	if code == "" {
 		code = "(no faultcode)"
 	}
-	return "soap: fault " + code + ": " + maskPersonalNumbers(f.String)
-}
-
-var personalNumberLike = regexp.MustCompile(`\b(?:19|20)[0-9]{6}[-+]?[0-9pPtTfF][0-9]{3}\b`)
-
-func maskPersonalNumbers(s string) string {
-	return personalNumberLike.ReplaceAllStringFunc(s, func(m string) string {
-		return m[:8] + strings.Repeat("*", len(m)-8)
-	})
+	if vp := f.VPCode(); vp != "" {
+		return "soap: fault " + code + " " + vp
+	}
+	return "soap: fault " + code
 }
 
 func codeIs(code, class xml.Name) bool {
