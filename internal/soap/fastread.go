@@ -250,6 +250,7 @@ func (m *Message) fastDecode(v any) bool {
 	sv := rv.Elem()
 	sv.Field(rl.xmlNameIndex).Set(reflect.ValueOf(m.start.Name))
 	if (s.empty || s.fields(rl.layout, sv)) && s.finish() {
+		m.misplaced = s.misplaced
 		return true
 	}
 	sv.SetZero()
@@ -293,6 +294,9 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			}
 		}
 		if f == nil {
+			if want, ok := misplacedIn(l, s.space, string(s.local)); ok {
+				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.local)), Found: s.space, Want: want})
+			}
 			if !s.skip() {
 				return false
 			}
@@ -334,8 +338,12 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			if fv.IsNil() {
 				fv.Set(reflect.New(fv.Type().Elem()))
 			}
-			if !s.empty && !s.fields(f.sub, fv.Elem()) {
-				return false
+			if !s.empty {
+				s.path = append(s.path, pathElem{local: f.local})
+				if !s.fields(f.sub, fv.Elem()) {
+					return false
+				}
+				s.path = s.path[:len(s.path)-1]
 			}
 		case kindStructs:
 			fv := sv.Field(f.index)
@@ -346,8 +354,12 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 				fv.Grow(1)
 			}
 			fv.SetLen(n + 1)
-			if !s.empty && !s.fields(f.sub, fv.Index(n)) {
-				return false
+			if !s.empty {
+				s.path = append(s.path, pathElem{local: f.local, index: n + 1})
+				if !s.fields(f.sub, fv.Index(n)) {
+					return false
+				}
+				s.path = s.path[:len(s.path)-1]
 			}
 		}
 	}

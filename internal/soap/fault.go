@@ -234,6 +234,7 @@ func (f *Fault) write(buf *bytes.Buffer) error {
 func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 	f := &Fault{}
 	sawCode := false
+	var code12, reason12 string
 	for {
 		se, err := nextElement(dec, g, "Fault")
 		if err != nil {
@@ -272,21 +273,103 @@ func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 			if f.Actor, err = text(dec, g, "faultactor"); err != nil {
 				return nil, err
 			}
-		case "detail":
+		case "detail", "Detail":
 			if f.Detail, f.Ext, err = readDetail(dec, g); err != nil {
 				return nil, err
 			}
 			f.Detail = strings.TrimSpace(f.Detail)
+		// A SOAP 1.2 fault's children, which some stacks put inside a
+		// SOAP 1.1 envelope: read what they say rather than lose it.
+		case "Code":
+			v, err := childText(dec, g, "Code", "Value")
+			if err != nil {
+				return nil, err
+			}
+			code12 = strings.TrimSpace(v)
+		case "Reason":
+			if reason12, err = childText(dec, g, "Reason", "Text"); err != nil {
+				return nil, err
+			}
 		default:
 			if err := dec.Skip(); err != nil {
 				return nil, g.classify(err, "skipping "+se.Name.Local+" in Fault")
 			}
 		}
 	}
+	if !sawCode && code12 != "" {
+		f.Code, sawCode = code12Name(g, code12), true
+	}
+	if f.String == "" {
+		f.String = reason12
+	}
 	if !sawCode {
+		if f.String != "" {
+			return nil, malformed("the Fault has no faultcode; its faultstring was %q", truncateText(f.String))
+		}
 		return nil, malformed("the Fault has no faultcode")
 	}
 	return f, nil
+}
+
+// code12Name resolves a SOAP 1.2 fault code's QName and maps the 1.2
+// codes onto the 1.1 ones: Sender is Client, Receiver is Server.
+func code12Name(g *guard, s string) xml.Name {
+	prefix, local, found := strings.Cut(s, ":")
+	if !found {
+		prefix, local = "", s
+	}
+	uri, ok := g.resolve(prefix)
+	if !ok {
+		uri = ""
+	}
+	if uri == NSEnvelope12 || uri == "" {
+		switch local {
+		case "Sender":
+			return CodeClient
+		case "Receiver":
+			return CodeServer
+		case "MustUnderstand", "VersionMismatch":
+			return xml.Name{Space: NSEnvelope, Local: local}
+		}
+	}
+	return xml.Name{Space: uri, Local: local}
+}
+
+// truncateText shortens another party's text for an error message.
+func truncateText(s string) string {
+	const most = 200
+	if len(s) <= most {
+		return s
+	}
+	return s[:most] + "…"
+}
+
+// childText reads the element whose start tag has been read, up to and
+// including its end tag, and returns the text of its first child named
+// child (other children skipped).
+func childText(dec *xml.Decoder, g *guard, elem, child string) (string, error) {
+	var out string
+	found := false
+	for {
+		se, err := nextElement(dec, g, elem)
+		if err != nil {
+			return "", err
+		}
+		if se == nil {
+			return out, nil
+		}
+		if se.Name.Local == child && !found {
+			if out, err = text(dec, g, child); err != nil {
+				return "", err
+			}
+			out = strings.TrimSpace(out)
+			found = true
+			continue
+		}
+		if err := dec.Skip(); err != nil {
+			return "", g.classify(err, "skipping "+se.Name.Local+" in "+elem)
+		}
+	}
 }
 
 // readDetail reads the content of a detail element whose start tag has

@@ -96,6 +96,8 @@ type Message struct {
 	raw  []byte
 	lim  Limits
 	pool *[]byte
+
+	misplaced []Misplaced
 }
 
 // Payload returns the name (namespace and local name) of the Body's
@@ -122,10 +124,22 @@ func (m *Message) DecodePayload(v any) error {
 		}
 		return ref.DecodePayload(v)
 	}
-	if err := m.dec.DecodeElement(v, &m.start); err != nil {
+	t := newTracker(v)
+	m.g.track = t
+	err := m.dec.DecodeElement(v, &m.start)
+	m.g.track = nil
+	if t != nil {
+		m.misplaced = t.misplaced
+	}
+	if err != nil {
+		m.misplaced = nil
 		return m.g.classify(err, "decoding "+m.start.Name.Local)
 	}
-	return m.finish()
+	if err := m.finish(); err != nil {
+		m.misplaced = nil
+		return err
+	}
+	return nil
 }
 
 // Discard skips the Body's element and reads the rest of the envelope.
@@ -520,6 +534,9 @@ type guard struct {
 	depth int
 	max   int
 	ns    []binding
+	// track follows the payload being decoded, when its type has a
+	// layout, to find misplaced elements.
+	track *tracker
 }
 
 type binding struct {
@@ -552,8 +569,16 @@ func (g *guard) Token() (xml.Token, error) {
 				g.ns = append(g.ns, binding{"", a.Value, g.depth})
 			}
 		}
+		if g.track != nil {
+			// An unbound prefix is the decoder's error to report.
+			space, _ := g.resolve(tt.Name.Space)
+			g.track.start(space, tt.Name.Local)
+		}
 	case xml.EndElement:
 		g.depth--
+		if g.track != nil && g.track.end() {
+			g.track = nil
+		}
 	case xml.Directive:
 		return nil, &inputError{kind: ErrDirective, msg: "DOCTYPE or other <!...> directive not allowed"}
 	}

@@ -28,6 +28,11 @@ type scanner struct {
 	pend []pendingString
 	strs []byte
 
+	// path names the payload's open elements below its root, and
+	// misplaced gathers what [Message.Misplaced] returns; see fields.
+	path      []pathElem
+	misplaced []Misplaced
+
 	// The last start tag read.
 	space string
 	local []byte
