@@ -78,7 +78,7 @@ func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interfac
 // have reached the producer; it is false only when it certainly did not
 // (see sendTrace). The error is a *FaultError, a *StatusError, a
 // *tidbok.OpError (a write's ERROR), a *notSentError, a *transportError,
-// or an error matching soap.ErrMalformed.
+// or an *AnswerError.
 func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, n int) (res any, sent bool, err error) {
 	if err := c.s.limiter.Wait(ctx); err != nil {
 		c.logAttempt(ctx, op, n, 0, err)
@@ -131,7 +131,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	case err == nil:
 		return res, true, nil
 	case errors.Is(err, soap.ErrMalformed):
-		return nil, true, fmt.Errorf("mvkclient: %v: unreadable answer from %s: %w", op, endpoint, err)
+		return nil, true, &AnswerError{Op: op, Endpoint: endpoint, Problems: crmwire.Problems(err), err: err}
 	}
 	var opErr *tidbok.OpError
 	if errors.As(err, &opErr) {

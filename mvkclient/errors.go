@@ -22,6 +22,51 @@ import (
 // any book (package booking) looks for.
 var ErrNotSent = errors.New("mvkclient: request not sent")
 
+// ErrBadAnswer is matched by the error of a call whose answer could not be
+// read as the contract's: not a SOAP envelope, the wrong element in the
+// Body, an element the schema (or the contract description) requires
+// missing, or an element in another namespace than the schema's. Such an
+// answer is never read as zero values. The error is an [*AnswerError]; it
+// also matches soap's malformed-message error as before.
+//
+// A read whose answer was bad is retried like a transient failure (a
+// proxy may have cut it short), within Config.MaxRetries, unless the
+// answer broke a limit (too large, nested too deeply); a write whose
+// answer was bad is reconciled, as any write whose answer was lost.
+var ErrBadAnswer = errors.New("mvkclient: bad answer")
+
+// AnswerError is the error for an answer that does not follow the
+// contract (see [ErrBadAnswer]). Problems say what is wrong, element by
+// element, so that a producer's developer can fix it.
+//
+// AnswerError is always used as a pointer: match it with
+// errors.As(err, new(*mvkclient.AnswerError)).
+type AnswerError struct {
+	// Op is the operation whose answer was bad.
+	Op tidbok.Operation
+	// Endpoint is the URL that answered.
+	Endpoint string
+	// Problems lists what is wrong, each starting with the element's
+	// path, e.g. "timeslotDetail[1]/startTimeInclusive: found in namespace
+	// urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1; the schema
+	// puts it in urn:riv:crm:scheduling:1". Personal identity numbers are
+	// never repeated in them.
+	Problems []string
+
+	err error
+}
+
+// Error returns e.g. "mvkclient: AvailableTimeslots: bad answer from
+// https://…: GetAvailableTimeslotsResponse: timeslotDetail[1]/…".
+func (e *AnswerError) Error() string {
+	return "mvkclient: " + e.Op.String() + ": bad answer from " + e.Endpoint + ": " +
+		tidbok.MaskPersonalNumbers(strings.TrimPrefix(e.err.Error(), "crmwire: "))
+}
+
+// Unwrap returns ErrBadAnswer and the decoder's error, which matches
+// soap's malformed-message error.
+func (e *AnswerError) Unwrap() []error { return []error{ErrBadAnswer, e.err} }
+
 // FaultError is the error for a SOAP Fault the producer or the national
 // service platform answered with: a technical error, not the logical
 // refusal of a write (that is a [*tidbok.OpError]).
