@@ -3,6 +3,7 @@ package soap_test
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,6 +79,14 @@ func FuzzFastPathMatchesReference(f *testing.F) {
 		lim := soap.Limits{MaxBytes: 64 << 10, MaxDepth: 16}
 		fast, fastErr := soap.Read(bytes.NewReader(data), lim)
 		ref, refErr := soap.ReadReference(bytes.NewReader(data), lim)
+		if errors.Is(fastErr, soap.ErrTooManyAttrs) {
+			// The scanner stops at the attribute past the limit, without
+			// reading the rest of the tag as the reference path does.
+			if !errors.Is(refErr, soap.ErrMalformed) {
+				t.Fatalf("Read: error %v, reference %v", fastErr, refErr)
+			}
+			return
+		}
 		if fmt.Sprint(fastErr) != fmt.Sprint(refErr) {
 			t.Fatalf("Read: error %v, reference %v", fastErr, refErr)
 		}
@@ -102,6 +111,9 @@ func FuzzFastPathMatchesReference(f *testing.F) {
 		}
 		fv, rv := reflect.New(typ).Interface(), reflect.New(typ).Interface()
 		fastErr, refErr = fast.DecodePayload(fv), ref.DecodePayload(rv)
+		if errors.Is(fastErr, soap.ErrTooManyAttrs) && errors.Is(refErr, soap.ErrMalformed) {
+			return
+		}
 		if fmt.Sprint(fastErr) != fmt.Sprint(refErr) {
 			t.Fatalf("DecodePayload: error %v, reference %v", fastErr, refErr)
 		}
