@@ -23,6 +23,18 @@
 // given, the Body's element decides. The body is read under
 // [Config.MaxBodyBytes] and [Config.MaxDepth], and DOCTYPEs are refused.
 //
+// The request's Content-Type must be SOAP 1.1's, text/xml (parameters
+// such as charset allowed); any other, or none, is answered 415
+// Unsupported Media Type with "Accept: text/xml". An element may carry at
+// most 32 attributes, and a message's attributes other than namespace
+// declarations at most 64 KiB, an attribute written twice is refused:
+// each a Client fault, found before the attributes are kept in memory.
+// At most [Config.MaxInFlight] requests (default 16) are served at once;
+// the others wait for their turn before their body is read, and one
+// whose context ends while it waits gets 503 with Retry-After. So the
+// memory a burst of large requests takes is bounded by MaxInFlight times
+// a small multiple of MaxBodyBytes.
+//
 // # Addressing and actors
 //
 // The handler answers only for the facilities it serves
@@ -95,8 +107,9 @@
 // Each request is logged with [Config.Logger] (nil discards): the
 // contract, the served facility, the actor type, the consumer's
 // certificate HSA-id when the connection has one, the outcome and the
-// duration. Error texts are logged with 12-digit numbers masked; personal
-// identity numbers and actor IDs are never logged.
+// duration. Error texts are logged with every personal identity number in
+// them masked by [tidbok.MaskPersonalNumbers]; personal identity numbers
+// and actor IDs are never logged in clear.
 //
 // # Transport security
 //
