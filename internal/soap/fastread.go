@@ -319,8 +319,10 @@ func (s *scanner) header(h *Header) bool {
 // finish reads the end tags of the Body and the Envelope and the
 // whitespace after them.
 func (s *scanner) finish() bool {
-	if s.nextElement() != tokEnd || s.nextElement() != tokEnd {
-		return false
+	for range 2 { // the Body's end tag, then the Envelope's
+		if s.nextElement() != tokEnd {
+			return false
+		}
 	}
 	for {
 		switch s.next() {

@@ -535,17 +535,3 @@ func (s *scanner) textContent() ([]byte, bool) {
 		}
 	}
 }
-
-// attr returns the value of the last start tag's attribute whose
-// namespace is space and local name is local.
-func (s *scanner) attr(space, local string) (string, bool) {
-	for _, a := range s.attrs {
-		if string(a.local) != local || a.prefix == nil {
-			continue
-		}
-		if uri, ok := s.lookup(a.prefix); ok && uri == space {
-			return s.value(a.start, a.end, a.refs), true
-		}
-	}
-	return "", false
-}
