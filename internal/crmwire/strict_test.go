@@ -127,8 +127,10 @@ func TestAnswersAreCheckedAsTheSchemaRequires(t *testing.T) {
 					env  []byte
 				}{
 					{"fast path", env},
-					// A comment sends the message to the encoding/xml reader.
+					// A comment sends the message to the encoding/xml reader,
+					// before the payload or within it.
 					{"reference path", bytes.Replace(env, []byte("<soapenv:Body>"), []byte("<soapenv:Body><!-- x -->"), 1)},
+					{"reference path for the payload", bytes.Replace(env, []byte("</soapenv:Body>"), []byte("<!-- x --></soapenv:Body>"), 1)},
 				} {
 					res, err := DecodeResponse(tt.op, bytes.NewReader(variant.env), soap.Limits{})
 					if err == nil {

@@ -169,7 +169,9 @@ func (m *Message) DecodePayload(v any) error {
 		if err != nil {
 			return err
 		}
-		return ref.DecodePayload(v)
+		err = ref.DecodePayload(v)
+		m.misplaced = ref.misplaced
+		return err
 	}
 	t := newTracker(v)
 	m.g.track = t
