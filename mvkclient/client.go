@@ -119,7 +119,10 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		_ = resp.Body.Close()
 	}()
-	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op]})
+	// An answer's attributes are bounded per element only: a producer's
+	// stack may put an xsi:type on every element of a long list, and the
+	// answer's size is bounded anyway.
+	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op], MaxAttrBytes: c.s.maxBytes[op]})
 	var fault *soap.Fault
 	switch {
 	case errors.As(err, &fault):
