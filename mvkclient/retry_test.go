@@ -32,6 +32,11 @@ func TestReadsAreRetriedOnFailuresThatMayPass(t *testing.T) {
 		}},
 		{"the connection closing without an answer", func(testing.TB) reply { return reply{hangUp: true} }},
 		{"an unreadable answer", func(testing.TB) reply { return reply{body: []byte("<html>hello</html>")} }},
+		{"an answer cut short", func(t testing.TB) reply {
+			r := ok(t, tidbok.OpTimeTypes, tidbok.TimeTypesResult{TimeTypes: []tidbok.TimeType{{ID: "LAK", Name: "Läkarbesök"}}})
+			r.body = r.body[:len(r.body)/2]
+			return r
+		}},
 		{"an answer with the core elements in the responder's namespace", func(testing.TB) reply {
 			return reply{body: []byte(`<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>` +
 				`<r:GetAllTimeTypesResponse xmlns:r="urn:riv:crm:scheduling:GetAllTimeTypesResponder:1"><r:ListOfTimeTypes>` +

@@ -101,3 +101,16 @@ func TestASOAP12FaultInASOAP11EnvelopeKeepsItsReason(t *testing.T) {
 		t.Errorf("error %q: want %q", err, want)
 	}
 }
+
+// TestAnUnreadableAnswerSaysWhy: an answer that is not even XML is a bad
+// answer whose one problem says why.
+func TestAnUnreadableAnswerSaysWhy(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(call, int) reply { return reply{body: []byte("<html>hello</html>")} })
+	_, err := f.client(t, func(cfg *mvkclient.Config) { cfg.MaxRetries = -1 }).
+		Schedule(bg(t), tidbok.ScheduleRequest{Facility: clinic, Subject: citizen})
+	ae, ok := errors.AsType[*mvkclient.AnswerError](err)
+	if !ok || len(ae.Problems) != 1 || !strings.Contains(ae.Problems[0], "Envelope") {
+		t.Fatalf("error %v: want an *AnswerError with one problem about the envelope", err)
+	}
+}

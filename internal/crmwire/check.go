@@ -196,16 +196,23 @@ func (c *checker) err(what string, request bool) error {
 // Problems returns what is wrong with a message, one entry per problem,
 // each starting with the element's path ("timeslotDetail[2]/startTimeInclusive:
 // …"), when err is (or wraps) an error of [DecodeResponse] or
-// [DecodeRequest] about the message itself; nil otherwise. A message that
-// could not be read as XML at all gives one entry saying why.
+// [DecodeRequest] about the message itself; nil when err does not match
+// [ErrMalformed]. A message that could not be read as XML at all gives one
+// entry saying why. Personal identity numbers in them are masked.
 func Problems(err error) []string {
-	de, ok := errors.AsType[*decodeError](err)
-	if !ok {
+	if !errors.Is(err, ErrMalformed) {
 		return nil
 	}
-	out := append([]string(nil), de.problems...)
+	de, ok := errors.AsType[*decodeError](err)
+	if !ok {
+		return []string{tidbok.MaskPersonalNumbers(wireText(err))}
+	}
+	out := make([]string, 0, len(de.problems)+1)
+	for _, p := range de.problems {
+		out = append(out, tidbok.MaskPersonalNumbers(p))
+	}
 	if de.cause != nil {
-		out = append(out, wireText(de.cause))
+		out = append(out, tidbok.MaskPersonalNumbers(wireText(de.cause)))
 	}
 	return out
 }
