@@ -91,7 +91,7 @@ func truncateName(b []byte) string {
 
 // inputError is an error caused by the message itself.
 type inputError struct {
-	kind error // ErrTooLarge, ErrTooDeep, ErrDirective or nil
+	kind error // ErrTooLarge, ErrTooDeep, ErrDirective, ErrTooManyAttrs or nil
 	msg  string
 	err  error // underlying cause, may be nil
 }
@@ -268,15 +268,19 @@ func expectEnd(dec *xml.Decoder, g *guard, local, problem string) error {
 }
 
 // Read reads a SOAP 1.1 envelope from r up to the Body's first element,
-// enforcing lim. When r has a method Len() int saying how many bytes it
-// holds (a request body's Content-Length, say), Read sizes its buffer by
-// it, up to lim.MaxBytes. It returns the headers and, for a fault, the [*Fault];
+// enforcing lim. It returns the headers and, for a fault, the [*Fault];
 // otherwise the caller inspects [Message.Payload] and decodes it with
-// [Message.DecodePayload].
+// [Message.DecodePayload]. When r has a method Len() int saying how many
+// bytes it holds (a request body's Content-Length, say), Read sizes its
+// buffer by it, up to lim.MaxBytes.
 //
 // Read rejects: more than lim.MaxBytes bytes ([ErrTooLarge]); nesting
 // deeper than lim.MaxDepth ([ErrTooDeep]); any DOCTYPE or other directive
-// ([ErrDirective]); encodings other than UTF-8; anything that is not a
+// ([ErrDirective]); more attributes on an element than lim.MaxAttrs, or
+// more attribute bytes in the message than lim.MaxAttrBytes
+// ([ErrTooManyAttrs], found before the attributes are allocated); an
+// attribute written twice on one element (also through two prefixes of
+// one namespace); encodings other than UTF-8; anything that is not a
 // SOAP 1.1 Envelope with a Body holding one element; and a header block
 // marked mustUnderstand="1" that it does not know (answer with
 // [CodeMustUnderstand]). All of these match [ErrMalformed]. Errors from r
