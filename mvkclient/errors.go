@@ -59,13 +59,28 @@ type AnswerError struct {
 // Error returns e.g. "mvkclient: AvailableTimeslots: bad answer from
 // https://…: GetAvailableTimeslotsResponse: timeslotDetail[1]/…".
 func (e *AnswerError) Error() string {
-	return "mvkclient: " + e.Op.String() + ": bad answer from " + e.Endpoint + ": " +
-		tidbok.MaskPersonalNumbers(strings.TrimPrefix(e.err.Error(), "crmwire: "))
+	s := "mvkclient: " + e.Op.String() + ": bad answer"
+	if e.Endpoint != "" {
+		s += " from " + e.Endpoint
+	}
+	switch {
+	case e.err != nil:
+		s += ": " + strings.TrimPrefix(e.err.Error(), "crmwire: ")
+	case len(e.Problems) > 0:
+		s += ": " + strings.Join(e.Problems, "; ")
+	}
+	return tidbok.MaskPersonalNumbers(s)
 }
 
 // Unwrap returns ErrBadAnswer and the decoder's error, which matches
-// soap's malformed-message error.
-func (e *AnswerError) Unwrap() []error { return []error{ErrBadAnswer, e.err} }
+// soap's malformed-message error (only ErrBadAnswer for an AnswerError
+// made by hand).
+func (e *AnswerError) Unwrap() []error {
+	if e.err == nil {
+		return []error{ErrBadAnswer}
+	}
+	return []error{ErrBadAnswer, e.err}
+}
 
 // FaultError is the error for a SOAP Fault the producer or the national
 // service platform answered with: a technical error, not the logical

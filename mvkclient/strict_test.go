@@ -114,3 +114,18 @@ func TestAnUnreadableAnswerSaysWhy(t *testing.T) {
 		t.Fatalf("error %v: want an *AnswerError with one problem about the envelope", err)
 	}
 }
+
+// TestAnAnswerErrorMadeByHandWorks: the zero AnswerError and one made by
+// hand (in a caller's test, say) print and match without the decoder's
+// error behind them.
+func TestAnAnswerErrorMadeByHandWorks(t *testing.T) {
+	t.Parallel()
+	for _, e := range []*mvkclient.AnswerError{
+		{},
+		{Op: tidbok.OpSchedule, Problems: []string{"timeslotDetail[1]/startTimeInclusive: missing or empty (required)"}},
+	} {
+		if e.Error() == "" || !errors.Is(e, mvkclient.ErrBadAnswer) {
+			t.Errorf("%#v: Error() %q, matches ErrBadAnswer %v", e, e.Error(), errors.Is(e, mvkclient.ErrBadAnswer))
+		}
+	}
+}
