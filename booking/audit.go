@@ -97,8 +97,9 @@ type Event struct {
 	// BookingID is the booking read or written, when there is one; for
 	// requests, the request's ID.
 	BookingID string
-	// Detail is the error's log message for a refusal or failure, or a
-	// note ("replayed", "reconciled", a count of bookings read).
+	// Detail is the error's log message for a refusal or failure, with
+	// every personal identity number in it masked, or a note
+	// ("replayed", "reconciled", a count of bookings read).
 	Detail string
 	// Session identifies the login session the call was made in
 	// ([Scope.Session]), or the consumer; "" when unknown. It is an
@@ -187,7 +188,7 @@ func (s *Service) recordWrite(ctx context.Context, ev Event, err error) {
 func finish(ev Event, err error) Event {
 	ev.Outcome = outcomeOf(err)
 	if err != nil {
-		ev.Detail = err.Error()
+		ev.Detail = tidbok.MaskPersonalNumbers(err.Error())
 	}
 	return ev
 }

@@ -151,7 +151,8 @@ func (e *Error) Error() string {
 	if e.Err == nil {
 		return "booking: " + string(e.Action) + ": failed"
 	}
-	return "booking: " + string(e.Action) + ": " + trimPrefixes(e.Err.Error())
+	// The cause may be a book's or a store's error, whose text is theirs.
+	return "booking: " + string(e.Action) + ": " + tidbok.MaskPersonalNumbers(trimPrefixes(e.Err.Error()))
 }
 
 // Unwrap returns the cause.

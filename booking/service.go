@@ -55,7 +55,7 @@ func New(cfg Config) (*Service, error) {
 		notifier:     cfg.Notifier,
 		guardians:    cfg.Guardians,
 		clock:        cfg.Now,
-		log:          cfg.Logger,
+		log:          maskLogger(cfg.Logger),
 		holdTTL:      orDefault(cfg.HoldTTL, DefaultHoldTTL),
 		keyLease:     orDefault(cfg.KeyLease, DefaultKeyLease),
 		keyTTL:       orDefault(cfg.KeyTTL, DefaultKeyTTL),

@@ -78,7 +78,7 @@ func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interfac
 // have reached the producer; it is false only when it certainly did not
 // (see sendTrace). The error is a *FaultError, a *StatusError, a
 // *tidbok.OpError (a write's ERROR), a *notSentError, a *transportError,
-// or an error matching soap.ErrMalformed.
+// or an *AnswerError.
 func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, n int) (res any, sent bool, err error) {
 	if err := c.s.limiter.Wait(ctx); err != nil {
 		c.logAttempt(ctx, op, n, 0, err)
@@ -119,7 +119,10 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		_ = resp.Body.Close()
 	}()
-	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op]})
+	// An answer's attributes are bounded per element only: a producer's
+	// stack may put an xsi:type on every element of a long list, and the
+	// answer's size is bounded anyway.
+	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op], MaxAttrBytes: c.s.maxBytes[op]})
 	var fault *soap.Fault
 	switch {
 	case errors.As(err, &fault):
@@ -131,7 +134,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	case err == nil:
 		return res, true, nil
 	case errors.Is(err, soap.ErrMalformed):
-		return nil, true, fmt.Errorf("mvkclient: %v: unreadable answer from %s: %w", op, endpoint, err)
+		return nil, true, &AnswerError{Op: op, Endpoint: endpoint, Problems: crmwire.Problems(err), err: err}
 	}
 	var opErr *tidbok.OpError
 	if errors.As(err, &opErr) {

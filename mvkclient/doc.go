@@ -18,8 +18,9 @@
 // # Retries and writes
 //
 // The retry policy is a table per contract. The eight reads are retried
-// with exponential backoff on transport failures and on Server faults and
-// 5xx answers that may pass, within the caller's context deadline; every
+// with exponential backoff on transport failures, on Server faults and
+// 5xx answers that may pass, and on answers that do not follow the
+// contract ([ErrBadAnswer]), within the caller's context deadline; every
 // attempt waits on the per-producer rate limiter first. The three writes
 // (Book, Reschedule, Cancel) are sent once: crm:scheduling has no
 // idempotency key, and a second MakeBooking may book a second slot. When a
@@ -66,7 +67,13 @@
 // Notice. SOAP faults become [*FaultError], whose fields and methods
 // (VPCode, ServerSide, Retryable) tell what happened without matching
 // text, and which matches the sentinel the fault stands for. HTTP answers
-// that are not SOAP become [*StatusError].
+// that are not SOAP become [*StatusError]. An answer the client cannot
+// read as the contract's — an element the schema requires missing, or an
+// element in another namespace than the schema's, as a stack generated
+// from the WSDLs without the core schema writes them — becomes an
+// [*AnswerError] matching [ErrBadAnswer] that names each such element and
+// the namespace it came in: never a result of empty names, zero times or
+// a "not found".
 //
 // # Logging
 //

@@ -22,6 +22,66 @@ import (
 // any book (package booking) looks for.
 var ErrNotSent = errors.New("mvkclient: request not sent")
 
+// ErrBadAnswer is matched by the error of a call whose answer could not be
+// read as the contract's: not a SOAP envelope, the wrong element in the
+// Body, an element the schema (or the contract description) requires
+// missing, or an element in another namespace than the schema's. Such an
+// answer is never read as zero values. The error is an [*AnswerError]; it
+// also matches soap's malformed-message error as before.
+//
+// A read whose answer was bad is retried like a transient failure (a
+// proxy may have cut it short), within Config.MaxRetries, unless the
+// answer broke a limit (too large, nested too deeply); a write whose
+// answer was bad is reconciled, as any write whose answer was lost.
+var ErrBadAnswer = errors.New("mvkclient: bad answer")
+
+// AnswerError is the error for an answer that does not follow the
+// contract (see [ErrBadAnswer]). Problems say what is wrong, element by
+// element, so that a producer's developer can fix it.
+//
+// AnswerError is always used as a pointer: match it with
+// errors.As(err, new(*mvkclient.AnswerError)).
+type AnswerError struct {
+	// Op is the operation whose answer was bad.
+	Op tidbok.Operation
+	// Endpoint is the URL that answered.
+	Endpoint string
+	// Problems lists what is wrong, each starting with the element's
+	// path, e.g. "timeslotDetail[1]/startTimeInclusive: found in namespace
+	// urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1; the schema
+	// puts it in urn:riv:crm:scheduling:1". Personal identity numbers are
+	// never repeated in them.
+	Problems []string
+
+	err error
+}
+
+// Error returns e.g. "mvkclient: AvailableTimeslots: bad answer from
+// https://…: GetAvailableTimeslotsResponse: timeslotDetail[1]/…".
+func (e *AnswerError) Error() string {
+	s := "mvkclient: " + e.Op.String() + ": bad answer"
+	if e.Endpoint != "" {
+		s += " from " + e.Endpoint
+	}
+	switch {
+	case e.err != nil:
+		s += ": " + strings.TrimPrefix(e.err.Error(), "crmwire: ")
+	case len(e.Problems) > 0:
+		s += ": " + strings.Join(e.Problems, "; ")
+	}
+	return tidbok.MaskPersonalNumbers(s)
+}
+
+// Unwrap returns ErrBadAnswer and the decoder's error, which matches
+// soap's malformed-message error (only ErrBadAnswer for an AnswerError
+// made by hand).
+func (e *AnswerError) Unwrap() []error {
+	if e.err == nil {
+		return []error{ErrBadAnswer}
+	}
+	return []error{ErrBadAnswer, e.err}
+}
+
 // FaultError is the error for a SOAP Fault the producer or the national
 // service platform answered with: a technical error, not the logical
 // refusal of a write (that is a [*tidbok.OpError]).
@@ -76,9 +136,15 @@ func newFaultError(op tidbok.Operation, f *soap.Fault) *FaultError {
 	return e
 }
 
-// Error returns a message for logs, with 12-digit numbers masked.
+// Error returns a message for logs: "mvkclient: Schedule: fault Server:
+// <faultstring>", with every personal identity number in the faultstring
+// masked by [tidbok.MaskPersonalNumbers].
 func (e *FaultError) Error() string {
-	return "mvkclient: " + e.Op.String() + ": " + strings.TrimPrefix(e.soapFault().Error(), "soap: ")
+	code := e.Code
+	if code == "" {
+		code = "(no faultcode)"
+	}
+	return "mvkclient: " + e.Op.String() + ": fault " + code + ": " + tidbok.MaskPersonalNumbers(e.String)
 }
 
 // soapFault returns the fault read from the wire, or one rebuilt from the

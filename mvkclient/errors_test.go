@@ -2,6 +2,7 @@ package mvkclient_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,13 +72,25 @@ func TestFaultsKeepTheirFactsInFields(t *testing.T) {
 
 func TestFaultErrorsMaskPersonalNumbers(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, func(call, int) reply {
-		return faultReply(t, soap.ServerFault("no patient "+pnCitizen+" in the book"))
-	})
-	_, err := f.client(t, func(cfg *mvkclient.Config) { cfg.MaxRetries = -1 }).
-		Schedule(bg(t), tidbok.ScheduleRequest{Facility: clinic, Subject: citizen})
-	if err == nil || strings.Contains(err.Error(), pnCitizen) || strings.Contains(err.Error(), pnCitizen[2:]) {
-		t.Errorf("error %q: want it with the personal number masked", err)
+	short := pnCitizen[2:8] + "-" + pnCitizen[8:]
+	for _, tt := range []struct{ form, masked string }{
+		{pnCitizen, "19121212-****"},
+		{pnCitizen[:8] + "-" + pnCitizen[8:], "19121212-****"},
+		{pnCitizen[2:], "121212-****"},
+		{short, "121212-****"},
+	} {
+		form := tt.form
+		t.Run(tt.masked+" from "+strconv.Itoa(len(form))+" characters", func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(call, int) reply {
+				return faultReply(t, soap.ServerFault("no patient %s in the book", form))
+			})
+			_, err := f.client(t, func(cfg *mvkclient.Config) { cfg.MaxRetries = -1 }).
+				Schedule(bg(t), tidbok.ScheduleRequest{Facility: clinic, Subject: citizen})
+			if err == nil || strings.Contains(err.Error(), form) || !strings.Contains(err.Error(), "no patient "+tt.masked+" in the book") {
+				t.Errorf("error %q: want the fault's text with the personal number masked as %s", err, tt.masked)
+			}
+		})
 	}
 }
 

@@ -101,16 +101,22 @@ func (c *Client) send(ctx context.Context, op tidbok.Operation, body []byte) (an
 // retryable reports whether a read that failed with err may succeed when
 // sent again: transport failures (except a certificate the other side or
 // we reject), Server faults the platform or producer mark as transient,
-// and 5xx answers that are not SOAP.
+// 5xx answers that are not SOAP, and answers that could not be read as
+// the contract's (a proxy may have cut one short) unless they broke one of
+// the reader's limits.
 func retryable(err error) bool {
 	var fe *FaultError
 	var se *StatusError
 	var te *transportError
+	var ae *AnswerError
 	switch {
 	case errors.As(err, &fe):
 		return fe.Retryable()
 	case errors.As(err, &se):
 		return se.Retryable()
+	case errors.As(err, &ae):
+		// An answer over a limit will be over it again.
+		return !errors.Is(err, soap.ErrTooLarge) && !errors.Is(err, soap.ErrTooDeep) && !errors.Is(err, soap.ErrDirective)
 	case errors.Is(err, soap.ErrMalformed):
 		return false
 	case errors.As(err, &te):

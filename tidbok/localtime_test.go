@@ -19,7 +19,7 @@ func TestStockholmIsTheSwedishZone(t *testing.T) {
 	if got := tidbok.Stockholm().String(); got != "Europe/Stockholm" {
 		t.Errorf("Stockholm() = %q, want Europe/Stockholm", got)
 	}
-	if a, b := tidbok.Stockholm(), tidbok.Stockholm(); a != b {
+	if first, second := tidbok.Stockholm(), tidbok.Stockholm(); first != second {
 		t.Error("Stockholm() returns a new location on each call, want the one loaded once")
 	}
 }

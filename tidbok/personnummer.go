@@ -343,6 +343,99 @@ func (p PersonalNumber) String() string {
 	return p.s[:8] + "-****"
 }
 
+// MaskPersonalNumbers returns s with every personnummer, samordningsnummer
+// and reserve number in it masked the way [PersonalNumber.String] masks
+// one: the date part kept, the last four characters hidden. It masks
+// every form, valid or not, that stands as a word of its own (not inside
+// a longer run of letters or digits, so HSA-ids, timestamps and the like
+// are left alone):
+//
+//	191212121212, 19121212-1212, 19121212+1212, 19121212p123 → 19121212-****
+//	1212121212, 121212-1212                                   → 121212-****
+//	121212+1212                                               → 121212+****
+//
+// Use it on any text from outside (a book's error, a fault string) before
+// it reaches a log or an error message: such texts fall under patient-data
+// law.
+func MaskPersonalNumbers(s string) string {
+	var b []byte
+	last := 0
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) || i > 0 && isWordByte(s[i-1]) {
+			i++
+			continue
+		}
+		n, keep := personalNumberAt(s, i)
+		if n == 0 {
+			// Skip the rest of this word: no number starts inside it.
+			for i < len(s) && isWordByte(s[i]) {
+				i++
+			}
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s))
+		}
+		b = append(b, s[last:i+keep]...)
+		if sep := s[i+keep]; sep == '+' && keep == 6 {
+			b = append(b, '+')
+		} else {
+			b = append(b, '-')
+		}
+		b = append(b, "****"...)
+		i += n
+		last = i
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
+}
+
+// personalNumberAt returns the length of the personal number that starts
+// at s[i] and ends a word, and how many of its characters (the date part,
+// 8 or 6 digits) stay visible; n is 0 when there is none.
+func personalNumberAt(s string, i int) (n, keep int) {
+	for _, date := range [...]int{8, 6} {
+		j := i
+		for j < len(s) && j-i < date && isDigit(s[j]) {
+			j++
+		}
+		if j-i != date {
+			continue
+		}
+		if j < len(s) && (s[j] == '-' || s[j] == '+') {
+			j++
+		}
+		if j+4 > len(s) || !isDigit(s[j]) && !isReserveLetter(s[j]) ||
+			!isDigit(s[j+1]) || !isDigit(s[j+2]) || !isDigit(s[j+3]) {
+			continue
+		}
+		j += 4
+		if j < len(s) && isWordByte(s[j]) {
+			continue
+		}
+		return j - i, date
+	}
+	return 0, 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isReserveLetter(c byte) bool {
+	switch c {
+	case 'p', 'P', 't', 'T', 'f', 'F':
+		return true
+	}
+	return false
+}
+
+// isWordByte reports whether c is an ASCII letter, digit or underscore,
+// as regexp's \b counts them.
+func isWordByte(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
+}
+
 // Format implements [fmt.Formatter] so that every verb (%v, %+v, %#v, %s,
 // %q, %d, %x, ...) prints the masked form of [PersonalNumber.String].
 func (p PersonalNumber) Format(f fmt.State, verb rune) {

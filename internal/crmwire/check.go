@@ -20,6 +20,9 @@ var ErrMalformed = soap.ErrMalformed
 // each naming its element path, so that all are reported at once.
 type checker struct {
 	problems []string
+	// misplacedAt holds the paths of elements found in a wrong namespace:
+	// their problem is said once, by misplaced, and not again as missing.
+	misplacedAt map[string]bool
 	// scope and index name the repeated element being converted, e.g.
 	// timeslotDetail[3]; the path is only built when there is a problem.
 	scope string
@@ -39,11 +42,47 @@ func (c *checker) add(path, problem string) {
 	default:
 		path = c.scope + "/" + path
 	}
+	if c.misplacedAt[path] {
+		return
+	}
 	c.problems = append(c.problems, path+": "+problem)
 }
 
+// misplaced records the elements the decoder skipped because they came in
+// another namespace than the schema's for them (see [soap.Misplaced]),
+// when that namespace is none or one of crm:scheduling's: a peer's
+// mistake, which the schema rejects, and which would otherwise read as a
+// missing element or a zero value. Elements of other namespaces at that
+// place are another party's extensions and stay ignored.
+func (c *checker) misplaced(ms []soap.Misplaced) {
+	for _, m := range ms {
+		if m.Found != "" && !strings.HasPrefix(m.Found, nsFamily) {
+			continue
+		}
+		found := "no namespace"
+		if m.Found != "" {
+			found = "namespace " + m.Found
+		}
+		c.problems = append(c.problems, m.Path+": found in "+found+"; the schema puts it in "+m.Want)
+		if c.misplacedAt == nil {
+			c.misplacedAt = make(map[string]bool)
+		}
+		c.misplacedAt[m.Path] = true
+	}
+}
+
+// nsFamily starts every namespace of crm:scheduling.
+const nsFamily = "urn:riv:crm:scheduling:"
+
+// requiredBool records a problem when a required boolean is absent.
+func (c *checker) requiredBool(path string, v *Bool) {
+	if v == nil {
+		c.add(path, "missing (required)")
+	}
+}
+
 func (c *checker) required(path, v string) {
-	if v == "" {
+	if trimXML(v) == "" {
 		c.add(path, "missing or empty (required)")
 	}
 }
@@ -128,11 +167,13 @@ func (c *checker) pn(path, s string) tidbok.PersonalNumber {
 	return p
 }
 
+// quote repeats a rejected value for a problem, shortened, with any
+// personal identity number in it masked.
 func quote(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}
-	return `"` + s + `"`
+	return `"` + tidbok.MaskPersonalNumbers(s) + `"`
 }
 
 // reason returns why a value did not parse, without repeating the value.
@@ -150,6 +191,30 @@ func (c *checker) err(what string, request bool) error {
 		return nil
 	}
 	return &decodeError{what: what, problems: c.problems, request: request}
+}
+
+// Problems returns what is wrong with a message, one entry per problem,
+// each starting with the element's path ("timeslotDetail[2]/startTimeInclusive:
+// …"), when err is (or wraps) an error of [DecodeResponse] or
+// [DecodeRequest] about the message itself; nil when err does not match
+// [ErrMalformed]. A message that could not be read as XML at all gives one
+// entry saying why. Personal identity numbers in them are masked.
+func Problems(err error) []string {
+	if !errors.Is(err, ErrMalformed) {
+		return nil
+	}
+	de, ok := errors.AsType[*decodeError](err)
+	if !ok {
+		return []string{tidbok.MaskPersonalNumbers(wireText(err))}
+	}
+	out := make([]string, 0, len(de.problems)+1)
+	for _, p := range de.problems {
+		out = append(out, tidbok.MaskPersonalNumbers(p))
+	}
+	if de.cause != nil {
+		out = append(out, tidbok.MaskPersonalNumbers(wireText(de.cause)))
+	}
+	return out
 }
 
 // decodeError lists what is wrong with a message. It matches ErrMalformed

@@ -208,6 +208,7 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 		return nil, &decodeError{what: c.Name + "Response", cause: err}
 	}
 	var ch checker
+	ch.misplaced(m.Misplaced())
 	res, opErr := w.tidbok(&ch, op)
 	if err := ch.err(c.Name+"Response", false); err != nil {
 		return nil, err
@@ -268,6 +269,7 @@ func DecodeRequest(r io.Reader, lim soap.Limits) (Request, error) {
 		}
 		return Request{}, clientFault(&decodeError{what: c.Name, cause: err, request: true})
 	}
+	ch.misplaced(m.Misplaced())
 	req, subject := w.tidbok(&ch, h.Version)
 	if h.Version == V11 {
 		req = cd.withActor(req, ch.actor(m.Header.Actor, subject))

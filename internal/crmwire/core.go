@@ -324,14 +324,68 @@ func putWireTime(b []byte, t time.Time) {
 	put(12, s, 2)
 }
 
-// timeslots converts repeated wire timeslots named elem.
-func (c *checker) timeslots(elem string, ws []TimeslotType) []tidbok.Timeslot {
+// slotRule says which elements of a timeslot in an answer are required:
+// the XSD requires only healthcare_facility, and the TKB (crm-scheduling.md
+// §1.4) more, per contract.
+type slotRule uint8
+
+const (
+	// freeSlot: GetAvailableTimeslots; start, end and facility.
+	freeSlot slotRule = iota
+	// scheduledBooking: GetSubjectOfCareSchedule; also bookingId and
+	// subject_of_care.
+	scheduledBooking
+	// bookingDetails: GetBookingDetails; facility, subject_of_care and the
+	// three permission flags, start and end unless it is an open
+	// invitation, and both or neither of them.
+	bookingDetails
+)
+
+// requireSlot records a problem for each element of w that rule requires
+// and w lacks, in the checker's current scope.
+func (c *checker) requireSlot(w *TimeslotType, rule slotRule) {
+	timed := true
+	if rule == bookingDetails {
+		inv := w.IsInvitation
+		if inv == nil {
+			inv = w.IsInvitationCore
+		}
+		if inv.value() {
+			start, end := trimXML(w.StartTimeInclusive) != "", trimXML(w.EndTimeExclusive) != ""
+			timed = start || end
+			if start != end {
+				c.add("endTimeExclusive", "a timed invitation needs both startTimeInclusive and endTimeExclusive")
+				timed = false
+			}
+		}
+	}
+	if timed {
+		c.required("startTimeInclusive", w.StartTimeInclusive)
+		c.required("endTimeExclusive", w.EndTimeExclusive)
+	}
+	c.required("healthcare_facility", w.HealthcareFacility)
+	switch rule {
+	case scheduledBooking:
+		c.required("bookingId", w.BookingID)
+		c.required("subject_of_care", w.SubjectOfCare)
+	case bookingDetails:
+		c.required("subject_of_care", w.SubjectOfCare)
+		c.requiredBool("cancel_booking_allowed", w.CancelBookingAllowed)
+		c.requiredBool("rebooking_allowed", w.RebookingAllowed)
+		c.requiredBool("message_allowed", w.MessageAllowed)
+	}
+}
+
+// timeslots converts repeated wire timeslots named elem of an answer,
+// checking each against rule.
+func (c *checker) timeslots(elem string, ws []TimeslotType, rule slotRule) []tidbok.Timeslot {
 	if len(ws) == 0 {
 		return nil
 	}
 	out := make([]tidbok.Timeslot, len(ws))
 	for i := range ws {
 		c.in(elem, i+1)
+		c.requireSlot(&ws[i], rule)
 		c.fillTimeslot(&out[i], &ws[i])
 	}
 	c.in("", 0)

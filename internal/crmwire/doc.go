@@ -19,9 +19,23 @@
 // wire. Booleans are written true or false and read in every xs:boolean
 // form. isInvitation is written in urn:riv:crm:scheduling:1.1 and read from
 // that namespace or urn:riv:crm:scheduling:1. Unknown elements, such as
-// another party's extensions, are ignored when reading. Times and dates
+// another party's extensions, are ignored when reading; but an element
+// the schema declares at that place, found in another crm:scheduling
+// namespace or in none (as stacks generated from the WSDLs without the
+// core schema write the core elements), is a problem naming the
+// namespace it was found in, never an empty field. Times and dates
 // are Swedish local time converted with tidbok.ParseWireTime,
 // tidbok.FormatWireTime, tidbok.ParseWireDate and tidbok.Date.Wire.
+//
+// Requests and answers alike are checked for what the schema requires,
+// and answers also for what the TKB makes mandatory: time types, care
+// types, performers, facilities and dates with their identifying
+// elements; free slots and scheduled bookings with their times (and a
+// booking with its ID and subject of care); booking details with the
+// subject of care, the three permission flags and, unless it is an open
+// invitation, both times. A missing element is a problem naming it; all
+// problems of a message are reported at once, and the error matches
+// [ErrMalformed] ([Problems] lists them).
 //
 // Where the contract description (TKB) is stricter than the XSD, the
 // encoder follows it: MakeBooking's requestedTimeslot carries neither the

@@ -34,13 +34,17 @@ func (w *GetAllCareTypes) tidbok(c *checker, _ Version) (any, tidbok.PersonalNum
 	return r, r.Subject
 }
 
-func (w *GetAllCareTypesResponse) tidbok(_ *checker, _ tidbok.Operation) (any, error) {
+func (w *GetAllCareTypesResponse) tidbok(c *checker, _ tidbok.Operation) (any, error) {
 	var res tidbok.CareTypesResult
 	if len(w.CareTypes) > 0 {
 		res.CareTypes = make([]tidbok.CareType, len(w.CareTypes))
 		for i, t := range w.CareTypes {
+			c.in("careTypes", i+1)
+			c.required("careTypeName", t.CareTypeName)
+			c.required("careTypeId", t.CareTypeID)
 			res.CareTypes[i] = tidbok.CareType{ID: t.CareTypeID, Name: t.CareTypeName}
 		}
+		c.in("", 0)
 	}
 	return res, nil
 }

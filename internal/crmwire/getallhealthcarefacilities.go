@@ -39,6 +39,7 @@ func (w *GetAllHealthcareFacilitiesResponse) tidbok(c *checker, _ tidbok.Operati
 		res.Facilities = make([]tidbok.Facility, len(w.HealthcareFacilityInfos))
 		for i, f := range w.HealthcareFacilityInfos {
 			c.in("healthcareFacilityInfos", i+1)
+			c.required("healthcare_facility", f.HealthcareFacility)
 			res.Facilities[i] = tidbok.Facility{
 				ID:   c.hsa("healthcare_facility", f.HealthcareFacility),
 				Name: f.HealthcareFacilityName,

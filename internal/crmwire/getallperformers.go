@@ -39,6 +39,9 @@ func (w *GetAllPerformersResponse) tidbok(c *checker, _ tidbok.Operation) (any, 
 		res.Performers = make([]tidbok.Performer, len(w.PerformerInfos))
 		for i, p := range w.PerformerInfos {
 			c.in("performerInfos", i+1)
+			c.required("perfomer", p.Perfomer)
+			c.required("firstName", p.FirstName)
+			c.required("lastName", p.LastName)
 			res.Performers[i] = tidbok.Performer{
 				ID:        c.hsa("perfomer", p.Perfomer),
 				FirstName: p.FirstName,

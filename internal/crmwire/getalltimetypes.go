@@ -36,13 +36,17 @@ func (w *GetAllTimeTypes) tidbok(c *checker, v Version) (any, tidbok.PersonalNum
 	return r, r.Subject
 }
 
-func (w *GetAllTimeTypesResponse) tidbok(_ *checker, _ tidbok.Operation) (any, error) {
+func (w *GetAllTimeTypesResponse) tidbok(c *checker, _ tidbok.Operation) (any, error) {
 	var res tidbok.TimeTypesResult
 	if len(w.ListOfTimeTypes) > 0 {
 		res.TimeTypes = make([]tidbok.TimeType, len(w.ListOfTimeTypes))
 		for i, t := range w.ListOfTimeTypes {
+			c.in("ListOfTimeTypes", i+1)
+			c.required("timeTypeName", t.TimeTypeName)
+			c.required("timeTypeId", t.TimeTypeID)
 			res.TimeTypes[i] = tidbok.TimeType{ID: t.TimeTypeID, Name: t.TimeTypeName}
 		}
+		c.in("", 0)
 	}
 	return res, nil
 }

@@ -58,6 +58,8 @@ func (w *GetAvailableDatesResponse) tidbok(c *checker, _ tidbok.Operation) (any,
 		res.Dates = make([]tidbok.DateAvailability, len(w.PerformerAvailabilityByDate))
 		for i, d := range w.PerformerAvailabilityByDate {
 			c.in("performerAvailabilityByDate", i+1)
+			c.required("healthcare_facility", d.HealthcareFacility)
+			c.required("date", d.Date)
 			res.Dates[i] = tidbok.DateAvailability{
 				Facility:  c.hsa("healthcare_facility", d.HealthcareFacility),
 				Date:      c.date("date", d.Date),

@@ -38,7 +38,7 @@ func (w *GetAvailableTimeslots) tidbok(c *checker, v Version) (any, tidbok.Perso
 }
 
 func (w *GetAvailableTimeslotsResponse) tidbok(c *checker, _ tidbok.Operation) (any, error) {
-	return tidbok.AvailableTimeslotsResult{Timeslots: c.timeslots("timeslotDetail", w.TimeslotDetail)}, nil
+	return tidbok.AvailableTimeslotsResult{Timeslots: c.timeslots("timeslotDetail", w.TimeslotDetail, freeSlot)}, nil
 }
 
 var availableTimeslotsCodec = codec(

@@ -16,7 +16,8 @@ type GetBookingDetails struct {
 
 // GetBookingDetailsResponse is the response of GetBookingDetails. Its
 // timeslotDetail is required and always carries the three permission
-// flags (TKB).
+// flags and the subject of care, and start and end unless it is an open
+// invitation (TKB).
 type GetBookingDetailsResponse struct {
 	XMLName        xml.Name      `xml:"urn:riv:crm:scheduling:GetBookingDetailsResponder:1 GetBookingDetailsResponse"`
 	TimeslotDetail *TimeslotType `xml:"urn:riv:crm:scheduling:GetBookingDetailsResponder:1 timeslotDetail"`
@@ -37,6 +38,7 @@ func (w *GetBookingDetailsResponse) tidbok(c *checker, _ tidbok.Operation) (any,
 		return tidbok.BookingDetailsResult{}, nil
 	}
 	c.in("timeslotDetail", 0)
+	c.requireSlot(w.TimeslotDetail, bookingDetails)
 	ts := c.timeslot(w.TimeslotDetail)
 	c.in("", 0)
 	return tidbok.BookingDetailsResult{Booking: ts}, nil

@@ -32,7 +32,7 @@ func (w *GetSubjectOfCareSchedule) tidbok(c *checker, _ Version) (any, tidbok.Pe
 }
 
 func (w *GetSubjectOfCareScheduleResponse) tidbok(c *checker, _ tidbok.Operation) (any, error) {
-	return tidbok.ScheduleResult{Bookings: c.timeslots("timeslotDetail", w.TimeslotDetail)}, nil
+	return tidbok.ScheduleResult{Bookings: c.timeslots("timeslotDetail", w.TimeslotDetail, scheduledBooking)}, nil
 }
 
 var scheduleCodec = codec(

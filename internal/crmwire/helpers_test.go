@@ -38,8 +38,25 @@ func scheduleBody(subject string) string {
       <s:healthcare_facility>%s</s:healthcare_facility><s:subject_of_care>%s</s:subject_of_care></s:GetSubjectOfCareSchedule>`, hsaClinic, subject)
 }
 
-// detailsResponse is a GetBookingDetailsResponse around timeslot children.
+// detailsResponse is a GetBookingDetailsResponse around timeslot
+// children, with the elements the TKB requires there added unless
+// children has them.
 func detailsResponse(children string) []byte {
 	return envelope("", `<r:GetBookingDetailsResponse xmlns:r="urn:riv:crm:scheduling:GetBookingDetailsResponder:1"><r:timeslotDetail>`+
-		`<core:healthcare_facility>`+hsaClinic+`</core:healthcare_facility>`+children+`</r:timeslotDetail></r:GetBookingDetailsResponse>`)
+		requiredDetails(children)+`</r:timeslotDetail></r:GetBookingDetailsResponse>`)
+}
+
+// requiredDetails returns children of a GetBookingDetails timeslot with
+// the required elements that children lacks added, in the core namespace.
+func requiredDetails(children string) string {
+	add := func(local, value string) string {
+		if strings.Contains(children, ":"+local+">") {
+			return ""
+		}
+		return "<core:" + local + ">" + value + "</core:" + local + ">"
+	}
+	return add("startTimeInclusive", "20250314093000") + add("endTimeExclusive", "20250314095000") +
+		`<core:healthcare_facility>` + hsaClinic + `</core:healthcare_facility>` +
+		add("subject_of_care", pnSubject) + children +
+		add("cancel_booking_allowed", "true") + add("rebooking_allowed", "true") + add("message_allowed", "false")
 }

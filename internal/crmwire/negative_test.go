@@ -72,7 +72,7 @@ func TestUnknownTrailingElementsTolerated(t *testing.T) {
 	ext := `<x:extension xmlns:x="urn:example:other"><x:nested a="1">text<x:deeper/></x:nested></x:extension>`
 	// In a response: at the end of a timeslot and of the root.
 	in := envelope("", `<r:GetBookingDetailsResponse xmlns:r="urn:riv:crm:scheduling:GetBookingDetailsResponder:1"><r:timeslotDetail>`+
-		`<core:healthcare_facility>`+hsaClinic+`</core:healthcare_facility><core:bookingId>B1</core:bookingId>`+ext+
+		requiredDetails(`<core:bookingId>B1</core:bookingId>`)+ext+
 		`</r:timeslotDetail>`+ext+`</r:GetBookingDetailsResponse>`)
 	res, err := DecodeResponse(tidbok.OpBookingDetails, bytes.NewReader(in), soap.Limits{})
 	if err != nil {

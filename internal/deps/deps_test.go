@@ -45,6 +45,7 @@ var rules = []rule{
 	{"terms", "casetype", "casetype and terms stay independent; booking combines them"},
 	{"internal/soap", "*", "the envelope knows nothing about the contract"},
 	{"*", "examples", "examples are leaves"},
+	{"*", "internal/pnleak", "the leak detector is test support; nothing ships with it"},
 }
 
 type pkg struct {

@@ -93,6 +93,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	// The answer's bytes, as the producer sends them.
 	{
 		r, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(bs.body))
+		r.Header.Set("Content-Type", soap.ContentType)
 		r.Header.Set("SOAPAction", soap.QuoteAction("urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1:GetAvailableTimeslots"))
 		resp, err := bs.hc.Do(r)
 		if err != nil {

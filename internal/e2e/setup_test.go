@@ -44,12 +44,14 @@ func sharedPKI(t testing.TB) *testpki.PKI {
 }
 
 // stack is a book served by the producer over mutual TLS, and a client
-// of it.
+// of it. The client's and the producer's logs and every error the client
+// returns are checked for personal identity numbers in clear when the
+// test ends (pii_test.go).
 type stack struct {
 	book   *memtidbok.Book
 	seeder tidboktest.Seeder
 	srv    *httptest.Server
-	client *mvkclient.Client
+	client *recordingClient
 }
 
 // options shape a stack; the zero value is a full-capability book and a
@@ -74,7 +76,8 @@ func newStack(t testing.TB, o options) *stack {
 	if o.detach {
 		served = detached{book}
 	}
-	pcfg := producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}}
+	logs := newLogs(t)
+	pcfg := producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}, Logger: logs.logger("producer")}
 	if o.plain {
 		pcfg.AnyConsumer = true
 	} else {
@@ -94,6 +97,7 @@ func newStack(t testing.TB, o options) *stack {
 		MaxBackoff:       10 * time.Millisecond,
 		ReconcileDelay:   5 * time.Millisecond,
 		ReconcileTimeout: 2 * time.Second,
+		Logger:           logs.logger("mvkclient"),
 	}
 	if o.plain {
 		srv.Start()
@@ -112,7 +116,7 @@ func newStack(t testing.TB, o options) *stack {
 	if err != nil {
 		t.Fatalf("mvkclient.New: %v", err)
 	}
-	return &stack{book: book, seeder: seeder, srv: srv, client: c}
+	return &stack{book: book, seeder: seeder, srv: srv, client: &recordingClient{Client: c, logs: logs}}
 }
 
 // bookings returns every booking at the test clinic, as staff see them.

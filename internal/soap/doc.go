@@ -19,10 +19,14 @@
 //
 // # Reading untrusted input
 //
-// [Read] enforces hard [Limits] on size and nesting depth, rejects any
-// DOCTYPE or other directive (so no entity can ever be expanded), accepts
-// UTF-8 only, and reports malformed input with errors matching
-// [ErrMalformed]. It stops at the Body's first element, so the caller can
+// [Read] enforces hard [Limits] on size, nesting depth and attributes
+// (per element, and bytes per message, counted before encoding/xml would
+// allocate them), rejects duplicate attributes and any DOCTYPE or other
+// directive (so no entity can ever be expanded), accepts UTF-8 only, and
+// reports malformed input with errors matching [ErrMalformed]. It stops at the Body's first element, so the caller can
 // choose the payload type from the element's name and namespace and decode
 // it with [Message.DecodePayload], still under the same limits.
+// [Message.Misplaced] then lists the elements skipped because they came
+// in another namespace than the payload type declares for their name, so
+// that the caller can report them rather than read empty fields.
 package soap

@@ -13,8 +13,16 @@ import (
 var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // readUpTo reads r to its end into buf, stopping once more than max bytes
-// are read (over).
+// are read (over). A reader that tells how many bytes it holds (Len, as
+// bytes.Reader and strings.Reader do, or a sized body) gets a buffer of
+// that size at once, instead of one grown step by step, which allocates
+// several times the message.
 func readUpTo(r io.Reader, buf []byte, max int64) (_ []byte, over bool, err error) {
+	if l, ok := r.(interface{ Len() int }); ok {
+		if need := min(int64(l.Len()), max) + 1; need > int64(cap(buf)) {
+			buf = make([]byte, 0, need)
+		}
+	}
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -39,9 +47,16 @@ type errReader struct{ err error }
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // fastRead is [Read] by the scanner; ok is false when the message is
-// outside what the scanner accepts.
-func fastRead(buf []byte, lim Limits) (*Message, bool) {
-	s := &scanner{b: buf, max: lim.MaxDepth}
+// outside what the scanner accepts, or when it broke an attribute limit
+// (s.err says so).
+func fastRead(buf []byte, lim Limits) (m *Message, s *scanner, ok bool) {
+	s = &scanner{b: buf, max: lim.MaxDepth, maxAttrs: lim.MaxAttrs, maxAttrBytes: lim.MaxAttrBytes}
+	m, ok = s.read()
+	return m, s, ok
+}
+
+func (s *scanner) read() (*Message, bool) {
+	buf := s.b
 	if bytes.HasPrefix(buf, []byte("<?xml")) {
 		end := bytes.Index(buf, []byte("?>"))
 		if end < 0 || !plainDeclaration(string(buf[5:end])) {
@@ -78,6 +93,93 @@ func fastRead(buf []byte, lim Limits) (*Message, bool) {
 	m.start.Name = xml.Name{Space: s.space, Local: string(s.local)}
 	m.fast = s
 	return m, true
+}
+
+// checkAttrs enforces the attribute limits on a whole message before the
+// encoding/xml path reads it, which allocates every attribute of a start
+// tag before anyone can count them. It follows markup only as far as
+// needed to find start tags and their attributes; on anything it does not
+// understand it stops and leaves the verdict to the parser.
+func checkAttrs(b []byte, lim Limits) error {
+	var total int64
+	for i := 0; i < len(b); {
+		lt := bytes.IndexByte(b[i:], '<')
+		if lt < 0 {
+			return nil
+		}
+		i += lt
+		rest := b[i:]
+		var skipTo []byte
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			skipTo = []byte("-->")
+		case bytes.HasPrefix(rest, cdataStart):
+			skipTo = []byte("]]>")
+		case bytes.HasPrefix(rest, []byte("<?")):
+			skipTo = []byte("?>")
+		case len(rest) > 1 && (rest[1] == '!' || rest[1] == '/'):
+			skipTo = []byte(">")
+		}
+		if skipTo != nil {
+			end := bytes.Index(rest[1:], skipTo)
+			if end < 0 {
+				return nil
+			}
+			i += 1 + end + len(skipTo)
+			continue
+		}
+		// A start tag: its name, then name="value" pairs.
+		j := 1
+		for j < len(rest) && !isSpaceByte(rest[j]) && rest[j] != '>' && rest[j] != '/' {
+			j++
+		}
+		name := rest[1:j]
+		n := 0
+		for {
+			for j < len(rest) && isSpaceByte(rest[j]) {
+				j++
+			}
+			if j >= len(rest) {
+				return nil
+			}
+			if rest[j] == '>' || rest[j] == '/' {
+				break
+			}
+			start := j
+			for j < len(rest) && rest[j] != '=' && !isSpaceByte(rest[j]) && rest[j] != '>' {
+				j++
+			}
+			attr := rest[start:j]
+			for j < len(rest) && isSpaceByte(rest[j]) {
+				j++
+			}
+			if j >= len(rest) || rest[j] != '=' {
+				return nil
+			}
+			j++
+			for j < len(rest) && isSpaceByte(rest[j]) {
+				j++
+			}
+			if j >= len(rest) || rest[j] != '"' && rest[j] != '\'' {
+				return nil
+			}
+			end := bytes.IndexByte(rest[j+1:], rest[j])
+			if end < 0 {
+				return nil
+			}
+			j += end + 2
+			if n++; n > lim.MaxAttrs {
+				return tooManyAttrs(name, lim.MaxAttrs)
+			}
+			if !bytes.Equal(attr, []byte("xmlns")) && !bytes.HasPrefix(attr, []byte("xmlns:")) {
+				if total += int64(j - start); total > lim.MaxAttrBytes {
+					return tooManyAttrBytes(lim.MaxAttrBytes)
+				}
+			}
+		}
+		i += j
+	}
+	return nil
 }
 
 // plainDeclaration reports whether the XML declaration's content (after
@@ -217,7 +319,7 @@ func (s *scanner) header(h *Header) bool {
 // finish reads the end tags of the Body and the Envelope and the
 // whitespace after them.
 func (s *scanner) finish() bool {
-	for range 2 { // </Body> then </Envelope>
+	for range 2 { // the Body's end tag, then the Envelope's
 		if s.nextElement() != tokEnd {
 			return false
 		}
@@ -251,7 +353,9 @@ func (m *Message) fastDecode(v any) bool {
 	s := m.fast
 	sv := rv.Elem()
 	sv.Field(rl.xmlNameIndex).Set(reflect.ValueOf(m.start.Name))
+	s.path = s.path[:0]
 	if (s.empty || s.fields(rl.layout, sv)) && s.finish() {
+		m.misplaced = s.misplaced
 		return true
 	}
 	sv.SetZero()
@@ -295,6 +399,9 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			}
 		}
 		if f == nil {
+			if want, ok := misplacedIn(l, s.space, string(s.local)); ok {
+				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.local)), Found: s.space, Want: want})
+			}
 			if !s.skip() {
 				return false
 			}
@@ -336,8 +443,12 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			if fv.IsNil() {
 				fv.Set(reflect.New(fv.Type().Elem()))
 			}
-			if !s.empty && !s.fields(f.sub, fv.Elem()) {
-				return false
+			if !s.empty {
+				s.path = append(s.path, pathElem{local: f.local})
+				if !s.fields(f.sub, fv.Elem()) {
+					return false
+				}
+				s.path = s.path[:len(s.path)-1]
 			}
 		case kindStructs:
 			fv := sv.Field(f.index)
@@ -348,8 +459,12 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 				fv.Grow(1)
 			}
 			fv.SetLen(n + 1)
-			if !s.empty && !s.fields(f.sub, fv.Index(n)) {
-				return false
+			if !s.empty {
+				s.path = append(s.path, pathElem{local: f.local, index: n + 1})
+				if !s.fields(f.sub, fv.Index(n)) {
+					return false
+				}
+				s.path = s.path[:len(s.path)-1]
 			}
 		}
 	}

@@ -25,8 +25,8 @@ var (
 // errors.As(err, new(*soap.Fault))).
 //
 // String and Detail come from the other party and may contain personal
-// data; Error masks 12-digit numbers, but callers should log faults with
-// care.
+// data; Error leaves them out, and callers mask them with
+// tidbok.MaskPersonalNumbers before they log or return them.
 type Fault struct {
 	// Code is the faultcode QName with its prefix resolved, e.g.
 	// [CodeClient]. Dotted refinements such as Client.Authentication keep
@@ -101,22 +101,21 @@ func (f *Fault) WithCause(cause error) *Fault {
 // read from the wire.
 func (f *Fault) Unwrap() error { return f.cause }
 
-// Error returns "soap: fault Client: <faultstring>", with 12-digit
-// numbers (personal identity numbers) masked.
+// Error returns "soap: fault Client", with the platform's code when the
+// faultstring starts with one ("soap: fault Server VP009"). It leaves the
+// faultstring out: it comes from the other party or from a book's error
+// and may hold a personal identity number, which this package cannot
+// recognise. Show [Fault.String] through tidbok.MaskPersonalNumbers, as
+// mvkclient's and the producer's errors and logs do.
 func (f *Fault) Error() string {
 	code := f.Code.Local
 	if code == "" {
 		code = "(no faultcode)"
 	}
-	return "soap: fault " + code + ": " + maskPersonalNumbers(f.String)
-}
-
-var personalNumberLike = regexp.MustCompile(`\b(?:19|20)[0-9]{6}[-+]?[0-9pPtTfF][0-9]{3}\b`)
-
-func maskPersonalNumbers(s string) string {
-	return personalNumberLike.ReplaceAllStringFunc(s, func(m string) string {
-		return m[:8] + strings.Repeat("*", len(m)-8)
-	})
+	if vp := f.VPCode(); vp != "" {
+		return "soap: fault " + code + " " + vp
+	}
+	return "soap: fault " + code
 }
 
 func codeIs(code, class xml.Name) bool {
@@ -235,6 +234,7 @@ func (f *Fault) write(buf *bytes.Buffer) error {
 func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 	f := &Fault{}
 	sawCode := false
+	var code12, reason12 string
 	for {
 		se, err := nextElement(dec, g, "Fault")
 		if err != nil {
@@ -273,21 +273,103 @@ func readFault(dec *xml.Decoder, g *guard) (*Fault, error) {
 			if f.Actor, err = text(dec, g, "faultactor"); err != nil {
 				return nil, err
 			}
-		case "detail":
+		case "detail", "Detail":
 			if f.Detail, f.Ext, err = readDetail(dec, g); err != nil {
 				return nil, err
 			}
 			f.Detail = strings.TrimSpace(f.Detail)
+		// A SOAP 1.2 fault's children, which some stacks put inside a
+		// SOAP 1.1 envelope: read what they say rather than lose it.
+		case "Code":
+			v, err := childText(dec, g, "Code", "Value")
+			if err != nil {
+				return nil, err
+			}
+			code12 = strings.TrimSpace(v)
+		case "Reason":
+			if reason12, err = childText(dec, g, "Reason", "Text"); err != nil {
+				return nil, err
+			}
 		default:
 			if err := dec.Skip(); err != nil {
 				return nil, g.classify(err, "skipping "+se.Name.Local+" in Fault")
 			}
 		}
 	}
+	if !sawCode && code12 != "" {
+		f.Code, sawCode = code12Name(g, code12), true
+	}
+	if f.String == "" {
+		f.String = reason12
+	}
 	if !sawCode {
+		if f.String != "" {
+			return nil, malformed("the Fault has no faultcode; its faultstring was %q", truncateText(f.String))
+		}
 		return nil, malformed("the Fault has no faultcode")
 	}
 	return f, nil
+}
+
+// code12Name resolves a SOAP 1.2 fault code's QName and maps the 1.2
+// codes onto the 1.1 ones: Sender is Client, Receiver is Server.
+func code12Name(g *guard, s string) xml.Name {
+	prefix, local, found := strings.Cut(s, ":")
+	if !found {
+		prefix, local = "", s
+	}
+	uri, ok := g.resolve(prefix)
+	if !ok {
+		uri = ""
+	}
+	if uri == NSEnvelope12 || uri == "" {
+		switch local {
+		case "Sender":
+			return CodeClient
+		case "Receiver":
+			return CodeServer
+		case "MustUnderstand", "VersionMismatch":
+			return xml.Name{Space: NSEnvelope, Local: local}
+		}
+	}
+	return xml.Name{Space: uri, Local: local}
+}
+
+// truncateText shortens another party's text for an error message.
+func truncateText(s string) string {
+	const most = 200
+	if len(s) <= most {
+		return s
+	}
+	return s[:most] + "…"
+}
+
+// childText reads the element whose start tag has been read, up to and
+// including its end tag, and returns the text of its first child named
+// child (other children skipped).
+func childText(dec *xml.Decoder, g *guard, elem, child string) (string, error) {
+	var out string
+	found := false
+	for {
+		se, err := nextElement(dec, g, elem)
+		if err != nil {
+			return "", err
+		}
+		if se == nil {
+			return out, nil
+		}
+		if se.Name.Local == child && !found {
+			if out, err = text(dec, g, child); err != nil {
+				return "", err
+			}
+			out = strings.TrimSpace(out)
+			found = true
+			continue
+		}
+		if err := dec.Skip(); err != nil {
+			return "", g.classify(err, "skipping "+se.Name.Local+" in "+elem)
+		}
+	}
 }
 
 // readDetail reads the content of a detail element whose start tag has

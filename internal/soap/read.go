@@ -11,8 +11,10 @@ import (
 
 // Default limits of [Read].
 const (
-	DefaultMaxBytes = 1 << 20
-	DefaultMaxDepth = 64
+	DefaultMaxBytes     = 1 << 20
+	DefaultMaxDepth     = 64
+	DefaultMaxAttrs     = 32
+	DefaultMaxAttrBytes = 64 << 10
 )
 
 // Limits bound what [Read] accepts. The zero value means the defaults.
@@ -23,6 +25,17 @@ type Limits struct {
 	// MaxDepth is the deepest element nesting accepted, counting the
 	// Envelope as 1; zero or less means DefaultMaxDepth (64).
 	MaxDepth int
+	// MaxAttrs is the most attributes one element may have, namespace
+	// declarations included; zero or less means DefaultMaxAttrs (32).
+	// SOAP messages use few: a handful of namespace declarations, a
+	// mustUnderstand.
+	MaxAttrs int
+	// MaxAttrBytes is the most bytes all attributes of a message other
+	// than namespace declarations may take together, names, values and
+	// quotes as written; zero or less means DefaultMaxAttrBytes (64 KiB).
+	// Namespace declarations are bounded per element by MaxAttrs only, as
+	// some stacks repeat them on every element of a long answer.
+	MaxAttrBytes int64
 }
 
 func (l Limits) withDefaults() Limits {
@@ -31,6 +44,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxAttrs <= 0 {
+		l.MaxAttrs = DefaultMaxAttrs
+	}
+	if l.MaxAttrBytes <= 0 {
+		l.MaxAttrBytes = DefaultMaxAttrBytes
 	}
 	return l
 }
@@ -43,11 +62,36 @@ var (
 	ErrTooLarge  = errors.New("soap: message too large")
 	ErrTooDeep   = errors.New("soap: message nested too deeply")
 	ErrDirective = errors.New("soap: DOCTYPE or other directive not allowed")
+	// ErrTooManyAttrs: an element has more attributes than
+	// Limits.MaxAttrs, or the message's attributes take more than
+	// Limits.MaxAttrBytes.
+	ErrTooManyAttrs = errors.New("soap: too many attributes")
 )
+
+func tooManyAttrs(elem []byte, max int) error {
+	return &inputError{kind: ErrTooManyAttrs, msg: fmt.Sprintf("element <%s> has more than %d attributes", truncateName(elem), max)}
+}
+
+func tooManyAttrBytes(max int64) error {
+	return &inputError{kind: ErrTooManyAttrs, msg: fmt.Sprintf("the attributes of the message take more than %d bytes", max)}
+}
+
+func duplicateAttr(elem, attr string) error {
+	return &inputError{msg: fmt.Sprintf("element <%s> has the attribute %s twice", truncateName([]byte(elem)), truncateName([]byte(attr)))}
+}
+
+// truncateName shortens a name from the message for an error.
+func truncateName(b []byte) string {
+	const most = 64
+	if len(b) > most {
+		return string(b[:most]) + "…"
+	}
+	return string(b)
+}
 
 // inputError is an error caused by the message itself.
 type inputError struct {
-	kind error // ErrTooLarge, ErrTooDeep, ErrDirective or nil
+	kind error // ErrTooLarge, ErrTooDeep, ErrDirective, ErrTooManyAttrs or nil
 	msg  string
 	err  error // underlying cause, may be nil
 }
@@ -96,6 +140,8 @@ type Message struct {
 	raw  []byte
 	lim  Limits
 	pool *[]byte
+
+	misplaced []Misplaced
 }
 
 // Payload returns the name (namespace and local name) of the Body's
@@ -115,17 +161,34 @@ func (m *Message) DecodePayload(v any) error {
 		if m.fastDecode(v) {
 			return nil
 		}
+		if err := m.fast.err; err != nil {
+			return err
+		}
 		// The scanner gave up: encoding/xml reads the message again.
 		ref, err := m.reference()
 		if err != nil {
 			return err
 		}
-		return ref.DecodePayload(v)
+		err = ref.DecodePayload(v)
+		m.misplaced = ref.misplaced
+		return err
 	}
-	if err := m.dec.DecodeElement(v, &m.start); err != nil {
+	t := newTracker(v)
+	m.g.track = t
+	err := m.dec.DecodeElement(v, &m.start)
+	m.g.track = nil
+	if t != nil {
+		m.misplaced = t.misplaced
+	}
+	if err != nil {
+		m.misplaced = nil
 		return m.g.classify(err, "decoding "+m.start.Name.Local)
 	}
-	return m.finish()
+	if err := m.finish(); err != nil {
+		m.misplaced = nil
+		return err
+	}
+	return nil
 }
 
 // Discard skips the Body's element and reads the rest of the envelope.
@@ -138,6 +201,9 @@ func (m *Message) Discard() error {
 		defer m.release()
 		if m.fast.skip() && m.fast.finish() {
 			return nil
+		}
+		if err := m.fast.err; err != nil {
+			return err
 		}
 		ref, err := m.reference()
 		if err != nil {
@@ -204,11 +270,17 @@ func expectEnd(dec *xml.Decoder, g *guard, local, problem string) error {
 // Read reads a SOAP 1.1 envelope from r up to the Body's first element,
 // enforcing lim. It returns the headers and, for a fault, the [*Fault];
 // otherwise the caller inspects [Message.Payload] and decodes it with
-// [Message.DecodePayload].
+// [Message.DecodePayload]. When r has a method Len() int saying how many
+// bytes it holds (a request body's Content-Length, say), Read sizes its
+// buffer by it, up to lim.MaxBytes.
 //
 // Read rejects: more than lim.MaxBytes bytes ([ErrTooLarge]); nesting
 // deeper than lim.MaxDepth ([ErrTooDeep]); any DOCTYPE or other directive
-// ([ErrDirective]); encodings other than UTF-8; anything that is not a
+// ([ErrDirective]); more attributes on an element than lim.MaxAttrs, or
+// more attribute bytes in the message than lim.MaxAttrBytes
+// ([ErrTooManyAttrs], found before the attributes are allocated); an
+// attribute written twice on one element (also through two prefixes of
+// one namespace); encodings other than UTF-8; anything that is not a
 // SOAP 1.1 Envelope with a Body holding one element; and a header block
 // marked mustUnderstand="1" that it does not know (answer with
 // [CodeMustUnderstand]). All of these match [ErrMalformed]. Errors from r
@@ -217,18 +289,49 @@ func Read(r io.Reader, lim Limits) (*Message, error) {
 	lim = lim.withDefaults()
 	bp := readPool.Get().(*[]byte)
 	buf, over, err := readUpTo(r, (*bp)[:0], lim.MaxBytes)
+	var (
+		m     *Message
+		refIn io.Reader
+	)
 	switch {
 	case over:
 		// The reference path meets the limit where it always did.
-		return readReference(io.MultiReader(bytes.NewReader(buf), r), lim)
+		refIn = io.MultiReader(bytes.NewReader(buf), r)
 	case err != nil:
-		return readReference(io.MultiReader(bytes.NewReader(buf), errReader{err}), lim)
+		refIn = io.MultiReader(bytes.NewReader(buf), errReader{err})
+	default:
+		var s *scanner
+		var ok bool
+		if m, s, ok = fastRead(buf, lim); ok {
+			m.raw, m.lim, m.pool = buf, lim, bp
+			return m, nil
+		}
+		if s.err != nil {
+			recycleRead(bp, buf)
+			return nil, s.err
+		}
+		refIn = bytes.NewReader(buf)
 	}
-	if m, ok := fastRead(buf, lim); ok {
-		m.raw, m.lim, m.pool = buf, lim, bp
-		return m, nil
+	// encoding/xml allocates a start tag's attributes before they can be
+	// counted: count them first.
+	if err := checkAttrs(buf, lim); err != nil {
+		recycleRead(bp, buf)
+		return nil, err
 	}
-	return readReference(bytes.NewReader(buf), lim)
+	m, err = readReference(refIn, lim)
+	if err != nil {
+		// Nothing refers to buf any more.
+		recycleRead(bp, buf)
+	}
+	return m, err
+}
+
+// recycleRead returns a read buffer to the pool.
+func recycleRead(bp *[]byte, buf []byte) {
+	if cap(buf) <= maxPooled {
+		*bp = buf[:0]
+		readPool.Put(bp)
+	}
 }
 
 // reference reads the message again with encoding/xml, after the scanner
@@ -260,7 +363,7 @@ func readReference(r io.Reader, lim Limits) (*Message, error) {
 		kind: ErrTooLarge, msg: fmt.Sprintf("message larger than %d bytes", lim.MaxBytes)}}
 	raw := xml.NewDecoder(lr)
 	raw.CharsetReader = charsetReader
-	g := &guard{raw: raw, lr: lr, max: lim.MaxDepth}
+	g := &guard{raw: raw, lr: lr, max: lim.MaxDepth, maxAttrs: lim.MaxAttrs, maxAttrBytes: lim.MaxAttrBytes}
 	dec := xml.NewTokenDecoder(g)
 	m := &Message{dec: dec, g: g}
 
@@ -520,6 +623,13 @@ type guard struct {
 	depth int
 	max   int
 	ns    []binding
+	// track follows the payload being decoded, when its type has a
+	// layout, to find misplaced elements.
+	track *tracker
+	// The attribute limits, and the message's attribute bytes so far.
+	maxAttrs     int
+	maxAttrBytes int64
+	attrBytes    int64
 }
 
 type binding struct {
@@ -544,6 +654,9 @@ func (g *guard) Token() (xml.Token, error) {
 		if g.depth > g.max {
 			return nil, &inputError{kind: ErrTooDeep, msg: fmt.Sprintf("elements nested deeper than %d", g.max)}
 		}
+		if err := g.checkAttrs(tt); err != nil {
+			return nil, err
+		}
 		for _, a := range tt.Attr {
 			switch {
 			case a.Name.Space == "xmlns":
@@ -552,12 +665,76 @@ func (g *guard) Token() (xml.Token, error) {
 				g.ns = append(g.ns, binding{"", a.Value, g.depth})
 			}
 		}
+		if err := g.checkNamespacedAttrs(tt); err != nil {
+			return nil, err
+		}
+		if g.track != nil {
+			// An unbound prefix is the decoder's error to report.
+			space, _ := g.resolve(tt.Name.Space)
+			g.track.start(space, tt.Name.Local)
+		}
 	case xml.EndElement:
 		g.depth--
+		if g.track != nil && g.track.end() {
+			g.track = nil
+		}
 	case xml.Directive:
 		return nil, &inputError{kind: ErrDirective, msg: "DOCTYPE or other <!...> directive not allowed"}
 	}
 	return t, nil
+}
+
+// checkAttrs enforces the attribute limits on a raw start tag and rejects
+// an attribute written twice, which encoding/xml lets through.
+func (g *guard) checkAttrs(se xml.StartElement) error {
+	if len(se.Attr) > g.maxAttrs {
+		return tooManyAttrs([]byte(qualified(se.Name)), g.maxAttrs)
+	}
+	for i, a := range se.Attr {
+		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") {
+			if g.attrBytes += int64(len(qualified(a.Name)) + len(a.Value) + 3); g.attrBytes > g.maxAttrBytes {
+				return tooManyAttrBytes(g.maxAttrBytes)
+			}
+		}
+		for _, b := range se.Attr[:i] {
+			if a.Name == b.Name {
+				return duplicateAttr(qualified(se.Name), qualified(a.Name))
+			}
+		}
+	}
+	return nil
+}
+
+// checkNamespacedAttrs rejects two attributes of one start tag whose
+// prefixes differ but name the same namespace, with the start tag's
+// bindings in scope (Namespaces in XML, §6.3).
+func (g *guard) checkNamespacedAttrs(se xml.StartElement) error {
+	for i, a := range se.Attr {
+		if a.Name.Space == "" || a.Name.Space == "xmlns" {
+			continue
+		}
+		ua, ok := g.resolve(a.Name.Space)
+		if !ok {
+			continue
+		}
+		for _, b := range se.Attr[:i] {
+			if b.Name.Space == "" || b.Name.Space == "xmlns" || b.Name.Local != a.Name.Local {
+				continue
+			}
+			if ub, ok := g.resolve(b.Name.Space); ok && ub == ua {
+				return duplicateAttr(qualified(se.Name), qualified(a.Name))
+			}
+		}
+	}
+	return nil
+}
+
+// qualified returns a raw name as written, prefix:local.
+func qualified(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
 }
 
 // resolve maps a QName value's prefix to its namespace in the current

@@ -19,6 +19,15 @@ type scanner struct {
 	pos   int
 	depth int
 	max   int
+	// maxAttrs and maxAttrBytes are Limits.MaxAttrs and MaxAttrBytes;
+	// attrBytes counts the message's attribute bytes so far.
+	maxAttrs     int
+	maxAttrBytes int64
+	attrBytes    int64
+	// err is set when the scanner stops on a limit: unlike a bail, that
+	// is the answer, since the reference path would spend what the limit
+	// is there to save.
+	err   error
 	ns    []binding
 	open  [][]byte // raw qualified names of the open elements
 	attrs []rawAttr
@@ -27,6 +36,11 @@ type scanner struct {
 	// String fields read but not yet set; see fields.
 	pend []pendingString
 	strs []byte
+
+	// path names the payload's open elements below its root, and
+	// misplaced gathers what [Message.Misplaced] returns; see fields.
+	path      []pathElem
+	misplaced []Misplaced
 
 	// The last start tag read.
 	space string
@@ -242,6 +256,7 @@ func (s *scanner) startTag() bool {
 	if s.depth > s.max {
 		return false
 	}
+	nattrs := 0
 	for {
 		s.skipSpace()
 		if s.pos >= len(s.b) {
@@ -261,6 +276,7 @@ func (s *scanner) startTag() bool {
 			s.empty = true
 			break
 		}
+		attrStart := s.pos
 		ap, al, ok := s.name()
 		if !ok {
 			return false
@@ -281,15 +297,33 @@ func (s *scanner) startTag() bool {
 		if !ok {
 			return false
 		}
+		if nattrs++; nattrs > s.maxAttrs {
+			s.err = tooManyAttrs(qname, s.maxAttrs)
+			return false
+		}
 		switch {
 		case string(ap) == "xmlns":
-			if string(al) == "xml" || string(al) == "xmlns" {
+			if string(al) == "xml" || string(al) == "xmlns" || s.declared(string(al)) {
 				return false
 			}
 			s.ns = append(s.ns, binding{string(al), s.value(start, end, refs), s.depth})
 		case ap == nil && string(al) == "xmlns":
+			if s.declared("") {
+				return false
+			}
 			s.ns = append(s.ns, binding{"", s.value(start, end, refs), s.depth})
 		default:
+			if s.attrBytes += int64(s.pos - attrStart); s.attrBytes > s.maxAttrBytes {
+				s.err = tooManyAttrBytes(s.maxAttrBytes)
+				return false
+			}
+			// Two attributes of one local name may be the same one
+			// (the reference path decides, and words the error).
+			for _, a := range s.attrs {
+				if bytes.Equal(a.local, al) {
+					return false
+				}
+			}
 			s.attrs = append(s.attrs, rawAttr{ap, al, start, end, refs})
 		}
 	}
@@ -313,6 +347,17 @@ func (s *scanner) startTag() bool {
 		s.open = append(s.open, qname)
 	}
 	return true
+}
+
+// declared reports whether the start tag being read already declared
+// prefix.
+func (s *scanner) declared(prefix string) bool {
+	for i := len(s.ns) - 1; i >= 0 && s.ns[i].depth == s.depth; i-- {
+		if s.ns[i].prefix == prefix {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *scanner) value(start, end int, refs bool) string {
@@ -489,18 +534,4 @@ func (s *scanner) textContent() ([]byte, bool) {
 			return nil, false
 		}
 	}
-}
-
-// attr returns the value of the last start tag's attribute whose
-// namespace is space and local name is local.
-func (s *scanner) attr(space, local string) (string, bool) {
-	for _, a := range s.attrs {
-		if string(a.local) != local || a.prefix == nil {
-			continue
-		}
-		if uri, ok := s.lookup(a.prefix); ok && uri == space {
-			return s.value(a.start, a.end, a.refs), true
-		}
-	}
-	return "", false
 }

@@ -376,3 +376,43 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestReadSOAP12ShapedFault: a fault with SOAP 1.2's children (Code/Value,
+// Reason/Text, Detail) inside a SOAP 1.1 envelope keeps its code and its
+// reason text.
+func TestReadSOAP12ShapedFault(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, fault string
+		want        Fault
+	}{
+		{"receiver", `<soap12:Code><soap12:Value>soap12:Receiver</soap12:Value><soap12:Subcode><soap12:Value>x:Db</soap12:Value></soap12:Subcode></soap12:Code>` +
+			`<soap12:Reason><soap12:Text xml:lang="sv">Databasen svarar inte</soap12:Text><soap12:Text xml:lang="en">No database</soap12:Text></soap12:Reason>` +
+			`<soap12:Detail>trace 7</soap12:Detail>`,
+			Fault{Code: CodeServer, String: "Databasen svarar inte", Detail: "trace 7"}},
+		{"sender, unqualified", `<Code><Value>Sender</Value></Code><Reason><Text>bad bookingId</Text></Reason>`,
+			Fault{Code: CodeClient, String: "bad bookingId"}},
+		{"a faultcode wins", `<faultcode>soapenv:Server</faultcode><soap12:Code><soap12:Value>soap12:Sender</soap12:Value></soap12:Code><soap12:Reason><soap12:Text>why</soap12:Text></soap12:Reason>`,
+			Fault{Code: CodeServer, String: "why"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := `<soapenv:Envelope xmlns:soapenv="` + NSEnvelope + `" xmlns:soap12="` + NSEnvelope12 + `"><soapenv:Body><soapenv:Fault>` +
+				tt.fault + `</soapenv:Fault></soapenv:Body></soapenv:Envelope>`
+			m, err := Read(strings.NewReader(in), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Fault == nil {
+				t.Fatal("no fault")
+			}
+			if diff := cmp.Diff(&tt.want, m.Fault, cmpopts.IgnoreUnexported(Fault{})); diff != "" {
+				t.Errorf("fault (-want +got):\n%s", diff)
+			}
+		})
+	}
+	_, err := Read(strings.NewReader(`<soapenv:Envelope xmlns:soapenv="`+NSEnvelope+`"><soapenv:Body><soapenv:Fault><Reason><Text>only a reason</Text></Reason></soapenv:Fault></soapenv:Body></soapenv:Envelope>`), Limits{})
+	if !errors.Is(err, ErrMalformed) || err == nil || !strings.Contains(err.Error(), "only a reason") {
+		t.Errorf("a fault without a code: error %v, want a malformed one that keeps the reason", err)
+	}
+}

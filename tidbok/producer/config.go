@@ -72,6 +72,15 @@ type Config struct {
 
 	// Clock gives the time of audit events; nil means time.Now.
 	Clock func() time.Time
+
+	// MaxInFlight is the most requests the handler serves at once; zero
+	// means DefaultMaxInFlight (16). Further requests wait for their turn
+	// before their body is read, for as long as their context lasts (the
+	// client's patience, or the server's timeouts); one whose context
+	// ends first is answered 503 Service Unavailable with Retry-After.
+	// Waiting rather than refusing at once keeps a burst of writes from
+	// turning into answers a consumer must treat as lost.
+	MaxInFlight int
 }
 
 // check returns every problem with c at once.

@@ -27,6 +27,18 @@
 // given, the Body's element decides. The body is read under
 // [Config.MaxBodyBytes] and [Config.MaxDepth], and DOCTYPEs are refused.
 //
+// The request's Content-Type must be SOAP 1.1's, text/xml (parameters
+// such as charset allowed); any other, or none, is answered 415
+// Unsupported Media Type with "Accept: text/xml". An element may carry at
+// most 32 attributes, and a message's attributes other than namespace
+// declarations at most 64 KiB, an attribute written twice is refused:
+// each a Client fault, found before the attributes are kept in memory.
+// At most [Config.MaxInFlight] requests (default 16) are served at once;
+// the others wait for their turn before their body is read, and one
+// whose context ends while it waits gets 503 with Retry-After. So the
+// memory a burst of large requests takes is bounded by MaxInFlight times
+// a small multiple of MaxBodyBytes.
+//
 // # Addressing and actors
 //
 // The handler answers only for the facilities it serves
@@ -134,8 +146,9 @@
 // citizen's personal identity number masked as 19121212-****, a staff
 // member's HSA-id), the booking ID, the consumer's certificate HSA-id
 // when the connection has one, the outcome and the duration. Error texts
-// are logged with anything that looks like a personal identity number
-// masked; no personal identity number is ever logged in full.
+// are logged with every personal identity number in them masked by
+// [tidbok.MaskPersonalNumbers]; no personal identity number is ever
+// logged in full.
 //
 // # Transport security
 //

@@ -235,7 +235,7 @@ func TestTechnicalErrors(t *testing.T) {
 				if !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "server fault") {
 					t.Errorf("no error logged:\n%s", logs)
 				}
-				if strings.Contains(err.Error(), "deadlock") && !strings.Contains(logs, "deadlock for patient 19121212****") {
+				if strings.Contains(err.Error(), "deadlock") && !strings.Contains(logs, "deadlock for patient 19121212-****") {
 					t.Errorf("the log lacks the masked detail:\n%s", logs)
 				}
 			})

@@ -33,6 +33,8 @@ type Handler struct {
 	proxies     ProxyResolver
 	audit       AuditSink
 	now         func() time.Time
+
+	inflight chan struct{} // see limit.go
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -41,7 +43,7 @@ var _ http.Handler = (*Handler)(nil)
 // problem with cfg at once. The book's Capabilities are read once, here:
 // they must not change during the book's life.
 func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
-	err := cfg.check()
+	err := errors.Join(cfg.check(), cfg.checkLimits())
 	if book == nil {
 		err = errors.Join(errors.New("producer: the book is nil"), err)
 	}
@@ -66,6 +68,7 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 	for _, c := range cfg.Consumers {
 		h.consumers[c] = true
 	}
+	h.inflight = cfg.inFlight()
 	for _, f := range cfg.Facilities {
 		if !h.served[f] {
 			h.served[f] = true
@@ -111,7 +114,8 @@ type exchange struct {
 
 // ServeHTTP answers one crm:scheduling request: HTTP 200 with the
 // contract's response, or HTTP 500 with a SOAP fault. Methods other than
-// POST get 405.
+// POST get 405, a body that is not text/xml 415, and a request whose
+// context ends while it waits for its turn ([Config.MaxInFlight]) 503.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
@@ -119,6 +123,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "crm:scheduling producer: send a SOAP 1.1 request with POST", http.StatusMethodNotAllowed)
 		return
 	}
+	if !soapContentType(r.Header.Get("Content-Type")) {
+		refuseMediaType(w, r)
+		return
+	}
+	done, ok := h.admit(w, r)
+	if !ok {
+		return
+	}
+	defer done()
 	x := h.serve(w, r)
 	if x.ev != nil {
 		h.record(r.Context(), &x)
@@ -162,7 +175,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 		return x
 	}
 
-	req, derr := crmwire.DecodeRequest(http.MaxBytesReader(w, r.Body, h.limits.MaxBytes), h.limits)
+	req, derr := crmwire.DecodeRequest(body(w, r, h.limits.MaxBytes), h.limits)
 	if derr != nil {
 		x.fault = h.decodeFault(derr)
 		return x

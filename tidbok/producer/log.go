@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
 // logExchange writes the request's one log record.
@@ -64,23 +64,10 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 	h.log.LogAttrs(r.Context(), level, "crm:scheduling request", attrs...)
 }
 
-// personalNumberLike matches what may be a personal identity number: 10
-// or 12 digits, possibly with a separator, the 9th of 12 possibly a
-// letter (reserve numbers).
-var personalNumberLike = regexp.MustCompile(`\b(?:[0-9]{2})?[0-9]{6}[-+]?[0-9pPtTfF][0-9]{3}\b`)
-
-// mask replaces the digits after the date part of anything that looks like
-// a personal identity number with asterisks, so that a book's error text
-// cannot put one in the log.
-func mask(s string) string {
-	return personalNumberLike.ReplaceAllStringFunc(s, func(m string) string {
-		keep := len(m) - 4
-		if keep > 8 {
-			keep = 8
-		}
-		return m[:keep] + strings.Repeat("*", len(m)-keep)
-	})
-}
+// mask hides every personal identity number in s (see
+// [tidbok.MaskPersonalNumbers]), so that a book's error text cannot put one
+// in the log or a faultstring.
+func mask(s string) string { return tidbok.MaskPersonalNumbers(s) }
 
 // newRef returns a short random reference that ties a Server fault to its
 // log record.

@@ -137,6 +137,7 @@ func TestDispatch(t *testing.T) {
 			resp := post(t, f.srv.URL+tt.path, "", tt.env)
 			if tt.action != "" {
 				req, _ := http.NewRequest(http.MethodPost, f.srv.URL+tt.path, bytes.NewReader(tt.env))
+				req.Header.Set("Content-Type", "text/xml; charset=utf-8")
 				req.Header.Set("SOAPAction", tt.action)
 				resp = send(t, req)
 			}
