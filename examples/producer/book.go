@@ -12,8 +12,10 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for -dsn
 	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver, for -data
 
+	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
@@ -29,6 +31,10 @@ type demoBook struct {
 	store string
 	// published is how many slots seeding published at this start.
 	published int
+	// audit keeps the producer's audit events in the database's access
+	// log, beside the portal's; nil for the in-memory book, whose events
+	// go to the log.
+	audit producer.AuditSink
 	// close closes the book and its database.
 	close func() error
 }
@@ -74,9 +80,16 @@ func openBook(ctx context.Context, o options, facility tidbok.HSAID, now time.Ti
 		return demoBook{}, errors.Join(fmt.Errorf("opening the appointment book (%s): %w", store, err), db.Close())
 	}
 	closeBook := func() error { return errors.Join(book.Close(), db.Close()) }
+	// The access log is the flow's, in the same database: the portal
+	// shows each citizen every access to their bookings, over the wire
+	// too.
+	stores, err := sqlstore.Open(ctx, db, dialect)
+	if err != nil {
+		return demoBook{}, errors.Join(fmt.Errorf("opening the access log (%s): %w", store, err), closeBook())
+	}
 	n, err := seedSQL(ctx, book, facility, now)
 	if err != nil {
 		return demoBook{}, errors.Join(fmt.Errorf("seeding the demo book (%s): %w", store, err), closeBook())
 	}
-	return demoBook{Tidbok: book, store: store, published: n, close: closeBook}, nil
+	return demoBook{Tidbok: book, store: store, published: n, audit: accessLog{stores.Audit()}, close: closeBook}, nil
 }

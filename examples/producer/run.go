@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 			err = errors.Join(err, fmt.Errorf("closing the book (%s): %w", book.store, cerr))
 		}
 	}()
-	cfg := producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log}
+	cfg := producer.Config{Facilities: []tidbok.HSAID{facility}, Logger: log, Audit: book.audit}
 	if cfg.Consumers, err = parseConsumers(o.consumers); err != nil {
 		return err
 	}
