@@ -20,19 +20,21 @@ import (
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
 
 // books are the ways the flow reaches the clinic's book. Every flow test
-// runs over each. The staff side (seeding, faults, inspecting bookings)
-// is always the memtidbok.Book behind it, so a fault set on it is felt
-// through the wire too.
+// runs over each. The staff side (seeding, inspecting bookings) is always
+// the memtidbok.Book behind it, and the faults are those of its faulty
+// wrapper, which the producer serves, so a fault is felt through the wire
+// too.
 var books = []struct {
 	name string
 	wrap func(t testing.TB, f *fixture) tidbok.Tidbok
 }{
-	{"memtidbok", func(_ testing.TB, f *fixture) tidbok.Tidbok { return f.mem }},
+	{"memtidbok", func(_ testing.TB, f *fixture) tidbok.Tidbok { return f.faults }},
 	{"mvkclient→producer→memtidbok", overTheWire},
 }
 
@@ -42,7 +44,7 @@ var books = []struct {
 // and a lost write is reconciled within 100 ms, so that tests stay quick.
 func overTheWire(t testing.TB, f *fixture) tidbok.Tidbok {
 	t.Helper()
-	h, err := producer.New(f.mem, producer.Config{
+	h, err := producer.New(f.faults, producer.Config{
 		Facilities:  []tidbok.HSAID{clinic},
 		AnyConsumer: true,
 		Proxies:     producer.GuardianUnder13(f.guardians, f.clock.Now),
@@ -121,6 +123,7 @@ type fixture struct {
 	t         testing.TB
 	clock     *clock
 	mem       *memtidbok.Book
+	faults    *faulty.Book // wraps mem
 	book      tidbok.Tidbok
 	cases     *casetype.Registry
 	terms     *terms.Registry
@@ -158,7 +161,7 @@ func newFixture(t testing.TB, wrap func(testing.TB, *fixture) tidbok.Tidbok, opt
 		}
 	}
 	f := &fixture{
-		t: t, clock: clk, mem: mem, wrap: wrap,
+		t: t, clock: clk, mem: mem, faults: faulty.Wrap(mem), wrap: wrap,
 		audit: &auditLog{}, notes: &notifyLog{}, guardians: &guardianRegister{},
 	}
 	f.book = wrap(t, f)
@@ -414,8 +417,8 @@ var equateIDs = cmpopts.EquateComparable(tidbok.PersonalNumber{}, tidbok.HSAID{}
 
 // faultTaken makes the book refuse the next call of op as taken, as if
 // another citizen had just booked the slot.
-func faultTaken(op tidbok.Operation) memtidbok.Fault {
-	return memtidbok.Fault{Times: 1, Err: &tidbok.OpError{Op: op, Err: tidbok.ErrSlotTaken, Text: "Tiden är upptagen."}}
+func faultTaken(op tidbok.Operation) faulty.Fault {
+	return faulty.Fault{Times: 1, Err: &tidbok.OpError{Op: op, Err: tidbok.ErrSlotTaken, Text: "Tiden är upptagen."}}
 }
 
 // memInvitation is an invitation (kallelse) of p to Läkarbesök at start,

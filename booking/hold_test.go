@@ -83,7 +83,7 @@ func TestRescheduleKeepsTheOldTime(t *testing.T) {
 		}
 
 		// The book refuses the move itself (a slot taken in between).
-		f.mem.Faults().Set(tidbok.OpReschedule, faultTaken(tidbok.OpReschedule))
+		f.faults.Set(tidbok.OpReschedule, faultTaken(tidbok.OpReschedule))
 		_, err = f.svc.Reschedule(ctx, booking.RescheduleRequest{Scope: sc, Key: "r2", BookingID: c.Booking.ID, Slot: res.Slots[1]})
 		if !errors.Is(err, tidbok.ErrSlotTaken) {
 			t.Fatalf("a move the book refuses: %v, want ErrSlotTaken", err)

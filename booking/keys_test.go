@@ -12,13 +12,13 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 )
 
 // lostBefore is a fault that loses a write of op before it reaches the
 // book: the caller cannot tell it from a write whose answer was lost.
-func lostBefore(op tidbok.Operation) memtidbok.Fault {
-	return memtidbok.Fault{Err: &tidbok.OpError{Op: op, Err: tidbok.ErrOutcomeUnknown}, Times: 1}
+func lostBefore(op tidbok.Operation) faulty.Fault {
+	return faulty.Fault{Err: &tidbok.OpError{Op: op, Err: tidbok.ErrOutcomeUnknown}, Times: 1}
 }
 
 // Repeating a call with the same key returns the first outcome and books
@@ -79,7 +79,7 @@ func TestWhichRefusalsAreStored(t *testing.T) {
 		// The book refuses Anna's next booking as taken (a fault stands in
 		// for a slot booked between her reading and her booking).
 		taken := f.slotAt(sc, wed10.Add(time.Hour))
-		f.mem.Faults().Set(tidbok.OpBook, memtidbok.Fault{Times: 1,
+		f.faults.Set(tidbok.OpBook, faulty.Fault{Times: 1,
 			Err: &tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrSlotTaken, Text: "Tiden är upptagen."}})
 		_, err := f.bookFor(sc, "k2", taken, "")
 		if !errors.Is(err, tidbok.ErrSlotTaken) || booking.CitizenText(err) != "Tiden är upptagen." {
@@ -109,16 +109,16 @@ func TestLostAnswers(t *testing.T) {
 	tests := []struct {
 		name  string
 		op    tidbok.Operation
-		fault memtidbok.Fault
+		fault faulty.Fault
 		// firstOK: the first call settles at once (the read finds the write).
 		firstOK bool
 		want    state
 	}{
-		{"book: done, answer lost", tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1}, true, state{1, wed10}},
+		{"book: done, answer lost", tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1}, true, state{1, wed10}},
 		{"book: lost before the book", tidbok.OpBook, lostBefore(tidbok.OpBook), false, state{1, wed10}},
-		{"reschedule: done, answer lost", tidbok.OpReschedule, memtidbok.Fault{LoseAnswer: true, Times: 1}, true, state{1, wed10.Add(24 * time.Hour)}},
+		{"reschedule: done, answer lost", tidbok.OpReschedule, faulty.Fault{LoseAnswer: true, Times: 1}, true, state{1, wed10.Add(24 * time.Hour)}},
 		{"reschedule: lost before the book", tidbok.OpReschedule, lostBefore(tidbok.OpReschedule), false, state{1, wed10.Add(24 * time.Hour)}},
-		{"cancel: done, answer lost", tidbok.OpCancel, memtidbok.Fault{LoseAnswer: true, Times: 1}, true, state{0, time.Time{}}},
+		{"cancel: done, answer lost", tidbok.OpCancel, faulty.Fault{LoseAnswer: true, Times: 1}, true, state{0, time.Time{}}},
 		{"cancel: lost before the book", tidbok.OpCancel, lostBefore(tidbok.OpCancel), false, state{0, time.Time{}}},
 	}
 	for _, b := range books {
@@ -151,7 +151,7 @@ func TestLostAnswers(t *testing.T) {
 					}
 				}
 				notesBefore := len(f.notes.kinds())
-				f.mem.Faults().Set(tt.op, tt.fault)
+				f.faults.Set(tt.op, tt.fault)
 
 				id1, err := call()
 				switch {
@@ -231,7 +231,7 @@ func TestAWriteThatNeverReachedTheBookFreesItsKey(t *testing.T) {
 				want = 0
 			}
 			notesBefore := len(f.notes.kinds())
-			f.mem.Faults().Set(op, memtidbok.Fault{Times: 1,
+			f.faults.Set(op, faulty.Fault{Times: 1,
 				Err: fmt.Errorf("%w: dial tcp: connection refused", tidbok.ErrNotSent)})
 
 			err := call()
@@ -275,13 +275,13 @@ func TestLostAnswerAndFailedReading(t *testing.T) {
 		f.accept(anna, ctBookAdult)
 		sc := scope(anna, ctBookAdult)
 		slot := f.slotAt(sc, wed10)
-		f.mem.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1})
+		f.faults.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 		// Reading the schedule fails until the repeat.
-		f.mem.Faults().Set(tidbok.OpSchedule, memtidbok.Fault{Err: errors.New("connection reset")})
+		f.faults.Set(tidbok.OpSchedule, faulty.Fault{Err: errors.New("connection reset")})
 		if _, err := f.bookFor(sc, "key", slot, ""); !errors.Is(err, tidbok.ErrOutcomeUnknown) {
 			t.Fatalf("first call: %v, want ErrOutcomeUnknown", err)
 		}
-		f.mem.Faults().Clear(tidbok.OpSchedule)
+		f.faults.Clear(tidbok.OpSchedule)
 		if e, _ := f.audit.last(booking.ActionBook); e.Outcome != booking.OutcomeUnknown {
 			t.Errorf("audited as %+v, want unknown", e)
 		}

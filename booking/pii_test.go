@@ -16,7 +16,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/pnleak"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
 
@@ -84,14 +84,14 @@ func TestTheFlowLogsNoPersonalNumberInClear(t *testing.T) {
 			pn := anna.Canonical()
 			texts := pn + " " + pn[:8] + "-" + pn[8:] + " " + pn[2:] + " " + pn[2:8] + "-" + pn[8:]
 			for _, op := range tidbok.Operations() {
-				f.mem.Faults().Set(op, memtidbok.Fault{Err: errors.New("row locked for " + texts), Times: 1})
+				f.faults.Set(op, faulty.Fault{Err: errors.New("row locked for " + texts), Times: 1})
 			}
 			_, err = f.svc.MyBookings(ctx, msc)
 			keep(err)
 			_, err = f.svc.Cancel(ctx, booking.CancelRequest{Scope: msc, Key: "k2", BookingID: conf.Booking.ID})
 			keep(err)
 			for _, op := range tidbok.Operations() {
-				f.mem.Faults().Clear(op)
+				f.faults.Clear(op)
 			}
 			_, err = f.svc.Cancel(ctx, booking.CancelRequest{Scope: msc, Key: "k3", BookingID: conf.Booking.ID})
 			keep(err)

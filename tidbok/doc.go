@@ -30,5 +30,7 @@
 // The package memtidbok is a complete, concurrency-safe book in memory
 // with a staff side to publish slots and see bookings. The package
 // tidboktest is a conformance suite: a vendor runs tidboktest.Run against
-// its own book to check every rule of this contract.
+// its own book to check every rule of this contract. The package faulty
+// wraps any book to make its operations fail, wait, or commit and then
+// lose their answer.
 package tidbok

@@ -11,6 +11,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
 
@@ -96,7 +97,7 @@ func TestASlowProducerCommitsAndTheClientFindsTheBooking(t *testing.T) {
 		c.ReconcileDelay = 50 * time.Millisecond
 	}})
 	slot := s.slotAt(t, 2, 10)
-	s.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{Delay: 400 * time.Millisecond, Times: 1})
+	s.faults.Set(tidbok.OpBook, faulty.Fault{Delay: 400 * time.Millisecond, Times: 1})
 
 	res, err := s.client.Book(t.Context(), bookReq(slot, anna))
 	if err != nil {
@@ -114,7 +115,7 @@ func TestServerFaultsAreRetriedOnReadsAndReconciledOnWrites(t *testing.T) {
 	slot := s.slotAt(t, 2, 10)
 	id := s.bookFor(t, slot, anna)
 
-	s.book.Faults().Set(tidbok.OpSchedule, memtidbok.Fault{Err: errors.New("database deadlock"), Times: 2})
+	s.faults.Set(tidbok.OpSchedule, faulty.Fault{Err: errors.New("database deadlock"), Times: 2})
 	res, err := s.client.Schedule(t.Context(), tidbok.ScheduleRequest{Facility: testbook.Facility(), Subject: anna})
 	if err != nil || len(res.Bookings) != 1 || res.Bookings[0].ID != id {
 		t.Fatalf("Schedule after two Server faults: %+v, %v; want Anna's booking", res, err)
@@ -122,7 +123,7 @@ func TestServerFaultsAreRetriedOnReadsAndReconciledOnWrites(t *testing.T) {
 
 	// A Server fault on a write that did commit: found.
 	other := s.slotAt(t, 3, 10)
-	s.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1})
+	s.faults.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 	got, err := s.client.Book(t.Context(), bookReq(other, anna))
 	if err != nil || got.BookingID == "" {
 		t.Fatalf("Book whose answer was a Server fault after committing: %+v, %v; want the booking", got, err)
@@ -134,7 +135,7 @@ func TestACommittedBookingWhoseAnswerIsLostIsFoundOnce(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, options{})
 	slot := s.slotAt(t, 2, 10)
-	s.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1})
+	s.faults.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 
 	res, err := s.client.Book(t.Context(), bookReq(slot, anna))
 	if err != nil {
@@ -151,7 +152,7 @@ func TestACommittedRescheduleWhoseAnswerIsLostIsFound(t *testing.T) {
 	s := newStack(t, options{})
 	from, to := s.slotAt(t, 2, 10), s.slotAt(t, 3, 11)
 	id := s.bookFor(t, from, anna)
-	s.book.Faults().Set(tidbok.OpReschedule, memtidbok.Fault{LoseAnswer: true, Times: 1})
+	s.faults.Set(tidbok.OpReschedule, faulty.Fault{LoseAnswer: true, Times: 1})
 
 	ts := to
 	ts.Subject = anna
@@ -171,7 +172,7 @@ func TestACommittedCancelWhoseAnswerIsLostIsFound(t *testing.T) {
 	s := newStack(t, options{})
 	slot := s.slotAt(t, 2, 10)
 	id := s.bookFor(t, slot, anna)
-	s.book.Faults().Set(tidbok.OpCancel, memtidbok.Fault{LoseAnswer: true, Times: 1})
+	s.faults.Set(tidbok.OpCancel, faulty.Fault{LoseAnswer: true, Times: 1})
 
 	if _, err := s.client.Cancel(t.Context(), tidbok.CancelRequest{Facility: testbook.Facility(), BookingID: id, Subject: anna}); err != nil {
 		t.Fatalf("Cancel: %v, want the cancellation found by reconciliation", err)
@@ -189,7 +190,7 @@ func TestALostWriteThatDidNothingIsAnUnknownOutcome(t *testing.T) {
 	// fault that says nothing about the outcome.
 	broken := errors.New("connection to the journal database lost")
 	for _, op := range []tidbok.Operation{tidbok.OpBook, tidbok.OpReschedule, tidbok.OpCancel} {
-		s.book.Faults().Set(op, memtidbok.Fault{Err: broken})
+		s.faults.Set(op, faulty.Fault{Err: broken})
 	}
 
 	calls := map[tidbok.Operation]func(context.Context) error{
@@ -231,8 +232,8 @@ func TestAWriteTheBookNeverCarriedOutIsNotSent(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, options{})
 	slot := s.slotAt(t, 2, 10)
-	s.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{Err: tidbok.NotSent(errors.New("sql: database is closed")), Times: 1})
-	s.book.Faults().Set(tidbok.OpSchedule, memtidbok.Fault{Err: errors.New("a reconciling read was made")})
+	s.faults.Set(tidbok.OpBook, faulty.Fault{Err: tidbok.NotSent(errors.New("sql: database is closed")), Times: 1})
+	s.faults.Set(tidbok.OpSchedule, faulty.Fault{Err: errors.New("a reconciling read was made")})
 
 	_, err := s.client.Book(t.Context(), bookReq(slot, anna))
 	if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
@@ -241,7 +242,7 @@ func TestAWriteTheBookNeverCarriedOutIsNotSent(t *testing.T) {
 	if fe, ok := errors.AsType[*mvkclient.FaultError](err); !ok || !fe.ServerSide() || !strings.Contains(fe.String, "nothing was done") {
 		t.Errorf("Book: %v, want the producer's Server fault saying nothing was done", err)
 	}
-	s.book.Faults().Clear(tidbok.OpSchedule)
+	s.faults.Clear(tidbok.OpSchedule)
 	s.wantBookings(t)
 }
 

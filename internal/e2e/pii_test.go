@@ -13,7 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 )
 
 // logs gathers what one stack's client and producer log, at every level,
@@ -155,7 +155,7 @@ func TestBookErrorsNamingACitizenStayMaskedOverTheWire(t *testing.T) {
 			slot := s.slotAt(t, 2, 10)
 			id := s.bookFor(t, slot, anna)
 			for _, op := range tidbok.Operations() {
-				s.book.Faults().Set(op, memtidbok.Fault{Err: err})
+				s.faults.Set(op, faulty.Fault{Err: err})
 			}
 			f, ctx := testbook.Facility(), t.Context()
 			day := tidbok.DateOf(slot.Start)

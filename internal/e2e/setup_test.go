@@ -18,6 +18,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testpki"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
@@ -48,7 +49,9 @@ func sharedPKI(t testing.TB) *testpki.PKI {
 // returns are checked for personal identity numbers in clear when the
 // test ends (pii_test.go).
 type stack struct {
-	book   *memtidbok.Book
+	book *memtidbok.Book
+	// faults wraps book, and the producer serves it.
+	faults *faulty.Book
 	seeder tidboktest.Seeder
 	srv    *httptest.Server
 	client *recordingClient
@@ -72,9 +75,10 @@ type options struct {
 func newStack(t testing.TB, o options) *stack {
 	t.Helper()
 	book, seeder := testbook.New(t, o.book...)
-	var served tidbok.Tidbok = book
+	faults := faulty.Wrap(book)
+	var served tidbok.Tidbok = faults
 	if o.detach {
-		served = detached{book}
+		served = detached{faults}
 	}
 	logs := newLogs(t)
 	pcfg := producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}, Logger: logs.logger("producer")}
@@ -116,7 +120,7 @@ func newStack(t testing.TB, o options) *stack {
 	if err != nil {
 		t.Fatalf("mvkclient.New: %v", err)
 	}
-	return &stack{book: book, seeder: seeder, srv: srv, client: &recordingClient{Client: c, logs: logs}}
+	return &stack{book: book, faults: faults, seeder: seeder, srv: srv, client: &recordingClient{Client: c, logs: logs}}
 }
 
 // bookings returns every booking at the test clinic, as staff see them.

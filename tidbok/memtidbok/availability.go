@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
-	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -116,40 +115,38 @@ func (b *Book) scanFrom(q *query, d *day) int {
 // slots (performers in request order). With a BookingID, only slots of
 // that booking's time type (and resource, if it has one) count.
 func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableDatesResult, error) {
-	return fault.Do(ctx, &b.faults, tidbok.OpAvailableDates, func() (tidbok.AvailableDatesResult, error) {
-		if err := b.prelude(ctx, tidbok.OpAvailableDates, req.Validate()); err != nil {
-			return tidbok.AvailableDatesResult{}, err
-		}
-		now := b.cfg.Clock()
-		today := dayNumber(tidbok.DateOf(now))
-		b.mu.RLock()
-		defer b.mu.RUnlock()
-		q, err := b.plan(tidbok.OpAvailableDates, req, now.UnixNano(), today)
-		if err != nil {
-			return tidbok.AvailableDatesResult{}, err
-		}
-		out := make([]tidbok.DateAvailability, 0, min(max(q.to-q.from+1, 0), 31))
-		var found []bool
-		if q.split {
-			found = make([]bool, len(q.perfs))
-		}
-		q.days(func(d *day) {
-			if !q.split {
-				if b.dayHas(&q, d) {
-					out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, TimeType: req.TimeType})
-				}
-				return
+	if err := b.prelude(ctx, tidbok.OpAvailableDates, req.Validate()); err != nil {
+		return tidbok.AvailableDatesResult{}, err
+	}
+	now := b.cfg.Clock()
+	today := dayNumber(tidbok.DateOf(now))
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	q, err := b.plan(tidbok.OpAvailableDates, req, now.UnixNano(), today)
+	if err != nil {
+		return tidbok.AvailableDatesResult{}, err
+	}
+	out := make([]tidbok.DateAvailability, 0, min(max(q.to-q.from+1, 0), 31))
+	var found []bool
+	if q.split {
+		found = make([]bool, len(q.perfs))
+	}
+	q.days(func(d *day) {
+		if !q.split {
+			if b.dayHas(&q, d) {
+				out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, TimeType: req.TimeType})
 			}
-			clear(found)
-			b.dayPerformers(&q, d, found)
-			for pos, ok := range found {
-				if ok {
-					out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, Performer: q.perfs[pos], TimeType: req.TimeType})
-				}
+			return
+		}
+		clear(found)
+		b.dayPerformers(&q, d, found)
+		for pos, ok := range found {
+			if ok {
+				out = append(out, tidbok.DateAvailability{Facility: q.f.info.ID, Date: d.date, Performer: q.perfs[pos], TimeType: req.TimeType})
 			}
-		})
-		return tidbok.AvailableDatesResult{Dates: out}, nil
+		}
 	})
+	return tidbok.AvailableDatesResult{Dates: out}, nil
 }
 
 // dayHas reports whether d has an offerable, matching slot that has not
@@ -199,20 +196,18 @@ func (b *Book) dayPerformers(q *query, d *day, found []bool) {
 // resource, time type and care type. With a BookingID, only slots of that
 // booking's time type (and resource, if it has one) are listed.
 func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
-	return fault.Do(ctx, &b.faults, tidbok.OpAvailableTimeslots, func() (tidbok.AvailableTimeslotsResult, error) {
-		if err := b.prelude(ctx, tidbok.OpAvailableTimeslots, req.Validate()); err != nil {
-			return tidbok.AvailableTimeslotsResult{}, err
-		}
-		now := b.cfg.Clock()
-		today := dayNumber(tidbok.DateOf(now))
-		b.mu.RLock()
-		defer b.mu.RUnlock()
-		q, err := b.plan(tidbok.OpAvailableTimeslots, req, now.UnixNano(), today)
-		if err != nil {
-			return tidbok.AvailableTimeslotsResult{}, err
-		}
-		return tidbok.AvailableTimeslotsResult{Timeslots: b.freeSlots(&q)}, nil
-	})
+	if err := b.prelude(ctx, tidbok.OpAvailableTimeslots, req.Validate()); err != nil {
+		return tidbok.AvailableTimeslotsResult{}, err
+	}
+	now := b.cfg.Clock()
+	today := dayNumber(tidbok.DateOf(now))
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	q, err := b.plan(tidbok.OpAvailableTimeslots, req, now.UnixNano(), today)
+	if err != nil {
+		return tidbok.AvailableTimeslotsResult{}, err
+	}
+	return tidbok.AvailableTimeslotsResult{Timeslots: b.freeSlots(&q)}, nil
 }
 
 // freeSlots lists the slots q matches. It counts them first, from the

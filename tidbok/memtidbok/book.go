@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -16,8 +15,7 @@ import (
 // A Book is safe for concurrent use. The zero Book is an empty book with
 // the default options, ready to use; New makes one with options.
 type Book struct {
-	cfg    config
-	faults Faults
+	cfg config
 
 	mu      sync.RWMutex
 	facs    []*facility
@@ -53,24 +51,6 @@ func (b *Book) Capabilities() tidbok.Capabilities { return b.cfg.Capabilities() 
 
 // Now returns the book's current time, by the clock given to WithClock.
 func (b *Book) Now() time.Time { return b.cfg.Clock() }
-
-// Faults returns the book's fault injector. Every citizen-side call goes
-// through it, so a test can make one operation fail, wait, or commit and
-// then lose its answer:
-//
-//	b.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true})
-//
-// The staff side is never affected.
-func (b *Book) Faults() *Faults { return &b.faults }
-
-// Faults injects faults into a book's operations; see [Book.Faults]. The
-// same injector can wrap any tidbok.Tidbok.
-type Faults = fault.Injector
-
-// Fault is what happens to calls of one operation: an error instead of
-// the call, a delay before it, or an answer lost after the book committed
-// it.
-type Fault = fault.Fault
 
 // facility is one clinic's part of the book. Index 0 of the time type,
 // care type, performer and resource tables is a placeholder, so that 0

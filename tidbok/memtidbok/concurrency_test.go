@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
 
@@ -153,8 +154,9 @@ func TestFaults(t *testing.T) {
 		t.Parallel()
 		b := newClinic(t)
 		slot := freeSlot(t, b, publish(t, b, at(2, 10, 0)))
-		b.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1})
-		_, err := b.Book(noContext, bookRequest(tolvan, slot))
+		book := faulty.Wrap(b)
+		book.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
+		_, err := book.Book(noContext, bookRequest(tolvan, slot))
 		wantErr(t, err, tidbok.ErrOutcomeUnknown)
 		if got := schedule(t, b, tolvan); len(got) != 1 {
 			t.Fatalf("schedule = %v after a lost answer, want the committed booking", got)
@@ -167,24 +169,26 @@ func TestFaults(t *testing.T) {
 		b := newClinic(t)
 		slot := freeSlot(t, b, publish(t, b, at(2, 10, 0)))
 		boom := errors.New("connection reset")
-		b.Faults().Set(tidbok.OpBook, memtidbok.Fault{Err: boom})
-		_, err := b.Book(noContext, bookRequest(tolvan, slot))
+		book := faulty.Wrap(b)
+		book.Set(tidbok.OpBook, faulty.Fault{Err: boom})
+		_, err := book.Book(noContext, bookRequest(tolvan, slot))
 		wantErr(t, err, boom)
 		if got := schedule(t, b, tolvan); len(got) != 0 {
 			t.Errorf("schedule = %v after an injected error, want none", got)
 		}
-		b.Faults().Clear(tidbok.OpBook)
-		if _, err := b.Book(noContext, bookRequest(tolvan, slot)); err != nil {
+		book.Clear(tidbok.OpBook)
+		if _, err := book.Book(noContext, bookRequest(tolvan, slot)); err != nil {
 			t.Errorf("Book after clearing the fault: %v", err)
 		}
 	})
 	t.Run("a delay ends with the caller's context", func(t *testing.T) {
 		t.Parallel()
 		b := newClinic(t)
-		b.Faults().Set(tidbok.OpSchedule, memtidbok.Fault{Delay: time.Hour})
+		book := faulty.Wrap(b)
+		book.Set(tidbok.OpSchedule, faulty.Fault{Delay: time.Hour})
 		ctx, cancel := context.WithTimeout(noContext, 10*time.Millisecond)
 		defer cancel()
-		_, err := b.Schedule(ctx, tidbok.ScheduleRequest{Facility: clinic, Subject: tolvan})
+		_, err := book.Schedule(ctx, tidbok.ScheduleRequest{Facility: clinic, Subject: tolvan})
 		wantErr(t, err, context.DeadlineExceeded)
 	})
 	t.Run("a closed context ends a call", func(t *testing.T) {

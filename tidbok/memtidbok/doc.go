@@ -16,8 +16,11 @@
 //
 // Options set the clock ([WithClock]), the operations the book supports
 // ([WithCapabilities]) and the clinic's rules for flags
-// ([WithFlagPolicy]); [Book.Faults] makes operations fail, wait, or
-// commit and then lose their answer.
+// ([WithFlagPolicy]). To make operations fail, wait, or commit and then
+// lose their answer, wrap the book with tidbok/faulty:
+//
+//	book := faulty.Wrap(b)
+//	book.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 //
 // # How it differs from a real book
 //

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
 
@@ -72,9 +73,9 @@ func Example() {
 }
 
 // A booking whose answer is lost must be reconciled by reading the
-// citizen's schedule, never retried blindly. Faults makes the book commit
-// and then lose the answer.
-func ExampleBook_Faults() {
+// citizen's schedule, never retried blindly. Wrapped by tidbok/faulty, the
+// book commits and then loses the answer.
+func ExampleBook_lostAnswer() {
 	ctx := context.Background()
 	clinic := tidbok.MustHSAID("SE2321000016-A1B2")
 	now := time.Date(2026, time.March, 9, 8, 0, 0, 0, tidbok.Stockholm())
@@ -85,9 +86,10 @@ func ExampleBook_Faults() {
 	id, err := b.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(15 * time.Minute), TimeTypeID: "PROV"})
 	check(err)
 
-	b.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true, Times: 1})
+	book := faulty.Wrap(b)
+	book.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 	citizen := tidbok.MustPersonalNumber("191212121212")
-	_, err = b.Book(ctx, tidbok.BookRequest{
+	_, err = book.Book(ctx, tidbok.BookRequest{
 		Timeslot: tidbok.Timeslot{ID: id, Facility: clinic, Start: start, End: start.Add(15 * time.Minute), Subject: citizen},
 		Contact:  tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson"},
 	})

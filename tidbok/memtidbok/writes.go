@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
-	"github.com/webbtidbok/webbtidbok/internal/fault"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -26,56 +25,54 @@ import (
 // facility and the Actor; its Notice is the one set for the slot's time
 // type with SetNotice.
 func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookResult, error) {
-	return fault.Do(ctx, &b.faults, tidbok.OpBook, func() (tidbok.BookResult, error) {
-		const op = tidbok.OpBook
-		if err := b.prelude(ctx, op, req.Validate()); err != nil {
-			return tidbok.BookResult{}, err
+	const op = tidbok.OpBook
+	if err := b.prelude(ctx, op, req.Validate()); err != nil {
+		return tidbok.BookResult{}, err
+	}
+	now := b.cfg.Clock()
+	ts := req.Timeslot
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f, err := b.facility(op, ts.Facility)
+	if err != nil {
+		return tidbok.BookResult{}, err
+	}
+	var inv *booking
+	var si int32
+	if i, ok := b.slotIndex(ts.ID); ok {
+		si, err = b.slotByID(op, f, i, ts, "", now.UnixNano())
+	} else if ts.ID == "" {
+		si, err = b.slotByAttributes(op, f, ts, "", now.UnixNano())
+	} else {
+		inv = b.booking(ts.ID)
+		switch {
+		case inv == nil:
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+		case inv.subject != ts.Subject:
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		case !inv.invitation || !inv.open():
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
 		}
-		now := b.cfg.Clock()
-		ts := req.Timeslot
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		f, err := b.facility(op, ts.Facility)
-		if err != nil {
-			return tidbok.BookResult{}, err
-		}
-		var inv *booking
-		var si int32
-		if i, ok := b.slotIndex(ts.ID); ok {
-			si, err = b.slotByID(op, f, i, ts, "", now.UnixNano())
-		} else if ts.ID == "" {
-			si, err = b.slotByAttributes(op, f, ts, "", now.UnixNano())
-		} else {
-			inv = b.booking(ts.ID)
-			switch {
-			case inv == nil:
-				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
-			case inv.subject != ts.Subject:
-				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
-			case !inv.invitation || !inv.open():
-				return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
-			}
-			si, err = b.slotByAttributes(op, f, ts, b.timeTypeOf(inv).ID, now.UnixNano())
-		}
-		if err != nil {
-			return tidbok.BookResult{}, err
-		}
+		si, err = b.slotByAttributes(op, f, ts, b.timeTypeOf(inv).ID, now.UnixNano())
+	}
+	if err != nil {
+		return tidbok.BookResult{}, err
+	}
 
-		bk := inv
-		if bk == nil {
-			bk = b.newBooking(f, ts.Subject)
-		}
-		b.occupy(bk, si)
-		if ts.Reason != "" || inv == nil {
-			bk.reason = ts.Reason
-		}
-		bk.contact = req.Contact
-		bk.medFacility = req.FacilityMed()
-		bk.notification = req.Notification
-		bk.actor = req.Actor
-		bk.bookedAt = now
-		return tidbok.BookResult{BookingID: bk.id, Notice: b.noticeOf(si)}, nil
-	})
+	bk := inv
+	if bk == nil {
+		bk = b.newBooking(f, ts.Subject)
+	}
+	b.occupy(bk, si)
+	if ts.Reason != "" || inv == nil {
+		bk.reason = ts.Reason
+	}
+	bk.contact = req.Contact
+	bk.medFacility = req.FacilityMed()
+	bk.notification = req.Notification
+	bk.actor = req.Actor
+	bk.bookedAt = now
+	return tidbok.BookResult{BookingID: bk.id, Notice: b.noticeOf(si)}, nil
 }
 
 // Reschedule moves a booking or timed invitation to a free slot of the
@@ -93,61 +90,59 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 // and not started, else ErrSlotTaken. A moved invitation becomes a
 // booking; Contact, Reason and Notification, when given, replace the old.
 func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (tidbok.RescheduleResult, error) {
-	return fault.Do(ctx, &b.faults, tidbok.OpReschedule, func() (tidbok.RescheduleResult, error) {
-		const op = tidbok.OpReschedule
-		if err := b.prelude(ctx, op, req.Validate()); err != nil {
-			return tidbok.RescheduleResult{}, err
-		}
-		now := b.cfg.Clock()
-		nowNS := now.UnixNano()
-		ts := req.Timeslot
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		f, err := b.facility(op, ts.Facility)
-		if err != nil {
-			return tidbok.RescheduleResult{}, err
-		}
-		if req.Actor.IsAgent() {
-			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
-		}
-		bk := b.booking(req.BookingID)
-		if bk == nil || bk.subject != ts.Subject {
-			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
-		}
-		if bk.open() {
-			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
-		}
-		if start, _ := b.startOf(bk); start <= nowNS {
-			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
-		}
-		current := b.bookingTimeslot(bk, now)
-		if !current.Flags.MayReschedule {
-			return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
-		}
-		var si int32
-		if i, ok := b.slotIndex(ts.ID); ok {
-			si, err = b.slotByID(op, f, i, ts, current.TimeType.ID, nowNS)
-		} else {
-			si, err = b.slotByAttributes(op, f, ts, current.TimeType.ID, nowNS)
-		}
-		if err != nil {
-			return tidbok.RescheduleResult{}, err
-		}
+	const op = tidbok.OpReschedule
+	if err := b.prelude(ctx, op, req.Validate()); err != nil {
+		return tidbok.RescheduleResult{}, err
+	}
+	now := b.cfg.Clock()
+	nowNS := now.UnixNano()
+	ts := req.Timeslot
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f, err := b.facility(op, ts.Facility)
+	if err != nil {
+		return tidbok.RescheduleResult{}, err
+	}
+	if req.Actor.IsAgent() {
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+	}
+	bk := b.booking(req.BookingID)
+	if bk == nil || bk.subject != ts.Subject {
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+	}
+	if bk.open() {
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
+	}
+	if start, _ := b.startOf(bk); start <= nowNS {
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+	}
+	current := b.bookingTimeslot(bk, now)
+	if !current.Flags.MayReschedule {
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
+	}
+	var si int32
+	if i, ok := b.slotIndex(ts.ID); ok {
+		si, err = b.slotByID(op, f, i, ts, current.TimeType.ID, nowNS)
+	} else {
+		si, err = b.slotByAttributes(op, f, ts, current.TimeType.ID, nowNS)
+	}
+	if err != nil {
+		return tidbok.RescheduleResult{}, err
+	}
 
-		b.occupy(bk, si)
-		bk.invitation = false
-		bk.reschedules++
-		if !req.Contact.IsZero() {
-			bk.contact = req.Contact
-		}
-		if ts.Reason != "" {
-			bk.reason = ts.Reason
-		}
-		if req.Notification != "" {
-			bk.notification = req.Notification
-		}
-		return tidbok.RescheduleResult{Notice: b.noticeOf(si)}, nil
-	})
+	b.occupy(bk, si)
+	bk.invitation = false
+	bk.reschedules++
+	if !req.Contact.IsZero() {
+		bk.contact = req.Contact
+	}
+	if ts.Reason != "" {
+		bk.reason = ts.Reason
+	}
+	if req.Notification != "" {
+		bk.notification = req.Notification
+	}
+	return tidbok.RescheduleResult{Notice: b.noticeOf(si)}, nil
 }
 
 // Cancel cancels a booking or invitation at the facility; its slot is
@@ -157,40 +152,38 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 // invitation is gone: memtidbok issues no new one, and the staff-only slot
 // of a timed invitation stays, free.
 func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.CancelResult, error) {
-	return fault.Do(ctx, &b.faults, tidbok.OpCancel, func() (tidbok.CancelResult, error) {
-		const op = tidbok.OpCancel
-		if err := b.prelude(ctx, op, req.Validate()); err != nil {
-			return tidbok.CancelResult{}, err
-		}
-		now := b.cfg.Clock()
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		f, err := b.facility(op, req.Facility)
-		if err != nil {
-			return tidbok.CancelResult{}, err
-		}
-		if req.Actor.IsAgent() {
-			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
-		}
-		bk := b.booking(req.BookingID)
-		if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
-			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
-		}
-		if start, timed := b.startOf(bk); timed && start <= now.UnixNano() {
-			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
-		}
-		flags := b.bookingTimeslot(bk, now).Flags
-		switch {
-		case !flags.MayCancel:
-			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
-		case req.Message != "" && !flags.MayMessage:
-			return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
-		}
-		b.release(bk)
-		bk.fac.dropBooking(bk)
-		b.bookings[bk.idx] = nil
-		return tidbok.CancelResult{}, nil
-	})
+	const op = tidbok.OpCancel
+	if err := b.prelude(ctx, op, req.Validate()); err != nil {
+		return tidbok.CancelResult{}, err
+	}
+	now := b.cfg.Clock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f, err := b.facility(op, req.Facility)
+	if err != nil {
+		return tidbok.CancelResult{}, err
+	}
+	if req.Actor.IsAgent() {
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+	}
+	bk := b.booking(req.BookingID)
+	if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+	}
+	if start, timed := b.startOf(bk); timed && start <= now.UnixNano() {
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+	}
+	flags := b.bookingTimeslot(bk, now).Flags
+	switch {
+	case !flags.MayCancel:
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
+	case req.Message != "" && !flags.MayMessage:
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
+	}
+	b.release(bk)
+	bk.fac.dropBooking(bk)
+	b.bookings[bk.idx] = nil
+	return tidbok.CancelResult{}, nil
 }
 
 // slotByID checks that slot i is the one ts describes at f, of time type

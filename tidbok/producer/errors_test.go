@@ -13,7 +13,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
 
@@ -130,7 +130,7 @@ func TestWriteRefusals(t *testing.T) {
 // failWith makes the fixture's book fail op with err, without calling it.
 func failWith(op tidbok.Operation, err error) func(*testing.T, *fixture) {
 	return func(_ *testing.T, f *fixture) {
-		f.book.Faults().Set(op, memtidbok.Fault{Err: err})
+		f.faults.Set(op, faulty.Fault{Err: err})
 	}
 }
 
@@ -214,7 +214,7 @@ func TestTechnicalErrors(t *testing.T) {
 			t.Run(op.Contract()+"/"+err.Error(), func(t *testing.T) {
 				t.Parallel()
 				f := setup(t, producer.Config{})
-				f.book.Faults().Set(op, memtidbok.Fault{Err: err})
+				f.faults.Set(op, faulty.Fault{Err: err})
 				fault := f.do(t, op, f.requests(t)[op]).fault(t, op)
 				if !fault.IsServer() {
 					t.Errorf("fault %v is not a Server fault", fault)
@@ -249,7 +249,7 @@ func TestTechnicalErrors(t *testing.T) {
 func TestLostAnswer(t *testing.T) {
 	t.Parallel()
 	f := setup(t, producer.Config{})
-	f.book.Faults().Set(tidbok.OpBook, memtidbok.Fault{LoseAnswer: true})
+	f.faults.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true})
 	fault := f.do(t, tidbok.OpBook, f.requests(t)[tidbok.OpBook]).fault(t, tidbok.OpBook)
 	if !fault.IsServer() || !strings.Contains(fault.String, "outcome is unknown") {
 		t.Errorf("fault %v is not a Server fault with an unknown outcome", fault)

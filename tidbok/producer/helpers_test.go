@@ -21,6 +21,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
@@ -59,7 +60,9 @@ var cmpOpts = cmp.Options{
 // fixture is a book with three clinics, two of them served, free slots
 // tomorrow and one booking of the citizen, served over httptest.
 type fixture struct {
-	book    *memtidbok.Book
+	book *memtidbok.Book
+	// faults wraps book, and the server serves it.
+	faults  *faulty.Book
 	srv     *httptest.Server
 	slots   []string // free slot IDs at clinic A, in time order
 	slotB   string   // a free slot at clinic B
@@ -74,7 +77,7 @@ type fixture struct {
 func setup(t *testing.T, cfg producer.Config, opts ...memtidbok.Option) *fixture {
 	t.Helper()
 	b := memtidbok.New(append([]memtidbok.Option{memtidbok.WithClock(func() time.Time { return now })}, opts...)...)
-	f := &fixture{book: b, logs: new(syncBuffer), free: map[string]tidbok.Timeslot{}}
+	f := &fixture{book: b, faults: faulty.Wrap(b), logs: new(syncBuffer), free: map[string]tidbok.Timeslot{}}
 	for _, h := range []tidbok.HSAID{hsaA, hsaB, hsaC} {
 		must(t, b.AddFacility(tidbok.Facility{ID: h, Name: "Mottagning " + h.String()[13:]}))
 		must(t, b.AddTimeType(h, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
@@ -117,7 +120,7 @@ func setup(t *testing.T, cfg producer.Config, opts ...memtidbok.Option) *fixture
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	h, err := producer.New(b, cfg)
+	h, err := producer.New(f.faults, cfg)
 	if err != nil {
 		t.Fatalf("producer.New: %v", err)
 	}

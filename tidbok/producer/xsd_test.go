@@ -14,6 +14,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/xsdtest"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
@@ -58,7 +59,7 @@ func TestResponsesValidate(t *testing.T) {
 
 	for _, op := range []tidbok.Operation{tidbok.OpBook, tidbok.OpReschedule, tidbok.OpCancel} {
 		f := setup(t, producer.Config{})
-		f.book.Faults().Set(op, memtidbok.Fault{Err: tidbok.ErrSlotTaken})
+		f.faults.Set(op, faulty.Fault{Err: tidbok.ErrSlotTaken})
 		resp := f.do(t, op, f.requests(t)[op])
 		if _, err := resp.decode(t, op); err == nil {
 			t.Fatalf("%s: not an ERROR", op.Contract())

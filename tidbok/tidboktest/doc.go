@@ -3,8 +3,8 @@
 //
 // Journal-system vendors run [Run] from a test of their own book, as
 // testing/fstest.TestFS checks a file system and testing/slogtest checks a
-// log handler. Test authors wrap any book with [WithFaults] to make its
-// operations fail, stall or lose their answers.
+// log handler. To make a book's operations fail, stall or lose their
+// answers, test authors wrap it with tidbok/faulty.
 //
 // # Running the suite
 //

@@ -1,4 +1,4 @@
-package tidboktest_test
+package faulty_test
 
 import (
 	"context"
@@ -6,17 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
 )
 
-// faultFixture is a book with one free slot, wrapped by WithFaults, and a
+// faultFixture is a book with one free slot, wrapped by faulty, and a
 // request that books the slot.
 type faultFixture struct {
-	book   tidbok.Tidbok
-	faults *tidboktest.Faults
-	req    tidbok.BookRequest
+	book *faulty.Book
+	req  tidbok.BookRequest
 }
 
 func newFaultFixture(t *testing.T) faultFixture {
@@ -25,13 +27,9 @@ func newFaultFixture(t *testing.T) faultFixture {
 	start := testbook.DefaultNow().Add(24 * time.Hour)
 	tt := tidbok.TimeType{ID: "T1", Name: "Läkarbesök"}
 	id, err := seeder.AddSlot(t.Context(), tidboktest.Slot{Start: start, End: start.Add(30 * time.Minute), TimeType: tt})
-	if err != nil {
-		t.Fatalf("publishing a slot: %v", err)
-	}
-	book, faults := tidboktest.WithFaults(mem)
+	require.NoError(t, err, "publishing a slot")
 	return faultFixture{
-		book:   book,
-		faults: faults,
+		book: faulty.Wrap(mem),
 		req: tidbok.BookRequest{
 			Timeslot: tidbok.Timeslot{
 				ID: id, Start: start, End: start.Add(30 * time.Minute),
@@ -46,44 +44,42 @@ func newFaultFixture(t *testing.T) faultFixture {
 // booked returns how many bookings the citizen has, read past the faults.
 func (f faultFixture) booked(t *testing.T) int {
 	t.Helper()
-	f.faults.ClearAll()
+	f.book.ClearAll()
 	res, err := f.book.Schedule(t.Context(), tidbok.ScheduleRequest{Facility: f.req.Timeslot.Facility, Subject: f.req.Timeslot.Subject})
-	if err != nil {
-		t.Fatalf("reading the schedule: %v", err)
-	}
+	require.NoError(t, err, "reading the schedule")
 	return len(res.Bookings)
 }
 
-func TestWithFaults(t *testing.T) {
+func TestFaults(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
 		name       string
-		fault      tidboktest.Fault
+		fault      faulty.Fault
 		ctx        context.Context
 		wantErr    error
 		wantBooked int
 	}{
 		{
 			name:    "an injected error replaces the call and books nothing",
-			fault:   tidboktest.Fault{Err: &tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrSlotTaken}},
+			fault:   faulty.Fault{Err: &tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrSlotTaken}},
 			wantErr: tidbok.ErrSlotTaken,
 		},
 		{
 			name:       "a lost answer books and answers ErrOutcomeUnknown",
-			fault:      tidboktest.Fault{LoseAnswer: true},
+			fault:      faulty.Fault{LoseAnswer: true},
 			wantErr:    tidbok.ErrOutcomeUnknown,
 			wantBooked: 1,
 		},
 		{
 			name:    "a delay that the context cuts short books nothing",
-			fault:   tidboktest.Fault{Delay: time.Hour},
+			fault:   faulty.Fault{Delay: time.Hour},
 			ctx:     cancelled,
 			wantErr: context.Canceled,
 		},
 		{
 			name:       "a delay that passes then books",
-			fault:      tidboktest.Fault{Delay: time.Millisecond},
+			fault:      faulty.Fault{Delay: time.Millisecond},
 			wantBooked: 1,
 		},
 	}
@@ -91,7 +87,7 @@ func TestWithFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFaultFixture(t)
-			f.faults.Set(tidbok.OpBook, tt.fault)
+			f.book.Set(tidbok.OpBook, tt.fault)
 			ctx := tt.ctx
 			if ctx == nil {
 				ctx = t.Context()
@@ -112,7 +108,7 @@ func TestWithFaults(t *testing.T) {
 
 func TestAFaultAppliesToAsManyCallsAsItsTimes(t *testing.T) {
 	f := newFaultFixture(t)
-	f.faults.Set(tidbok.OpBook, tidboktest.Fault{Err: tidbok.ErrNotAllowed, Times: 2})
+	f.book.Set(tidbok.OpBook, faulty.Fault{Err: tidbok.ErrNotAllowed, Times: 2})
 	for i := range 2 {
 		if _, err := f.book.Book(t.Context(), f.req); !errors.Is(err, tidbok.ErrNotAllowed) {
 			t.Fatalf("Book %d = %v, want the injected ErrNotAllowed", i+1, err)
@@ -125,11 +121,11 @@ func TestAFaultAppliesToAsManyCallsAsItsTimes(t *testing.T) {
 
 func TestFaultsTouchOnlyTheirOperation(t *testing.T) {
 	f := newFaultFixture(t)
-	f.faults.Set(tidbok.OpCancel, tidboktest.Fault{Err: tidbok.ErrNotAllowed})
+	f.book.Set(tidbok.OpCancel, faulty.Fault{Err: tidbok.ErrNotAllowed})
 	if _, err := f.book.Book(t.Context(), f.req); err != nil {
 		t.Fatalf("Book with a fault on Cancel = %v, want success", err)
 	}
-	f.faults.Clear(tidbok.OpCancel)
+	f.book.Clear(tidbok.OpCancel)
 	if got := f.booked(t); got != 1 {
 		t.Errorf("the citizen has %d bookings, want 1", got)
 	}
@@ -137,7 +133,7 @@ func TestFaultsTouchOnlyTheirOperation(t *testing.T) {
 
 func TestAWrappedBookDeclaresTheBooksCapabilities(t *testing.T) {
 	mem, _ := testbook.New(t)
-	book, _ := tidboktest.WithFaults(mem)
+	book := faulty.Wrap(mem)
 	if got, want := book.Capabilities(), mem.Capabilities(); got != want {
 		t.Errorf("Capabilities() = %v, want the wrapped book's %v", got, want)
 	}

@@ -1,4 +1,4 @@
-package tidboktest_test
+package faulty_test
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
 )
 
 // A test author makes a booking's answer get lost, as after a timeout on
 // the wire, and checks what the code under test should then do: read the
 // schedule rather than book again.
-func ExampleWithFaults() {
+func ExampleWrap() {
 	ctx := context.Background()
 	clinic := tidbok.MustHSAID("SE2321000016-EX02")
 	now := time.Date(2026, time.March, 2, 9, 0, 0, 0, tidbok.Stockholm())
@@ -26,8 +26,8 @@ func ExampleWithFaults() {
 	slotID, err := mem.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: visit.ID})
 	must(err)
 
-	book, faults := tidboktest.WithFaults(mem)
-	faults.Set(tidbok.OpBook, tidboktest.Fault{LoseAnswer: true, Times: 1})
+	book := faulty.Wrap(mem)
+	book.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
 
 	citizen := tidbok.MustPersonalNumber("191212121212")
 	_, err = book.Book(ctx, tidbok.BookRequest{
