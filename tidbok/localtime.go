@@ -286,26 +286,36 @@ func localInstantFast(d Date, hh, mm, ss int) (time.Time, bool) {
 // 9999, except that an instant in the second run of the repeated autumn
 // hour (CET) reads back as the earlier instant an hour before.
 func FormatWireTime(t time.Time) string {
+	var b [14]byte
+	return string(AppendWireTime(b[:0], t))
+}
+
+// AppendWireTime appends [FormatWireTime](t) to b and returns the extended
+// buffer. For years 0 to 9999 it appends exactly 14 bytes and allocates
+// nothing when b has room for them, so that an encoder can format many
+// times into one buffer.
+func AppendWireTime(b []byte, t time.Time) []byte {
 	t = t.In(stockholm)
 	y, mo, d := t.Date()
 	if y < 0 || y > 9999 {
-		return t.Format(wireTimeLayout)
+		return t.AppendFormat(b, wireTimeLayout)
 	}
 	h, mi, s := t.Clock()
-	var b [14]byte
-	put := func(i, v, n int) {
-		for j := i + n - 1; j >= i; j-- {
-			b[j] = byte('0' + v%10)
-			v /= 10
-		}
+	for _, f := range [...]struct{ v, n int }{{y, 4}, {int(mo), 2}, {d, 2}, {h, 2}, {mi, 2}, {s, 2}} {
+		b = appendDigits(b, f.v, f.n)
 	}
-	put(0, y, 4)
-	put(4, int(mo), 2)
-	put(6, d, 2)
-	put(8, h, 2)
-	put(10, mi, 2)
-	put(12, s, 2)
-	return string(b[:])
+	return b
+}
+
+// appendDigits appends the n lowest decimal digits of v (v ≥ 0) to b,
+// padded with zeros.
+func appendDigits(b []byte, v, n int) []byte {
+	b = append(b, "0000"[:n]...)
+	for j := len(b) - 1; j >= len(b)-n; j-- {
+		b[j] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 func allDigits(s string) bool {

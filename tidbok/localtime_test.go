@@ -129,13 +129,29 @@ func TestFormatWireTimeWritesStockholmWallClock(t *testing.T) {
 		{"an instant in another zone is converted", time.Date(2026, 5, 4, 3, 0, 0, 0, newYork), "20260504090000"},
 		{"sub-second parts are dropped", time.Date(2026, 5, 4, 9, 0, 0, 999_999_999, tidbok.Stockholm()), "20260504090000"},
 		{"the second run of the autumn hour reads as 02:30 too", utc(2026, 10, 25, 1, 30, 0), "20261025023000"},
+		{"a year before 1000 is padded with zeros", time.Date(812, 3, 4, 5, 6, 7, 0, tidbok.Stockholm()), "08120304050607"},
+		{"a year past 9999 takes five digits", time.Date(10000, 1, 2, 3, 4, 5, 0, tidbok.Stockholm()), "100000102030405"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if diff := cmp.Diff(tt.want, tidbok.FormatWireTime(tt.in)); diff != "" {
 				t.Errorf("FormatWireTime mismatch (-want +got):\n%s", diff)
 			}
+			if diff := cmp.Diff("<"+tt.want, string(tidbok.AppendWireTime([]byte("<"), tt.in))); diff != "" {
+				t.Errorf("AppendWireTime mismatch (-want +got):\n%s", diff)
+			}
 		})
+	}
+}
+
+func TestAppendWireTimeAllocatesNothingWithRoom(t *testing.T) {
+	at := time.Date(2026, 5, 4, 9, 0, 0, 0, tidbok.Stockholm())
+	buf := make([]byte, 0, 14)
+	if n := testing.AllocsPerRun(100, func() { buf = tidbok.AppendWireTime(buf[:0], at) }); n != 0 {
+		t.Errorf("AppendWireTime into a buffer with room: %v allocations, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = tidbok.FormatWireTime(at) }); n > 1 {
+		t.Errorf("FormatWireTime: %v allocations, want at most the string's", n)
 	}
 }
 

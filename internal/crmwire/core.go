@@ -272,12 +272,24 @@ func timeslotsToWire(tss []tidbok.Timeslot, style slotStyle) []TimeslotType {
 	if len(tss) == 0 {
 		return nil
 	}
-	// All the slots' times are formatted into one string.
+	// All the slots' times are formatted into one string, 14 bytes each;
+	// a zero time, or one tidbok.AppendWireTime writes at another length
+	// (a year past 9999), stays zero bytes there and is formatted alone.
 	const n = 14 // len(wireTime(t)) for years 0 to 9999
-	buf := make([]byte, 2*n*len(tss))
+	buf := make([]byte, 0, 2*n*len(tss))
+	var none [n]byte
+	put := func(t time.Time) {
+		at := len(buf)
+		if !t.IsZero() {
+			buf = tidbok.AppendWireTime(buf, t)
+		}
+		if len(buf)-at != n {
+			buf = append(buf[:at], none[:]...)
+		}
+	}
 	for i := range tss {
-		putWireTime(buf[2*n*i:2*n*i+n], tss[i].Start)
-		putWireTime(buf[2*n*i+n:2*n*(i+1)], tss[i].End)
+		put(tss[i].Start)
+		put(tss[i].End)
 	}
 	all := string(buf)
 	timeAt := func(t time.Time, i int) string {
@@ -295,33 +307,6 @@ func timeslotsToWire(tss []tidbok.Timeslot, style slotStyle) []TimeslotType {
 		fillTimeslotWire(&out[i], ts, style, timeAt(ts.Start, 2*n*i), timeAt(ts.End, 2*n*i+n))
 	}
 	return out
-}
-
-// putWireTime writes wireTime(t), the same as tidbok.FormatWireTime,
-// into b (14 bytes) when t is not zero and its year in Europe/Stockholm
-// is from 0 to 9999; it leaves b as it is otherwise.
-func putWireTime(b []byte, t time.Time) {
-	if t.IsZero() {
-		return
-	}
-	t = t.In(tidbok.Stockholm())
-	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
-		return
-	}
-	h, mi, s := t.Clock()
-	put := func(i, v, n int) {
-		for j := i + n - 1; j >= i; j-- {
-			b[j] = byte('0' + v%10)
-			v /= 10
-		}
-	}
-	put(0, y, 4)
-	put(4, int(mo), 2)
-	put(6, d, 2)
-	put(8, h, 2)
-	put(10, mi, 2)
-	put(12, s, 2)
 }
 
 // slotRule says which elements of a timeslot in an answer are required:
