@@ -2,12 +2,10 @@ package memtidbok_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
 
@@ -70,37 +68,6 @@ func Example() {
 	// free on 2026-03-12
 	// notice: Ta med frikort.
 	// Thu 12 Mar 09:30 Läkarbesök Tolvan Ont i halsen
-}
-
-// A booking whose answer is lost must be reconciled by reading the
-// citizen's schedule, never retried blindly. Wrapped by tidbok/faulty, the
-// book commits and then loses the answer.
-func ExampleBook_lostAnswer() {
-	ctx := context.Background()
-	clinic := tidbok.MustHSAID("SE2321000016-A1B2")
-	now := time.Date(2026, time.March, 9, 8, 0, 0, 0, tidbok.Stockholm())
-	b := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
-	check(b.AddFacility(tidbok.Facility{ID: clinic}))
-	check(b.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
-	start := now.Add(24 * time.Hour)
-	id, err := b.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(15 * time.Minute), TimeTypeID: "PROV"})
-	check(err)
-
-	book := faulty.Wrap(b)
-	book.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
-	citizen := tidbok.MustPersonalNumber("191212121212")
-	_, err = book.Book(ctx, tidbok.BookRequest{
-		Timeslot: tidbok.Timeslot{ID: id, Facility: clinic, Start: start, End: start.Add(15 * time.Minute), Subject: citizen},
-		Contact:  tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson"},
-	})
-	fmt.Println("outcome unknown:", errors.Is(err, tidbok.ErrOutcomeUnknown))
-
-	sched, err := b.Schedule(ctx, tidbok.ScheduleRequest{Facility: clinic, Subject: citizen})
-	check(err)
-	fmt.Println("booked after all:", len(sched.Bookings) == 1)
-	// Output:
-	// outcome unknown: true
-	// booked after all: true
 }
 
 // A flag policy stands in for the clinic's rules, here: no cancelling
