@@ -22,7 +22,6 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
-	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -192,7 +191,7 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
 	if err == nil {
 		// Login sessions too, so that a restart logs nobody out.
-		a.sessions, err = openSessions(ctx, a.db, sqldb.Dialect(dialect), a.now, a.log, cfg.BehindTLSProxy)
+		a.sessions, err = openSessions(ctx, a.db, dialect, a.now, a.log, cfg.BehindTLSProxy)
 	}
 	if err != nil {
 		_ = a.book.Close()

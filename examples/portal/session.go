@@ -7,13 +7,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"embed"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,7 +20,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
-	"github.com/webbtidbok/webbtidbok/internal/sqldb"
+	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
 // Sessions. A session is a random 32-byte ID in an HttpOnly cookie,
@@ -135,7 +133,7 @@ type confirmed struct {
 type sessions struct {
 	now     func() time.Time
 	db      *sql.DB
-	dialect sqldb.Dialect
+	dialect sqltidbok.Dialect
 	log     *slog.Logger
 	created atomic.Int64
 	// secureAlways: cookies are Secure whether or not the request came
@@ -143,25 +141,65 @@ type sessions struct {
 	secureAlways bool
 }
 
-// sessionSchema is the portal's own table, beside the book's and the
-// stores'.
-var sessionSchema = func() sqldb.Schema {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded folder is part of the binary
-	}
-	return sqldb.Schema{Name: "portal", Table: "portal_migrations", FS: sub}
-}()
-
-//go:embed migrations/*.sql
-var migrations embed.FS
+// sessionTables are the portal's own table and its index, beside the
+// book's and the stores', in SQL both dialects read. The portal creates
+// them when they are missing; a portal with more tables of its own keeps
+// them with the migration tool it uses for the rest of its schema.
+var sessionTables = []string{
+	// id is the SHA-256 of the session ID in the visitor's cookie, in
+	// hex; times are unix nanoseconds; data is the session's state as
+	// JSON. Expired rows are deleted as they are found and in sweeps.
+	`CREATE TABLE IF NOT EXISTS portal_sessions (
+    id         TEXT PRIMARY KEY,
+    created_ns BIGINT NOT NULL,
+    seen_ns    BIGINT NOT NULL,
+    data       TEXT NOT NULL
+)`,
+	`CREATE INDEX IF NOT EXISTS portal_sessions_by_seen ON portal_sessions (seen_ns)`,
+}
 
 // openSessions creates the sessions table in db unless it is there.
-func openSessions(ctx context.Context, db *sql.DB, d sqldb.Dialect, now func() time.Time, log *slog.Logger, secureAlways bool) (*sessions, error) {
-	if err := sessionSchema.Migrate(ctx, db, d); err != nil {
-		return nil, err
+// Several portal processes may start on one database at once: on
+// PostgreSQL they take turns by an advisory lock held for the
+// transaction, and on SQLite the transaction holds the write lock from
+// its start (sqltidbok.SQLiteDSN asks for that).
+func openSessions(ctx context.Context, db *sql.DB, d sqltidbok.Dialect, now func() time.Time, log *slog.Logger, secureAlways bool) (*sessions, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("creating the sessions table: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmts := sessionTables
+	if d == sqltidbok.Postgres {
+		lock := `SELECT pg_advisory_xact_lock(hashtext('webbtidbok/portal:' || current_schema()))`
+		stmts = append([]string{lock}, stmts...)
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("creating the sessions table: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("creating the sessions table: %w", err)
 	}
 	return &sessions{now: now, db: db, dialect: d, log: log, secureAlways: secureAlways}, nil
+}
+
+// inDialect returns q, written with ? placeholders, in the database's
+// dialect: PostgreSQL numbers its placeholders $1, $2 ….
+func (s *sessions) inDialect(q string) string {
+	if s.dialect != sqltidbok.Postgres {
+		return q
+	}
+	parts := strings.Split(q, "?")
+	var b strings.Builder
+	for i, part := range parts {
+		if i > 0 {
+			fmt.Fprintf(&b, "$%d", i)
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 // randomToken returns n random bytes, base64url-encoded.
@@ -190,7 +228,7 @@ func (s *sessions) get(ctx context.Context, id string) (*session, error) {
 	}
 	var createdNs, seenNs int64
 	var data string
-	err := s.db.QueryRowContext(ctx, s.dialect.Rebind("SELECT created_ns, seen_ns, data FROM portal_sessions WHERE id = ?"), key(id)).
+	err := s.db.QueryRowContext(ctx, s.inDialect("SELECT created_ns, seen_ns, data FROM portal_sessions WHERE id = ?"), key(id)).
 		Scan(&createdNs, &seenNs, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -224,7 +262,7 @@ func (s *sessions) create(ctx context.Context, who *Identity) (*session, error) 
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.Rebind("INSERT INTO portal_sessions (id, created_ns, seen_ns, data) VALUES (?, ?, ?, ?)"),
+	_, err = s.db.ExecContext(ctx, s.inDialect("INSERT INTO portal_sessions (id, created_ns, seen_ns, data) VALUES (?, ?, ?, ?)"),
 		key(ss.id), now.UnixNano(), now.UnixNano(), string(data))
 	if err != nil {
 		return nil, fmt.Errorf("keeping the session: %w", err)
@@ -249,7 +287,7 @@ func (s *sessions) save(ctx context.Context, ss *session) error {
 	if bytes.Equal(data, ss.stored) && ss.seen.Sub(ss.storedSeen) < seenEvery {
 		return nil
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.Rebind("UPDATE portal_sessions SET seen_ns = ?, data = ? WHERE id = ?"),
+	_, err = s.db.ExecContext(ctx, s.inDialect("UPDATE portal_sessions SET seen_ns = ?, data = ? WHERE id = ?"),
 		ss.seen.UnixNano(), string(data), key(ss.id))
 	if err != nil {
 		return fmt.Errorf("keeping the session: %w", err)
@@ -269,14 +307,14 @@ func (s *sessions) drop(ctx context.Context, ss *session) {
 // delete removes the session with id from the database; a failure is
 // logged, and the session then ends when it expires.
 func (s *sessions) delete(ctx context.Context, id string) {
-	if _, err := s.db.ExecContext(context.WithoutCancel(ctx), s.dialect.Rebind("DELETE FROM portal_sessions WHERE id = ?"), key(id)); err != nil {
+	if _, err := s.db.ExecContext(context.WithoutCancel(ctx), s.inDialect("DELETE FROM portal_sessions WHERE id = ?"), key(id)); err != nil {
 		s.log.Warn("ending a session failed; it ends when it expires", "err", err)
 	}
 }
 
 // sweep deletes the sessions that have expired by now.
 func (s *sessions) sweep(ctx context.Context, now time.Time) {
-	_, err := s.db.ExecContext(context.WithoutCancel(ctx), s.dialect.Rebind("DELETE FROM portal_sessions WHERE seen_ns < ? OR created_ns < ?"),
+	_, err := s.db.ExecContext(context.WithoutCancel(ctx), s.inDialect("DELETE FROM portal_sessions WHERE seen_ns < ? OR created_ns < ?"),
 		now.Add(-sessionIdle).UnixNano(), now.Add(-sessionMax).UnixNano())
 	if err != nil {
 		s.log.Warn("deleting expired sessions failed", "err", err)
