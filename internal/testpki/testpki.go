@@ -12,8 +12,7 @@
 //	srv.StartTLS()
 //	client := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.ClientTLS("SE2321000016-A65H")}}
 //
-// The example producer writes its PEM files for a manual test. Nothing
-// here is fit for production: keys live in memory and the CA signs
+// Nothing here is fit for production: keys live in memory and the CA signs
 // whatever it is asked to. It is non-test code only so that several
 // packages can share it; no production code imports it.
 //
