@@ -13,12 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/internal/testpki"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 )
+
+// facilityID is the clinic the tests' book serves.
+const facilityID = "SE2321000016-TEST"
 
 // clinic serves a memtidbok book with two free slots on Wednesday 14
 // January 2026 (the book stands at Monday 12 January, 09:00) through the
@@ -26,9 +28,11 @@ import (
 // started.
 func clinic(t *testing.T) (*memtidbok.Book, []string, *httptest.Server) {
 	t.Helper()
-	book, _ := testbook.New(t)
-	f := testbook.Facility()
+	now := time.Date(2026, time.January, 12, 9, 0, 0, 0, tidbok.Stockholm())
+	book := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
+	f := tidbok.MustHSAID(facilityID)
 	if err := errors.Join(
+		book.AddFacility(tidbok.Facility{ID: f, Name: "Testmottagningen"}),
 		book.AddTimeType(f, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
 		book.AddPerformer(f, tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
 	); err != nil {
@@ -57,7 +61,7 @@ func clinic(t *testing.T) (*memtidbok.Book, []string, *httptest.Server) {
 func TestACitizenBooksListsAndCancels(t *testing.T) {
 	book, ids, srv := clinic(t)
 	srv.Start()
-	common := []string{"-url", srv.URL, "-facility", testbook.FacilityID, "-subject", "191212121212", "-from", "2026-01-12", "-days", "7"}
+	common := []string{"-url", srv.URL, "-facility", facilityID, "-subject", "191212121212", "-from", "2026-01-12", "-days", "7"}
 	cli := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
@@ -86,7 +90,7 @@ func TestACitizenBooksListsAndCancels(t *testing.T) {
 	if got, want := cli("bookings"), fmt.Sprintf("%-10s", bookingID)+" Wed 14 Jan 2026 09:00–09:20 Läkarbesök, Dr Eva Ek (may cancel, reschedule)\n"; got != want {
 		t.Errorf("bookings:\n%s\nwant:\n%s", got, want)
 	}
-	if n := len(book.Bookings(testbook.Facility())); n != 1 {
+	if n := len(book.Bookings(tidbok.MustHSAID(facilityID))); n != 1 {
 		t.Errorf("the book holds %d bookings after booking, want 1", n)
 	}
 	if got, want := cli("cancel", bookingID), "Cancelled booking "+bookingID+".\n"; got != want {
@@ -113,7 +117,7 @@ func TestMutualTLSFromPEMFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	args := []string{"-url", srv.URL, "-facility", testbook.FacilityID, "-subject", "191212121212",
+	args := []string{"-url", srv.URL, "-facility", facilityID, "-subject", "191212121212",
 		"-ca", filepath.Join(dir, "ca.pem"), "-cert", filepath.Join(dir, "portal.pem"), "-key", filepath.Join(dir, "portal.key"),
 		"timetypes"}
 	var out bytes.Buffer
@@ -126,7 +130,7 @@ func TestMutualTLSFromPEMFiles(t *testing.T) {
 
 	// Without the certificate the producer refuses the connection.
 	out.Reset()
-	err = run(t.Context(), []string{"-url", srv.URL, "-facility", testbook.FacilityID, "-subject", "191212121212",
+	err = run(t.Context(), []string{"-url", srv.URL, "-facility", facilityID, "-subject", "191212121212",
 		"-ca", filepath.Join(dir, "ca.pem"), "timetypes"}, &out)
 	if err == nil || errors.Is(err, errUsage) {
 		t.Errorf("mvkcli without a client certificate: %v, want the producer's refusal", err)
@@ -137,9 +141,9 @@ func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		nil,
-		{"-url", "http://x", "-facility", testbook.FacilityID, "-subject", "191212121212"},
-		{"-url", "http://x", "-facility", testbook.FacilityID, "-subject", "191212121212", "fly"},
-		{"-url", "http://x", "-facility", testbook.FacilityID, "-subject", "191212121212", "book"},
+		{"-url", "http://x", "-facility", facilityID, "-subject", "191212121212"},
+		{"-url", "http://x", "-facility", facilityID, "-subject", "191212121212", "fly"},
+		{"-url", "http://x", "-facility", facilityID, "-subject", "191212121212", "book"},
 		{"-nosuchflag"},
 	} {
 		err := run(t.Context(), args, new(bytes.Buffer))
@@ -147,7 +151,7 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("mvkcli %q: %v, want a usage error", args, err)
 		}
 	}
-	err := run(t.Context(), []string{"-url", "http://x", "-facility", testbook.FacilityID, "-subject", "123", "slots"}, new(bytes.Buffer))
+	err := run(t.Context(), []string{"-url", "http://x", "-facility", facilityID, "-subject", "123", "slots"}, new(bytes.Buffer))
 	if err == nil || strings.Contains(err.Error(), "123") && !strings.Contains(err.Error(), "-subject") {
 		t.Errorf("a bad personal number: %v, want an error naming -subject", err)
 	}
