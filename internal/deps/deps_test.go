@@ -1,12 +1,15 @@
 // Package deps checks that the module's packages depend on each other only
 // in the directions the design allows: the contract knows nothing of flows,
-// wires or fakes, adapters stay below the flow, and examples are leaves.
+// wires or fakes, adapters stay below the flow, and examples are leaves
+// that use only public packages, as the programs users copy must.
 package deps
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,13 +54,34 @@ var rules = []rule{
 	{"*", "internal/pnleak", "the leak detector is test support; nothing ships with it"},
 }
 
+// importRule forbids packages matching from to import packages matching
+// to directly (a dependency through another package is allowed). With
+// tests set it speaks of the imports of the package's tests instead of
+// its own, and except names the packages they may still import.
+type importRule struct {
+	from, to string
+	tests    bool
+	except   []string
+	why      string
+}
+
+var importRules = []importRule{
+	{from: "examples", to: "internal",
+		why: "examples are programs users copy, and a copy outside this module cannot import internal/: what an example needs is public API or lives in the example"},
+	{from: "examples", to: "internal", tests: true, except: []string{"internal/pgtest", "internal/testpki"},
+		why: "the examples' tests may use only the module's test support for what a test environment provides (a fresh PostgreSQL schema, a throwaway PKI), which a copy's tests take from its own"},
+}
+
 type pkg struct {
-	ImportPath string
-	Deps       []string
+	ImportPath   string
+	Deps         []string
+	Imports      []string
+	TestImports  []string
+	XTestImports []string
 }
 
 func TestDependenciesPointOneWay(t *testing.T) {
-	out, err := exec.Command("go", "list", "-json=ImportPath,Deps", module+"/...").Output()
+	out, err := exec.Command("go", "list", "-json=ImportPath,Deps,Imports,TestImports,XTestImports", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -76,6 +100,9 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		t.Fatalf("go list found %d packages; expected the whole module", len(pkgs))
 	}
 	for _, p := range pkgs {
+		for _, v := range importViolations(p) {
+			t.Error(v)
+		}
 		from := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
 		for _, dep := range p.Deps {
 			if !strings.HasPrefix(dep, module+"/") {
@@ -88,6 +115,56 @@ func TestDependenciesPointOneWay(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// importViolations returns a sentence for each direct import of p, or of
+// its tests, that importRules forbid.
+func importViolations(p pkg) []string {
+	from := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+	var out []string
+	for _, r := range importRules {
+		if !matches(r.from, from) {
+			continue
+		}
+		imports, whose := p.Imports, from
+		if r.tests {
+			imports, whose = append(slices.Clone(p.TestImports), p.XTestImports...), "the tests of "+from
+		}
+		for _, imp := range imports {
+			to, ok := strings.CutPrefix(imp, module+"/")
+			if !ok || to == from || !matches(r.to, to) || slices.Contains(r.except, to) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s import %s: forbidden because %s", whose, to, r.why))
+		}
+	}
+	return out
+}
+
+func TestImportViolations(t *testing.T) {
+	tests := []struct {
+		name string
+		p    pkg
+		want int
+	}{
+		{"an example that imports internal/ breaks the rule",
+			pkg{ImportPath: module + "/examples/portal", Imports: []string{"net/http", module + "/internal/sqldb"}}, 1},
+		{"an example's test that imports internal test support keeps it",
+			pkg{ImportPath: module + "/examples/portal", TestImports: []string{module + "/internal/pgtest"}}, 0},
+		{"an example's test that imports other internal code breaks it",
+			pkg{ImportPath: module + "/examples/mvkcli", XTestImports: []string{module + "/internal/testbook"}}, 1},
+		{"an example that imports public packages keeps it",
+			pkg{ImportPath: module + "/examples/quickstart", Imports: []string{module + "/tidbok/memtidbok"}, Deps: []string{module + "/internal/bookbase"}}, 0},
+		{"a public package may import internal/",
+			pkg{ImportPath: module + "/tidbok/memtidbok", Imports: []string{module + "/internal/bookbase"}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := importViolations(tt.p); len(got) != tt.want {
+				t.Errorf("importViolations = %q, want %d", got, tt.want)
+			}
+		})
 	}
 }
 
