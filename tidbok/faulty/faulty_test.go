@@ -3,6 +3,8 @@ package faulty_test
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,4 +139,31 @@ func TestAWrappedBookDeclaresTheBooksCapabilities(t *testing.T) {
 	if got, want := book.Capabilities(), mem.Capabilities(); got != want {
 		t.Errorf("Capabilities() = %v, want the wrapped book's %v", got, want)
 	}
+}
+
+func TestAFaultCountsItsCallsExactlyUnderConcurrentUse(t *testing.T) {
+	f := newFaultFixture(t)
+	boom := errors.New("connection reset")
+	f.book.Set(tidbok.OpSchedule, faulty.Fault{Err: boom, Times: 5})
+	req := tidbok.ScheduleRequest{Facility: f.req.Timeslot.Facility, Subject: f.req.Timeslot.Subject}
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Int32
+	)
+	for range 20 {
+		wg.Go(func() {
+			_, err := f.book.Schedule(t.Context(), req)
+			switch {
+			case errors.Is(err, boom):
+				failed.Add(1)
+			case err != nil:
+				t.Errorf("Schedule = %v, want success or the injected error", err)
+			}
+		})
+		// Faults on other operations may change meanwhile.
+		wg.Go(func() { f.book.Set(tidbok.OpCancel, faulty.Fault{Err: boom}) })
+		wg.Go(func() { f.book.Clear(tidbok.OpCancel) })
+	}
+	wg.Wait()
+	require.Equal(t, int32(5), failed.Load(), "calls that met the fault of Times 5")
 }
