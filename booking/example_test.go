@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A portal books an appointment for a citizen: the contact card, the
@@ -207,13 +208,13 @@ func exampleBook(clinic tidbok.HSAID, clock func() time.Time) *memtidbok.Book {
 	doctor := tidbok.MustHSAID("SE2321000016-DR01")
 	today := tidbok.DateOf(clock())
 	err := errors.Join(
-		book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
-		book.AddPerformer(clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
-		book.SetNotice(clinic, "LAK", "Ta med legitimation."),
+		book.AddFacility(context.Background(), tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
+		book.AddTimeType(context.Background(), clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddPerformer(context.Background(), clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
+		book.SetNotice(context.Background(), clinic, "LAK", "Ta med legitimation."),
 	)
 	if err == nil {
-		_, err = book.PublishWeekly(memtidbok.Template{
+		_, err = book.PublishWeekly(context.Background(), staff.Template{
 			Facility: clinic, From: today, To: today.AddDays(28),
 			Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 			DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute,

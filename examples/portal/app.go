@@ -72,6 +72,7 @@ type app struct {
 	db     *sql.DB
 	store  string // where the book is kept, for the log
 	book   *sqltidbok.Book
+	clinic clinicBook // book, as the staff pages use it
 	stores *sqlstore.Stores
 	cases  *casetype.Registry
 	terms  *terms.Registry
@@ -189,6 +190,7 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 		_ = a.db.Close()
 		return fmt.Errorf("opening the appointment book (%s): %w", a.store, err)
 	}
+	a.clinic = a.book
 	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
 	if err == nil {
 		// Login sessions too, so that a restart logs nobody out.

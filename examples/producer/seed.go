@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // demoName is the demo clinic's name.
@@ -29,7 +30,7 @@ const demoDays = 14
 // (Facility, From and To are set when publishing): läkarbesök 08–12 with
 // the doctor, 20 minutes each; provtagning 13–15 with the nurse, 10
 // minutes each.
-var demoWeek = []sqltidbok.Template{
+var demoWeek = []staff.Template{
 	{Weekdays: weekdays, DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute,
 		TimeTypeID: lakarbesok.ID, Performer: demoDoctor.ID},
 	{Weekdays: weekdays, DayStart: 13 * time.Hour, DayEnd: 15 * time.Hour, Length: 10 * time.Minute,
@@ -45,7 +46,7 @@ type clinicStaff interface {
 	AddTimeType(ctx context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error
 	AddPerformer(ctx context.Context, facility tidbok.HSAID, pf tidbok.Performer) error
 	SetNotice(ctx context.Context, facility tidbok.HSAID, timeTypeID, text string) error
-	PublishWeekly(ctx context.Context, t sqltidbok.Template) (int, error)
+	PublishWeekly(ctx context.Context, t staff.Template) (int, error)
 }
 
 // seedDemo sets up facility in book the way clinic staff would: the
@@ -146,22 +147,24 @@ func facilityName(ctx context.Context, book *sqltidbok.Book, facility tidbok.HSA
 // book's.
 type memStaff struct{ b *memtidbok.Book }
 
-func (m memStaff) AddFacility(_ context.Context, f tidbok.Facility) error { return m.b.AddFacility(f) }
+func (m memStaff) AddFacility(_ context.Context, f tidbok.Facility) error {
+	return m.b.AddFacility(context.Background(), f)
+}
 
 func (m memStaff) AddTimeType(_ context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error {
-	return m.b.AddTimeType(facility, tt)
+	return m.b.AddTimeType(context.Background(), facility, tt)
 }
 
 func (m memStaff) AddPerformer(_ context.Context, facility tidbok.HSAID, pf tidbok.Performer) error {
-	return m.b.AddPerformer(facility, pf)
+	return m.b.AddPerformer(context.Background(), facility, pf)
 }
 
 func (m memStaff) SetNotice(_ context.Context, facility tidbok.HSAID, timeTypeID, text string) error {
-	return m.b.SetNotice(facility, timeTypeID, text)
+	return m.b.SetNotice(context.Background(), facility, timeTypeID, text)
 }
 
-func (m memStaff) PublishWeekly(_ context.Context, t sqltidbok.Template) (int, error) {
-	return m.b.PublishWeekly(memtidbok.Template{
+func (m memStaff) PublishWeekly(_ context.Context, t staff.Template) (int, error) {
+	return m.b.PublishWeekly(context.Background(), staff.Template{
 		Facility: t.Facility, From: t.From, To: t.To, Weekdays: t.Weekdays,
 		DayStart: t.DayStart, DayEnd: t.DayEnd, Length: t.Length, Interval: t.Interval,
 		TimeTypeID: t.TimeTypeID, CareTypeID: t.CareTypeID, Performer: t.Performer,
