@@ -27,7 +27,7 @@ type Book struct {
 	// slots is the slot table; a slot's ID is formatID('s', index).
 	slots []slot
 	// slotFlags are the flags staff set for bookings of a slot
-	// (SlotSpec.Flags), for slots with state ownFlags.
+	// (staff.SlotSpec.Flags), for slots with state ownFlags.
 	slotFlags map[int32]tidbok.Flags
 	// bookings is the booking table; a booking's ID is formatID('b',
 	// index). Index 0 is never used, so that slot.booking == 0 means free;
