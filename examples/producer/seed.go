@@ -39,22 +39,12 @@ var demoWeek = []staff.Template{
 
 var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 
-// clinicStaff is the staff side of a book that seeding uses, as the SQL
-// book has it; memStaff gives the in-memory book the same methods.
-type clinicStaff interface {
-	AddFacility(ctx context.Context, f tidbok.Facility) error
-	AddTimeType(ctx context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error
-	AddPerformer(ctx context.Context, facility tidbok.HSAID, pf tidbok.Performer) error
-	SetNotice(ctx context.Context, facility tidbok.HSAID, timeTypeID, text string) error
-	PublishWeekly(ctx context.Context, t staff.Template) (int, error)
-}
-
 // seedDemo sets up facility in book the way clinic staff would: the
 // clinic, two time types, a doctor and a nurse, the notice "Kom fastande."
 // for provtagning, and the slots of demoWeek on the dates from through to.
 // The registers only gain what is missing. It returns how many slots it
 // published.
-func seedDemo(ctx context.Context, book clinicStaff, facility tidbok.HSAID, from, to tidbok.Date) (int, error) {
+func seedDemo(ctx context.Context, book staff.Book, facility tidbok.HSAID, from, to tidbok.Date) (int, error) {
 	err := book.AddFacility(ctx, tidbok.Facility{ID: facility, Name: demoName})
 	if err != nil {
 		return 0, err
@@ -88,7 +78,7 @@ func seedDemo(ctx context.Context, book clinicStaff, facility tidbok.HSAID, from
 // slots it published.
 func seed(book *memtidbok.Book, facility tidbok.HSAID, now time.Time) (int, error) {
 	today := tidbok.DateOf(now)
-	return seedDemo(context.Background(), memStaff{book}, facility, today, today.AddDays(demoDays-1))
+	return seedDemo(context.Background(), book, facility, today, today.AddDays(demoDays-1))
 }
 
 // seedSQL sets up facility in the SQL book as seed does in the in-memory
@@ -141,33 +131,4 @@ func facilityName(ctx context.Context, book *sqltidbok.Book, facility tidbok.HSA
 		}
 	}
 	return "", false, fmt.Errorf("looking up %s: not among the facilities of the book", facility)
-}
-
-// memStaff gives the in-memory book's staff side the signatures of the SQL
-// book's.
-type memStaff struct{ b *memtidbok.Book }
-
-func (m memStaff) AddFacility(_ context.Context, f tidbok.Facility) error {
-	return m.b.AddFacility(context.Background(), f)
-}
-
-func (m memStaff) AddTimeType(_ context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error {
-	return m.b.AddTimeType(context.Background(), facility, tt)
-}
-
-func (m memStaff) AddPerformer(_ context.Context, facility tidbok.HSAID, pf tidbok.Performer) error {
-	return m.b.AddPerformer(context.Background(), facility, pf)
-}
-
-func (m memStaff) SetNotice(_ context.Context, facility tidbok.HSAID, timeTypeID, text string) error {
-	return m.b.SetNotice(context.Background(), facility, timeTypeID, text)
-}
-
-func (m memStaff) PublishWeekly(_ context.Context, t staff.Template) (int, error) {
-	return m.b.PublishWeekly(context.Background(), staff.Template{
-		Facility: t.Facility, From: t.From, To: t.To, Weekdays: t.Weekdays,
-		DayStart: t.DayStart, DayEnd: t.DayEnd, Length: t.Length, Interval: t.Interval,
-		TimeTypeID: t.TimeTypeID, CareTypeID: t.CareTypeID, Performer: t.Performer,
-		ResourceID: t.ResourceID, StaffOnly: t.StaffOnly,
-	})
 }
