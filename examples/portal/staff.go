@@ -97,12 +97,12 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if d, ok := parseDate(r.URL.Query().Get("datum")); ok {
 		day = d
 	}
-	slots, err := a.clinic.Day(ctx, clinic, day)
+	slots, err := a.staffBook.Day(ctx, clinic, day)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
 	}
-	bookings, err := a.clinic.Bookings(ctx, clinic)
+	bookings, err := a.staffBook.Bookings(ctx, clinic)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
@@ -147,10 +147,10 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	probe := tidbok.MustPersonalNumber(casetype.ProbeSubject)
-	if tts, err := a.clinic.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
+	if tts, err := a.staffBook.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.TimeTypes = tts.TimeTypes
 	}
-	if ps, err := a.clinic.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
+	if ps, err := a.staffBook.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.Performers = ps.Performers
 	}
 	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, true)
@@ -200,7 +200,7 @@ func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
 		}
 		spec.Performer = id
 	}
-	if _, err := a.clinic.Publish(r.Context(), spec); err != nil {
+	if _, err := a.staffBook.Publish(r.Context(), spec); err != nil {
 		if errors.Is(err, tidbok.ErrInvalid) || errors.Is(err, tidbok.ErrNotFound) {
 			a.backToDay(w, r, "Tiden publicerades inte: kontrollera tidstyp och utförare.")
 			return
@@ -217,7 +217,7 @@ func (a *app) staffWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := a.clinic.Withdraw(r.Context(), clinic, r.PostFormValue("tid"))
+	err := a.staffBook.Withdraw(r.Context(), clinic, r.PostFormValue("tid"))
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Tiden är borttagen ur tidboken.")
@@ -237,7 +237,7 @@ func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	on := r.PostFormValue("webb") == "ja"
-	err := a.clinic.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
+	err := a.staffBook.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
 	switch {
 	case err == nil && on:
 		a.backToDay(w, r, "Tiden går nu att boka via webben.")

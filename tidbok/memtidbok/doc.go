@@ -55,7 +55,7 @@
 // with the default options; the zero values of staff.SlotSpec,
 // staff.Template and staff.InvitationSpec fields mean "none" where a field
 // is optional. The staff methods take a context, as [staff.Book] asks, but
-// never wait on it: the book is in memory.
+// do not watch it: the book is in memory and its calls are short.
 //
 // # Cost
 //

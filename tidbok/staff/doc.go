@@ -21,8 +21,8 @@
 //		return err
 //	}
 //
-// Test authors find a ready tidboktest.Seeder over any staff.Book in
-// tidbok/tidboktest.
+// Test authors and vendors get a Seeder for the conformance suite over any
+// Book from tidboktest.NewSeeder (tidbok/tidboktest).
 //
 // # Errors
 //
