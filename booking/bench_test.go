@@ -11,6 +11,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // benchEnv is a clinic with years of free slots and a thousand citizens
@@ -31,12 +32,12 @@ func newBenchEnv(b *testing.B, years int) *benchEnv {
 	now := t0
 	clock := func() time.Time { return now }
 	mem := memtidbok.New(memtidbok.WithClock(clock))
-	must(b, mem.AddFacility(tidbok.Facility{ID: clinic, Name: "Testmottagningen"}))
-	must(b, mem.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-	must(b, mem.AddPerformer(clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
+	must(b, mem.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Testmottagningen"}))
+	must(b, mem.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+	must(b, mem.AddPerformer(ctx, clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
 	from := tidbok.DateOf(now).AddDays(1)
 	to := from.AddDays(365*years - 1)
-	if _, err := mem.PublishWeekly(memtidbok.Template{
+	if _, err := mem.PublishWeekly(ctx, staff.Template{
 		Facility: clinic, From: from, To: to,
 		Weekdays: []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday},
 		DayStart: 8 * time.Hour, DayEnd: 16 * time.Hour, Length: 30 * time.Minute, TimeTypeID: "LAK", Performer: doctor,

@@ -81,7 +81,7 @@ func TestContactDataAreBounded(t *testing.T) {
 		if got := f.bookingsOf(anna); len(got) != 0 {
 			t.Errorf("refused contact data booked %d times", len(got))
 		}
-		if reqs, _ := f.svc.ListRequests(ctx, staff, clinic, false); len(reqs) != 0 {
+		if reqs, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, false); len(reqs) != 0 {
 			t.Errorf("refused contact data stored %d requests", len(reqs))
 		}
 	})
@@ -117,7 +117,7 @@ func TestAuditEventsNameTheSession(t *testing.T) {
 		if _, err := f.svc.MyBookings(ctx, sc); err != nil {
 			t.Fatal(err)
 		}
-		st := staff
+		st := clinicStaff
 		st.Session = "s-staff"
 		if _, err := f.svc.ListRequests(ctx, st, clinic, true); err != nil {
 			t.Fatal(err)
@@ -143,7 +143,7 @@ func TestListingRequestsIsAuditedPerCitizen(t *testing.T) {
 			must(t, err)
 			ids = append(ids, r.ID)
 		}
-		if _, err := f.svc.ListRequests(ctx, staff, clinic, true); err != nil {
+		if _, err := f.svc.ListRequests(ctx, clinicStaff, clinic, true); err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]tidbok.PersonalNumber{}

@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A portal books an appointment for a citizen: the contact card, the
@@ -204,16 +205,17 @@ func ExampleService_Cancel() {
 // 20-minute slots from 8 to 12, for four weeks.
 func exampleBook(clinic tidbok.HSAID, clock func() time.Time) *memtidbok.Book {
 	book := memtidbok.New(memtidbok.WithClock(clock))
+	ctx := context.Background()
 	doctor := tidbok.MustHSAID("SE2321000016-DR01")
 	today := tidbok.DateOf(clock())
 	err := errors.Join(
-		book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
-		book.AddPerformer(clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
-		book.SetNotice(clinic, "LAK", "Ta med legitimation."),
+		book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
+		book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddPerformer(ctx, clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
+		book.SetNotice(ctx, clinic, "LAK", "Ta med legitimation."),
 	)
 	if err == nil {
-		_, err = book.PublishWeekly(memtidbok.Template{
+		_, err = book.PublishWeekly(ctx, staff.Template{
 			Facility: clinic, From: today, To: today.AddDays(28),
 			Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 			DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute,

@@ -21,7 +21,7 @@ func TestFlow(t *testing.T) {
 	t.Parallel()
 	forEachBook(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		f.mem.SetNotice(clinic, "PROV", "Kom fastande")
+		f.mem.SetNotice(ctx, clinic, "PROV", "Kom fastande")
 
 		card, err := f.svc.ContactCard(ctx, booking.ContactCardRequest{Caller: booking.Caller{Person: anna, Assurance: casetype.AssuranceEID}, Subject: anna, Clinic: clinic})
 		must(t, err)
@@ -256,23 +256,23 @@ func TestRequestFallback(t *testing.T) {
 		if _, err := f.svc.ListRequests(ctx, booking.Staff{ID: doctor}, clinic, true); !errors.Is(err, booking.ErrForbidden) {
 			t.Errorf("staff of another clinic listing: %v, want ErrForbidden", err)
 		}
-		open, err := f.svc.ListRequests(ctx, staff, clinic, true)
+		open, err := f.svc.ListRequests(ctx, clinicStaff, clinic, true)
 		must(t, err)
 		if len(open) != 1 || open[0].ID != r.ID || open[0].Subject != anna || !open[0].IsOpen() {
 			t.Fatalf("open requests = %+v, want Anna's", open)
 		}
-		closed, err := f.svc.CloseRequest(ctx, staff, clinic, r.ID)
+		closed, err := f.svc.CloseRequest(ctx, clinicStaff, clinic, r.ID)
 		must(t, err)
 		if closed.IsOpen() || closed.ClosedBy != nurse {
 			t.Errorf("closed request = %+v", closed)
 		}
-		if open, _ := f.svc.ListRequests(ctx, staff, clinic, true); len(open) != 0 {
+		if open, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, true); len(open) != 0 {
 			t.Errorf("open requests after closing = %+v", open)
 		}
-		if all, _ := f.svc.ListRequests(ctx, staff, clinic, false); len(all) != 1 {
+		if all, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, false); len(all) != 1 {
 			t.Errorf("all requests = %+v, want the closed one", all)
 		}
-		if _, err := f.svc.CloseRequest(ctx, staff, clinic, "r-nope"); !errors.Is(err, tidbok.ErrNotFound) {
+		if _, err := f.svc.CloseRequest(ctx, clinicStaff, clinic, "r-nope"); !errors.Is(err, tidbok.ErrNotFound) {
 			t.Errorf("closing an unknown request: %v, want ErrNotFound", err)
 		}
 		if e, ok := f.audit.last(booking.ActionCloseRequest); !ok || e.Caller.Agent != nurse {

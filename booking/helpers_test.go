@@ -23,6 +23,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // books are the ways the flow reaches the clinic's book. Every flow test
@@ -79,11 +80,11 @@ func forEachBook(t *testing.T, test func(t *testing.T, f *fixture)) {
 
 // The clinic, its clinician and time types.
 var (
-	clinic = testbook.Facility()
-	doctor = tidbok.MustHSAID("SE2321000016-DR01")
-	nurse  = tidbok.MustHSAID("SE2321000016-SSK1")
-	admin  = casetype.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
-	staff  = booking.Staff{ID: nurse, Clinics: []tidbok.HSAID{clinic}}
+	clinic      = testbook.Facility()
+	doctor      = tidbok.MustHSAID("SE2321000016-DR01")
+	nurse       = tidbok.MustHSAID("SE2321000016-SSK1")
+	admin       = casetype.Admin{ID: tidbok.MustHSAID("SE2321000016-ADM1"), Clinics: []tidbok.HSAID{clinic}}
+	clinicStaff = booking.Staff{ID: nurse, Clinics: []tidbok.HSAID{clinic}}
 )
 
 // The case types of the clinic.
@@ -142,13 +143,13 @@ func newFixture(t testing.TB, wrap func(testing.TB, *fixture) tidbok.Tidbok, opt
 	t.Helper()
 	clk := &clock{now: t0}
 	mem, _ := testbook.New(t, memtidbok.WithClock(clk.Now))
-	must(t, mem.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-	must(t, mem.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
-	must(t, mem.AddTimeType(clinic, tidbok.TimeType{ID: "BVC", Name: "Barnvaccination"}))
-	must(t, mem.AddPerformer(clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
+	must(t, mem.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+	must(t, mem.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
+	must(t, mem.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: "BVC", Name: "Barnvaccination"}))
+	must(t, mem.AddPerformer(t.Context(), clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
 	weekdays := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 	from, to := tidbok.Date{Year: 2026, Month: time.January, Day: 12}, tidbok.Date{Year: 2026, Month: time.February, Day: 27}
-	for _, tmpl := range []memtidbok.Template{
+	for _, tmpl := range []staff.Template{
 		{Facility: clinic, From: from, To: to, Weekdays: weekdays, DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour,
 			Length: 30 * time.Minute, TimeTypeID: "LAK", Performer: doctor},
 		{Facility: clinic, From: from, To: to, Weekdays: weekdays, DayStart: 13 * time.Hour, DayEnd: 15 * time.Hour,
@@ -156,7 +157,7 @@ func newFixture(t testing.TB, wrap func(testing.TB, *fixture) tidbok.Tidbok, opt
 		{Facility: clinic, From: from, To: to, Weekdays: weekdays, DayStart: 15 * time.Hour, DayEnd: 16 * time.Hour,
 			Length: 15 * time.Minute, TimeTypeID: "BVC"},
 	} {
-		if _, err := mem.PublishWeekly(tmpl); err != nil {
+		if _, err := mem.PublishWeekly(t.Context(), tmpl); err != nil {
 			t.Fatalf("publishing slots: %v", err)
 		}
 	}
@@ -307,14 +308,24 @@ func (f *fixture) bookAt(p tidbok.PersonalNumber, start time.Time) booking.Confi
 
 // bookingsOf returns the book's bookings of p at the clinic, as staff see
 // them.
-func (f *fixture) bookingsOf(p tidbok.PersonalNumber) []memtidbok.StaffBooking {
-	var out []memtidbok.StaffBooking
-	for _, b := range f.mem.Bookings(clinic) {
+func (f *fixture) bookingsOf(p tidbok.PersonalNumber) []staff.Booking {
+	var out []staff.Booking
+	for _, b := range f.staffBookings() {
 		if b.Subject == p {
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// staffBookings returns every booking at the clinic, as staff see them.
+func (f *fixture) staffBookings() []staff.Booking {
+	f.t.Helper()
+	bs, err := f.mem.Bookings(context.Background(), clinic)
+	if err != nil {
+		f.t.Fatalf("Bookings: %v", err)
+	}
+	return bs
 }
 
 func must(t testing.TB, err error) {
@@ -423,8 +434,8 @@ func faultTaken(op tidbok.Operation) faulty.Fault {
 
 // memInvitation is an invitation (kallelse) of p to Läkarbesök at start,
 // or an open one for a zero start.
-func memInvitation(p tidbok.PersonalNumber, start time.Time) memtidbok.InvitationSpec {
-	spec := memtidbok.InvitationSpec{Facility: clinic, Subject: p, TimeTypeID: "LAK", Performer: doctor, Purpose: "Kallelse till hälsokontroll"}
+func memInvitation(p tidbok.PersonalNumber, start time.Time) staff.InvitationSpec {
+	spec := staff.InvitationSpec{Facility: clinic, Subject: p, TimeTypeID: "LAK", Performer: doctor, Purpose: "Kallelse till hälsokontroll"}
 	if !start.IsZero() {
 		spec.Start, spec.End = start, start.Add(30*time.Minute)
 	}

@@ -108,9 +108,9 @@ func TestInvitations(t *testing.T) {
 	forEachBook(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		f.accept(anna, ctManage)
-		id, err := f.mem.Invite(memInvitation(anna, wed10))
+		id, err := f.mem.Invite(ctx, memInvitation(anna, wed10))
 		must(t, err)
-		open, err := f.mem.Invite(memInvitation(anna, time.Time{}))
+		open, err := f.mem.Invite(ctx, memInvitation(anna, time.Time{}))
 		must(t, err)
 		sc := scope(anna, ctManage)
 		mine, err := f.svc.MyBookings(ctx, sc)

@@ -76,7 +76,7 @@ func TestHundredCitizensTenSlots(t *testing.T) {
 					t.Errorf("%d citizens booked, want 10", won)
 				}
 				perSlot := map[int64]int{}
-				for _, bk := range f.mem.Bookings(clinic) {
+				for _, bk := range f.staffBookings() {
 					perSlot[bk.Start.Unix()]++
 				}
 				if len(perSlot) != 10 {

@@ -33,7 +33,11 @@ func (f *fixture) bookSlot(tt string, start time.Time) tidbok.Timeslot {
 	}
 	// A slot the book no longer offers (started): make it from the day
 	// view.
-	for _, s := range f.mem.Day(clinic, d) {
+	day, err := f.mem.Day(context.Background(), clinic, d)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, s := range day {
 		if s.Start.Equal(start) && s.TimeType.ID == tt {
 			return s.Timeslot
 		}
@@ -346,7 +350,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "cancelling where the book's flag forbids it is refused, whatever the rules",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayReschedule: true, MayMessage: true}))
+				must(t, f.mem.SetFlags(t.Context(), clinic, c.Booking.ID, tidbok.Flags{MayReschedule: true, MayMessage: true}))
 				if mine, _ := f.svc.MyBookings(context.Background(), scope(anna, ctManage)); len(mine) != 1 || mine[0].Allows.Cancel || mine[0].Allows.Message {
 					t.Errorf("MyBookings allows what the flag forbids: %+v", mine)
 				}
@@ -361,7 +365,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "rescheduling where the book's flag forbids it is refused, whatever the rules",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayCancel: true}))
+				must(t, f.mem.SetFlags(t.Context(), clinic, c.Booking.ID, tidbok.Flags{MayCancel: true}))
 				to := f.bookSlot("LAK", wed10.Add(time.Hour))
 				return func() error {
 					_, err := f.svc.Reschedule(context.Background(), booking.RescheduleRequest{Scope: scope(anna, ctManage), Key: "r", BookingID: c.Booking.ID, Slot: to})
@@ -374,7 +378,7 @@ func TestRuleRefusals(t *testing.T) {
 			name: "a cancel message where the book's flag forbids one is refused",
 			do: func(t *testing.T, f *fixture) func() error {
 				c := f.bookAt(anna, wed10)
-				must(t, f.mem.SetFlags(clinic, c.Booking.ID, tidbok.Flags{MayCancel: true, MayReschedule: true}))
+				must(t, f.mem.SetFlags(t.Context(), clinic, c.Booking.ID, tidbok.Flags{MayCancel: true, MayReschedule: true}))
 				return func() error {
 					_, err := f.svc.Cancel(context.Background(), booking.CancelRequest{Scope: scope(anna, ctManage), Key: "c", BookingID: c.Booking.ID, Message: "Förhinder"})
 					return err
@@ -400,7 +404,7 @@ func TestRuleRefusals(t *testing.T) {
 				t.Parallel()
 				f := newFixture(t, b.wrap)
 				call := tt.do(t, f)
-				before := f.mem.Bookings(clinic)
+				before := f.staffBookings()
 				err := call()
 				if err == nil {
 					t.Fatal("no error")
@@ -416,7 +420,7 @@ func TestRuleRefusals(t *testing.T) {
 						t.Errorf("error message %q names a citizen", err)
 					}
 				}
-				if diff := cmp.Diff(before, f.mem.Bookings(clinic), equateIDs); diff != "" {
+				if diff := cmp.Diff(before, f.staffBookings(), equateIDs); diff != "" {
 					t.Errorf("the refused call changed the book (-before +after):\n%s", diff)
 				}
 				if tt.after != nil {

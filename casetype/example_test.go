@@ -31,9 +31,9 @@ func Example() {
 	readOnly := memtidbok.New(memtidbok.WithCapabilities(tidbok.FlowMyBookings.With(tidbok.OpTimeTypes)))
 	full := memtidbok.New()
 	for _, book := range []*memtidbok.Book{readOnly, full} {
-		_ = book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"})
-		_ = book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"})
-		_ = book.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"})
+		_ = book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"})
+		_ = book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"})
+		_ = book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"})
 	}
 	terms := publishedTerms{}
 

@@ -34,9 +34,9 @@ func newBook(t testing.TB, caps tidbok.Capabilities) *memtidbok.Book {
 	t.Helper()
 	book := memtidbok.New(memtidbok.WithCapabilities(caps))
 	for _, err := range []error{
-		book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}),
+		book.AddFacility(t.Context(), tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
+		book.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}),
 	} {
 		if err != nil {
 			t.Fatalf("setting up the book: %v", err)

@@ -135,7 +135,7 @@ func TestALostWriteByAnAgentIsUnknownWithoutReading(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(call, int) reply { return faultReply(t, soap.ServerFault("lost")) })
 	req := bookRequest(freeSlot("S1", at(10, 0)))
-	req.Actor = tidbok.Actor{Agent: staff}
+	req.Actor = tidbok.Actor{Agent: staffAgent}
 	_, err := f.client(t, nil).Book(bg(t), req)
 	if !errors.Is(err, tidbok.ErrOutcomeUnknown) {
 		t.Errorf("Book by an agent, answer lost: %v, want ErrOutcomeUnknown", err)

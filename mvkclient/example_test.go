@@ -14,6 +14,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // clinicOnLoopback stands in for a clinic's producer on the national
@@ -28,15 +29,16 @@ func clinicOnLoopback() (baseURL string, pki *testpki.PKI, stop func()) {
 	clinic := tidbok.MustHSAID("SE2321000016-A65H")
 	now := time.Date(2026, time.March, 9, 8, 0, 0, 0, tidbok.Stockholm())
 	book := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
 	if err := errors.Join(
-		book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}),
+		book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
 	); err != nil {
 		log.Fatal(err)
 	}
 	for _, hhmm := range [][2]int{{8, 0}, {8, 20}, {13, 40}} {
 		start := time.Date(2026, time.March, 10, hhmm[0], hhmm[1], 0, 0, tidbok.Stockholm())
-		if _, err := book.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "LAK"}); err != nil {
+		if _, err := book.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "LAK"}); err != nil {
 			log.Fatal(err)
 		}
 	}

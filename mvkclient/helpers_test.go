@@ -28,11 +28,11 @@ const (
 )
 
 var (
-	citizen  = tidbok.MustPersonalNumber(pnCitizen)
-	guardian = tidbok.MustPersonalNumber(pnGuardian)
-	clinic   = tidbok.MustHSAID(hsaClinic)
-	doctor   = tidbok.MustHSAID(hsaDoctor)
-	staff    = tidbok.MustHSAID(hsaStaff)
+	citizen    = tidbok.MustPersonalNumber(pnCitizen)
+	guardian   = tidbok.MustPersonalNumber(pnGuardian)
+	clinic     = tidbok.MustHSAID(hsaClinic)
+	doctor     = tidbok.MustHSAID(hsaDoctor)
+	staffAgent = tidbok.MustHSAID(hsaStaff)
 )
 
 // at returns 2030-03-14 at hh:mm Swedish time.

@@ -136,7 +136,7 @@ func TestTheActorHeaderNamesWhoActs(t *testing.T) {
 	}{
 		{"the citizen in person by default", tidbok.Actor{}, soap.Actor{ID: pnCitizen, Type: soap.SubjectOfCare}},
 		{"a guardian when the request names one", tidbok.Actor{Person: guardian}, soap.Actor{ID: pnGuardian, Type: soap.SubjectOfCare}},
-		{"a staff agent when the request names one", tidbok.Actor{Agent: staff}, soap.Actor{ID: hsaStaff, Type: soap.SubjectOfCareAgent}},
+		{"a staff agent when the request names one", tidbok.Actor{Agent: staffAgent}, soap.Actor{ID: hsaStaff, Type: soap.SubjectOfCareAgent}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -370,7 +370,7 @@ func TestAnotherCitizensBookingIsNotFound(t *testing.T) {
 		t.Errorf("CancelBooking was sent %d times for another citizen's booking, want never", n)
 	}
 	// Without Subject the caller takes responsibility: the answer is as is.
-	got, err := c.BookingDetails(bg(t), tidbok.BookingDetailsRequest{Facility: clinic, BookingID: "B1", Actor: tidbok.Actor{Agent: staff}})
+	got, err := c.BookingDetails(bg(t), tidbok.BookingDetailsRequest{Facility: clinic, BookingID: "B1", Actor: tidbok.Actor{Agent: staffAgent}})
 	if err != nil || got.Booking.ID != "B1" {
 		t.Errorf("BookingDetails by staff without Subject: %+v, %v; want the booking", got, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // benchClients is how many citizens book at once in
@@ -52,7 +53,7 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	must(b, book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
 	from := tidbok.DateOf(now).AddDays(1)
 	days := b.N/16 + 1
-	_, err = book.PublishWeekly(ctx, sqltidbok.Template{
+	_, err = book.PublishWeekly(ctx, staff.Template{
 		Facility: clinic, From: from, To: from.AddDays(days),
 		Weekdays: []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday},
 		DayStart: 8 * time.Hour, DayEnd: 16 * time.Hour, Length: 30 * time.Minute, TimeTypeID: "LAK",

@@ -17,6 +17,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A portal keeps the clinic's book and the booking flow's state in one
@@ -68,7 +69,7 @@ func Example() {
 	svc, book, stores, stop := start()
 	must(book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}))
 	must(book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-	_, err = book.PublishWeekly(ctx, sqltidbok.Template{
+	_, err = book.PublishWeekly(ctx, staff.Template{
 		Facility: clinic, From: tidbok.DateOf(now), To: tidbok.DateOf(now).AddDays(4),
 		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 		DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute, TimeTypeID: "LAK",

@@ -20,6 +20,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // The booking flow end to end on the SQL stores and the SQL book, as
@@ -132,7 +133,7 @@ func flowSetupClinic(t *testing.T, p *flowPortal) {
 		p.book.AddTimeType(ctx, flowClinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
 	)
 	if err == nil {
-		_, err = p.book.PublishWeekly(ctx, sqltidbok.Template{
+		_, err = p.book.PublishWeekly(ctx, staff.Template{
 			Facility: flowClinic, From: today, To: today.AddDays(13),
 			Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 			DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute, TimeTypeID: "LAK",
@@ -191,7 +192,7 @@ func flowOffers(slots []tidbok.Timeslot, ts tidbok.Timeslot) bool {
 
 // flowBookings returns the clinic's bookings as the book (any process's)
 // shows them.
-func flowBookings(t *testing.T, p *flowPortal) []sqltidbok.StaffBooking {
+func flowBookings(t *testing.T, p *flowPortal) []staff.Booking {
 	t.Helper()
 	got, err := p.book.Bookings(context.Background(), flowClinic)
 	if err != nil {

@@ -28,7 +28,8 @@
 // # Testing
 //
 // The package memtidbok is a complete, concurrency-safe book in memory
-// with a staff side to publish slots and see bookings. The package
+// with a staff side to publish slots and see bookings; the staff side of
+// every book in this module is the interface in tidbok/staff. The package
 // tidboktest is a conformance suite: a vendor runs tidboktest.Run against
 // its own book to check every rule of this contract. The package faulty
 // wraps any book to make its operations fail, wait, or commit and then

@@ -17,6 +17,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // facilityID is the clinic the tests' book serves.
@@ -32,16 +33,16 @@ func clinic(t *testing.T) (*memtidbok.Book, []string, *httptest.Server) {
 	book := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
 	f := tidbok.MustHSAID(facilityID)
 	if err := errors.Join(
-		book.AddFacility(tidbok.Facility{ID: f, Name: "Testmottagningen"}),
-		book.AddTimeType(f, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
-		book.AddPerformer(f, tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
+		book.AddFacility(t.Context(), tidbok.Facility{ID: f, Name: "Testmottagningen"}),
+		book.AddTimeType(t.Context(), f, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddPerformer(t.Context(), f, tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
 	); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
 	for _, hh := range []int{9, 10} {
 		start := time.Date(2026, time.January, 14, hh, 0, 0, 0, tidbok.Stockholm())
-		id, err := book.Publish(memtidbok.SlotSpec{Facility: f, Start: start, End: start.Add(20 * time.Minute),
+		id, err := book.Publish(t.Context(), staff.SlotSpec{Facility: f, Start: start, End: start.Add(20 * time.Minute),
 			TimeTypeID: "LAK", Performer: tidbok.MustHSAID("SE2321000016-DR01")})
 		if err != nil {
 			t.Fatal(err)
@@ -90,8 +91,8 @@ func TestACitizenBooksListsAndCancels(t *testing.T) {
 	if got, want := cli("bookings"), fmt.Sprintf("%-10s", bookingID)+" Wed 14 Jan 2026 09:00–09:20 Läkarbesök, Dr Eva Ek (may cancel, reschedule)\n"; got != want {
 		t.Errorf("bookings:\n%s\nwant:\n%s", got, want)
 	}
-	if n := len(book.Bookings(tidbok.MustHSAID(facilityID))); n != 1 {
-		t.Errorf("the book holds %d bookings after booking, want 1", n)
+	if bs, err := book.Bookings(t.Context(), tidbok.MustHSAID(facilityID)); err != nil || len(bs) != 1 {
+		t.Errorf("the book holds %d bookings after booking (%v), want 1", len(bs), err)
 	}
 	if got, want := cli("cancel", bookingID), "Cancelled booking "+bookingID+".\n"; got != want {
 		t.Errorf("cancel: %q, want %q", got, want)

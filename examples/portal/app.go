@@ -66,17 +66,18 @@ type config struct {
 // app is the portal: an http.Handler over the booking flow, the clinic's
 // configuration and its appointment book.
 type app struct {
-	log    *slog.Logger
-	now    func() time.Time
-	db     *sql.DB
-	store  string // where the book is kept, for the log
-	book   *sqltidbok.Book
-	stores *sqlstore.Stores
-	cases  *casetype.Registry
-	terms  *terms.Registry
-	svc    *booking.Service
-	ids    IdentityProvider
-	people Register
+	log       *slog.Logger
+	now       func() time.Time
+	db        *sql.DB
+	store     string // where the book is kept, for the log
+	book      *sqltidbok.Book
+	staffBook clinicBook // book, as the staff pages use it
+	stores    *sqlstore.Stores
+	cases     *casetype.Registry
+	terms     *terms.Registry
+	svc       *booking.Service
+	ids       IdentityProvider
+	people    Register
 
 	sessions *sessions
 	pages    map[string]*template.Template
@@ -188,6 +189,7 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 		_ = a.db.Close()
 		return fmt.Errorf("opening the appointment book (%s): %w", a.store, err)
 	}
+	a.staffBook = a.book
 	a.stores, err = sqlstore.Open(ctx, a.db, dialect)
 	if err == nil {
 		// Login sessions too, so that a restart logs nobody out.

@@ -9,7 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // clinicInfo is what the contact card says about a clinic besides its case
@@ -53,7 +53,7 @@ const (
 const defaultSeedDays = 28
 
 // demoWeek is the demo clinic's weekly pattern of web-bookable slots.
-var demoWeek = []sqltidbok.Template{
+var demoWeek = []staff.Template{
 	{Weekdays: weekdays, DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 30 * time.Minute,
 		TimeTypeID: ttDoctor.ID, Performer: demoDoctor.ID},
 	{Weekdays: weekdays, DayStart: 13 * time.Hour, DayEnd: 15 * time.Hour, Length: 15 * time.Minute,
@@ -73,7 +73,7 @@ var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Th
 // that already has slots, so a restart publishes nothing twice, and a
 // restart weeks later tops the book up. It returns how many slots it
 // published.
-func seedBook(ctx context.Context, book *sqltidbok.Book, now time.Time, days int) (int, error) {
+func seedBook(ctx context.Context, book staff.Book, now time.Time, days int) (int, error) {
 	c := demoClinic.ID
 	if err := book.AddFacility(ctx, tidbok.Facility{ID: c, Name: demoClinic.Name}); err != nil {
 		return 0, fmt.Errorf("seeding the book: %w", err)
@@ -180,7 +180,7 @@ var demoTerms = map[string]terms.Terms{
 // exist yet, publishes their terms and activates all but the draft. It
 // runs at every start and leaves the case types that exist as the
 // administrator left them.
-func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book *sqltidbok.Book) error {
+func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book tidbok.Tidbok) error {
 	admin := casetype.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{demoClinic.ID}}
 	for _, ct := range demoCaseTypes() {
 		ct.Clinic = demoClinic.ID

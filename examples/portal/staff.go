@@ -12,11 +12,19 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // The clinic's staff: the book for a day, publishing and withdrawing
 // slots, and the citizens' requests.
+
+// clinicBook is the book as the staff pages use it: its staff side, and
+// its citizen side for the names of time types and clinicians. Any book
+// with a staff side serves; the portal opens a sqltidbok.Book.
+type clinicBook interface {
+	staff.Book
+	tidbok.Tidbok
+}
 
 // staffAt checks that staff of the clinic the request is about are logged
 // in, and returns who they are and the clinic; it answers the request
@@ -71,7 +79,7 @@ type dayData struct {
 }
 
 type dayRow struct {
-	sqltidbok.DaySlot
+	staff.DaySlot
 	Status, Who string
 	// Web reports that citizens may book the slot on the web.
 	Web bool
@@ -89,12 +97,12 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if d, ok := parseDate(r.URL.Query().Get("datum")); ok {
 		day = d
 	}
-	slots, err := a.book.Day(ctx, clinic, day)
+	slots, err := a.staffBook.Day(ctx, clinic, day)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
 	}
-	bookings, err := a.book.Bookings(ctx, clinic)
+	bookings, err := a.staffBook.Bookings(ctx, clinic)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
@@ -139,10 +147,10 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	probe := tidbok.MustPersonalNumber(casetype.ProbeSubject)
-	if tts, err := a.book.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
+	if tts, err := a.staffBook.TimeTypes(ctx, tidbok.TimeTypesRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.TimeTypes = tts.TimeTypes
 	}
-	if ps, err := a.book.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
+	if ps, err := a.staffBook.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.Performers = ps.Performers
 	}
 	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, true)
@@ -182,7 +190,7 @@ func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
 		a.backToDay(w, r, "Tiden publicerades inte: klockslaget finns inte den dagen (sommartid).")
 		return
 	}
-	spec := sqltidbok.SlotSpec{Facility: clinic, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
+	spec := staff.SlotSpec{Facility: clinic, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
 		TimeTypeID: r.PostFormValue("tidstyp"), StaffOnly: r.PostFormValue("webb") != "ja"}
 	if p := r.PostFormValue("utforare"); p != "" {
 		id, err := tidbok.ParseHSAID(p)
@@ -192,7 +200,7 @@ func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
 		}
 		spec.Performer = id
 	}
-	if _, err := a.book.Publish(r.Context(), spec); err != nil {
+	if _, err := a.staffBook.Publish(r.Context(), spec); err != nil {
 		if errors.Is(err, tidbok.ErrInvalid) || errors.Is(err, tidbok.ErrNotFound) {
 			a.backToDay(w, r, "Tiden publicerades inte: kontrollera tidstyp och utförare.")
 			return
@@ -209,7 +217,7 @@ func (a *app) staffWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := a.book.Withdraw(r.Context(), clinic, r.PostFormValue("tid"))
+	err := a.staffBook.Withdraw(r.Context(), clinic, r.PostFormValue("tid"))
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Tiden är borttagen ur tidboken.")
@@ -229,7 +237,7 @@ func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	on := r.PostFormValue("webb") == "ja"
-	err := a.book.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
+	err := a.staffBook.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
 	switch {
 	case err == nil && on:
 		a.backToDay(w, r, "Tiden går nu att boka via webben.")

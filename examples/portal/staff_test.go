@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Staff of the demo clinic, in a book another clinic shares, cannot
@@ -29,7 +29,7 @@ func TestStaffCannotChangeAnotherClinicsSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(thursday.Year, thursday.Month, thursday.Day, 9, 0, 0, 0, tidbok.Stockholm())
-	slot, err := p.book.Publish(ctx, sqltidbok.SlotSpec{Facility: other, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: ttDoctor.ID})
+	slot, err := p.book.Publish(ctx, staff.SlotSpec{Facility: other, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: ttDoctor.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // demoName is the demo clinic's name.
@@ -29,7 +30,7 @@ const demoDays = 14
 // (Facility, From and To are set when publishing): läkarbesök 08–12 with
 // the doctor, 20 minutes each; provtagning 13–15 with the nurse, 10
 // minutes each.
-var demoWeek = []sqltidbok.Template{
+var demoWeek = []staff.Template{
 	{Weekdays: weekdays, DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute,
 		TimeTypeID: lakarbesok.ID, Performer: demoDoctor.ID},
 	{Weekdays: weekdays, DayStart: 13 * time.Hour, DayEnd: 15 * time.Hour, Length: 10 * time.Minute,
@@ -38,22 +39,12 @@ var demoWeek = []sqltidbok.Template{
 
 var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 
-// clinicStaff is the staff side of a book that seeding uses, as the SQL
-// book has it; memStaff gives the in-memory book the same methods.
-type clinicStaff interface {
-	AddFacility(ctx context.Context, f tidbok.Facility) error
-	AddTimeType(ctx context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error
-	AddPerformer(ctx context.Context, facility tidbok.HSAID, pf tidbok.Performer) error
-	SetNotice(ctx context.Context, facility tidbok.HSAID, timeTypeID, text string) error
-	PublishWeekly(ctx context.Context, t sqltidbok.Template) (int, error)
-}
-
 // seedDemo sets up facility in book the way clinic staff would: the
 // clinic, two time types, a doctor and a nurse, the notice "Kom fastande."
 // for provtagning, and the slots of demoWeek on the dates from through to.
 // The registers only gain what is missing. It returns how many slots it
 // published.
-func seedDemo(ctx context.Context, book clinicStaff, facility tidbok.HSAID, from, to tidbok.Date) (int, error) {
+func seedDemo(ctx context.Context, book staff.Book, facility tidbok.HSAID, from, to tidbok.Date) (int, error) {
 	err := book.AddFacility(ctx, tidbok.Facility{ID: facility, Name: demoName})
 	if err != nil {
 		return 0, err
@@ -87,7 +78,7 @@ func seedDemo(ctx context.Context, book clinicStaff, facility tidbok.HSAID, from
 // slots it published.
 func seed(book *memtidbok.Book, facility tidbok.HSAID, now time.Time) (int, error) {
 	today := tidbok.DateOf(now)
-	return seedDemo(context.Background(), memStaff{book}, facility, today, today.AddDays(demoDays-1))
+	return seedDemo(context.Background(), book, facility, today, today.AddDays(demoDays-1))
 }
 
 // seedSQL sets up facility in the SQL book as seed does in the in-memory
@@ -140,31 +131,4 @@ func facilityName(ctx context.Context, book *sqltidbok.Book, facility tidbok.HSA
 		}
 	}
 	return "", false, fmt.Errorf("looking up %s: not among the facilities of the book", facility)
-}
-
-// memStaff gives the in-memory book's staff side the signatures of the SQL
-// book's.
-type memStaff struct{ b *memtidbok.Book }
-
-func (m memStaff) AddFacility(_ context.Context, f tidbok.Facility) error { return m.b.AddFacility(f) }
-
-func (m memStaff) AddTimeType(_ context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error {
-	return m.b.AddTimeType(facility, tt)
-}
-
-func (m memStaff) AddPerformer(_ context.Context, facility tidbok.HSAID, pf tidbok.Performer) error {
-	return m.b.AddPerformer(facility, pf)
-}
-
-func (m memStaff) SetNotice(_ context.Context, facility tidbok.HSAID, timeTypeID, text string) error {
-	return m.b.SetNotice(facility, timeTypeID, text)
-}
-
-func (m memStaff) PublishWeekly(_ context.Context, t sqltidbok.Template) (int, error) {
-	return m.b.PublishWeekly(memtidbok.Template{
-		Facility: t.Facility, From: t.From, To: t.To, Weekdays: t.Weekdays,
-		DayStart: t.DayStart, DayEnd: t.DayEnd, Length: t.Length, Interval: t.Interval,
-		TimeTypeID: t.TimeTypeID, CareTypeID: t.CareTypeID, Performer: t.Performer,
-		ResourceID: t.ResourceID, StaffOnly: t.StaffOnly,
-	})
 }

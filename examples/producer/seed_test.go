@@ -86,7 +86,7 @@ func TestSeedRefusesATakenFacility(t *testing.T) {
 	t.Parallel()
 	facility := tidbok.MustHSAID("SE2321000016-A65H")
 	book := memtidbok.New()
-	if err := book.AddFacility(tidbok.Facility{ID: facility, Name: "Annan mottagning"}); err != nil {
+	if err := book.AddFacility(t.Context(), tidbok.Facility{ID: facility, Name: "Annan mottagning"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := seed(book, facility, time.Now()); err == nil {

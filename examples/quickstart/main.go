@@ -15,6 +15,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 func main() {
@@ -34,14 +35,14 @@ func run(ctx context.Context, w io.Writer, now time.Time) error {
 	today := tidbok.DateOf(now)
 	var problems []error
 	problems = append(problems,
-		book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
-		book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
-		book.AddPerformer(clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
+		book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Exempel"}),
+		book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}),
+		book.AddPerformer(ctx, clinic, tidbok.Performer{ID: doctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}),
 	)
 	if err := errors.Join(problems...); err != nil {
 		return err
 	}
-	n, err := book.PublishWeekly(memtidbok.Template{
+	n, err := book.PublishWeekly(ctx, staff.Template{
 		Facility:   clinic,
 		From:       today.AddDays(1),
 		To:         today.AddDays(14),
@@ -129,7 +130,10 @@ func run(ctx context.Context, w io.Writer, now time.Time) error {
 }
 
 func showStaff(w io.Writer, book *memtidbok.Book, clinic tidbok.HSAID) error {
-	bookings := book.Bookings(clinic)
+	bookings, err := book.Bookings(context.Background(), clinic)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "The clinic's book shows %d booking(s)", len(bookings))
 	for _, b := range bookings {
 		fmt.Fprintf(w, "; %s: %s %s, reason %q", when(b.Start), b.Contact.FirstName, b.Contact.LastName, b.Reason)

@@ -1,8 +1,9 @@
 // Package bookbase is what the in-memory book (tidbok/memtidbok) and the
 // SQL book (tidbok/sqltidbok) share, so that a citizen sees the same
 // whichever book the clinic runs: the citizen's texts, the errors of the
-// staff side, and the settings their options make (clock, capabilities,
-// flag policy) with the rule that computes a booking's flags.
+// staff side, the settings their options make (clock, capabilities, flag
+// policy) with the rule that computes a booking's flags, and the staff
+// side's checks of its input, weekly expansion and views' order.
 package bookbase
 
 import (
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Texts for the citizen, carried in *tidbok.OpError.Text.
@@ -86,7 +88,13 @@ type Config struct {
 	CapsSet bool
 	// Policy computes the flags of bookings staff set none for; nil
 	// allows everything the book supports.
-	Policy func(b tidbok.Timeslot, now time.Time) tidbok.Flags
+	Policy staff.FlagPolicy
+}
+
+// SetCaps makes the book support exactly caps, plus Schedule,
+// which every book must support.
+func (c *Config) SetCaps(caps tidbok.Capabilities) {
+	c.Caps, c.CapsSet = caps.With(tidbok.OpSchedule), true
 }
 
 // Clock returns the time by the configured clock.

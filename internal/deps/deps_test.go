@@ -25,6 +25,13 @@ type rule struct {
 
 var rules = []rule{
 	{"tidbok", "*", "the contract knows no flow, clinic, wire or fake"},
+	{"tidbok/staff", "tidbok/memtidbok", "the staff side is the books' contract; books implement it"},
+	{"tidbok/staff", "tidbok/sqltidbok", "the staff side is the books' contract; books implement it"},
+	{"tidbok/staff", "tidbok/tidboktest", "the staff side must not import a package that imports testing"},
+	{"tidbok/staff", "internal", "the staff side is public contract, like tidbok itself"},
+	{"tidbok/staff", "booking", "the staff side knows no flow"},
+	{"tidbok/staff", "mvkclient", "the staff side knows no wire"},
+	{"tidbok/staff", "tidbok/producer", "the staff side knows no wire"},
 	{"tidbok/memtidbok", "internal/soap", "the fake needs no wire"},
 	{"tidbok/memtidbok", "internal/crmwire", "the fake needs no wire"},
 	{"tidbok/memtidbok", "tidbok/tidboktest", "the fake must not import a package that imports testing"},

@@ -15,7 +15,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // slotsInAnswer is the size of the benchmarked AvailableTimeslots answer.
@@ -39,16 +39,16 @@ func newBenchSetup(b *testing.B) *benchSetup {
 		c.HTTPClient = hc
 		c.TLSConfig = nil
 	}})
-	if err := s.book.AddTimeType(testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
+	if err := s.book.AddTimeType(b.Context(), testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
 		b.Fatal(err)
 	}
-	if err := s.book.AddPerformer(testbook.Facility(), tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}); err != nil {
+	if err := s.book.AddPerformer(b.Context(), testbook.Facility(), tidbok.Performer{ID: tidbok.MustHSAID("SE2321000016-DR01"), Title: "Dr", FirstName: "Eva", LastName: "Ek"}); err != nil {
 		b.Fatal(err)
 	}
 	date := tidbok.DateOf(testbook.DefaultNow()).AddDays(2)
 	for i := range slotsInAnswer {
 		start := date.Start().Add(8*time.Hour + time.Duration(i)*10*time.Minute)
-		if _, err := s.book.Publish(memtidbok.SlotSpec{
+		if _, err := s.book.Publish(b.Context(), staff.SlotSpec{
 			Facility: testbook.Facility(), Start: start, End: start.Add(10 * time.Minute),
 			TimeTypeID: "LAK", Performer: tidbok.MustHSAID("SE2321000016-DR01"),
 		}); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 var (
@@ -28,10 +28,10 @@ func (s *stack) slotAt(t *testing.T, days, hour int) tidbok.Timeslot {
 	t.Helper()
 	d := tidbok.DateOf(testbook.DefaultNow()).AddDays(days)
 	start := d.Start().Add(time.Duration(hour) * time.Hour)
-	if err := s.book.AddTimeType(testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
+	if err := s.book.AddTimeType(t.Context(), testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.book.Publish(memtidbok.SlotSpec{Facility: testbook.Facility(), Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "LAK"})
+	id, err := s.book.Publish(t.Context(), staff.SlotSpec{Facility: testbook.Facility(), Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "LAK"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func (s *stack) bookFor(t *testing.T, slot tidbok.Timeslot, who tidbok.PersonalN
 // start, for the given citizens.
 func (s *stack) wantBookings(t *testing.T, want ...tidbok.Timeslot) {
 	t.Helper()
-	got := s.bookings()
+	got := s.bookings(t)
 	if len(got) != len(want) {
 		t.Fatalf("the book holds %d bookings, want %d: %+v", len(got), len(want), got)
 	}
@@ -103,7 +103,7 @@ func TestASlowProducerCommitsAndTheClientFindsTheBooking(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Book on a slow producer: %v, want the booking found by reconciliation", err)
 	}
-	booked := s.bookings()
+	booked := s.bookings(t)
 	if len(booked) != 1 || booked[0].ID != res.BookingID || !booked[0].Subject.Equal(anna) {
 		t.Fatalf("the book holds %+v; want exactly Anna's booking %q", booked, res.BookingID)
 	}
@@ -141,7 +141,7 @@ func TestACommittedBookingWhoseAnswerIsLostIsFoundOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Book: %v, want the reconciled booking", err)
 	}
-	booked := s.bookings()
+	booked := s.bookings(t)
 	if len(booked) != 1 || booked[0].ID != res.BookingID {
 		t.Fatalf("the book holds %+v; want exactly the booking %q the client returned", booked, res.BookingID)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
 )
 
@@ -124,8 +125,13 @@ func newStack(t testing.TB, o options) *stack {
 }
 
 // bookings returns every booking at the test clinic, as staff see them.
-func (s *stack) bookings() []memtidbok.StaffBooking {
-	return s.book.Bookings(testbook.Facility())
+func (s *stack) bookings(t testing.TB) []staff.Booking {
+	t.Helper()
+	bs, err := s.book.Bookings(context.Background(), testbook.Facility())
+	if err != nil {
+		t.Fatalf("Bookings: %v", err)
+	}
+	return bs
 }
 
 // detached is a book whose operations run to the end whatever happens to

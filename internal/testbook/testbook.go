@@ -53,85 +53,8 @@ func Harness(opts ...memtidbok.Option) tidboktest.Harness {
 func New(t testing.TB, opts ...memtidbok.Option) (*memtidbok.Book, tidboktest.Seeder) {
 	t.Helper()
 	b := memtidbok.New(append([]memtidbok.Option{At(DefaultNow())}, opts...)...)
-	if err := b.AddFacility(tidbok.Facility{ID: Facility(), Name: FacilityName}); err != nil {
+	if err := b.AddFacility(context.Background(), tidbok.Facility{ID: Facility(), Name: FacilityName}); err != nil {
 		t.Fatalf("testbook: %v", err)
 	}
-	return b, &Seeder{Book: b}
-}
-
-// Seeder stages data in a memtidbok.Book through its staff side, creating
-// time types, performers and resources the book does not know yet. It
-// implements tidboktest.Seeder.
-type Seeder struct {
-	Book *memtidbok.Book
-}
-
-var _ tidboktest.Seeder = (*Seeder)(nil)
-
-// Facility returns the clinic the book serves.
-func (s *Seeder) Facility() tidbok.HSAID { return Facility() }
-
-// Now returns the book's current time.
-func (s *Seeder) Now() time.Time { return s.Book.Now() }
-
-// AddSlot publishes sl and returns its slot ID.
-func (s *Seeder) AddSlot(_ context.Context, sl tidboktest.Slot) (string, error) {
-	if err := s.ensure(sl.TimeType, sl.Performer, sl.Resource); err != nil {
-		return "", err
-	}
-	return s.Book.Publish(memtidbok.SlotSpec{
-		Facility:   Facility(),
-		Start:      sl.Start,
-		End:        sl.End,
-		TimeTypeID: sl.TimeType.ID,
-		Performer:  sl.Performer,
-		ResourceID: sl.Resource.ID,
-		StaffOnly:  sl.NotWebBookable,
-		Flags:      sl.Flags,
-	})
-}
-
-// AddInvitation issues inv and returns its booking ID. An empty Purpose
-// becomes "Kallelse", since memtidbok requires the invitation text.
-func (s *Seeder) AddInvitation(_ context.Context, inv tidboktest.Invitation) (string, error) {
-	if err := s.ensure(inv.TimeType, tidbok.HSAID{}, tidbok.Resource{}); err != nil {
-		return "", err
-	}
-	purpose := inv.Purpose
-	if purpose == "" {
-		purpose = "Kallelse"
-	}
-	return s.Book.Invite(memtidbok.InvitationSpec{
-		Facility:   Facility(),
-		Subject:    inv.Subject,
-		Start:      inv.Start,
-		End:        inv.End,
-		TimeTypeID: inv.TimeType.ID,
-		Purpose:    purpose,
-		Flags:      inv.Flags,
-	})
-}
-
-// ensure adds the time type, performer and resource to the book unless it
-// has them (adding what it has is harmless).
-func (s *Seeder) ensure(tt tidbok.TimeType, perf tidbok.HSAID, res tidbok.Resource) error {
-	if tt.ID != "" {
-		if tt.Name == "" {
-			tt.Name = tt.ID
-		}
-		if err := s.Book.AddTimeType(Facility(), tt); err != nil {
-			return err
-		}
-	}
-	if !perf.IsZero() {
-		if err := s.Book.AddPerformer(Facility(), tidbok.Performer{ID: perf, FirstName: "Test", LastName: perf.String()}); err != nil {
-			return err
-		}
-	}
-	if res.ID != "" {
-		if err := s.Book.AddResource(Facility(), res); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b, tidboktest.NewSeeder(b, Facility())
 }

@@ -32,7 +32,10 @@ func TestTheSeederCreatesWhatTheBookLacks(t *testing.T) {
 	if _, err := s.AddSlot(ctx, tidboktest.Slot{Start: start.Add(time.Hour), End: start.Add(90 * time.Minute), TimeType: tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}, Performer: dr}); err != nil {
 		t.Errorf("a second slot of the same time type and clinician: %v", err)
 	}
-	day := b.Day(testbook.Facility(), tidbok.DateOf(start))
+	day, err := b.Day(ctx, testbook.Facility(), tidbok.DateOf(start))
+	if err != nil {
+		t.Fatalf("Day: %v", err)
+	}
 	if len(day) != 2 || day[0].ID != id || !day[0].Performer.Equal(dr) || day[0].Resource.ID != "RUM1" {
 		t.Errorf("Day = %+v, want the slot %s with its clinician and room first", day, id)
 	}
@@ -40,8 +43,8 @@ func TestTheSeederCreatesWhatTheBookLacks(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AddInvitation: %v", err)
 	}
-	if got := b.Bookings(testbook.Facility()); len(got) != 1 || got[0].ID != inv || !got[0].IsOpenInvitation() {
-		t.Errorf("Bookings = %+v, want the open invitation %s", got, inv)
+	if got, err := b.Bookings(ctx, testbook.Facility()); err != nil || len(got) != 1 || got[0].ID != inv || !got[0].IsOpenInvitation() {
+		t.Errorf("Bookings = %+v, %v; want the open invitation %s", got, err, inv)
 	}
 }
 

@@ -17,7 +17,7 @@ const MaxDays = 10 * 366
 // length in seconds instead of minutes would otherwise make millions.
 const MaxSlots = 10_000_000
 
-// Pattern is the timing part of a book's Template: on each of Weekdays from
+// Pattern is the timing part of a staff.Template: on each of Weekdays from
 // From to To, slots of Length from DayStart, one every Interval (0 means
 // Length), the last ending by DayEnd; durations are since local midnight.
 type Pattern struct {
@@ -28,8 +28,8 @@ type Pattern struct {
 	Interval         time.Duration
 }
 
-// Check records every problem of pt in p, naming the fields as the books'
-// Template types name them.
+// Check records every problem of pt in p, naming the fields as
+// staff.Template names them.
 func (pt Pattern) Check(p *tidbok.Problems) {
 	CheckDate(p, "From", pt.From)
 	CheckDate(p, "To", pt.To)

@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A test author makes a booking's answer get lost, as after a timeout on
@@ -21,9 +22,9 @@ func ExampleWrap() {
 	mem := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
 	visit := tidbok.TimeType{ID: "LB", Name: "Läkarbesök"}
 	start := now.AddDate(0, 0, 1).Add(time.Hour)
-	must(mem.AddFacility(tidbok.Facility{ID: clinic, Name: "Exempelmottagningen"}))
-	must(mem.AddTimeType(clinic, visit))
-	slotID, err := mem.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: visit.ID})
+	must(mem.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Exempelmottagningen"}))
+	must(mem.AddTimeType(ctx, clinic, visit))
+	slotID, err := mem.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: visit.ID})
 	must(err)
 
 	book := faulty.Wrap(mem)

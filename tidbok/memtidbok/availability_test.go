@@ -10,21 +10,22 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 func TestAvailableDatesOfferDatesWithFreeSlotsNotYetStarted(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	publish(t, b, at(-1, 10, 0))                                                                             // yesterday
-	publish(t, b, at(0, 8, 30))                                                                              // today, started
-	publish(t, b, at(1, 10, 0), func(s *memtidbok.SlotSpec) { s.StaffOnly = true })                          // staff only
-	book(t, b, tolvan, publish(t, b, at(2, 10, 0)))                                                          // booked
-	publish(t, b, at(3, 10, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID })                    // another type
-	publish(t, b, at(4, 10, 0), func(s *memtidbok.SlotSpec) { s.Performer = drAnna })                        // Anna's
-	publish(t, b, at(4, 11, 0), func(s *memtidbok.SlotSpec) { s.Performer = drBo })                          // Bo's
-	publish(t, b, at(5, 10, 0), func(s *memtidbok.SlotSpec) { s.Facility, s.TimeTypeID = annex, doctor.ID }) // elsewhere
-	publish(t, b, at(30, 10, 0))                                                                             // after the range
-	today := publish(t, b, at(0, 9, 30))                                                                     // today, not started
+	publish(t, b, at(-1, 10, 0))                                                                         // yesterday
+	publish(t, b, at(0, 8, 30))                                                                          // today, started
+	publish(t, b, at(1, 10, 0), func(s *staff.SlotSpec) { s.StaffOnly = true })                          // staff only
+	book(t, b, tolvan, publish(t, b, at(2, 10, 0)))                                                      // booked
+	publish(t, b, at(3, 10, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID })                    // another type
+	publish(t, b, at(4, 10, 0), func(s *staff.SlotSpec) { s.Performer = drAnna })                        // Anna's
+	publish(t, b, at(4, 11, 0), func(s *staff.SlotSpec) { s.Performer = drBo })                          // Bo's
+	publish(t, b, at(5, 10, 0), func(s *staff.SlotSpec) { s.Facility, s.TimeTypeID = annex, doctor.ID }) // elsewhere
+	publish(t, b, at(30, 10, 0))                                                                         // after the range
+	today := publish(t, b, at(0, 9, 30))                                                                 // today, not started
 
 	date := func(days int) tidbok.Date { return testToday.AddDays(days) }
 	tests := []struct {
@@ -118,11 +119,11 @@ func TestTheCurrentDateCountsOnlySlotsNotYetStarted(t *testing.T) {
 func TestAvailableTimeslotsDescribeEachFreeSlotInOrder(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	bo := publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Performer = drBo })
-	anna := publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) {
+	bo := publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Performer = drBo })
+	anna := publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) {
 		s.Performer, s.CareTypeID, s.ResourceID = drAnna, checkup.ID, room.ID
 	})
-	early := publish(t, b, at(2, 8, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID })
+	early := publish(t, b, at(2, 8, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID })
 	res, err := b.AvailableTimeslots(noContext, tidbok.AvailabilityRequest{Facility: clinic, Subject: tolvan, From: testToday, To: testToday.AddDays(5)})
 	if err != nil {
 		t.Fatal(err)
@@ -155,12 +156,12 @@ func with(ts tidbok.Timeslot, f func(*tidbok.Timeslot)) tidbok.Timeslot {
 func TestReschedulingOffersOnlySlotsTheBookingCanMoveTo(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	roomy := publish(t, b, at(1, 10, 0), func(s *memtidbok.SlotSpec) { s.ResourceID = room.ID })
+	roomy := publish(t, b, at(1, 10, 0), func(s *staff.SlotSpec) { s.ResourceID = room.ID })
 	plainID := book(t, b, tolvan, publish(t, b, at(1, 11, 0)))
 	roomyID := book(t, b, tolvan, roomy)
 	sameType := publish(t, b, at(2, 10, 0))
-	sameRoom := publish(t, b, at(2, 11, 0), func(s *memtidbok.SlotSpec) { s.ResourceID = room.ID })
-	publish(t, b, at(3, 10, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID })
+	sameRoom := publish(t, b, at(2, 11, 0), func(s *staff.SlotSpec) { s.ResourceID = room.ID })
+	publish(t, b, at(3, 10, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID })
 	tests := []struct {
 		name      string
 		bookingID string
@@ -204,8 +205,8 @@ func TestReschedulingOffersOnlySlotsTheBookingCanMoveTo(t *testing.T) {
 func TestDirectoryListsWhatTheClinicAddedNarrowedByItsSlots(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Performer, s.CareTypeID = drAnna, checkup.ID })
-	publish(t, b, at(2, 11, 0), func(s *memtidbok.SlotSpec) { s.Performer, s.TimeTypeID = drBo, sample.ID })
+	publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Performer, s.CareTypeID = drAnna, checkup.ID })
+	publish(t, b, at(2, 11, 0), func(s *staff.SlotSpec) { s.Performer, s.TimeTypeID = drBo, sample.ID })
 	tts := func(req tidbok.TimeTypesRequest) any {
 		req.Facility, req.Subject = clinic, tolvan
 		res, err := b.TimeTypes(noContext, req)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // The benchmark clinic is the portal's worst realistic case: one facility
@@ -42,14 +43,14 @@ func benchTimeType(i int) string { return fmt.Sprintf("TT%d", i) }
 func buildBenchBook(tb testing.TB, from, to tidbok.Date) (*memtidbok.Book, int) {
 	tb.Helper()
 	b := memtidbok.New(memtidbok.WithClock(func() time.Time { return benchNow }))
-	must(tb, b.AddFacility(tidbok.Facility{ID: benchClinic, Name: "Vårdcentralen Bänken"}))
+	must(tb, b.AddFacility(context.Background(), tidbok.Facility{ID: benchClinic, Name: "Vårdcentralen Bänken"}))
 	for i := range benchTimeTypes {
-		must(tb, b.AddTimeType(benchClinic, tidbok.TimeType{ID: benchTimeType(i), Name: "Tidstyp " + benchTimeType(i)}))
+		must(tb, b.AddTimeType(context.Background(), benchClinic, tidbok.TimeType{ID: benchTimeType(i), Name: "Tidstyp " + benchTimeType(i)}))
 	}
 	total := 0
 	for p := range benchPerformers {
-		must(tb, b.AddPerformer(benchClinic, tidbok.Performer{ID: benchPerformer(p), Title: "Dr", FirstName: "Doktor", LastName: fmt.Sprint(p)}))
-		n, err := b.PublishWeekly(memtidbok.Template{
+		must(tb, b.AddPerformer(context.Background(), benchClinic, tidbok.Performer{ID: benchPerformer(p), Title: "Dr", FirstName: "Doktor", LastName: fmt.Sprint(p)}))
+		n, err := b.PublishWeekly(context.Background(), staff.Template{
 			Facility:   benchClinic,
 			From:       from,
 			To:         to,

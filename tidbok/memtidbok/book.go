@@ -5,7 +5,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Book is an appointment book in memory: the citizen side is the
@@ -23,7 +25,7 @@ type Book struct {
 	// slots is the slot table; a slot's ID is formatID('s', index).
 	slots []slot
 	// slotFlags are the flags staff set for bookings of a slot
-	// (SlotSpec.Flags), for slots with state ownFlags.
+	// (staff.SlotSpec.Flags), for slots with state ownFlags.
 	slotFlags map[int32]tidbok.Flags
 	// bookings is the booking table; a booking's ID is formatID('b',
 	// index). Index 0 is never used, so that slot.booking == 0 means free;
@@ -31,7 +33,13 @@ type Book struct {
 	bookings []*booking
 }
 
-var _ tidbok.Tidbok = (*Book)(nil)
+// config is what the options set. Its zero value means every default.
+type config = bookbase.Config
+
+var (
+	_ tidbok.Tidbok = (*Book)(nil)
+	_ staff.Book    = (*Book)(nil)
+)
 
 // New returns an empty book configured by opts. Add facilities, time types
 // and slots with the staff methods before citizens can book.
@@ -293,3 +301,29 @@ func (b *Book) resourceOf(bk *booking) tidbok.Resource {
 	f := b.facs[s.fac]
 	return f.resources[f.groups[s.group].key.res]
 }
+
+// Option configures a Book made by New. Options are applied in order; when
+// two set the same thing, the last one wins. Every book of this module
+// takes the same three: a clock, capabilities and a [staff.FlagPolicy].
+type Option func(*config)
+
+// WithClock makes the book read the time from now instead of time.Now. The
+// book never offers or books a slot that has started by this clock, and
+// stamps bookings with it. A nil now means time.Now.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.Now = now } }
+
+// WithCapabilities makes the book support exactly the operations in caps,
+// plus Schedule, which every book must support. The operations left out
+// return an error matching [tidbok.ErrNotSupported] and do nothing else,
+// and flags never allow what the book cannot do: MayCancel and MayMessage
+// need Cancel, MayReschedule needs Reschedule. The default is
+// [tidbok.AllCapabilities].
+func WithCapabilities(caps tidbok.Capabilities) Option { return func(c *config) { c.SetCaps(caps) } }
+
+// WithFlagPolicy makes the book compute the flags of bookings with p
+// whenever it reads or writes a booking whose flags staff did not set (see
+// [staff.SlotSpec.Flags], [staff.InvitationSpec.Flags] and
+// [Book.SetFlags]). The default policy allows cancelling, sending a
+// message and rescheduling whenever the book supports the operation. A
+// nil p means the default.
+func WithFlagPolicy(p staff.FlagPolicy) Option { return func(c *config) { c.Policy = p } }

@@ -56,7 +56,7 @@ func (b *Book) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (tidbok
 		}
 		out = append(out, b.bookingTimeslot(bk, now))
 	}
-	slices.SortFunc(out, compareBookings)
+	slices.SortFunc(out, bookbase.CompareBookings)
 	return tidbok.ScheduleResult{Bookings: out}, nil
 }
 

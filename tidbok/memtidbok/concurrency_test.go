@@ -10,6 +10,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // TestExactlyOneOfManyConcurrentBookingsWins races 50 citizens for one
@@ -44,7 +45,7 @@ func TestExactlyOneOfManyConcurrentBookingsWins(t *testing.T) {
 				default:
 				}
 				_, _ = b.AvailableDates(noContext, tidbok.AvailabilityRequest{Facility: clinic, Subject: tolvan, From: testToday, To: testToday.AddDays(5)})
-				_ = b.Day(clinic, testToday.AddDays(2))
+				_, _ = b.Day(noContext, clinic, testToday.AddDays(2))
 			}
 		})
 	}
@@ -65,8 +66,8 @@ func TestExactlyOneOfManyConcurrentBookingsWins(t *testing.T) {
 	if wins != 1 {
 		t.Errorf("%d of %d concurrent bookings of one slot won, want exactly 1", wins, racers)
 	}
-	if got := len(b.Bookings(clinic)); got != 1 {
-		t.Errorf("the clinic sees %d bookings, want 1", got)
+	if got, err := b.Bookings(t.Context(), clinic); err != nil || len(got) != 1 {
+		t.Errorf("the clinic sees %d bookings (%v), want 1", len(got), err)
 	}
 	if got := len(offeredIDs(t, b)); got != 1 {
 		t.Errorf("%d slots offered after the race, want the other one", got)
@@ -99,7 +100,7 @@ func TestConcurrentWritesKeepTheBookConsistent(t *testing.T) {
 	t.Parallel()
 	const workers = 20
 	b := newClinic(t)
-	n, err := b.PublishWeekly(memtidbok.Template{
+	n, err := b.PublishWeekly(t.Context(), staff.Template{
 		Facility: clinic, From: testToday.AddDays(1), To: testToday.AddDays(7), Weekdays: allWeek,
 		DayStart: 8 * time.Hour, DayEnd: 12 * time.Hour, Length: 20 * time.Minute, TimeTypeID: doctor.ID,
 	})
@@ -127,14 +128,14 @@ func TestConcurrentWritesKeepTheBookConsistent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	booked := len(b.Bookings(clinic))
+	booked := len(bookingsAt(t, b, clinic))
 	offered := len(offeredIDs(t, b))
 	if booked+offered != n {
 		t.Errorf("%d booked + %d offered = %d, want all %d slots accounted for", booked, offered, booked+offered, n)
 	}
 	held := map[string]bool{}
 	for d := testToday; d.Before(testToday.AddDays(8)); d = d.AddDays(1) {
-		for _, ds := range b.Day(clinic, d) {
+		for _, ds := range dayOf(t, b, clinic, d) {
 			if ds.Booked {
 				if held[ds.BookingID] {
 					t.Errorf("booking %s holds two slots", ds.BookingID)
@@ -207,10 +208,10 @@ func TestTheZeroBookIsAnEmptyBookReadyToUse(t *testing.T) {
 	if b.Capabilities() != tidbok.AllCapabilities {
 		t.Errorf("Capabilities() = %v, want all", b.Capabilities())
 	}
-	must(t, b.AddFacility(clinicInfo))
-	must(t, b.AddTimeType(clinic, doctor))
+	must(t, b.AddFacility(t.Context(), clinicInfo))
+	must(t, b.AddTimeType(t.Context(), clinic, doctor))
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Second)
-	id, err := b.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(time.Hour), TimeTypeID: doctor.ID, Flags: flags(true, false, false)})
+	id, err := b.Publish(t.Context(), staff.SlotSpec{Facility: clinic, Start: start, End: start.Add(time.Hour), TimeTypeID: doctor.ID, Flags: flags(true, false, false)})
 	must(t, err)
 	res, err := b.Book(noContext, tidbok.BookRequest{
 		Timeslot: tidbok.Timeslot{ID: id, Facility: clinic, Start: start, End: start.Add(time.Hour), Subject: tolvan},

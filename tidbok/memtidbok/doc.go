@@ -6,13 +6,16 @@
 // a clinic does in its journal system (add a facility, time types and
 // clinicians, publish slots one by one or with a weekly template, issue
 // invitations), hand it to the code under test as a tidbok.Tidbok, and
-// inspect what citizens did with [Book.Bookings] and [Book.Day]. It passes
-// the conformance suite tidboktest in every capability configuration.
+// inspect what citizens did with [Book.Bookings] and [Book.Day]. The staff
+// side is [staff.Book], which the SQL book implements too, so a helper
+// that seeds a book works with either. It passes the conformance suite
+// tidboktest in every capability configuration; tidboktest.NewSeeder
+// stages the suite's data through the staff side.
 //
 //	b := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
-//	b.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"})
-//	b.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"})
-//	b.PublishWeekly(memtidbok.Template{Facility: clinic, TimeTypeID: "LAK", …})
+//	b.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"})
+//	b.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"})
+//	b.PublishWeekly(ctx, staff.Template{Facility: clinic, TimeTypeID: "LAK", …})
 //
 // Options set the clock ([WithClock]), the operations the book supports
 // ([WithCapabilities]) and the clinic's rules for flags
@@ -52,8 +55,10 @@
 // A Book is safe for concurrent use: one read-write lock guards it, so of
 // many concurrent Book calls for one slot exactly one wins. Answers are
 // fresh copies that callers may modify. The zero Book is an empty book
-// with the default options; the zero values of SlotSpec, Template and
-// InvitationSpec fields mean "none" where a field is optional.
+// with the default options; the zero values of staff.SlotSpec,
+// staff.Template and staff.InvitationSpec fields mean "none" where a field
+// is optional. The staff methods take a context, as [staff.Book] asks, but
+// do not watch it: the book is in memory and its calls are short.
 //
 // # Cost
 //

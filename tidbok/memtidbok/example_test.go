@@ -7,6 +7,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A test author seeds a clinic the way its staff would, lets the code
@@ -19,10 +20,10 @@ func Example() {
 	b := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
 
 	// The staff side: the clinic, a time type and a week of slots.
-	check(b.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
-	check(b.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-	check(b.SetNotice(clinic, "LAK", "Ta med frikort."))
-	n, err := b.PublishWeekly(memtidbok.Template{
+	check(b.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
+	check(b.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+	check(b.SetNotice(ctx, clinic, "LAK", "Ta med frikort."))
+	n, err := b.PublishWeekly(ctx, staff.Template{
 		Facility:   clinic,
 		From:       tidbok.DateOf(now),
 		To:         tidbok.DateOf(now).AddDays(4),
@@ -59,7 +60,9 @@ func Example() {
 	fmt.Println("notice:", res.Notice)
 
 	// What the clinic sees in its journal system.
-	for _, bk := range b.Bookings(clinic) {
+	bookings, err := b.Bookings(ctx, clinic)
+	check(err)
+	for _, bk := range bookings {
 		fmt.Println(bk.Start.Format("Mon 2 Jan 15:04"), bk.TimeType.Name, bk.Contact.FirstName, bk.Reason)
 	}
 	// Output:
@@ -82,12 +85,12 @@ func ExampleWithFlagPolicy() {
 			return tidbok.Flags{MayCancel: bk.Start.Sub(now) >= 24*time.Hour, MayReschedule: true}
 		}),
 	)
-	check(b.AddFacility(tidbok.Facility{ID: clinic}))
-	check(b.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+	check(b.AddFacility(ctx, tidbok.Facility{ID: clinic}))
+	check(b.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
 	citizen := tidbok.MustPersonalNumber("191212121212")
 	for _, hours := range []time.Duration{3, 48} {
 		start := now.Add(hours * time.Hour)
-		_, err := b.Invite(memtidbok.InvitationSpec{
+		_, err := b.Invite(ctx, staff.InvitationSpec{
 			Facility: clinic, Subject: citizen, Start: start, End: start.Add(30 * time.Minute),
 			TimeTypeID: "LAK", Purpose: "Välkommen på kontroll.",
 		})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // The test clinic: two time types, a care type, two clinicians and a room,
@@ -47,15 +48,15 @@ func newClinic(t testing.TB, opts ...memtidbok.Option) *memtidbok.Book {
 	t.Helper()
 	b := memtidbok.New(append([]memtidbok.Option{memtidbok.WithClock(func() time.Time { return testNow })}, opts...)...)
 	for _, err := range []error{
-		b.AddFacility(clinicInfo),
-		b.AddFacility(tidbok.Facility{ID: annex, Name: "Filialen"}),
-		b.AddTimeType(clinic, doctor),
-		b.AddTimeType(clinic, sample),
-		b.AddTimeType(annex, doctor),
-		b.AddCareType(clinic, checkup),
-		b.AddPerformer(clinic, annaPerf),
-		b.AddPerformer(clinic, boPerf),
-		b.AddResource(clinic, room),
+		b.AddFacility(t.Context(), clinicInfo),
+		b.AddFacility(t.Context(), tidbok.Facility{ID: annex, Name: "Filialen"}),
+		b.AddTimeType(t.Context(), clinic, doctor),
+		b.AddTimeType(t.Context(), clinic, sample),
+		b.AddTimeType(t.Context(), annex, doctor),
+		b.AddCareType(t.Context(), clinic, checkup),
+		b.AddPerformer(t.Context(), clinic, annaPerf),
+		b.AddPerformer(t.Context(), clinic, boPerf),
+		b.AddResource(t.Context(), clinic, room),
 	} {
 		if err != nil {
 			t.Fatalf("seeding the test clinic: %v", err)
@@ -66,13 +67,13 @@ func newClinic(t testing.TB, opts ...memtidbok.Option) *memtidbok.Book {
 
 // publish publishes a 30-minute slot of doctor at start and returns its
 // ID; adjust changes the spec first.
-func publish(t testing.TB, b *memtidbok.Book, start time.Time, adjust ...func(*memtidbok.SlotSpec)) string {
+func publish(t testing.TB, b *memtidbok.Book, start time.Time, adjust ...func(*staff.SlotSpec)) string {
 	t.Helper()
-	s := memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: doctor.ID}
+	s := staff.SlotSpec{Facility: clinic, Start: start, End: start.Add(30 * time.Minute), TimeTypeID: doctor.ID}
 	for _, a := range adjust {
 		a(&s)
 	}
-	id, err := b.Publish(s)
+	id, err := b.Publish(t.Context(), s)
 	if err != nil {
 		t.Fatalf("Publish(%+v): %v", s, err)
 	}
@@ -149,4 +150,26 @@ func wantErr(t testing.TB, err, target error) {
 
 func flags(c, r, m bool) *tidbok.Flags {
 	return &tidbok.Flags{MayCancel: c, MayReschedule: r, MayMessage: m}
+}
+
+// dayOf returns the facility's day as staff see it, failing t on an
+// error.
+func dayOf(t testing.TB, b *memtidbok.Book, facility tidbok.HSAID, d tidbok.Date) []staff.DaySlot {
+	t.Helper()
+	day, err := b.Day(context.Background(), facility, d)
+	if err != nil {
+		t.Fatalf("Day: %v", err)
+	}
+	return day
+}
+
+// bookingsAt returns the facility's bookings as staff see them, failing
+// t on an error.
+func bookingsAt(t testing.TB, b *memtidbok.Book, facility tidbok.HSAID) []staff.Booking {
+	t.Helper()
+	bs, err := b.Bookings(context.Background(), facility)
+	if err != nil {
+		t.Fatalf("Bookings: %v", err)
+	}
+	return bs
 }

@@ -1,54 +1,27 @@
 package memtidbok
 
 import (
-	"time"
+	"context"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// InvitationSpec describes an invitation (kallelse) for Invite.
-type InvitationSpec struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// Subject is the citizen invited; required.
-	Subject tidbok.PersonalNumber
-	// Start and End are the invited time; both zero make an open
-	// invitation, which the citizen books at a free slot of its time type.
-	Start, End time.Time
-	// TimeTypeID is required; CareTypeID, Performer and ResourceID are
-	// optional, as in SlotSpec.
-	TimeTypeID string
-	CareTypeID string
-	Performer  tidbok.HSAID
-	ResourceID string
-	// Purpose is the invitation text; required.
-	Purpose string
-	// Flags, when not nil, are the invitation's flags instead of the
-	// book's FlagPolicy.
-	Flags *tidbok.Flags
-}
 
 // Invite issues an invitation and returns its booking ID. A timed
 // invitation occupies its time: the book publishes a staff-only slot for
 // it and books that slot as the invitation, so it shows in Day and, when
 // cancelled, leaves a free staff-only slot behind. An open invitation has
 // no slot until the citizen books it.
-func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
+func (b *Book) Invite(ctx context.Context, s staff.InvitationSpec) (bookingID string, err error) {
 	now := b.cfg.Clock()
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "Facility", s.Facility)
-	if s.Subject.IsZero() {
-		p.Add("Subject", "is required: the personal identity number of the citizen invited")
-	}
-	timed := !s.Start.IsZero() || !s.End.IsZero()
-	if timed {
-		checkSpan(&p, "Start", "End", s.Start, s.End)
-	}
+	timed := bookbase.CheckInvitee(&p, s)
 	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
-	requireText(&p, "Purpose", s.Purpose, "the invitation text shown to the citizen")
+	bookbase.CheckPurpose(&p, s)
 	if timed && len(b.slots) >= maxSlots {
 		p.AddError(&bookbase.Refused{Why: "the book holds the most slots it can", Err: tidbok.ErrNotAllowed})
 	}
@@ -78,7 +51,7 @@ func (b *Book) Invite(s InvitationSpec) (bookingID string, err error) {
 // never allows what its capabilities lack. A booking of another facility
 // is answered as one the book does not have (the error matches
 // tidbok.ErrNotFound) and left as it is.
-func (b *Book) SetFlags(facility tidbok.HSAID, bookingID string, f tidbok.Flags) error {
+func (b *Book) SetFlags(ctx context.Context, facility tidbok.HSAID, bookingID string, f tidbok.Flags) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -1,46 +1,23 @@
 package memtidbok
 
 import (
+	"context"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// SlotSpec describes a slot for Publish. The facility and every type,
-// performer and resource it names must have been added to the book.
-type SlotSpec struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// Start and End are the slot's first instant and the first instant
-	// after it; required, End after Start. The book keeps them to the
-	// nanosecond (the wire carries whole seconds).
-	Start, End time.Time
-	// TimeTypeID is the slot's time type; required.
-	TimeTypeID string
-	// CareTypeID is the slot's care type; optional.
-	CareTypeID string
-	// Performer is the slot's clinician; optional.
-	Performer tidbok.HSAID
-	// ResourceID is the slot's room or equipment; optional.
-	ResourceID string
-	// StaffOnly keeps the slot from citizens: it is never offered or
-	// booked on the web, though staff see it and invitations may use it.
-	StaffOnly bool
-	// Flags, when not nil, are the flags every booking of the slot gets,
-	// instead of the book's FlagPolicy.
-	Flags *tidbok.Flags
-}
 
 // Publish adds a slot to the book and returns its ID, the ID
 // AvailableTimeslots reports for it. The book does not check that slots
 // overlap: a clinic may publish the same time twice.
-func (b *Book) Publish(s SlotSpec) (slotID string, err error) {
+func (b *Book) Publish(ctx context.Context, s staff.SlotSpec) (slotID string, err error) {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "Facility", s.Facility)
-	checkSpan(&p, "Start", "End", s.Start, s.End)
+	bookbase.CheckSpan(&p, "Start", "End", s.Start, s.End)
 	k := f.resolve(&p, s.TimeTypeID, s.CareTypeID, s.Performer, s.ResourceID)
 	if len(b.slots) >= maxSlots {
 		p.AddError(&bookbase.Refused{Why: "the book holds the most slots it can", Err: tidbok.ErrNotAllowed})
@@ -76,36 +53,11 @@ func (b *Book) addSlot(f *facility, g int32, start, end int64, st slotState, fla
 	return i
 }
 
-// earliest and latest bound the instants a book keeps (unix nanoseconds
-// in an int64).
-var (
-	earliest = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
-	latest   = time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// checkSpan records problems with a required start and end.
-func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.Time) {
-	for _, t := range []struct {
-		field string
-		t     time.Time
-	}{{startField, start}, {endField, end}} {
-		switch {
-		case t.t.IsZero():
-			p.Add(t.field, "is required")
-		case t.t.Before(earliest) || !t.t.Before(latest):
-			p.Add(t.field, "%s is outside the years 1700–2249 the book keeps", t.t.Format(time.RFC3339))
-		}
-	}
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
-		p.Add(endField, "must be after %s", startField)
-	}
-}
-
 // SetWebBookable makes a slot of the facility bookable on the web (on) or
 // for staff only. A booked slot keeps its booking either way. A slot of
 // another facility is answered as one the book does not have (the error
 // matches tidbok.ErrNotFound) and left as it is.
-func (b *Book) SetWebBookable(facility tidbok.HSAID, slotID string, on bool) error {
+func (b *Book) SetWebBookable(ctx context.Context, facility tidbok.HSAID, slotID string, on bool) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	i, err := b.liveSlot("set web-bookable", facility, slotID)
@@ -128,7 +80,7 @@ func (b *Book) SetWebBookable(facility tidbok.HSAID, slotID string, on bool) err
 // withdrawn: cancel its booking first (the error matches
 // tidbok.ErrNotAllowed). A slot of another facility is answered as one
 // the book does not have (tidbok.ErrNotFound) and left as it is.
-func (b *Book) Withdraw(facility tidbok.HSAID, slotID string) error {
+func (b *Book) Withdraw(ctx context.Context, facility tidbok.HSAID, slotID string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	i, err := b.liveSlot("withdraw", facility, slotID)

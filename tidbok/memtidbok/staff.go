@@ -1,6 +1,7 @@
 package memtidbok
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -16,7 +17,7 @@ import (
 
 // AddFacility adds a clinic to the book. Adding a facility that is
 // already there with the same name does nothing.
-func (b *Book) AddFacility(f tidbok.Facility) error {
+func (b *Book) AddFacility(ctx context.Context, f tidbok.Facility) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -46,13 +47,13 @@ func (b *Book) AddFacility(f tidbok.Facility) error {
 // AddTimeType adds a time type (tidstyp) to a facility. ID and Name are
 // required. Adding one that is already there with the same name does
 // nothing.
-func (b *Book) AddTimeType(facility tidbok.HSAID, tt tidbok.TimeType) error {
+func (b *Book) AddTimeType(ctx context.Context, facility tidbok.HSAID, tt tidbok.TimeType) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "facility", facility)
-	requireText(&p, "ID", tt.ID, "the clinic's code of the time type")
-	requireText(&p, "Name", tt.Name, "shown to citizens")
+	bookbase.RequireText(&p, "ID", tt.ID, "the clinic's code of the time type")
+	bookbase.RequireText(&p, "Name", tt.Name, "shown to citizens")
 	if f != nil && tt.ID != "" {
 		if i, ok := f.timeTypeIdx[tt.ID]; ok && f.timeTypes[i] != tt {
 			p.Add("Name", "%q differs from %q, the name time type %q already has", tt.Name, f.timeTypes[i].Name, tt.ID)
@@ -71,13 +72,13 @@ func (b *Book) AddTimeType(facility tidbok.HSAID, tt tidbok.TimeType) error {
 // AddCareType adds a care type (vårdtyp) to a facility. ID and Name are
 // required. Adding one that is already there with the same name does
 // nothing.
-func (b *Book) AddCareType(facility tidbok.HSAID, ct tidbok.CareType) error {
+func (b *Book) AddCareType(ctx context.Context, facility tidbok.HSAID, ct tidbok.CareType) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "facility", facility)
-	requireText(&p, "ID", ct.ID, "the clinic's code of the care type")
-	requireText(&p, "Name", ct.Name, "shown to citizens")
+	bookbase.RequireText(&p, "ID", ct.ID, "the clinic's code of the care type")
+	bookbase.RequireText(&p, "Name", ct.Name, "shown to citizens")
 	if f != nil && ct.ID != "" {
 		if i, ok := f.careTypeIdx[ct.ID]; ok && f.careTypes[i] != ct {
 			p.Add("Name", "%q differs from %q, the name care type %q already has", ct.Name, f.careTypes[i].Name, ct.ID)
@@ -95,7 +96,7 @@ func (b *Book) AddCareType(facility tidbok.HSAID, ct tidbok.CareType) error {
 
 // AddPerformer adds a clinician to a facility. ID, FirstName and LastName
 // are required. Adding one that is already there unchanged does nothing.
-func (b *Book) AddPerformer(facility tidbok.HSAID, pf tidbok.Performer) error {
+func (b *Book) AddPerformer(ctx context.Context, facility tidbok.HSAID, pf tidbok.Performer) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -103,8 +104,8 @@ func (b *Book) AddPerformer(facility tidbok.HSAID, pf tidbok.Performer) error {
 	if pf.ID.IsZero() {
 		p.Add("ID", "is required: the clinician's HSA-id")
 	}
-	requireText(&p, "FirstName", pf.FirstName, "the clinician's first name")
-	requireText(&p, "LastName", pf.LastName, "the clinician's last name")
+	bookbase.RequireText(&p, "FirstName", pf.FirstName, "the clinician's first name")
+	bookbase.RequireText(&p, "LastName", pf.LastName, "the clinician's last name")
 	if f != nil && !pf.ID.IsZero() {
 		if i, ok := f.perfIdx[pf.ID]; ok && f.performers[i] != pf {
 			p.Add("ID", "the facility already has this clinician with other names or title")
@@ -123,12 +124,12 @@ func (b *Book) AddPerformer(facility tidbok.HSAID, pf tidbok.Performer) error {
 // AddResource adds a room, piece of equipment or other resource to a
 // facility. ID is required. Adding one that is already there with the same
 // name does nothing.
-func (b *Book) AddResource(facility tidbok.HSAID, r tidbok.Resource) error {
+func (b *Book) AddResource(ctx context.Context, facility tidbok.HSAID, r tidbok.Resource) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "facility", facility)
-	requireText(&p, "ID", r.ID, "the clinic's code of the resource")
+	bookbase.RequireText(&p, "ID", r.ID, "the clinic's code of the resource")
 	if f != nil && r.ID != "" {
 		if i, ok := f.resIdx[r.ID]; ok && f.resources[i] != r {
 			p.Add("Name", "%q differs from %q, the name resource %q already has", r.Name, f.resources[i].Name, r.ID)
@@ -147,7 +148,7 @@ func (b *Book) AddResource(facility tidbok.HSAID, r tidbok.Resource) error {
 // SetNotice makes bookings and reschedules onto slots of a time type
 // succeed with text as their Notice (the wire's INFO result), e.g. "Kom
 // fastande" (come fasting). An empty text removes the notice.
-func (b *Book) SetNotice(facility tidbok.HSAID, timeTypeID, text string) error {
+func (b *Book) SetNotice(ctx context.Context, facility tidbok.HSAID, timeTypeID, text string) error {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -228,10 +229,4 @@ func (f *facility) resolve(p *tidbok.Problems, ttID, ctID string, perf tidbok.HS
 		k.res = i
 	}
 	return k
-}
-
-func requireText(p *tidbok.Problems, field, v, what string) {
-	if v == "" {
-		p.Add(field, "is required: %s", what)
-	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // fieldsOf returns the sorted fields of err's malformed-input problems.
@@ -36,13 +37,13 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 	}{
 		{
 			name:       "an empty slot lacks facility, times and time type",
-			call:       func(b *memtidbok.Book) error { _, err := b.Publish(memtidbok.SlotSpec{}); return err },
+			call:       func(b *memtidbok.Book) error { _, err := b.Publish(t.Context(), staff.SlotSpec{}); return err },
 			wantFields: []string{"End", "Facility", "Start", "TimeTypeID"},
 		},
 		{
 			name: "a slot ending before it starts at an unknown facility",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.Publish(memtidbok.SlotSpec{Facility: unknown, Start: start, End: start.Add(-time.Hour), TimeTypeID: doctor.ID})
+				_, err := b.Publish(t.Context(), staff.SlotSpec{Facility: unknown, Start: start, End: start.Add(-time.Hour), TimeTypeID: doctor.ID})
 				return err
 			},
 			wantFields:   []string{"End"},
@@ -51,7 +52,7 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		{
 			name: "a slot naming a time type, care type, clinician and room the clinic lacks",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start, TimeTypeID: "X", CareTypeID: "Y", Performer: unknown, ResourceID: "Z"})
+				_, err := b.Publish(t.Context(), staff.SlotSpec{Facility: clinic, Start: start, End: start, TimeTypeID: "X", CareTypeID: "Y", Performer: unknown, ResourceID: "Z"})
 				return err
 			},
 			wantFields:   []string{"End"},
@@ -60,7 +61,7 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		{
 			name: "a weekly template with every field wrong",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.PublishWeekly(memtidbok.Template{
+				_, err := b.PublishWeekly(t.Context(), staff.Template{
 					Facility: clinic,
 					From:     tidbok.Date{Year: 2026, Month: 2, Day: 30},
 					DayStart: 10 * time.Hour, DayEnd: 9 * time.Hour,
@@ -73,7 +74,7 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		{
 			name: "a weekly template that runs backwards",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.PublishWeekly(memtidbok.Template{
+				_, err := b.PublishWeekly(t.Context(), staff.Template{
 					Facility: clinic, From: testToday, To: testToday.AddDays(-1), Weekdays: allWeek,
 					DayEnd: 24 * time.Hour, Length: time.Hour, TimeTypeID: doctor.ID,
 				})
@@ -84,7 +85,7 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		{
 			name: "an invitation without citizen, text or end",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Start: start, TimeTypeID: doctor.ID})
+				_, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Start: start, TimeTypeID: doctor.ID})
 				return err
 			},
 			wantFields: []string{"End", "Purpose", "Subject"},
@@ -92,67 +93,73 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 		{
 			name: "an invitation of an unknown time type",
 			call: func(b *memtidbok.Book) error {
-				_, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: "X", Purpose: "Välkommen"})
+				_, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: "X", Purpose: "Välkommen"})
 				return err
 			},
 			wantNotFound: true,
 		},
 		{
 			name:         "a time type without ID or name at an unknown facility",
-			call:         func(b *memtidbok.Book) error { return b.AddTimeType(unknown, tidbok.TimeType{}) },
+			call:         func(b *memtidbok.Book) error { return b.AddTimeType(t.Context(), unknown, tidbok.TimeType{}) },
 			wantFields:   []string{"ID", "Name"},
 			wantNotFound: true,
 		},
 		{
 			name: "a time type renamed",
 			call: func(b *memtidbok.Book) error {
-				return b.AddTimeType(clinic, tidbok.TimeType{ID: doctor.ID, Name: "Annat"})
+				return b.AddTimeType(t.Context(), clinic, tidbok.TimeType{ID: doctor.ID, Name: "Annat"})
 			},
 			wantFields: []string{"Name"},
 		},
 		{
 			name:       "a care type without a name",
-			call:       func(b *memtidbok.Book) error { return b.AddCareType(clinic, tidbok.CareType{ID: "VT9"}) },
+			call:       func(b *memtidbok.Book) error { return b.AddCareType(t.Context(), clinic, tidbok.CareType{ID: "VT9"}) },
 			wantFields: []string{"Name"},
 		},
 		{
-			name:       "a clinician without an HSA-id or names",
-			call:       func(b *memtidbok.Book) error { return b.AddPerformer(clinic, tidbok.Performer{Title: "Dr"}) },
+			name: "a clinician without an HSA-id or names",
+			call: func(b *memtidbok.Book) error {
+				return b.AddPerformer(t.Context(), clinic, tidbok.Performer{Title: "Dr"})
+			},
 			wantFields: []string{"FirstName", "ID", "LastName"},
 		},
 		{
-			name:       "a resource without an ID",
-			call:       func(b *memtidbok.Book) error { return b.AddResource(clinic, tidbok.Resource{Name: "Rum 2"}) },
+			name: "a resource without an ID",
+			call: func(b *memtidbok.Book) error {
+				return b.AddResource(t.Context(), clinic, tidbok.Resource{Name: "Rum 2"})
+			},
 			wantFields: []string{"ID"},
 		},
 		{
-			name:       "a facility renamed",
-			call:       func(b *memtidbok.Book) error { return b.AddFacility(tidbok.Facility{ID: clinic, Name: "Annan"}) },
+			name: "a facility renamed",
+			call: func(b *memtidbok.Book) error {
+				return b.AddFacility(t.Context(), tidbok.Facility{ID: clinic, Name: "Annan"})
+			},
 			wantFields: []string{"Name"},
 		},
 		{
 			name:       "a facility without an HSA-id",
-			call:       func(b *memtidbok.Book) error { return b.AddFacility(tidbok.Facility{Name: "Namnlös"}) },
+			call:       func(b *memtidbok.Book) error { return b.AddFacility(t.Context(), tidbok.Facility{Name: "Namnlös"}) },
 			wantFields: []string{"ID"},
 		},
 		{
 			name:         "a notice for an unknown time type",
-			call:         func(b *memtidbok.Book) error { return b.SetNotice(clinic, "X", "Kom fastande") },
+			call:         func(b *memtidbok.Book) error { return b.SetNotice(t.Context(), clinic, "X", "Kom fastande") },
 			wantNotFound: true,
 		},
 		{
 			name:         "an unknown slot made web-bookable",
-			call:         func(b *memtidbok.Book) error { return b.SetWebBookable(clinic, "s999999", true) },
+			call:         func(b *memtidbok.Book) error { return b.SetWebBookable(t.Context(), clinic, "s999999", true) },
 			wantNotFound: true,
 		},
 		{
 			name:         "an unknown slot withdrawn",
-			call:         func(b *memtidbok.Book) error { return b.Withdraw(clinic, "nonsense") },
+			call:         func(b *memtidbok.Book) error { return b.Withdraw(t.Context(), clinic, "nonsense") },
 			wantNotFound: true,
 		},
 		{
 			name:       "flags set without a booking ID",
-			call:       func(b *memtidbok.Book) error { return b.SetFlags(clinic, "", tidbok.Flags{}) },
+			call:       func(b *memtidbok.Book) error { return b.SetFlags(t.Context(), clinic, "", tidbok.Flags{}) },
 			wantFields: []string{"bookingID"},
 		},
 	}
@@ -186,8 +193,8 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 
 // bookState is what the staff and citizens can see of the test clinic.
 type bookState struct {
-	Slots      []memtidbok.DaySlot
-	Bookings   []memtidbok.StaffBooking
+	Slots      []staff.DaySlot
+	Bookings   []staff.Booking
 	TimeTypes  []tidbok.TimeType
 	Performers []tidbok.Performer
 	Facilities []tidbok.Facility
@@ -197,9 +204,9 @@ func snapshot(t testing.TB, b *memtidbok.Book) bookState {
 	t.Helper()
 	var s bookState
 	for d := testToday.AddDays(-1); d.Before(testToday.AddDays(15)); d = d.AddDays(1) {
-		s.Slots = append(s.Slots, b.Day(clinic, d)...)
+		s.Slots = append(s.Slots, dayOf(t, b, clinic, d)...)
 	}
-	s.Bookings = b.Bookings(clinic)
+	s.Bookings = bookingsAt(t, b, clinic)
 	tts, err := b.TimeTypes(noContext, tidbok.TimeTypesRequest{Facility: clinic, Subject: tolvan})
 	if err != nil {
 		t.Fatal(err)
@@ -221,11 +228,11 @@ func TestAddingWhatTheBookHasDoesNothing(t *testing.T) {
 	b := newClinic(t)
 	before := snapshot(t, b)
 	for _, err := range []error{
-		b.AddFacility(clinicInfo),
-		b.AddTimeType(clinic, doctor),
-		b.AddCareType(clinic, checkup),
-		b.AddPerformer(clinic, annaPerf),
-		b.AddResource(clinic, room),
+		b.AddFacility(t.Context(), clinicInfo),
+		b.AddTimeType(t.Context(), clinic, doctor),
+		b.AddCareType(t.Context(), clinic, checkup),
+		b.AddPerformer(t.Context(), clinic, annaPerf),
+		b.AddResource(t.Context(), clinic, room),
 	} {
 		if err != nil {
 			t.Errorf("adding again: %v", err)
@@ -243,26 +250,26 @@ func TestWithdrawingASlot(t *testing.T) {
 		b := newClinic(t)
 		id := publish(t, b, at(2, 10, 0))
 		slot := freeSlot(t, b, id)
-		if err := b.Withdraw(clinic, id); err != nil {
+		if err := b.Withdraw(t.Context(), clinic, id); err != nil {
 			t.Fatalf("Withdraw: %v", err)
 		}
 		if ids := offeredIDs(t, b); len(ids) != 0 {
 			t.Errorf("offered %v after withdrawing the only slot", ids)
 		}
-		if day := b.Day(clinic, testToday.AddDays(2)); len(day) != 0 {
+		if day := dayOf(t, b, clinic, testToday.AddDays(2)); len(day) != 0 {
 			t.Errorf("Day shows %d slots after withdrawing the only one", len(day))
 		}
 		_, err := b.Book(noContext, bookRequest(tolvan, slot))
 		wantErr(t, err, tidbok.ErrSlotTaken)
-		wantErr(t, b.Withdraw(clinic, id), tidbok.ErrNotFound)
-		wantErr(t, b.SetWebBookable(clinic, id, true), tidbok.ErrNotFound)
+		wantErr(t, b.Withdraw(t.Context(), clinic, id), tidbok.ErrNotFound)
+		wantErr(t, b.SetWebBookable(t.Context(), clinic, id, true), tidbok.ErrNotFound)
 	})
 	t.Run("a booked slot stays booked and the error says to cancel first", func(t *testing.T) {
 		t.Parallel()
 		b := newClinic(t)
 		id := publish(t, b, at(2, 10, 0))
 		bookingID := book(t, b, tolvan, id)
-		err := b.Withdraw(clinic, id)
+		err := b.Withdraw(t.Context(), clinic, id)
 		wantErr(t, err, tidbok.ErrNotAllowed)
 		if !strings.Contains(err.Error(), "cancel the booking first") {
 			t.Errorf("error %q does not say to cancel the booking first", err)
@@ -278,18 +285,18 @@ func TestWebBookableDecidesWhatCitizensAreOffered(t *testing.T) {
 	b := newClinic(t)
 	id := publish(t, b, at(2, 10, 0))
 	slot := freeSlot(t, b, id)
-	if err := b.SetWebBookable(clinic, id, false); err != nil {
+	if err := b.SetWebBookable(t.Context(), clinic, id, false); err != nil {
 		t.Fatal(err)
 	}
 	if ids := offeredIDs(t, b); len(ids) != 0 {
 		t.Errorf("a staff-only slot is offered: %v", ids)
 	}
-	if day := b.Day(clinic, testToday.AddDays(2)); len(day) != 1 || day[0].WebBookable {
+	if day := dayOf(t, b, clinic, testToday.AddDays(2)); len(day) != 1 || day[0].WebBookable {
 		t.Errorf("Day = %+v, want the one slot, not web-bookable", day)
 	}
 	_, err := b.Book(noContext, bookRequest(tolvan, slot))
 	wantErr(t, err, tidbok.ErrSlotTaken)
-	if err := b.SetWebBookable(clinic, id, true); err != nil {
+	if err := b.SetWebBookable(t.Context(), clinic, id, true); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{id}, offeredIDs(t, b)); diff != "" {
@@ -301,7 +308,7 @@ func TestBookingsShowTheClinicEveryBookingAtOnce(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
 	med := tidbok.MustHSAID("SE2321000016-MED1")
-	late := publish(t, b, at(3, 14, 0), func(s *memtidbok.SlotSpec) { s.Performer = drAnna; s.CareTypeID = checkup.ID; s.ResourceID = room.ID })
+	late := publish(t, b, at(3, 14, 0), func(s *staff.SlotSpec) { s.Performer = drAnna; s.CareTypeID = checkup.ID; s.ResourceID = room.ID })
 	early := publish(t, b, at(2, 9, 0))
 	req := bookRequest(tolvan, freeSlot(t, b, late))
 	req.Timeslot.Reason = "Ont i knät"
@@ -313,12 +320,12 @@ func TestBookingsShowTheClinicEveryBookingAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	earlyID := book(t, b, bertil, early)
-	openID, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: cecilia, TimeTypeID: sample.ID, Purpose: "Dags för provtagning."})
+	openID, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: cecilia, TimeTypeID: sample.ID, Purpose: "Dags för provtagning."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := tidbok.Flags{MayCancel: true, MayReschedule: true, MayMessage: true}
-	want := []memtidbok.StaffBooking{
+	want := []staff.Booking{
 		{
 			Timeslot: tidbok.Timeslot{
 				ID: earlyID, Start: at(2, 9, 0), End: at(2, 9, 30), Facility: clinic, FacilityName: clinicInfo.Name,
@@ -342,10 +349,10 @@ func TestBookingsShowTheClinicEveryBookingAtOnce(t *testing.T) {
 			BookedAt: testNow,
 		},
 	}
-	if diff := cmp.Diff(want, b.Bookings(clinic)); diff != "" {
+	if diff := cmp.Diff(want, bookingsAt(t, b, clinic)); diff != "" {
 		t.Errorf("Bookings (-want +got):\n%s", diff)
 	}
-	if got := b.Bookings(tidbok.MustHSAID("SE2321000016-NONE")); got != nil {
+	if got := bookingsAt(t, b, tidbok.MustHSAID("SE2321000016-NONE")); got != nil {
 		t.Errorf("Bookings of an unknown facility = %v, want nil", got)
 	}
 }
@@ -354,7 +361,7 @@ func TestDayShowsEverySlotOfTheDateInOrder(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
 	noon := publish(t, b, at(2, 12, 0))
-	morning := publish(t, b, at(2, 8, 0), func(s *memtidbok.SlotSpec) { s.StaffOnly = true })
+	morning := publish(t, b, at(2, 8, 0), func(s *staff.SlotSpec) { s.StaffOnly = true })
 	ten := publish(t, b, at(2, 10, 0))
 	publish(t, b, at(3, 10, 0))
 	bookingID := book(t, b, tolvan, ten)
@@ -364,7 +371,7 @@ func TestDayShowsEverySlotOfTheDateInOrder(t *testing.T) {
 		Subject             tidbok.PersonalNumber
 	}
 	var got []row
-	for _, ds := range b.Day(clinic, testToday.AddDays(2)) {
+	for _, ds := range dayOf(t, b, clinic, testToday.AddDays(2)) {
 		got = append(got, row{ds.ID, ds.BookingID, ds.WebBookable, ds.Booked, ds.Subject})
 	}
 	want := []row{
@@ -380,11 +387,11 @@ func TestDayShowsEverySlotOfTheDateInOrder(t *testing.T) {
 func TestANoticeComesWithEveryBookingOfItsTimeType(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	if err := b.SetNotice(clinic, sample.ID, "Kom fastande"); err != nil {
+	if err := b.SetNotice(t.Context(), clinic, sample.ID, "Kom fastande"); err != nil {
 		t.Fatal(err)
 	}
-	first := publish(t, b, at(2, 8, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID })
-	second := publish(t, b, at(3, 8, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID })
+	first := publish(t, b, at(2, 8, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID })
+	second := publish(t, b, at(3, 8, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID })
 	plain := publish(t, b, at(4, 8, 0))
 	res, err := b.Book(noContext, bookRequest(tolvan, freeSlot(t, b, first)))
 	if err != nil || res.Notice != "Kom fastande" {
@@ -399,7 +406,7 @@ func TestANoticeComesWithEveryBookingOfItsTimeType(t *testing.T) {
 	if res, err := b.Book(noContext, bookRequest(bertil, freeSlot(t, b, plain))); err != nil || res.Notice != "" {
 		t.Errorf("Book of another time type = %+v, %v; want no notice", res, err)
 	}
-	if err := b.SetNotice(clinic, sample.ID, ""); err != nil {
+	if err := b.SetNotice(t.Context(), clinic, sample.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := b.Book(noContext, bookRequest(cecilia, freeSlot(t, b, first))); err != nil || res.Notice != "" {
@@ -419,10 +426,10 @@ func TestStaffOfOneFacilityCannotChangeAnothersSlots(t *testing.T) {
 	bookingID := book(t, b, tolvan, taken)
 	before := snapshot(t, b)
 	for name, err := range map[string]error{
-		"withdrawing a free slot":        b.Withdraw(annex, free),
-		"withdrawing a booked slot":      b.Withdraw(annex, taken),
-		"closing a slot to the web":      b.SetWebBookable(annex, free, false),
-		"setting the flags of a booking": b.SetFlags(annex, bookingID, tidbok.Flags{}),
+		"withdrawing a free slot":        b.Withdraw(t.Context(), annex, free),
+		"withdrawing a booked slot":      b.Withdraw(t.Context(), annex, taken),
+		"closing a slot to the web":      b.SetWebBookable(t.Context(), annex, free, false),
+		"setting the flags of a booking": b.SetFlags(t.Context(), annex, bookingID, tidbok.Flags{}),
 	} {
 		if !errors.Is(err, tidbok.ErrNotFound) || errors.Is(err, tidbok.ErrNotAllowed) {
 			t.Errorf("%s of %s as %s: %v, want ErrNotFound only", name, clinic, annex, err)
@@ -434,7 +441,7 @@ func TestStaffOfOneFacilityCannotChangeAnothersSlots(t *testing.T) {
 	if diff := cmp.Diff(before, snapshot(t, b)); diff != "" {
 		t.Errorf("the other facility's book changed (-before +after):\n%s", diff)
 	}
-	if err := b.Withdraw(clinic, free); err != nil {
+	if err := b.Withdraw(t.Context(), clinic, free); err != nil {
 		t.Errorf("withdrawing the slot as its own facility: %v", err)
 	}
 }

@@ -1,41 +1,13 @@
 package memtidbok
 
 import (
+	"context"
 	"slices"
-	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
-	"github.com/webbtidbok/webbtidbok/internal/weekly"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// Template describes a weekly pattern of slots for PublishWeekly, in
-// Swedish wall-clock time: on each of Weekdays from From to To, slots of
-// Length from DayStart, one every Interval, the last ending by DayEnd.
-type Template struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// From and To are the first and last date (inclusive); required.
-	From, To tidbok.Date
-	// Weekdays are the days of the week with slots; at least one.
-	Weekdays []time.Weekday
-	// DayStart and DayEnd bound the slots as durations since local
-	// midnight, e.g. 8*time.Hour and 16*time.Hour; 0 ≤ DayStart < DayEnd ≤
-	// 24h.
-	DayStart, DayEnd time.Duration
-	// Length is the length of each slot; required.
-	Length time.Duration
-	// Interval is the time from one slot's start to the next's; 0 means
-	// Length. It may not be shorter than Length.
-	Interval time.Duration
-	// TimeTypeID, CareTypeID, Performer, ResourceID and StaffOnly are as
-	// in SlotSpec.
-	TimeTypeID string
-	CareTypeID string
-	Performer  tidbok.HSAID
-	ResourceID string
-	StaffOnly  bool
-}
 
 // PublishWeekly publishes the slots t describes and returns how many.
 //
@@ -46,12 +18,12 @@ type Template struct {
 // of October, 02:00–03:00) is left out, because that wall time names no
 // instant or two. A slot spanning the change keeps its wall times, so it
 // is an hour shorter or longer.
-func (b *Book) PublishWeekly(t Template) (n int, err error) {
+func (b *Book) PublishWeekly(ctx context.Context, t staff.Template) (n int, err error) {
 	var p tidbok.Problems
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := b.lookupFacility(&p, "Facility", t.Facility)
-	pattern := t.pattern()
+	pattern := bookbase.Pattern(t)
 	pattern.Check(&p)
 	k := f.resolve(&p, t.TimeTypeID, t.CareTypeID, t.Performer, t.ResourceID)
 	if err := problems("publish weekly", &p); err != nil {
@@ -78,9 +50,4 @@ func (b *Book) PublishWeekly(t Template) (n int, err error) {
 		}
 	}
 	return len(plan), nil
-}
-
-// pattern is t's timing, which internal/weekly checks and expands.
-func (t Template) pattern() weekly.Pattern {
-	return weekly.Pattern{From: t.From, To: t.To, Weekdays: t.Weekdays, DayStart: t.DayStart, DayEnd: t.DayEnd, Length: t.Length, Interval: t.Interval}
 }

@@ -8,12 +8,13 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // wallTimes returns the local start–end of each slot on d, and the
 // length of each in minutes.
-func wallTimes(b *memtidbok.Book, d tidbok.Date) (spans []string, minutes []int) {
-	for _, ds := range b.Day(clinic, d) {
+func wallTimes(t testing.TB, b *memtidbok.Book, d tidbok.Date) (spans []string, minutes []int) {
+	for _, ds := range dayOf(t, b, clinic, d) {
 		spans = append(spans, ds.Start.In(tidbok.Stockholm()).Format("15:04")+"–"+ds.End.In(tidbok.Stockholm()).Format("15:04"))
 		minutes = append(minutes, int(ds.End.Sub(ds.Start)/time.Minute))
 	}
@@ -67,14 +68,14 @@ func TestWeeklyTemplatesUseSwedishWallTimeAcrossClockChanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := newClinic(t)
-			n, err := b.PublishWeekly(memtidbok.Template{
+			n, err := b.PublishWeekly(t.Context(), staff.Template{
 				Facility: clinic, From: tt.date, To: tt.date, Weekdays: allWeek,
 				DayStart: tt.start, DayEnd: tt.end, Length: tt.length, TimeTypeID: doctor.ID,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			spans, minutes := wallTimes(b, tt.date)
+			spans, minutes := wallTimes(t, b, tt.date)
 			if n != len(spans) {
 				t.Errorf("PublishWeekly = %d, but Day shows %d slots", n, len(spans))
 			}
@@ -92,7 +93,7 @@ func TestWeeklyTemplatesKeepTheWallClockInWinterAndSummer(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
 	from := tidbok.Date{Year: 2026, Month: time.March, Day: 23} // Monday
-	n, err := b.PublishWeekly(memtidbok.Template{
+	n, err := b.PublishWeekly(t.Context(), staff.Template{
 		Facility: clinic, From: from, To: from.AddDays(13), Weekdays: []time.Weekday{time.Monday, time.Wednesday},
 		DayStart: 8 * time.Hour, DayEnd: 10 * time.Hour, Length: 30 * time.Minute, Interval: 45 * time.Minute,
 		TimeTypeID: doctor.ID, Performer: drAnna,
@@ -104,17 +105,17 @@ func TestWeeklyTemplatesKeepTheWallClockInWinterAndSummer(t *testing.T) {
 		t.Errorf("PublishWeekly = %d, want 12: 3 slots on 2 days a week for 2 weeks", n)
 	}
 	for _, d := range []tidbok.Date{from, from.AddDays(2), from.AddDays(7), from.AddDays(9)} {
-		spans, _ := wallTimes(b, d)
+		spans, _ := wallTimes(t, b, d)
 		if diff := cmp.Diff([]string{"08:00–08:30", "08:45–09:15", "09:30–10:00"}, spans); diff != "" {
 			t.Errorf("%s (%s) local times (-want +got):\n%s", d, d.Start().Weekday(), diff)
 		}
 	}
 	for _, d := range []tidbok.Date{from.AddDays(1), from.AddDays(3), from.AddDays(8)} {
-		if day := b.Day(clinic, d); len(day) != 0 {
+		if day := dayOf(t, b, clinic, d); len(day) != 0 {
 			t.Errorf("%s (%s) has %d slots; the template names only Mondays and Wednesdays", d, d.Start().Weekday(), len(day))
 		}
 	}
-	winter, summer := b.Day(clinic, from)[0].Start, b.Day(clinic, from.AddDays(7))[0].Start
+	winter, summer := dayOf(t, b, clinic, from)[0].Start, dayOf(t, b, clinic, from.AddDays(7))[0].Start
 	if got := winter.UTC().Hour(); got != 7 {
 		t.Errorf("08:00 on %s is %02d:00 UTC, want 07:00 (CET)", from, got)
 	}
@@ -126,7 +127,7 @@ func TestWeeklyTemplatesKeepTheWallClockInWinterAndSummer(t *testing.T) {
 func TestAWeeklyTemplateThatWouldFillMemoryIsRefused(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	_, err := b.PublishWeekly(memtidbok.Template{
+	_, err := b.PublishWeekly(t.Context(), staff.Template{
 		Facility: clinic, From: testToday, To: testToday.AddDays(365), Weekdays: allWeek,
 		DayEnd: 24 * time.Hour, Length: time.Second, TimeTypeID: doctor.ID,
 	})

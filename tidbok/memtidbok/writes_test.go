@@ -9,13 +9,14 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 func TestBookFindsTheSlotByIDOrByItsAttributes(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	annas := publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Performer = drAnna })
-	bos := publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Performer = drBo })
+	annas := publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Performer = drAnna })
+	bos := publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Performer = drBo })
 
 	byAttributes := freeSlot(t, b, bos)
 	byAttributes.ID = ""
@@ -64,7 +65,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		{
 			name: "a slot made staff-only is taken",
 			req: func(s setup) tidbok.BookRequest {
-				must(t, s.b.SetWebBookable(clinic, s.slot.ID, false))
+				must(t, s.b.SetWebBookable(t.Context(), clinic, s.slot.ID, false))
 				return bookRequest(tolvan, s.slot)
 			},
 			want: tidbok.ErrSlotTaken,
@@ -72,7 +73,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		{
 			name: "a withdrawn slot is taken",
 			req: func(s setup) tidbok.BookRequest {
-				must(t, s.b.Withdraw(clinic, s.slot.ID))
+				must(t, s.b.Withdraw(t.Context(), clinic, s.slot.ID))
 				return bookRequest(tolvan, s.slot)
 			},
 			want: tidbok.ErrSlotTaken,
@@ -165,13 +166,13 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 func TestAnOpenInvitationIsBookedOnceAtAFreeSlotOfItsTimeType(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	inv, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: sample.ID, Purpose: "Dags för provtagning."})
+	inv, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: sample.ID, Purpose: "Dags för provtagning."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wrongType := freeSlot(t, b, publish(t, b, at(2, 8, 0)))
-	first := freeSlot(t, b, publish(t, b, at(2, 9, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID }))
-	second := freeSlot(t, b, publish(t, b, at(3, 9, 0), func(s *memtidbok.SlotSpec) { s.TimeTypeID = sample.ID }))
+	first := freeSlot(t, b, publish(t, b, at(2, 9, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID }))
+	second := freeSlot(t, b, publish(t, b, at(3, 9, 0), func(s *staff.SlotSpec) { s.TimeTypeID = sample.ID }))
 	asInvitation := func(subject tidbok.PersonalNumber, slot tidbok.Timeslot) tidbok.BookRequest {
 		req := bookRequest(subject, slot)
 		req.Timeslot.ID = inv
@@ -214,7 +215,7 @@ func TestRescheduleMovesTheBookingAtomically(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
 	old := publish(t, b, at(2, 10, 0))
-	target := publish(t, b, at(4, 14, 0), func(s *memtidbok.SlotSpec) { s.Performer = drAnna })
+	target := publish(t, b, at(4, 14, 0), func(s *staff.SlotSpec) { s.Performer = drAnna })
 	id := book(t, b, tolvan, old)
 	move := freeSlot(t, b, target)
 	move.Subject = tolvan
@@ -226,7 +227,7 @@ func TestRescheduleMovesTheBookingAtomically(t *testing.T) {
 	if diff := cmp.Diff([]string{old}, offeredIDs(t, b)); diff != "" {
 		t.Errorf("offered after moving (-want +got):\n%s", diff)
 	}
-	bookings := b.Bookings(clinic)
+	bookings := bookingsAt(t, b, clinic)
 	if len(bookings) != 1 {
 		t.Fatalf("Bookings = %d, want 1", len(bookings))
 	}
@@ -267,7 +268,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a booking that may not be rescheduled",
 			req: func(s setup) tidbok.RescheduleRequest {
-				must(t, s.b.SetFlags(clinic, s.booking, tidbok.Flags{MayCancel: true}))
+				must(t, s.b.SetFlags(t.Context(), clinic, s.booking, tidbok.Flags{MayCancel: true}))
 				return tidbok.RescheduleRequest{BookingID: s.booking, Timeslot: s.target}
 			},
 			want: tidbok.ErrNotAllowed,
@@ -275,7 +276,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "an open invitation is booked, not rescheduled",
 			req: func(s setup) tidbok.RescheduleRequest {
-				inv, err := s.b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Välkommen"})
+				inv, err := s.b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Välkommen"})
 				must(t, err)
 				return tidbok.RescheduleRequest{BookingID: inv, Timeslot: s.target}
 			},
@@ -284,7 +285,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a booking that has started",
 			req: func(s setup) tidbok.RescheduleRequest {
-				inv, err := s.b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 45), End: at(0, 9, 15), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
+				inv, err := s.b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 45), End: at(0, 9, 15), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
 				must(t, err)
 				return tidbok.RescheduleRequest{BookingID: inv, Timeslot: s.target}
 			},
@@ -293,7 +294,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a slot of another time type",
 			req: func(s setup) tidbok.RescheduleRequest {
-				other := freeSlot(t, s.b, publish(t, s.b, at(3, 11, 0), func(sp *memtidbok.SlotSpec) { sp.TimeTypeID = sample.ID }))
+				other := freeSlot(t, s.b, publish(t, s.b, at(3, 11, 0), func(sp *staff.SlotSpec) { sp.TimeTypeID = sample.ID }))
 				other.Subject = tolvan
 				return tidbok.RescheduleRequest{BookingID: s.booking, Timeslot: other}
 			},
@@ -310,7 +311,7 @@ func TestRescheduleRefusesAndChangesNothing(t *testing.T) {
 		{
 			name: "a staff-only slot found by its time",
 			req: func(s setup) tidbok.RescheduleRequest {
-				must(t, s.b.SetWebBookable(clinic, s.target.ID, false))
+				must(t, s.b.SetWebBookable(t.Context(), clinic, s.target.ID, false))
 				req := tidbok.RescheduleRequest{BookingID: s.booking, Timeslot: s.target}
 				req.Timeslot.ID = ""
 				return req
@@ -360,7 +361,7 @@ func TestABookingMayMoveToAnotherFacilityOfTheBook(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
 	id := book(t, b, tolvan, publish(t, b, at(2, 10, 0)))
-	there, err := b.Publish(memtidbok.SlotSpec{Facility: annex, Start: at(3, 10, 0), End: at(3, 10, 30), TimeTypeID: doctor.ID})
+	there, err := b.Publish(t.Context(), staff.SlotSpec{Facility: annex, Start: at(3, 10, 0), End: at(3, 10, 30), TimeTypeID: doctor.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +420,7 @@ func TestCancel(t *testing.T) {
 		{
 			name: "a booking that may not be cancelled",
 			setup: func(b *memtidbok.Book) tidbok.CancelRequest {
-				id := book(t, b, tolvan, publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Flags = flags(false, true, true) }))
+				id := book(t, b, tolvan, publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Flags = flags(false, true, true) }))
 				return tidbok.CancelRequest{Facility: clinic, BookingID: id}
 			},
 			want: tidbok.ErrNotAllowed,
@@ -427,7 +428,7 @@ func TestCancel(t *testing.T) {
 		{
 			name: "a message where the booking allows none",
 			setup: func(b *memtidbok.Book) tidbok.CancelRequest {
-				id := book(t, b, tolvan, publish(t, b, at(2, 10, 0), func(s *memtidbok.SlotSpec) { s.Flags = flags(true, true, false) }))
+				id := book(t, b, tolvan, publish(t, b, at(2, 10, 0), func(s *staff.SlotSpec) { s.Flags = flags(true, true, false) }))
 				return tidbok.CancelRequest{Facility: clinic, BookingID: id, Message: "Förhindrad"}
 			},
 			want: tidbok.ErrNotAllowed,
@@ -436,7 +437,7 @@ func TestCancel(t *testing.T) {
 			name: "a booking that has started",
 			setup: func(b *memtidbok.Book) tidbok.CancelRequest {
 				publish(t, b, at(2, 10, 0))
-				id, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 30), End: at(0, 9, 30), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
+				id, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 30), End: at(0, 9, 30), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
 				must(t, err)
 				return tidbok.CancelRequest{Facility: clinic, BookingID: id}
 			},
@@ -445,12 +446,12 @@ func TestCancel(t *testing.T) {
 		{
 			name: "a timed invitation is gone and its time stays with the staff",
 			setup: func(b *memtidbok.Book) tidbok.CancelRequest {
-				id, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(2, 10, 0), End: at(2, 10, 30), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
+				id, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(2, 10, 0), End: at(2, 10, 30), TimeTypeID: doctor.ID, Purpose: "Välkommen"})
 				must(t, err)
 				return tidbok.CancelRequest{Facility: clinic, BookingID: id}
 			},
 			during: func(t *testing.T, b *memtidbok.Book) {
-				day := b.Day(clinic, testToday.AddDays(2))
+				day := dayOf(t, b, clinic, testToday.AddDays(2))
 				if len(day) != 1 || day[0].Booked || day[0].WebBookable {
 					t.Errorf("Day = %+v, want the invitation's slot, free and staff-only", day)
 				}
@@ -460,7 +461,7 @@ func TestCancel(t *testing.T) {
 			name: "an open invitation is gone",
 			setup: func(b *memtidbok.Book) tidbok.CancelRequest {
 				publish(t, b, at(2, 10, 0))
-				id, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Välkommen"})
+				id, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Välkommen"})
 				must(t, err)
 				return tidbok.CancelRequest{Facility: clinic, BookingID: id}
 			},
@@ -483,7 +484,7 @@ func TestCancel(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Cancel: %v", err)
 				}
-				if got := b.Bookings(clinic); len(got) != 0 {
+				if got := bookingsAt(t, b, clinic); len(got) != 0 {
 					t.Errorf("Bookings = %d after cancelling the only one", len(got))
 				}
 				_, err := b.BookingDetails(noContext, tidbok.BookingDetailsRequest{Facility: clinic, BookingID: req.BookingID})
@@ -512,7 +513,7 @@ func TestFlags(t *testing.T) {
 	tests := []struct {
 		name  string
 		opts  []memtidbok.Option
-		slot  func(*memtidbok.SlotSpec)
+		slot  func(*staff.SlotSpec)
 		set   *tidbok.Flags // SetFlags after booking, when not nil
 		start time.Time
 		want  tidbok.Flags
@@ -520,8 +521,8 @@ func TestFlags(t *testing.T) {
 		{name: "by default everything the book supports is allowed", start: at(1, 10, 0), want: *flags(true, true, true)},
 		{name: "the policy decides when staff set nothing", opts: []memtidbok.Option{memtidbok.WithFlagPolicy(noLateChanges)}, start: at(1, 10, 0), want: *flags(false, false, true)},
 		{name: "the policy sees the booking and the clock", opts: []memtidbok.Option{memtidbok.WithFlagPolicy(noLateChanges)}, start: at(3, 10, 0), want: *flags(true, true, true)},
-		{name: "a slot's flags win over the policy", opts: []memtidbok.Option{memtidbok.WithFlagPolicy(noLateChanges)}, slot: func(s *memtidbok.SlotSpec) { s.Flags = flags(true, false, false) }, start: at(1, 10, 0), want: *flags(true, false, false)},
-		{name: "flags staff set win over the slot's", slot: func(s *memtidbok.SlotSpec) { s.Flags = flags(true, false, false) }, set: flags(false, true, false), start: at(1, 10, 0), want: *flags(false, true, false)},
+		{name: "a slot's flags win over the policy", opts: []memtidbok.Option{memtidbok.WithFlagPolicy(noLateChanges)}, slot: func(s *staff.SlotSpec) { s.Flags = flags(true, false, false) }, start: at(1, 10, 0), want: *flags(true, false, false)},
+		{name: "flags staff set win over the slot's", slot: func(s *staff.SlotSpec) { s.Flags = flags(true, false, false) }, set: flags(false, true, false), start: at(1, 10, 0), want: *flags(false, true, false)},
 		{name: "no flag allows what the book cannot do", opts: []memtidbok.Option{memtidbok.WithCapabilities(tidbok.FlowBook)}, set: flags(true, true, true), start: at(1, 10, 0), want: tidbok.Flags{}},
 		{name: "without Reschedule no booking may be moved", opts: []memtidbok.Option{memtidbok.WithCapabilities(tidbok.AllCapabilities.Without(tidbok.OpReschedule))}, start: at(1, 10, 0), want: *flags(true, false, true)},
 	}
@@ -529,15 +530,15 @@ func TestFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := newClinic(t, tt.opts...)
-			var adjust []func(*memtidbok.SlotSpec)
+			var adjust []func(*staff.SlotSpec)
 			if tt.slot != nil {
 				adjust = append(adjust, tt.slot)
 			}
 			id := book(t, b, tolvan, publish(t, b, tt.start, adjust...))
 			if tt.set != nil {
-				must(t, b.SetFlags(clinic, id, *tt.set))
+				must(t, b.SetFlags(t.Context(), clinic, id, *tt.set))
 			}
-			got := b.Bookings(clinic)[0].Flags
+			got := bookingsAt(t, b, clinic)[0].Flags
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Bookings flags (-want +got):\n%s", diff)
 			}
@@ -561,11 +562,11 @@ func TestFlags(t *testing.T) {
 func TestScheduleListsTheCitizensTimedBookingsNotYetEnded(t *testing.T) {
 	t.Parallel()
 	b := newClinic(t)
-	running, err := b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 45), End: at(0, 9, 15), TimeTypeID: doctor.ID, Purpose: "Pågår"})
+	running, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(0, 8, 45), End: at(0, 9, 15), TimeTypeID: doctor.ID, Purpose: "Pågår"})
 	must(t, err)
-	_, err = b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(-1, 8, 0), End: at(-1, 9, 0), TimeTypeID: doctor.ID, Purpose: "Igår"})
+	_, err = b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, Start: at(-1, 8, 0), End: at(-1, 9, 0), TimeTypeID: doctor.ID, Purpose: "Igår"})
 	must(t, err)
-	_, err = b.Invite(memtidbok.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Öppen"})
+	_, err = b.Invite(t.Context(), staff.InvitationSpec{Facility: clinic, Subject: tolvan, TimeTypeID: doctor.ID, Purpose: "Öppen"})
 	must(t, err)
 	later := book(t, b, tolvan, publish(t, b, at(5, 10, 0)))
 	sooner := book(t, b, tolvan, publish(t, b, at(1, 10, 0)))

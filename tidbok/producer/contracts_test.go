@@ -103,9 +103,14 @@ type staffView struct {
 	Contact tidbok.ContactInfo
 }
 
-func bookings(b *memtidbok.Book, h tidbok.HSAID) []staffView {
+func bookings(t testing.TB, b *memtidbok.Book, h tidbok.HSAID) []staffView {
+	t.Helper()
+	bs, err := b.Bookings(context.Background(), h)
+	if err != nil {
+		t.Fatalf("Bookings: %v", err)
+	}
 	var out []staffView
-	for _, bk := range b.Bookings(h) {
+	for _, bk := range bs {
 		out = append(out, staffView{ID: bk.ID, Start: bk.Start.Format("15:04"), Subject: bk.Subject, Contact: bk.Contact})
 	}
 	return out
@@ -126,7 +131,7 @@ func TestMakeBookingBooks(t *testing.T) {
 		{ID: res.BookingID, Start: "10:00", Subject: citizen, Contact: contact},
 		{ID: f.booking, Start: "11:30", Subject: citizen, Contact: contact},
 	}
-	if diff := cmp.Diff(want, bookings(f.book, hsaA)); diff != "" {
+	if diff := cmp.Diff(want, bookings(t, f.book, hsaA)); diff != "" {
 		t.Errorf("the clinic's bookings (-want +got):\n%s", diff)
 	}
 }
@@ -142,7 +147,7 @@ func TestUpdateBookingMoves(t *testing.T) {
 		t.Errorf("RescheduleResult (-want +got):\n%s", diff)
 	}
 	want := []staffView{{ID: f.booking, Start: "10:30", Subject: citizen, Contact: contact}}
-	if diff := cmp.Diff(want, bookings(f.book, hsaA)); diff != "" {
+	if diff := cmp.Diff(want, bookings(t, f.book, hsaA)); diff != "" {
 		t.Errorf("the clinic's bookings (-want +got):\n%s", diff)
 	}
 }
@@ -156,7 +161,7 @@ func TestUpdateBookingToAnotherServedClinic(t *testing.T) {
 	if _, err := f.do(t, tidbok.OpReschedule, req).decode(t, tidbok.OpReschedule); err != nil {
 		t.Fatal(err)
 	}
-	if got := bookings(f.book, hsaB); len(got) != 1 || got[0].ID != f.booking {
+	if got := bookings(t, f.book, hsaB); len(got) != 1 || got[0].ID != f.booking {
 		t.Errorf("clinic B's bookings = %v, want the moved booking %s", got, f.booking)
 	}
 }
@@ -171,7 +176,7 @@ func TestCancelBookingCancels(t *testing.T) {
 	if diff := cmp.Diff(tidbok.CancelResult{}, got); diff != "" {
 		t.Errorf("CancelResult (-want +got):\n%s", diff)
 	}
-	if got := bookings(f.book, hsaA); len(got) != 0 {
+	if got := bookings(t, f.book, hsaA); len(got) != 0 {
 		t.Errorf("the booking is still there: %v", got)
 	}
 }
@@ -185,7 +190,7 @@ func TestAnswersWithNotice(t *testing.T) {
 		t.Run(op.Contract(), func(t *testing.T) {
 			t.Parallel()
 			f := setup(t, producer.Config{})
-			must(t, f.book.SetNotice(hsaA, "LAK", notice))
+			must(t, f.book.SetNotice(t.Context(), hsaA, "LAK", notice))
 			resp := f.do(t, op, f.requests(t)[op])
 			if !strings.Contains(string(resp.body), ">INFO<") {
 				t.Errorf("no resultCode INFO in\n%s", resp.body)

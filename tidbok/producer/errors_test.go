@@ -49,7 +49,7 @@ func TestWriteRefusals(t *testing.T) {
 			name: "not allowed: the book's own text wins",
 			op:   tidbok.OpCancel,
 			arrange: func(t *testing.T, f *fixture) {
-				must(t, f.book.SetFlags(hsaA, f.booking, tidbok.Flags{}))
+				must(t, f.book.SetFlags(t.Context(), hsaA, f.booking, tidbok.Flags{}))
 			},
 			want: &tidbok.OpError{Op: tidbok.OpCancel, Err: tidbok.ErrNotAllowed, Text: "Bokningen kan inte avbokas via webben. Kontakta mottagningen."},
 		},
@@ -254,7 +254,7 @@ func TestLostAnswer(t *testing.T) {
 	if !fault.IsServer() || !strings.Contains(fault.String, "outcome is unknown") {
 		t.Errorf("fault %v is not a Server fault with an unknown outcome", fault)
 	}
-	got := bookings(f.book, hsaA)
+	got := bookings(t, f.book, hsaA)
 	if len(got) != 2 || got[0].Start != "10:00" || got[0].Subject != citizen {
 		t.Errorf("the booking was not committed: %v", got)
 	}

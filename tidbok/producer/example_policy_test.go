@@ -16,6 +16,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // populationRegister stands in for the population register's
@@ -38,10 +39,10 @@ func ExampleConfig_policy() {
 
 	// The clinic's book, with the child's booking.
 	book := memtidbok.New(memtidbok.WithClock(today))
-	check(book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
-	check(book.AddTimeType(clinic, tidbok.TimeType{ID: "BVC", Name: "Barnvaccination"}))
+	check(book.AddFacility(context.Background(), tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
+	check(book.AddTimeType(context.Background(), clinic, tidbok.TimeType{ID: "BVC", Name: "Barnvaccination"}))
 	start := time.Date(2026, time.January, 14, 10, 0, 0, 0, tidbok.Stockholm())
-	slot, err := book.Publish(memtidbok.SlotSpec{Facility: clinic, Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "BVC"})
+	slot, err := book.Publish(context.Background(), staff.SlotSpec{Facility: clinic, Start: start, End: start.Add(20 * time.Minute), TimeTypeID: "BVC"})
 	check(err)
 	booked, err := book.Book(context.Background(), tidbok.BookRequest{
 		Timeslot: tidbok.Timeslot{ID: slot, Facility: clinic, Start: start, End: start.Add(20 * time.Minute), Subject: child},

@@ -1,6 +1,7 @@
 package producer_test
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/xml"
 	"fmt"
@@ -24,9 +25,10 @@ import (
 func Example() {
 	clinic := tidbok.MustHSAID("SE2321000016-A65H")
 	book := memtidbok.New()
-	check(book.AddFacility(tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
-	check(book.AddTimeType(clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-	check(book.AddTimeType(clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
+	ctx := context.Background()
+	check(book.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
+	check(book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+	check(book.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "PROV", Name: "Provtagning"}))
 
 	h, err := producer.New(book, producer.Config{
 		Facilities: []tidbok.HSAID{clinic},

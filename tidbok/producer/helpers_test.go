@@ -24,6 +24,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Test identities. The personal numbers are Luhn-valid test numbers.
@@ -32,7 +33,7 @@ const (
 	clinicB  = "SE2321000016-1HZ5" // served
 	clinicC  = "SE2321000016-9XYZ" // in the book, not served
 	doctor   = "SE2321000016-DR01"
-	staff    = "SE2321000016-ST03"
+	staffID  = "SE2321000016-ST03"
 	subject  = "191212121212"
 	guardian = "198507099805"
 )
@@ -40,7 +41,7 @@ const (
 var (
 	hsaA, hsaB, hsaC = tidbok.MustHSAID(clinicA), tidbok.MustHSAID(clinicB), tidbok.MustHSAID(clinicC)
 	hsaDoctor        = tidbok.MustHSAID(doctor)
-	hsaStaff         = tidbok.MustHSAID(staff)
+	hsaStaff         = tidbok.MustHSAID(staffID)
 	citizen          = tidbok.MustPersonalNumber(subject)
 	contact          = tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson", Phone: "0701234567"}
 	// now is a Monday morning; the fixture's slots are on Tuesday.
@@ -79,14 +80,14 @@ func setup(t *testing.T, cfg producer.Config, opts ...memtidbok.Option) *fixture
 	b := memtidbok.New(append([]memtidbok.Option{memtidbok.WithClock(func() time.Time { return now })}, opts...)...)
 	f := &fixture{book: b, faults: faulty.Wrap(b), logs: new(syncBuffer), free: map[string]tidbok.Timeslot{}}
 	for _, h := range []tidbok.HSAID{hsaA, hsaB, hsaC} {
-		must(t, b.AddFacility(tidbok.Facility{ID: h, Name: "Mottagning " + h.String()[13:]}))
-		must(t, b.AddTimeType(h, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
-		must(t, b.AddCareType(h, tidbok.CareType{ID: "ALLM", Name: "Allmänmedicin"}))
-		must(t, b.AddPerformer(h, tidbok.Performer{ID: hsaDoctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
+		must(t, b.AddFacility(t.Context(), tidbok.Facility{ID: h, Name: "Mottagning " + h.String()[13:]}))
+		must(t, b.AddTimeType(t.Context(), h, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
+		must(t, b.AddCareType(t.Context(), h, tidbok.CareType{ID: "ALLM", Name: "Allmänmedicin"}))
+		must(t, b.AddPerformer(t.Context(), h, tidbok.Performer{ID: hsaDoctor, Title: "Dr", FirstName: "Eva", LastName: "Ek"}))
 	}
 	publish := func(h tidbok.HSAID, hour, minute int) string {
 		start := tomorrow.Start().Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
-		id, err := b.Publish(memtidbok.SlotSpec{Facility: h, Start: start, End: start.Add(30 * time.Minute),
+		id, err := b.Publish(t.Context(), staff.SlotSpec{Facility: h, Start: start, End: start.Add(30 * time.Minute),
 			TimeTypeID: "LAK", CareTypeID: "ALLM", Performer: hsaDoctor})
 		must(t, err)
 		f.free[id] = tidbok.Timeslot{ID: id, Start: start, End: start.Add(30 * time.Minute), Facility: h,
@@ -105,7 +106,7 @@ func setup(t *testing.T, cfg producer.Config, opts ...memtidbok.Option) *fixture
 		f.booking = res.BookingID
 	} else {
 		start := tomorrow.Start().Add(11*time.Hour + 30*time.Minute)
-		id, err := b.Invite(memtidbok.InvitationSpec{Facility: hsaA, Subject: citizen, Start: start, End: start.Add(30 * time.Minute),
+		id, err := b.Invite(t.Context(), staff.InvitationSpec{Facility: hsaA, Subject: citizen, Start: start, End: start.Add(30 * time.Minute),
 			TimeTypeID: "LAK", Purpose: "Välkommen på hälsokontroll."})
 		must(t, err)
 		f.booking = id

@@ -107,7 +107,7 @@ func attributeHeavyRequest(t testing.TB, env []byte, size int) []byte {
 // the process's allocations.
 func TestAnAttributeHeavyRequestIsRefusedEarly(t *testing.T) {
 	book := memtidbok.New()
-	must(t, book.AddFacility(tidbok.Facility{ID: hsaA}))
+	must(t, book.AddFacility(t.Context(), tidbok.Facility{ID: hsaA}))
 	h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{hsaA}, AnyConsumer: true})
 	must(t, err)
 	op := tidbok.OpSchedule
@@ -159,7 +159,7 @@ func TestMaxInFlight(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		inner := memtidbok.New()
-		must(t, inner.AddFacility(tidbok.Facility{ID: hsaA}))
+		must(t, inner.AddFacility(t.Context(), tidbok.Facility{ID: hsaA}))
 		book := &blockingBook{Tidbok: inner, release: make(chan struct{})}
 		h, err := producer.New(book, producer.Config{Facilities: []tidbok.HSAID{hsaA}, AnyConsumer: true, MaxInFlight: 2})
 		must(t, err)

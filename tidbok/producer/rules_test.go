@@ -88,7 +88,7 @@ func TestActorHeaderIsRequired(t *testing.T) {
 		fault := post(t, f.url(op), action(op), env).fault(t, op)
 		wantClientFault(t, fault, tidbok.ErrInvalid, "Actor", "requires")
 	}
-	if got := bookings(f.book, hsaA); len(got) != 1 {
+	if got := bookings(t, f.book, hsaA); len(got) != 1 {
 		t.Errorf("the book changed: %v", got)
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/xsdtest"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
-	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // schemas validates the producer's answers against the official 1.1
@@ -50,7 +50,7 @@ func TestResponsesValidate(t *testing.T) {
 	}
 
 	f := setup(t, producer.Config{})
-	must(t, f.book.SetNotice(hsaA, "LAK", "Kom fastande & ta med legitimation."))
+	must(t, f.book.SetNotice(t.Context(), hsaA, "LAK", "Kom fastande & ta med legitimation."))
 	resp := f.do(t, tidbok.OpBook, f.requests(t)[tidbok.OpBook])
 	if _, err := resp.decode(t, tidbok.OpBook); err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestResponsesValidate(t *testing.T) {
 	// A timed invitation's details carry isInvitation and the purpose.
 	f = setup(t, producer.Config{})
 	start := tomorrow.Start().Add(14 * time.Hour)
-	inv, err := f.book.Invite(memtidbok.InvitationSpec{Facility: hsaA, Subject: citizen, Start: start, End: start.Add(20 * time.Minute),
+	inv, err := f.book.Invite(t.Context(), staff.InvitationSpec{Facility: hsaA, Subject: citizen, Start: start, End: start.Add(20 * time.Minute),
 		TimeTypeID: "LAK", Purpose: "<article><para>Välkommen</para></article>"})
 	must(t, err)
 	resp = f.do(t, tidbok.OpBookingDetails, tidbok.BookingDetailsRequest{Facility: hsaA, BookingID: inv, Subject: citizen})

@@ -10,6 +10,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // clients is how many portal requests book at once in
@@ -60,7 +61,7 @@ func publishMany(b *testing.B, book *sqltidbok.Book, n int) []tidbok.Timeslot {
 	}
 	from := tidbok.DateOf(book.Now()).AddDays(1)
 	days := n/(24*60) + 2
-	if _, err := book.PublishWeekly(ctx, sqltidbok.Template{
+	if _, err := book.PublishWeekly(ctx, staff.Template{
 		Facility: testbook.Facility(), From: from, To: from.AddDays(days),
 		Weekdays: []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday},
 		DayStart: 0, DayEnd: 24 * time.Hour, Length: time.Minute,

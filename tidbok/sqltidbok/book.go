@@ -11,6 +11,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Book is an appointment book in a SQL database: the citizen side is the
@@ -36,7 +37,13 @@ type Book struct {
 	slotBookings *batch.Batcher[slotBooking, slotBooked]
 }
 
-var _ tidbok.Tidbok = (*Book)(nil)
+// config is what the options set. Its zero value means every default.
+type config = bookbase.Config
+
+var (
+	_ tidbok.Tidbok = (*Book)(nil)
+	_ staff.Book    = (*Book)(nil)
+)
 
 // Open returns the book kept in db, a database of dialect d that the
 // caller opened (and closes, after the last use of the book) with a
@@ -76,6 +83,32 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 	}
 	return b, nil
 }
+
+// Option configures a Book opened by Open. Options are applied in order; when
+// two set the same thing, the last one wins. Every book of this module
+// takes the same three: a clock, capabilities and a [staff.FlagPolicy].
+type Option func(*config)
+
+// WithClock makes the book read the time from now instead of time.Now. The
+// book never offers or books a slot that has started by this clock, and
+// stamps bookings with it. A nil now means time.Now. Several processes sharing one database should share one clock: the system's.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.Now = now } }
+
+// WithCapabilities makes the book support exactly the operations in caps,
+// plus Schedule, which every book must support. The operations left out
+// return an error matching [tidbok.ErrNotSupported] and do nothing else,
+// and flags never allow what the book cannot do: MayCancel and MayMessage
+// need Cancel, MayReschedule needs Reschedule. The default is
+// [tidbok.AllCapabilities].
+func WithCapabilities(caps tidbok.Capabilities) Option { return func(c *config) { c.SetCaps(caps) } }
+
+// WithFlagPolicy makes the book compute the flags of bookings with p
+// whenever it reads or writes a booking whose flags staff did not set (see
+// [staff.SlotSpec.Flags], [staff.InvitationSpec.Flags] and
+// [Book.SetFlags]). The default policy allows cancelling, sending a
+// message and rescheduling whenever the book supports the operation. A
+// nil p means the default.
+func WithFlagPolicy(p staff.FlagPolicy) Option { return func(c *config) { c.Policy = p } }
 
 // Capabilities reports the operations the book supports: those given to
 // WithCapabilities, plus Schedule; by default all of them.

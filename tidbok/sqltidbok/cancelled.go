@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -60,7 +61,7 @@ func (b *Book) Cancelled(ctx context.Context, facility tidbok.HSAID, from, to ti
 		LEFT JOIN time_types tt ON tt.facility_id = c.facility_id AND tt.id = c.time_type_id
 		WHERE c.facility_id = ? AND c.cancelled_at_ns >= ? AND c.cancelled_at_ns < ?
 		ORDER BY c.cancelled_at_ns, c.id`,
-		[]any{facility.String(), nanos(from), nanos(to)}, func(sc scanner) error {
+		[]any{facility.String(), bookbase.Nanos(from), bookbase.Nanos(to)}, func(sc scanner) error {
 			var c CancelledBooking
 			var fac, subject, person, agent string
 			var slot sql.NullString
@@ -83,18 +84,6 @@ func (b *Book) Cancelled(ctx context.Context, facility tidbok.HSAID, from, to ti
 		return nil, wrapDB(op, err)
 	}
 	return out, nil
-}
-
-// nanos returns t in unix nanoseconds, clamped to the instants a book
-// keeps, so that a bound far in the past or future still works.
-func nanos(t time.Time) int64 {
-	switch {
-	case t.Before(earliest):
-		return earliest.UnixNano()
-	case t.After(latest):
-		return latest.UnixNano()
-	}
-	return t.UnixNano()
 }
 
 // keepTombstone records, in tx, that booking r was cancelled at now by

@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // clock is a book's clock that a test moves on.
@@ -44,7 +45,7 @@ func TestACancelLeavesATombstone(t *testing.T) {
 			must(t, err)
 			child, err := b.Book(ctx, bookRequest(free[1], citizen(2)))
 			must(t, err)
-			inv, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, Subject: citizen(3), TimeTypeID: doctorsVisit.ID, Purpose: "Dags för kontroll."})
+			inv, err := b.Invite(ctx, staff.InvitationSpec{Facility: clinic, Subject: citizen(3), TimeTypeID: doctorsVisit.ID, Purpose: "Dags för kontroll."})
 			must(t, err)
 
 			clk.Advance(time.Hour)

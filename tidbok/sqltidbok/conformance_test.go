@@ -63,6 +63,6 @@ func sharedHarness(t *testing.T, be backend, opts ...sqltidbok.Option) tidboktes
 		if err := b.AddFacility(context.Background(), tidbok.Facility{ID: fac, Name: "Mottagning " + fac.String()}); err != nil {
 			t.Fatalf("AddFacility: %v", err)
 		}
-		return b, &seeder{book: b, facility: fac}
+		return b, tidboktest.NewSeeder(b, fac)
 	}}
 }

@@ -8,9 +8,10 @@
 // several machines share one book. Clinic staff, or the clinic's
 // administration tool, use its staff side to publish slots (one by one or
 // from a weekly template), choose which are bookable on the web, issue
-// invitations (kallelser) and see the bookings. Its staff side mirrors the
-// in-memory book memtidbok's, with a context and an error where the
-// database may fail.
+// invitations (kallelser) and see the bookings. Its staff side is
+// [staff.Book], which the in-memory book memtidbok implements too, so
+// staff screens and seeding written against the interface work with
+// either.
 //
 // # Opening a book
 //

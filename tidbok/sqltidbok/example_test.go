@@ -13,6 +13,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // A clinic's standalone book in an SQLite file: staff publish a week of
@@ -38,7 +39,7 @@ func Example() {
 	check(b.AddFacility(ctx, tidbok.Facility{ID: clinic, Name: "Vårdcentralen Ekorren"}))
 	check(b.AddTimeType(ctx, clinic, tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}))
 	check(b.SetNotice(ctx, clinic, "LAK", "Ta med frikort."))
-	n, err := b.PublishWeekly(ctx, sqltidbok.Template{
+	n, err := b.PublishWeekly(ctx, staff.Template{
 		Facility:   clinic,
 		From:       tidbok.DateOf(now),
 		To:         tidbok.DateOf(now).AddDays(4),

@@ -11,6 +11,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
 )
 
@@ -23,14 +24,14 @@ func backends() []backend { return dbtest.Backends() }
 // newBook opens a book on a fresh database of be, with a clock stopped at
 // testbook.DefaultNow unless opts set another, and the facility
 // testbook.Facility.
-func newBook(t testing.TB, be backend, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
+func newBook(t testing.TB, be backend, opts ...sqltidbok.Option) (*sqltidbok.Book, tidboktest.Seeder) {
 	t.Helper()
 	dsn := be.DSN(t)
 	return openBook(t, be, dsn, opts...)
 }
 
 // openBook is newBook on the database dsn names.
-func openBook(t testing.TB, be backend, dsn string, opts ...sqltidbok.Option) (*sqltidbok.Book, *seeder) {
+func openBook(t testing.TB, be backend, dsn string, opts ...sqltidbok.Option) (*sqltidbok.Book, tidboktest.Seeder) {
 	t.Helper()
 	db := be.Open(t, dsn)
 	ctx := context.Background()
@@ -47,85 +48,12 @@ func openBook(t testing.TB, be backend, dsn string, opts ...sqltidbok.Option) (*
 	if err := b.AddFacility(ctx, tidbok.Facility{ID: testbook.Facility(), Name: testbook.FacilityName}); err != nil {
 		t.Fatalf("AddFacility: %v", err)
 	}
-	return b, &seeder{book: b, facility: testbook.Facility()}
+	return b, tidboktest.NewSeeder(b, testbook.Facility())
 }
 
 // at stops the book's clock at now.
 func at(now time.Time) sqltidbok.Option {
 	return sqltidbok.WithClock(func() time.Time { return now })
-}
-
-// seeder stages data in a Book through its staff side, creating time
-// types, performers and resources the book does not know yet. It
-// implements tidboktest.Seeder.
-type seeder struct {
-	book     *sqltidbok.Book
-	facility tidbok.HSAID
-}
-
-var _ tidboktest.Seeder = (*seeder)(nil)
-
-func (s *seeder) Facility() tidbok.HSAID { return s.facility }
-
-func (s *seeder) Now() time.Time { return s.book.Now() }
-
-func (s *seeder) AddSlot(ctx context.Context, sl tidboktest.Slot) (string, error) {
-	if err := s.ensure(ctx, sl.TimeType, sl.Performer, sl.Resource); err != nil {
-		return "", err
-	}
-	return s.book.Publish(ctx, sqltidbok.SlotSpec{
-		Facility:   s.facility,
-		Start:      sl.Start,
-		End:        sl.End,
-		TimeTypeID: sl.TimeType.ID,
-		Performer:  sl.Performer,
-		ResourceID: sl.Resource.ID,
-		StaffOnly:  sl.NotWebBookable,
-		Flags:      sl.Flags,
-	})
-}
-
-func (s *seeder) AddInvitation(ctx context.Context, inv tidboktest.Invitation) (string, error) {
-	if err := s.ensure(ctx, inv.TimeType, tidbok.HSAID{}, tidbok.Resource{}); err != nil {
-		return "", err
-	}
-	purpose := inv.Purpose
-	if purpose == "" {
-		purpose = "Kallelse"
-	}
-	return s.book.Invite(ctx, sqltidbok.InvitationSpec{
-		Facility:   s.facility,
-		Subject:    inv.Subject,
-		Start:      inv.Start,
-		End:        inv.End,
-		TimeTypeID: inv.TimeType.ID,
-		Purpose:    purpose,
-		Flags:      inv.Flags,
-	})
-}
-
-// ensure adds the time type, performer and resource to the book unless it
-// has them (adding what it has is harmless).
-func (s *seeder) ensure(ctx context.Context, tt tidbok.TimeType, perf tidbok.HSAID, res tidbok.Resource) error {
-	if tt.ID != "" {
-		if tt.Name == "" {
-			tt.Name = tt.ID
-		}
-		if err := s.book.AddTimeType(ctx, s.facility, tt); err != nil {
-			return err
-		}
-	}
-	if !perf.IsZero() {
-		if err := s.book.AddPerformer(ctx, s.facility, tidbok.Performer{ID: perf, FirstName: "Test", LastName: perf.String()}); err != nil {
-			return err
-		}
-	}
-	if res.ID != "" {
-		if err := s.book.AddResource(ctx, s.facility, res); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // citizen returns the i-th of a million made-up citizens.
@@ -154,7 +82,7 @@ func publishDays(t testing.TB, b *sqltidbok.Book, days int, length time.Duration
 	}
 	from := tidbok.DateOf(b.Now()).AddDays(1)
 	to := from.AddDays(days + days/5*2 + 2)
-	if _, err := b.PublishWeekly(ctx, sqltidbok.Template{
+	if _, err := b.PublishWeekly(ctx, staff.Template{
 		Facility: testbook.Facility(), From: from, To: to,
 		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 		DayStart: 8 * time.Hour, DayEnd: 16 * time.Hour, Length: length,

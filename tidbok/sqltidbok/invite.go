@@ -3,40 +3,18 @@ package sqltidbok
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// InvitationSpec describes an invitation (kallelse) for Invite.
-type InvitationSpec struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// Subject is the citizen invited; required.
-	Subject tidbok.PersonalNumber
-	// Start and End are the invited time; both zero make an open
-	// invitation, which the citizen books at a free slot of its time type.
-	Start, End time.Time
-	// TimeTypeID is required; CareTypeID, Performer and ResourceID are
-	// optional, as in SlotSpec.
-	TimeTypeID string
-	CareTypeID string
-	Performer  tidbok.HSAID
-	ResourceID string
-	// Purpose is the invitation text; required.
-	Purpose string
-	// Flags, when not nil, are the invitation's flags instead of the
-	// book's FlagPolicy.
-	Flags *tidbok.Flags
-}
 
 // Invite issues an invitation and returns its booking ID. A timed
 // invitation occupies its time: the book publishes a staff-only slot for
 // it and books that slot as the invitation, in one transaction, so it
 // shows in Day and, when cancelled, leaves a free staff-only slot behind.
 // An open invitation has no slot until the citizen books it.
-func (b *Book) Invite(ctx context.Context, s InvitationSpec) (bookingID string, err error) {
+func (b *Book) Invite(ctx context.Context, s staff.InvitationSpec) (bookingID string, err error) {
 	const op = "invite"
 	now := b.cfg.Clock()
 	var p tidbok.Problems
@@ -44,18 +22,12 @@ func (b *Book) Invite(ctx context.Context, s InvitationSpec) (bookingID string, 
 	if err != nil {
 		return "", wrapDB(op, err)
 	}
-	if s.Subject.IsZero() {
-		p.Add("Subject", "is required: the personal identity number of the citizen invited")
-	}
-	timed := !s.Start.IsZero() || !s.End.IsZero()
-	if timed {
-		checkSpan(&p, "Start", "End", s.Start, s.End)
-	}
+	timed := bookbase.CheckInvitee(&p, s)
 	a := attributes{timeType: s.TimeTypeID, careType: s.CareTypeID, performer: s.Performer.String(), resource: s.ResourceID}
 	if err := b.resolve(ctx, &p, known, s.Facility, a); err != nil {
 		return "", wrapDB(op, err)
 	}
-	requireText(&p, "Purpose", s.Purpose, "the invitation text shown to the citizen")
+	bookbase.CheckPurpose(&p, s)
 	if err := problems(op, &p); err != nil {
 		return "", err
 	}

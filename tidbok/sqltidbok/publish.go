@@ -8,44 +8,20 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// SlotSpec describes a slot for Publish. The facility and every type,
-// performer and resource it names must have been added to the book.
-type SlotSpec struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// Start and End are the slot's first instant and the first instant
-	// after it; required, End after Start. The book keeps them to the
-	// nanosecond (the wire carries whole seconds).
-	Start, End time.Time
-	// TimeTypeID is the slot's time type; required.
-	TimeTypeID string
-	// CareTypeID is the slot's care type; optional.
-	CareTypeID string
-	// Performer is the slot's clinician; optional.
-	Performer tidbok.HSAID
-	// ResourceID is the slot's room or equipment; optional.
-	ResourceID string
-	// StaffOnly keeps the slot from citizens: it is never offered or
-	// booked on the web, though staff see it and invitations may use it.
-	StaffOnly bool
-	// Flags, when not nil, are the flags every booking of the slot gets,
-	// instead of the book's FlagPolicy.
-	Flags *tidbok.Flags
-}
 
 // Publish adds a slot to the book and returns its ID, the ID
 // AvailableTimeslots reports for it. The book does not check that slots
 // overlap: a clinic may publish the same time twice.
-func (b *Book) Publish(ctx context.Context, s SlotSpec) (slotID string, err error) {
+func (b *Book) Publish(ctx context.Context, s staff.SlotSpec) (slotID string, err error) {
 	const op = "publish"
 	var p tidbok.Problems
 	known, err := b.checkFacility(ctx, &p, "Facility", s.Facility)
 	if err != nil {
 		return "", wrapDB(op, err)
 	}
-	checkSpan(&p, "Start", "End", s.Start, s.End)
+	bookbase.CheckSpan(&p, "Start", "End", s.Start, s.End)
 	a := attributes{timeType: s.TimeTypeID, careType: s.CareTypeID, performer: s.Performer.String(), resource: s.ResourceID}
 	if err := b.resolve(ctx, &p, known, s.Facility, a); err != nil {
 		return "", wrapDB(op, err)
@@ -89,31 +65,6 @@ func newSlot(id string, facility tidbok.HSAID, start, end time.Time, a attribute
 	}
 	return []any{id, facility.String(), start.UnixNano(), end.UnixNano(), dayOf(start),
 		a.timeType, a.careType, a.performer, a.resource, web, f}
-}
-
-// earliest and latest bound the instants a book keeps (unix nanoseconds
-// in an int64), as in memtidbok.
-var (
-	earliest = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
-	latest   = time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// checkSpan records problems with a required start and end.
-func checkSpan(p *tidbok.Problems, startField, endField string, start, end time.Time) {
-	for _, t := range []struct {
-		field string
-		t     time.Time
-	}{{startField, start}, {endField, end}} {
-		switch {
-		case t.t.IsZero():
-			p.Add(t.field, "is required")
-		case t.t.Before(earliest) || !t.t.Before(latest):
-			p.Add(t.field, "%s is outside the years 1700–2249 the book keeps", t.t.Format(time.RFC3339))
-		}
-	}
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
-		p.Add(endField, "must be after %s", startField)
-	}
 }
 
 // SetWebBookable makes a slot of the facility bookable on the web (on) or

@@ -1,7 +1,6 @@
 package sqltidbok
 
 import (
-	"cmp"
 	"crypto/rand"
 	"database/sql"
 	"encoding/base32"
@@ -233,19 +232,4 @@ func (b *Book) flagsOf(r *bookingRow, ts tidbok.Timeslot, now time.Time) tidbok.
 		own = &f
 	}
 	return b.cfg.Flags(own, ts, now)
-}
-
-// compareBookings orders bookings by start, then ID, with open
-// invitations last.
-func compareBookings(x, y tidbok.Timeslot) int {
-	if xo, yo := x.Start.IsZero(), y.Start.IsZero(); xo != yo {
-		if xo {
-			return 1
-		}
-		return -1
-	}
-	if c := x.Start.Compare(y.Start); c != 0 {
-		return c
-	}
-	return cmp.Compare(x.ID, y.ID)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // Staff name the facility they work for in every change they make. In a
@@ -50,8 +51,8 @@ func TestStaffOfOneFacilityCannotChangeAnothersSlots(t *testing.T) {
 
 // staffViewOf is what staff of a facility see of a day and its bookings.
 type staffViewOf struct {
-	Day      []sqltidbok.DaySlot
-	Bookings []sqltidbok.StaffBooking
+	Day      []staff.DaySlot
+	Bookings []staff.Booking
 }
 
 // staffView returns what staff of facility see of date d.

@@ -75,9 +75,9 @@ func (b *Book) addNamed(ctx context.Context, op, table, what string, facility ti
 	if err != nil {
 		return wrapDB(op, err)
 	}
-	requireText(&p, "ID", id, idDoc)
+	bookbase.RequireText(&p, "ID", id, idDoc)
 	if nameRequired {
-		requireText(&p, "Name", name, "shown to citizens")
+		bookbase.RequireText(&p, "Name", name, "shown to citizens")
 	}
 	if p.Len() > 0 || !known {
 		return problems(op, &p)
@@ -111,8 +111,8 @@ func (b *Book) AddPerformer(ctx context.Context, facility tidbok.HSAID, pf tidbo
 	if pf.ID.IsZero() {
 		p.Add("ID", "is required: the clinician's HSA-id")
 	}
-	requireText(&p, "FirstName", pf.FirstName, "the clinician's first name")
-	requireText(&p, "LastName", pf.LastName, "the clinician's last name")
+	bookbase.RequireText(&p, "FirstName", pf.FirstName, "the clinician's first name")
+	bookbase.RequireText(&p, "LastName", pf.LastName, "the clinician's last name")
 	if p.Len() > 0 || !known {
 		return problems(op, &p)
 	}
@@ -247,12 +247,6 @@ func (b *Book) resolve(ctx context.Context, p *tidbok.Problems, known bool, faci
 	}
 	a.report(p, "TimeTypeID", "CareTypeID", "Performer", "ResourceID")
 	return nil
-}
-
-func requireText(p *tidbok.Problems, field, v, what string) {
-	if v == "" {
-		p.Add(field, "is required: %s", what)
-	}
 }
 
 // noRows reports whether err says a query found nothing.

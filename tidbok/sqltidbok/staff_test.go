@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 // onEach runs test on a fresh book on each database, in parallel.
@@ -56,23 +57,23 @@ func TestStaffMethodsReportEveryProblemAtOnceAndChangeNothing(t *testing.T) {
 			isNotFound bool
 		}{
 			{"a slot with every problem", func() error {
-				_, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, End: tomorrow10, TimeTypeID: "NOPE", CareTypeID: "NOPE", Performer: drA, ResourceID: "NOPE"})
+				_, err := b.Publish(ctx, staff.SlotSpec{Facility: clinic, End: tomorrow10, TimeTypeID: "NOPE", CareTypeID: "NOPE", Performer: drA, ResourceID: "NOPE"})
 				return err
 			}, []string{"Start"}, true}, // and the four unknown names, matching ErrNotFound
 			{"a slot at an unknown clinic", func() error {
-				_, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: nowhere, Start: tomorrow10, End: tomorrow10.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
+				_, err := b.Publish(ctx, staff.SlotSpec{Facility: nowhere, Start: tomorrow10, End: tomorrow10.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
 				return err
 			}, nil, true},
 			{"a slot ending before it starts, without a time type", func() error {
-				_, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, Start: tomorrow10, End: tomorrow10.Add(-time.Hour)})
+				_, err := b.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: tomorrow10, End: tomorrow10.Add(-time.Hour)})
 				return err
 			}, []string{"End", "TimeTypeID"}, false},
 			{"an invitation without citizen or text", func() error {
-				_, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, TimeTypeID: doctorsVisit.ID})
+				_, err := b.Invite(ctx, staff.InvitationSpec{Facility: clinic, TimeTypeID: doctorsVisit.ID})
 				return err
 			}, []string{"Purpose", "Subject"}, false},
 			{"a template with every problem", func() error {
-				_, err := b.PublishWeekly(ctx, sqltidbok.Template{Facility: clinic, From: tidbok.Date{Year: 2026, Month: 2, Day: 30}, DayStart: -time.Hour, DayEnd: 25 * time.Hour, Interval: -time.Minute, TimeTypeID: doctorsVisit.ID})
+				_, err := b.PublishWeekly(ctx, staff.Template{Facility: clinic, From: tidbok.Date{Year: 2026, Month: 2, Day: 30}, DayStart: -time.Hour, DayEnd: 25 * time.Hour, Interval: -time.Minute, TimeTypeID: doctorsVisit.ID})
 				return err
 			}, []string{"DayEnd", "DayStart", "From", "Interval", "Length", "To", "Weekdays"}, false},
 			{"a time type without ID and name at an unknown clinic", func() error {
@@ -257,7 +258,7 @@ func TestBookingsShowTheClinicEveryBooking(t *testing.T) {
 		agentReq.Actor = tidbok.Actor{Agent: nurse}
 		byAgent, err := b.Book(ctx, agentReq)
 		must(t, err)
-		open, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, Subject: citizen(3), TimeTypeID: doctorsVisit.ID, Purpose: "Välkommen."})
+		open, err := b.Invite(ctx, staff.InvitationSpec{Facility: clinic, Subject: citizen(3), TimeTypeID: doctorsVisit.ID, Purpose: "Välkommen."})
 		must(t, err)
 		move := tidbok.RescheduleRequest{BookingID: byGuardian.BookingID, Timeslot: free[2]}
 		move.Timeslot.Subject = citizen(1)
@@ -275,7 +276,7 @@ func TestBookingsShowTheClinicEveryBooking(t *testing.T) {
 			t.Fatalf("Bookings in order (-want +got):\n%s", diff)
 		}
 		g := got[1]
-		want := sqltidbok.StaffBooking{
+		want := staff.Booking{
 			Timeslot:        g.Timeslot,
 			Contact:         req.Contact,
 			MedicalFacility: req.MedicalFacility,
@@ -307,7 +308,7 @@ func TestDayShowsEverySlotOfTheDate(t *testing.T) {
 		res, err := b.Book(ctx, bookRequest(free[1], citizen(1)))
 		must(t, err)
 		must(t, b.SetWebBookable(ctx, clinic, free[2].ID, false))
-		inv, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, Subject: citizen(2), Start: free[3].Start.Add(time.Hour), End: free[3].End.Add(time.Hour), TimeTypeID: doctorsVisit.ID, Purpose: "Kontroll."})
+		inv, err := b.Invite(ctx, staff.InvitationSpec{Facility: clinic, Subject: citizen(2), Start: free[3].Start.Add(time.Hour), End: free[3].End.Add(time.Hour), TimeTypeID: doctorsVisit.ID, Purpose: "Kontroll."})
 		must(t, err)
 		day, err := b.Day(ctx, clinic, tidbok.DateOf(free[0].Start))
 		must(t, err)
@@ -379,7 +380,7 @@ func TestWeeklyTemplatesUseSwedishWallTimeAcrossClockChanges(t *testing.T) {
 			{tidbok.Date{Year: 2026, Month: time.March, Day: 29}, []string{"01:00+01", "03:00+02", "03:30+02"}},
 			{tidbok.Date{Year: 2026, Month: time.October, Day: 25}, []string{"01:00+02", "03:00+01", "03:30+01"}},
 		} {
-			n, err := b.PublishWeekly(ctx, sqltidbok.Template{
+			n, err := b.PublishWeekly(ctx, staff.Template{
 				Facility: clinic, From: c.date, To: c.date, Weekdays: []time.Weekday{time.Sunday},
 				DayStart: time.Hour, DayEnd: 4 * time.Hour, Length: 30 * time.Minute, TimeTypeID: doctorsVisit.ID,
 			})

@@ -3,39 +3,11 @@ package sqltidbok
 import (
 	"context"
 	"database/sql"
-	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/weekly"
+	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
-
-// Template describes a weekly pattern of slots for PublishWeekly, in
-// Swedish wall-clock time: on each of Weekdays from From to To, slots of
-// Length from DayStart, one every Interval, the last ending by DayEnd.
-type Template struct {
-	// Facility is the clinic; required.
-	Facility tidbok.HSAID
-	// From and To are the first and last date (inclusive); required.
-	From, To tidbok.Date
-	// Weekdays are the days of the week with slots; at least one.
-	Weekdays []time.Weekday
-	// DayStart and DayEnd bound the slots as durations since local
-	// midnight, e.g. 8*time.Hour and 16*time.Hour; 0 ≤ DayStart < DayEnd ≤
-	// 24h.
-	DayStart, DayEnd time.Duration
-	// Length is the length of each slot; required.
-	Length time.Duration
-	// Interval is the time from one slot's start to the next's; 0 means
-	// Length. It may not be shorter than Length.
-	Interval time.Duration
-	// TimeTypeID, CareTypeID, Performer, ResourceID and StaffOnly are as
-	// in SlotSpec.
-	TimeTypeID string
-	CareTypeID string
-	Performer  tidbok.HSAID
-	ResourceID string
-	StaffOnly  bool
-}
 
 // slotsPerInsert is how many slots one INSERT carries: 11 values each,
 // well below the parameter limits of SQLite (32766) and PostgreSQL (65535).
@@ -51,14 +23,14 @@ const slotsPerInsert = 500
 // of October, 02:00–03:00) is left out, because that wall time names no
 // instant or two. A slot spanning the change keeps its wall times, so it
 // is an hour shorter or longer.
-func (b *Book) PublishWeekly(ctx context.Context, t Template) (n int, err error) {
+func (b *Book) PublishWeekly(ctx context.Context, t staff.Template) (n int, err error) {
 	const op = "publish weekly"
 	var p tidbok.Problems
 	known, err := b.checkFacility(ctx, &p, "Facility", t.Facility)
 	if err != nil {
 		return 0, wrapDB(op, err)
 	}
-	pattern := t.pattern()
+	pattern := bookbase.Pattern(t)
 	pattern.Check(&p)
 	a := attributes{timeType: t.TimeTypeID, careType: t.CareTypeID, performer: t.Performer.String(), resource: t.ResourceID}
 	if err := b.resolve(ctx, &p, known, t.Facility, a); err != nil {
@@ -93,9 +65,4 @@ func (b *Book) PublishWeekly(ctx context.Context, t Template) (n int, err error)
 		return 0, wrapDB(op, err)
 	}
 	return len(rows), nil
-}
-
-// pattern is t's timing, which internal/weekly checks and expands.
-func (t Template) pattern() weekly.Pattern {
-	return weekly.Pattern{From: t.From, To: t.To, Weekdays: t.Weekdays, DayStart: t.DayStart, DayEnd: t.DayEnd, Length: t.Length, Interval: t.Interval}
 }

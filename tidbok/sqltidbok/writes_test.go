@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
 func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
@@ -22,7 +23,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		other := tidbok.MustHSAID("SE2321000016-OTHER")
 		must(t, b.AddFacility(ctx, tidbok.Facility{ID: other, Name: "Annan mottagning"}))
 		must(t, b.AddTimeType(ctx, other, doctorsVisit))
-		otherSlot, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: other, Start: free[0].Start, End: free[0].End, TimeTypeID: doctorsVisit.ID})
+		otherSlot, err := b.Publish(ctx, staff.SlotSpec{Facility: other, Start: free[0].Start, End: free[0].End, TimeTypeID: doctorsVisit.ID})
 		must(t, err)
 		staffOnly, withdrawn, taken := free[1], free[2], free[3]
 		must(t, b.SetWebBookable(ctx, clinic, staffOnly.ID, false))
@@ -30,7 +31,7 @@ func TestBookRefusesWhatCannotBeBooked(t *testing.T) {
 		_, err = b.Book(ctx, bookRequest(taken, citizen(100)))
 		must(t, err)
 		started := time.Date(2026, time.January, 12, 8, 30, 0, 0, tidbok.Stockholm()) // before testbook.DefaultNow
-		startedID, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, Start: started, End: started.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
+		startedID, err := b.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: started, End: started.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
 		must(t, err)
 
 		moved := free[4]
@@ -118,7 +119,7 @@ func TestFlagsComeFromStaffTheSlotOrThePolicy(t *testing.T) {
 		free := publishDays(t, b, 3, time.Hour)
 		soon, later := free[0], free[len(free)-1]
 		slotFlags := tidbok.Flags{MayMessage: true, MayCancel: true, MayReschedule: true}
-		flagged, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, Start: soon.Start.Add(30 * time.Minute), End: soon.End.Add(30 * time.Minute), TimeTypeID: doctorsVisit.ID, Flags: &slotFlags})
+		flagged, err := b.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: soon.Start.Add(30 * time.Minute), End: soon.End.Add(30 * time.Minute), TimeTypeID: doctorsVisit.ID, Flags: &slotFlags})
 		must(t, err)
 		ids := map[string]string{}
 		for name, ts := range map[string]tidbok.Timeslot{
@@ -179,9 +180,9 @@ func TestAnInvitationIsBookedAndMovedAcrossTheBooksClinics(t *testing.T) {
 		must(t, b.AddFacility(ctx, tidbok.Facility{ID: other, Name: "Filialen"}))
 		must(t, b.AddTimeType(ctx, other, doctorsVisit))
 		start := free[0].Start.Add(24 * time.Hour)
-		there, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: other, Start: start, End: start.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
+		there, err := b.Publish(ctx, staff.SlotSpec{Facility: other, Start: start, End: start.Add(time.Hour), TimeTypeID: doctorsVisit.ID})
 		must(t, err)
-		inv, err := b.Invite(ctx, sqltidbok.InvitationSpec{Facility: clinic, Subject: citizen(1), TimeTypeID: doctorsVisit.ID, Purpose: "Dags för kontroll."})
+		inv, err := b.Invite(ctx, staff.InvitationSpec{Facility: clinic, Subject: citizen(1), TimeTypeID: doctorsVisit.ID, Purpose: "Dags för kontroll."})
 		must(t, err)
 		// Booked at a slot of this clinic, found by its time.
 		at := free[0]
@@ -354,7 +355,7 @@ func TestBookingsMadeAtOnceEachGetTheirOwnAnswer(t *testing.T) {
 		var slots []tidbok.Timeslot
 		for i, ts := range free[:40] {
 			if i%2 == 1 { // every other slot a nurse's, at the same time
-				id, err := b.Publish(ctx, sqltidbok.SlotSpec{Facility: clinic, Start: ts.Start, End: ts.End, TimeTypeID: nurse.ID})
+				id, err := b.Publish(ctx, staff.SlotSpec{Facility: clinic, Start: ts.Start, End: ts.End, TimeTypeID: nurse.ID})
 				must(t, err)
 				ts.ID, ts.TimeType = id, nurse
 				notice[id], timeType[id] = "Ta med frikort.", nurse.ID

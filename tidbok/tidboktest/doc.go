@@ -10,13 +10,15 @@
 //
 // A vendor writes one test that hands Run a [Harness]. Its New function
 // returns a fresh, empty book for each rule, and a [Seeder] that stages
-// data in that book through the vendor's staff side:
+// data in that book through the vendor's staff side. A book whose staff
+// side implements staff.Book (tidbok/staff) gets one from [NewSeeder];
+// any other book's vendor writes a Seeder of four methods:
 //
 //	func TestConformance(t *testing.T) {
 //		tidboktest.Run(t, tidboktest.Harness{
 //			New: func(t *testing.T) (tidbok.Tidbok, tidboktest.Seeder) {
-//				book := mybook.NewTestBook(t) // fresh and empty; closed by t.Cleanup
-//				return book, staffSide{book}
+//				book := mybook.NewTestBook(t) // fresh and empty, with the clinic; closed by t.Cleanup
+//				return book, tidboktest.NewSeeder(book, clinic)
 //			},
 //		})
 //	}
