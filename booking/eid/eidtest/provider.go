@@ -271,7 +271,10 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 // relying party's redirect URI (code and state, or error). It does not
 // call the relying party.
 func (p *Provider) Authorize(ctx context.Context, authURL string, u User) (url.Values, error) {
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// The server's own client has a transport of its own, which other
+	// servers closing in the same process leave alone.
+	c := *p.srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	next := authURL
 	for range 5 {
 		var req *http.Request
