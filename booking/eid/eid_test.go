@@ -200,7 +200,7 @@ func TestLoginRefusals(t *testing.T) {
 			c["azp"] = "another-portal"
 		}}, user: citizen(eidtest.LoA3), want: eid.ErrAudience},
 		{name: "bad signature", tamper: &eidtest.Tamper{ForeignKey: true}, user: citizen(eidtest.LoA3), want: eid.ErrSignature},
-		{name: "expired token", later: eidtest.IDTokenLifetime + time.Minute, user: citizen(eidtest.LoA3), want: eid.ErrExpired},
+		{name: "expired token", later: eidtest.IDTokenLifetime + time.Hour, user: citizen(eidtest.LoA3), want: eid.ErrExpired},
 		{name: "missing nonce", authURL: func(s string) string {
 			u, _ := url.Parse(s)
 			q := u.Query()

@@ -304,3 +304,77 @@ func TestRealLogout(t *testing.T) {
 		t.Errorf("CSP does not let the logout form end at the provider: %q", csp)
 	}
 }
+
+// The OpenID Connect flags, or their environment variables, switch the
+// login; without them the demo login stays. A flag wins over its
+// variable.
+func TestOIDCFlags(t *testing.T) {
+	t.Setenv("WEBBTIDBOK_OIDC_ISSUER", "")
+	t.Setenv("WEBBTIDBOK_OIDC_CLIENT_ID", "")
+	t.Setenv("WEBBTIDBOK_OIDC_CLIENT_SECRET", "")
+	o, err := parse(nil, io.Discard)
+	if err != nil || o.oidc != (oidcConfig{}) {
+		t.Errorf("no flags: %+v, %v; want the demo login", o.oidc, err)
+	}
+	o, err = parse([]string{"-oidc-issuer", "https://idp.example.se", "-oidc-client-id", "portal", "-oidc-client-secret", "s"}, io.Discard)
+	if err != nil || o.oidc != (oidcConfig{Issuer: "https://idp.example.se", ClientID: "portal", ClientSecret: "s"}) {
+		t.Errorf("flags: %+v, %v", o.oidc, err)
+	}
+	if _, err := parse([]string{"-oidc-issuer", "https://idp.example.se"}, io.Discard); err == nil {
+		t.Error("an issuer without a client ID was accepted")
+	}
+	t.Setenv("WEBBTIDBOK_OIDC_ISSUER", "https://env.example.se")
+	t.Setenv("WEBBTIDBOK_OIDC_CLIENT_ID", "env-portal")
+	t.Setenv("WEBBTIDBOK_OIDC_CLIENT_SECRET", "env-secret")
+	o, err = parse([]string{"-oidc-client-id", "flag-portal"}, io.Discard)
+	if err != nil || o.oidc != (oidcConfig{Issuer: "https://env.example.se", ClientID: "flag-portal", ClientSecret: "env-secret"}) {
+		t.Errorf("environment: %+v, %v", o.oidc, err)
+	}
+}
+
+// run with -oidc-issuer discovers the provider and sends a login there;
+// an issuer that does not answer stops it before it serves.
+func TestRunWithOIDCIssuer(t *testing.T) {
+	t.Parallel()
+	op, err := eidtest.New(eidtest.Config{Clients: []eidtest.Client{{ID: "portal", Secret: "s"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	var log strings.Builder
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-oidc-issuer", op.URL, "-oidc-client-id", "portal"},
+			&syncWriter{w: &log}, func(a string) { addr <- a })
+	}()
+	var a string
+	select {
+	case a = <-addr:
+	case err := <-done:
+		t.Fatalf("run ended before serving: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not start serving")
+	}
+	c := &http.Client{Transport: &http.Transport{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get("http://" + a + "/logga-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || !strings.HasPrefix(loc.String(), op.URL) || loc.Query().Get("redirect_uri") != "http://"+a+"/logga-in/svar" {
+		t.Errorf("login went to %v (%v), want the provider with the portal's redirect URI", loc, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+
+	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-oidc-issuer", "http://127.0.0.1:1", "-oidc-client-id", "portal"}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "discovery") {
+		t.Errorf("run with an issuer that does not answer: %v", err)
+	}
+}
