@@ -34,7 +34,6 @@ type fixture struct {
 	login *eid.Login
 	logs  *bytes.Buffer
 	mu    *sync.Mutex
-	now   time.Time
 }
 
 // setup starts a provider and makes a Login whose clock is now, or the

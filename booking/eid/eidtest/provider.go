@@ -157,14 +157,14 @@ func New(cfg Config) (*Provider, error) {
 	p.URL = "http://" + p.srv.Listener.Addr().String()
 	var cryptoKey [32]byte
 	_, _ = rand.Read(cryptoKey[:])
-	p.op, err = op.NewOpenIDProvider(p.URL, &op.Config{
+	p.op, err = op.NewProvider(&op.Config{
 		CryptoKey:                cryptoKey,
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
 		DefaultLogoutRedirectURI: "/logged-out",
 		SupportedScopes:          []string{oidc.ScopeOpenID, oidc.ScopeProfile, ScopeNaturalPersonNumber},
 		SupportedClaims:          []string{"sub", "acr", "nonce", "given_name", "family_name", "name", ClaimPersonalNumber, ClaimCoordinationNumber, cfg.HSAClaim},
-	}, p.store, op.WithAllowInsecure())
+	}, p.store, op.StaticIssuer(p.URL), op.WithAllowInsecure())
 	if err != nil {
 		p.srv.Listener.Close()
 		return nil, fmt.Errorf("eidtest: %w", err)

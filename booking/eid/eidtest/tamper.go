@@ -17,7 +17,7 @@ func (p *Provider) retoken(body []byte, t *Tamper) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("eidtest: no id_token")
 	}
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		return nil, err
 	}
