@@ -350,3 +350,39 @@ func TestIdentityLogValueMasks(t *testing.T) {
 		t.Errorf("log shows the number or the token: %s", buf.String())
 	}
 }
+
+// TestLoginNonceUsedOnceConcurrently: two answers carrying the same
+// nonce, finished at once, make exactly one login.
+func TestLoginNonceUsedOnceConcurrently(t *testing.T) {
+	f := setup(t, nil)
+	p := eid.NewPending(casetype.AssuranceEID)
+	var answers []url.Values
+	for range 2 {
+		a, err := f.op.Authorize(context.Background(), f.login.AuthURL(p), citizen(eidtest.LoA3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, a)
+	}
+	errs := make(chan error, len(answers))
+	for _, a := range answers {
+		go func() {
+			_, err := f.login.Finish(context.Background(), p, a)
+			errs <- err
+		}()
+	}
+	var ok, replayed int
+	for range answers {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, eid.ErrNonceReplayed):
+			replayed++
+		default:
+			t.Errorf("Finish: %v", err)
+		}
+	}
+	if ok != 1 || replayed != 1 {
+		t.Errorf("%d logins and %d replays, want one of each", ok, replayed)
+	}
+}
