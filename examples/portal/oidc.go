@@ -168,3 +168,12 @@ func stepUpLink(next string) link {
 	}
 	return link{"/logga-in?" + q.Encode(), "Logga in med e-legitimation"}
 }
+
+// loginFailedDetail is the audit detail of a failed login: the real
+// login says why (state, nonce, signature, level …), masked.
+func loginFailedDetail(err error) string {
+	if _, ok := errors.AsType[*eid.Error](err); ok {
+		return "login failed: " + tidbok.MaskPersonalNumbers(err.Error())
+	}
+	return "login failed"
+}

@@ -22,6 +22,15 @@ import (
 type oidcPortal struct {
 	*portal
 	op *eidtest.Provider
+	// logs is the portal's log, the login's included.
+	logs *syncWriter
+}
+
+// logged returns the portal's log so far.
+func (p *oidcPortal) logged() string {
+	p.logs.mu.Lock()
+	defer p.logs.mu.Unlock()
+	return p.logs.w.(*strings.Builder).String()
 }
 
 // newOIDCPortal starts a provider and a portal logging in there.
@@ -38,7 +47,8 @@ func newOIDCPortal(t testing.TB) *oidcPortal {
 		t.Fatal(err)
 	}
 	t.Cleanup(op.Close)
-	log := slog.New(slog.DiscardHandler)
+	logs := &syncWriter{w: &strings.Builder{}}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	ids, err := newOIDCIdentity(context.Background(), oidcConfig{Issuer: op.URL, ClientID: "portal", ClientSecret: "hemligt",
 		RedirectURL: base + "/logga-in/svar", PostLogoutURL: base + "/"}, log)
 	if err != nil {
@@ -60,7 +70,7 @@ func newOIDCPortal(t testing.TB) *oidcPortal {
 		}
 	})
 	t.Cleanup(p.stop)
-	return &oidcPortal{portal: p, op: op}
+	return &oidcPortal{portal: p, op: op, logs: logs}
 }
 
 // visitor is a browser without script on the OIDC portal; it stops at
@@ -240,6 +250,15 @@ func TestRealLoginRefusedMakesNoSession(t *testing.T) {
 		status, body, _ := v.login("/logga-in", u)
 		if status != http.StatusBadRequest || v.sessionCookie() != "" || strings.Contains(body, "191212121213") {
 			t.Errorf("%s: %d, session %q", name, status, v.sessionCookie())
+		}
+	}
+	logged := p.logged()
+	if !strings.Contains(logged, "eid: login refused") {
+		t.Errorf("the refusals are not logged:\n%s", logged)
+	}
+	for _, pn := range []string{"191212121212", "191212121213", "19121212-1212", "1212121212"} {
+		if strings.Contains(logged, pn) {
+			t.Errorf("the log shows a personal number in clear:\n%s", logged)
 		}
 	}
 	// A forged state is refused before the provider is asked anything.
