@@ -43,7 +43,7 @@ func (a *app) recordLogin(r *http.Request, who Identity, ref string, err error) 
 		ev.Subject = who.Person
 	}
 	if err != nil {
-		ev.Outcome, ev.Detail = booking.OutcomeForbidden, "login failed"
+		ev.Outcome, ev.Detail = booking.OutcomeForbidden, loginFailedDetail(err)
 	}
 	aerr := a.stores.Audit().Record(context.WithoutCancel(r.Context()), ev)
 	if aerr != nil && err != nil {

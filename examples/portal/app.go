@@ -83,6 +83,11 @@ type app struct {
 	pages    map[string]*template.Template
 	handler  http.Handler
 
+	// formAction is "' " and the login service's origin when logging out
+	// sends the browser there (RP-initiated logout), so that the logout
+	// form may end there; else "'".
+	formAction string
+
 	// behindTLSProxy: see config.BehindTLSProxy.
 	behindTLSProxy bool
 	// perCitizen and perClient limit how often the request form may be
@@ -118,6 +123,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	a.pages = pages
 	if a.ids == nil {
 		a.ids = demoIdentity{render: a.render}
+	}
+	a.formAction = "'"
+	if lo, ok := a.ids.(interface{ LogoutURL() (string, bool) }); ok {
+		if to, ok := lo.LogoutURL(); ok {
+			if u, err := url.Parse(to); err == nil && u.Host != "" {
+				a.formAction = "' " + u.Scheme + "://" + u.Host
+			}
+		}
 	}
 
 	if err := a.openBook(ctx, cfg); err != nil {
@@ -324,7 +337,7 @@ func (a *app) routes() http.Handler {
 func (a *app) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self"+a.formAction+"; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

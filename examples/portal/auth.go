@@ -20,7 +20,9 @@ func (a *app) start(w http.ResponseWriter, r *http.Request) {
 // afterwards in a cookie (see login.go), stores nothing, and lets the
 // identity provider take over.
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
-	if _, ok := sessionOf(r).identity(); ok {
+	// A citizen logged in with a weaker login may log in again with an
+	// e-ID (a step-up, /logga-in?niva=eid); anyone else logged in is done.
+	if who, ok := sessionOf(r).identity(); ok && (who.IsStaff() || r.URL.Query().Get("niva") != "eid" || who.Assurance.Satisfies(casetype.AssuranceEID)) {
 		seeOther(w, r, "/")
 		return
 	}
@@ -50,12 +52,9 @@ func (a *app) loginDone(w http.ResponseWriter, r *http.Request) {
 	who, err := a.ids.Finish(r, l.state())
 	if err != nil {
 		a.recordLogin(r, Identity{}, "", err)
-		again := "/logga-in"
-		if l.next != "" {
-			again += "?till=" + url.QueryEscape(l.next)
-		}
+		text, again := loginFailure(err, l.next)
 		a.render(w, r, http.StatusBadRequest, "error", view{Title: "Inloggningen misslyckades",
-			Data: errorData{Text: "Inloggningen misslyckades. Försök igen.", Links: []link{{again, "Logga in igen"}}}})
+			Data: errorData{Text: text, Links: []link{again}}})
 		return
 	}
 	if ss := sessionOf(r); ss != nil {
@@ -100,6 +99,14 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 		a.sessions.drop(r.Context(), ss)
 	}
 	a.sessions.clearCookie(w, r)
+	// Where the login service offers it, the login there ends too
+	// (RP-initiated logout); it sends the browser back to the front page.
+	if lo, ok := a.ids.(interface{ LogoutURL() (string, bool) }); ok {
+		if to, ok := lo.LogoutURL(); ok {
+			seeOther(w, r, to)
+			return
+		}
+	}
 	seeOther(w, r, "/")
 }
 

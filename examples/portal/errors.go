@@ -46,6 +46,14 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, c citizen, err error)
 		text += " Du når mottagningen på telefon " + c.clinic.Phone + " (" + c.clinic.Hours + ")."
 	}
 	links := []link{{c.card(), "Till " + c.clinic.Name}}
+	if errors.Is(err, booking.ErrAssuranceTooLow) {
+		// A step-up: the same citizen logs in again with an e-ID.
+		next := c.card()
+		if r.Method == http.MethodGet {
+			next = r.URL.RequestURI()
+		}
+		links = append([]link{stepUpLink(next)}, links...)
+	}
 	if c.ct.ID != "" {
 		if id := a.manageCaseType(r, c); id != "" {
 			links = append(links, link{c.card() + "/" + id + "/bokningar", "Mina bokningar"})

@@ -39,11 +39,10 @@ func (id Identity) IsStaff() bool { return !id.Staff.IsZero() }
 // stored until the login succeeds), and Finish when the login service answers
 // at /logga-in/svar (GET or POST); Finish returns who logged in.
 //
-// The demo shows a page of test identities to pick from. A real portal
-// replaces it with a provider whose Start redirects to the login service
-// (an OpenID Connect authorization request carrying state, say) and whose
-// Finish verifies the answer, its state, and the signature of what it
-// says about the person.
+// The demo shows a page of test identities to pick from, and is the
+// default. The real login (oidc.go, switched on by -oidc-issuer) is an
+// OpenID Connect relying party over package booking/eid: its Start
+// redirects to the e-ID service and its Finish verifies the answer.
 type IdentityProvider interface {
 	Start(w http.ResponseWriter, r *http.Request, state string)
 	Finish(r *http.Request, state string) (Identity, error)

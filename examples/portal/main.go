@@ -10,8 +10,10 @@
 // guardian booking for a child, the local administrator's case types and
 // terms, and the staff's day view of the clinic's book. The login is a
 // demo that lets anyone pick a test identity; it is clearly marked as
-// such, and sits behind an interface (IdentityProvider) that a real
-// portal replaces.
+// such, and sits behind an interface (IdentityProvider). The flags
+// -oidc-issuer and -oidc-client-id (and the secret) replace it with a real
+// login with a Swedish e-ID over OpenID Connect (package booking/eid), at
+// a provider that speaks the Swedish OpenID Connect Profile.
 //
 // Flags:
 //
@@ -26,6 +28,20 @@
 //	       answer, and the request form's per-client limit counts the
 //	       last address in X-Forwarded-For (default false: Secure and
 //	       HSTS only for requests that came over TLS)
+//	-oidc-issuer, -oidc-client-id, -oidc-client-secret
+//	       the e-ID provider's issuer URL and the portal's registration
+//	       there; default $WEBBTIDBOK_OIDC_ISSUER,
+//	       $WEBBTIDBOK_OIDC_CLIENT_ID and $WEBBTIDBOK_OIDC_CLIENT_SECRET
+//	       (prefer the variable for the secret). Register
+//	       <public URL>/logga-in/svar as the redirect URI and
+//	       <public URL>/ as the post-logout redirect URI. Citizens log
+//	       in with the personal identity number claim and acr loa2
+//	       (password and SMS) to loa4; staff with an HSA-id claim, their
+//	       roles from the demo's staff table. /logga-in?niva=eid asks for
+//	       an e-ID (a step-up).
+//	-public-url
+//	       the portal's URL as browsers reach it (default: the address
+//	       listened on), for the redirect URIs
 //
 // The SQLite database and its folder are readable by their owner only
 // (0600 and 0700).

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,10 @@ import (
 type options struct {
 	addr, data, dsn string
 	tlsProxy        bool
+	// oidc switches the login to a real e-ID provider when its Issuer
+	// is set; publicURL is the portal's address as browsers reach it.
+	oidc      oidcConfig
+	publicURL string
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -26,8 +31,16 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.data, "data", "./data", "folder of the SQLite database that keeps the appointment book and the portal's stores")
 	fs.StringVar(&o.dsn, "dsn", "", "PostgreSQL connection string (postgres://…); keeps the book and the stores there instead of in SQLite under -data")
 	fs.BoolVar(&o.tlsProxy, "tls-proxy", false, "the portal is served behind a reverse proxy that terminates TLS and sets X-Forwarded-For: cookies are Secure with the __Host- prefix and HSTS is sent on every answer")
+	fs.StringVar(&o.oidc.Issuer, "oidc-issuer", "", "issuer URL of an OpenID Provider under the Swedish OpenID Connect Profile (an e-ID service): replaces the demo login with a real one (default $WEBBTIDBOK_OIDC_ISSUER)")
+	fs.StringVar(&o.oidc.ClientID, "oidc-client-id", "", "the portal's client ID at the provider (default $WEBBTIDBOK_OIDC_CLIENT_ID)")
+	fs.StringVar(&o.oidc.ClientSecret, "oidc-client-secret", "", "the portal's client secret at the provider; prefer $WEBBTIDBOK_OIDC_CLIENT_SECRET, which a process list does not show")
+	fs.StringVar(&o.publicURL, "public-url", "", "the portal's URL as browsers reach it, for the provider's redirect to /logga-in/svar (default: the address listened on)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	o.oidc.fromEnv()
+	if o.oidc.Issuer != "" && o.oidc.ClientID == "" {
+		return o, errors.New("-oidc-issuer needs -oidc-client-id")
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -44,7 +57,33 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	a, err := newApp(ctx, config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy})
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	url := "http://" + ln.Addr().String()
+	if host, _, err := net.SplitHostPort(o.addr); err == nil && (host == "localhost" || host == "") {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			url = "http://localhost:" + port
+		}
+	}
+	if o.publicURL != "" {
+		url = strings.TrimSuffix(o.publicURL, "/")
+	}
+	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy}
+	if o.oidc.Issuer != "" {
+		o.oidc.RedirectURL, o.oidc.PostLogoutURL = url+"/logga-in/svar", url+"/"
+		ids, err := newOIDCIdentity(ctx, o.oidc, log)
+		if err != nil {
+			return err
+		}
+		cfg.Identity = ids
+		log.Info("login: OpenID Connect", "issuer", o.oidc.Issuer, "client_id", o.oidc.ClientID, "redirect", o.oidc.RedirectURL)
+	} else {
+		log.Info("login: the demo login (not a real login); set -oidc-issuer for a real one")
+	}
+	a, err := newApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -53,11 +92,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 			log.Error("closing the portal", "err", err)
 		}
 	}()
-
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           a,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -68,12 +102,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	url := "http://" + ln.Addr().String()
-	if host, _, err := net.SplitHostPort(o.addr); err == nil && (host == "localhost" || host == "") {
-		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
-			url = "http://localhost:" + port
-		}
-	}
 	log.Info("portal listening", "url", url, "book", a.store)
 	if ready != nil {
 		ready(ln.Addr().String())
