@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -15,7 +16,7 @@ import (
 type BookRequest struct {
 	Scope
 	// Key is the request key, chosen by the caller for this booking and
-	// sent again when the call is repeated; required. See [KeyStore].
+	// sent again when the call is repeated; required. See [store.Keys].
 	Key string
 	// Slot is the slot to book, as [Service.Slots] returned it. It may be
 	// left out when Hold is set.
@@ -57,7 +58,7 @@ type Confirmation struct {
 
 // Book books a slot for the subject of care. It is safe to repeat with the
 // same Key: a repeat returns the first call's outcome and never books
-// twice, also when the first call's answer was lost (see [KeyStore] for
+// twice, also when the first call's answer was lost (see [store.Keys] for
 // the rule).
 //
 // Before the book is asked, Book checks the scope (case type offered,
@@ -121,7 +122,7 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	case err != nil:
 		return Confirmation{}, err
 	case stored != nil:
-		if stored.Result.Err != "" {
+		if stored.Result.Refused != tidbok.KindNone {
 			return Confirmation{}, replayed(act, stored.Result)
 		}
 		return confirmation(stored.Result, true), nil
@@ -164,7 +165,7 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 	defer s.release(ctx, token)
 
 	slot.Subject, slot.Reason = req.Subject, req.Reason
-	in := Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor}}
+	in := store.Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor}}
 	if err := s.saveIntent(ctx, c, in); err != nil {
 		s.dropKey(ctx, c)
 		return Confirmation{}, &Error{Action: act, Text: textGeneric, Err: err}
@@ -233,7 +234,7 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res tidbok.BookResult, reconciled bool) Confirmation {
 	b := c.rec.Intent.Book.Timeslot
 	b.ID, b.Flags = res.BookingID, tidbok.Flags{}
-	r := KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
+	r := store.KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{
@@ -288,7 +289,7 @@ func (s *Service) checkFutureBookings(ctx context.Context, a access, sc Scope, a
 }
 
 // confirmation builds the answer of a stored or new success.
-func confirmation(r KeyResult, replay bool) Confirmation {
+func confirmation(r store.KeyResult, replay bool) Confirmation {
 	return Confirmation{
 		Booking:    r.Booking,
 		Previous:   r.Previous,

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"cmp"
 	"errors"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"slices"
 	"testing"
 	"time"
@@ -418,11 +419,11 @@ func TestKeyStore(t *testing.T) {
 		ctx := t.Context()
 		st := s.keys
 		lease := time.Minute
-		rec := func(key, claim string, at time.Time) booking.KeyRecord {
-			return booking.KeyRecord{Caller: "p:1", Key: key, Action: booking.ActionBook, Fingerprint: "fp",
-				State: booking.KeyPending, Claim: claim, Claimed: at, Expires: at.Add(time.Hour)}
+		rec := func(key, claim string, at time.Time) store.KeyRecord {
+			return store.KeyRecord{Caller: "p:1", Key: key, Action: string(booking.ActionBook), Fingerprint: "fp",
+				State: store.KeyPending, Claim: claim, Claimed: at, Expires: at.Add(time.Hour)}
 		}
-		claim := func(what string, r booking.KeyRecord, wantClaimed bool) booking.KeyRecord {
+		claim := func(what string, r store.KeyRecord, wantClaimed bool) store.KeyRecord {
 			t.Helper()
 			prior, ok, err := st.Claim(ctx, r, lease)
 			if err != nil {
@@ -433,16 +434,16 @@ func TestKeyStore(t *testing.T) {
 			}
 			return prior
 		}
-		isZero := func(what string, prior booking.KeyRecord) {
+		isZero := func(what string, prior store.KeyRecord) {
 			t.Helper()
-			if diff := gocmp.Diff(booking.KeyRecord{}, prior, cmpOpts); diff != "" {
+			if diff := gocmp.Diff(store.KeyRecord{}, prior, cmpOpts); diff != "" {
 				t.Errorf("%s: prior is not zero (-want +got):\n%s", what, diff)
 			}
 		}
 
 		first := rec("k", "c1", t0)
 		isZero("first claim", claim("first claim", first, true))
-		if prior := claim("claim within the lease", rec("k", "c2", t0.Add(time.Second)), false); prior.Claim != "c1" || prior.State != booking.KeyPending {
+		if prior := claim("claim within the lease", rec("k", "c2", t0.Add(time.Second)), false); prior.Claim != "c1" || prior.State != store.KeyPending {
 			t.Errorf("claim within the lease: prior claim %q state %v, want c1 pending", prior.Claim, prior.State)
 		} else if diff := gocmp.Diff(first, prior, cmpOpts); diff != "" {
 			t.Errorf("claim within the lease: prior (-want +got):\n%s", diff)
@@ -453,8 +454,8 @@ func TestKeyStore(t *testing.T) {
 			t.Errorf("claim for another request: prior fingerprint %q, want fp", prior.Fingerprint)
 		}
 		otherAction := rec("k", "c3", t0.Add(2*lease))
-		otherAction.Action = booking.ActionCancel
-		if prior := claim("claim for another action, past the lease", otherAction, false); prior.Action != booking.ActionBook {
+		otherAction.Action = string(booking.ActionCancel)
+		if prior := claim("claim for another action, past the lease", otherAction, false); prior.Action != string(booking.ActionBook) {
 			t.Errorf("claim for another action: prior action %q, want book", prior.Action)
 		}
 
@@ -466,11 +467,11 @@ func TestKeyStore(t *testing.T) {
 		must(t, st.Update(ctx, withIntent))
 		stranger := withIntent
 		stranger.Claim = "c9"
-		if err := st.Update(ctx, stranger); !errors.Is(err, booking.ErrKeyTaken) {
+		if err := st.Update(ctx, stranger); !errors.Is(err, store.ErrKeyTaken) {
 			t.Errorf("Update under another claim = %v, want ErrKeyTaken", err)
 		}
 		unclaimed := rec("never-claimed", "c1", t0)
-		if err := st.Update(ctx, unclaimed); !errors.Is(err, booking.ErrKeyTaken) {
+		if err := st.Update(ctx, unclaimed); !errors.Is(err, store.ErrKeyTaken) {
 			t.Errorf("Update of an unclaimed key = %v, want ErrKeyTaken", err)
 		}
 
@@ -481,11 +482,11 @@ func TestKeyStore(t *testing.T) {
 		if diff := gocmp.Diff(withIntent, prior, cmpOpts); diff != "" {
 			t.Errorf("takeover: prior (-want +got):\n%s", diff)
 		}
-		if err := st.Update(ctx, withIntent); !errors.Is(err, booking.ErrKeyTaken) {
+		if err := st.Update(ctx, withIntent); !errors.Is(err, store.ErrKeyTaken) {
 			t.Errorf("the dead holder's Update after the takeover = %v, want ErrKeyTaken", err)
 		}
 		taken := claim("claim within the new holder's lease", rec("k", "c5", t0.Add(lease+time.Second)), false)
-		if taken.Claim != "c4" || taken.State != booking.KeyPending || !taken.Claimed.Equal(t0.Add(lease)) {
+		if taken.Claim != "c4" || taken.State != store.KeyPending || !taken.Claimed.Equal(t0.Add(lease)) {
 			t.Errorf("after the takeover: claim %q state %v claimed %v, want c4 pending at the takeover", taken.Claim, taken.State, taken.Claimed)
 		}
 		if diff := gocmp.Diff(withIntent.Intent, taken.Intent, cmpOpts); diff != "" {
@@ -495,8 +496,8 @@ func TestKeyStore(t *testing.T) {
 		// The new holder stores the outcome; a repeat gets it.
 		done := rec("k", "c4", t0.Add(lease))
 		done.Intent = prior.Intent
-		done.State = booking.KeyDone
-		done.Result = booking.KeyResult{Booking: withIntent.Intent.Book.Timeslot, Notice: "Välkommen", Sequence: 1, Time: t0.Add(lease)}
+		done.State = store.KeyDone
+		done.Result = store.KeyResult{Booking: withIntent.Intent.Book.Timeslot, Notice: "Välkommen", Sequence: 1, Time: t0.Add(lease)}
 		must(t, st.Update(ctx, done))
 		got := claim("claim of a done key", rec("k", "c6", t0.Add(3*lease)), false)
 		if diff := gocmp.Diff(done, got, cmpOpts); diff != "" {
@@ -512,13 +513,13 @@ func TestKeyStore(t *testing.T) {
 		// An unknown outcome is taken over at once, lease or not.
 		unknown := rec("u", "c1", t0)
 		claim("claim u", unknown, true)
-		unknown.State = booking.KeyUnknown
+		unknown.State = store.KeyUnknown
 		unknown.Intent.Cancel = tidbok.CancelRequest{Facility: clinic, BookingID: "b1", Subject: citizen(1)}
 		must(t, st.Update(ctx, unknown))
-		if prior := claim("claim of an unknown key", rec("u", "c2", t0.Add(time.Second)), true); prior.State != booking.KeyUnknown || prior.Intent.Cancel.BookingID != "b1" {
+		if prior := claim("claim of an unknown key", rec("u", "c2", t0.Add(time.Second)), true); prior.State != store.KeyUnknown || prior.Intent.Cancel.BookingID != "b1" {
 			t.Errorf("claim of an unknown key: prior state %v intent %+v, want unknown with the intent", prior.State, prior.Intent)
 		}
-		if prior := claim("claim u once more", rec("u", "c3", t0.Add(2*time.Second)), false); prior.Claim != "c2" || prior.State != booking.KeyPending || prior.Intent.Cancel.BookingID != "b1" {
+		if prior := claim("claim u once more", rec("u", "c3", t0.Add(2*time.Second)), false); prior.Claim != "c2" || prior.State != store.KeyPending || prior.Intent.Cancel.BookingID != "b1" {
 			t.Errorf("after taking over an unknown key: claim %q state %v intent %+v, want c2 pending with the intent", prior.Claim, prior.State, prior.Intent)
 		}
 
@@ -618,7 +619,7 @@ func TestMoveStore(t *testing.T) {
 func requestAt(c tidbok.HSAID, id string, created time.Time) booking.Request {
 	return booking.Request{
 		ID: id, Clinic: c, CaseType: "bestall", Kind: casetype.KindRequest,
-		Subject: citizen(1), Caller: booking.Caller{Person: citizen(1), Assurance: casetype.AssuranceEID},
+		Subject: citizen(1), Caller: store.Caller{Person: citizen(1), Assurance: casetype.AssuranceEID},
 		Message: "Jag behöver en tid " + id,
 		Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson", Phone: "0701234567"},
 		Created: created,
