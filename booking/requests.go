@@ -19,8 +19,9 @@ import (
 // It is the stores' record, [store.Request].
 type Request = store.Request
 
-// NewRequest is a citizen's request for the clinic's staff.
-type NewRequest struct {
+// SubmitRequest asks to send a citizen's request to the clinic's staff
+// ([Service.SubmitRequest]).
+type SubmitRequest struct {
 	Scope
 	// BookingID is the booking an Av-/omboka förfrågan concerns; required
 	// for that kind, not allowed for Beställa tid.
@@ -37,7 +38,7 @@ type NewRequest struct {
 // Fallback of a search that found nothing. The message follows the case
 // type's message settings. A staff agent may not send requests
 // ([ErrForbidden]).
-func (s *Service) SubmitRequest(ctx context.Context, req NewRequest) (Request, error) {
+func (s *Service) SubmitRequest(ctx context.Context, req SubmitRequest) (Request, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionRequest, now)
 	r, err := s.submitRequest(ctx, req, now)
@@ -48,7 +49,7 @@ func (s *Service) SubmitRequest(ctx context.Context, req NewRequest) (Request, e
 	return r, err
 }
 
-func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Time) (Request, error) {
+func (s *Service) submitRequest(ctx context.Context, req SubmitRequest, now time.Time) (Request, error) {
 	const act = ActionRequest
 	a, err := s.open(ctx, req.Scope, act, now, casetype.KindRequest, casetype.KindManageRequest)
 	if err != nil {
@@ -107,13 +108,25 @@ func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 	return nil
 }
 
+// ListRequests asks for a clinic's requests ([Service.ListRequests]).
+type ListRequests struct {
+	// Staff is the staff member asking; they must handle the clinic's
+	// requests.
+	Staff Staff
+	// Clinic is the clinic whose requests are listed.
+	Clinic tidbok.HSAID
+	// OpenOnly leaves out the requests staff have closed.
+	OpenOnly bool
+}
+
 // ListRequests returns the clinic's requests (only the open ones when
-// openOnly), oldest first, to a staff member who handles them. The list
-// holds citizens' data: it is audited, one event per request read (with
-// the request's Subject and its ID in BookingID), or one event for an
-// empty list or a refusal.
-func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
+// req.OpenOnly), oldest first, to a staff member who handles them. The
+// list holds citizens' data: it is audited, one event per request read
+// (with the request's Subject and its ID in BookingID), or one event for
+// an empty list or a refusal.
+func (s *Service) ListRequests(ctx context.Context, req ListRequests) ([]Request, error) {
 	const act = ActionListRequests
+	staff, clinic, openOnly := req.Staff, req.Clinic, req.OpenOnly
 	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
 	out, err := func() ([]Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
@@ -146,10 +159,22 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 	return out, nil
 }
 
+// CloseRequest asks to mark a request handled ([Service.CloseRequest]).
+type CloseRequest struct {
+	// Staff is the staff member closing it; they must handle the clinic's
+	// requests.
+	Staff Staff
+	// Clinic and ID name the request.
+	Clinic tidbok.HSAID
+	ID     string
+}
+
 // CloseRequest marks a request handled, by a staff member who handles the
 // clinic's requests, and returns it. Closing it again changes nothing.
-func (s *Service) CloseRequest(ctx context.Context, staff Staff, clinic tidbok.HSAID, id string) (Request, error) {
+// An unknown request gives an error matching [tidbok.ErrNotFound].
+func (s *Service) CloseRequest(ctx context.Context, req CloseRequest) (Request, error) {
 	const act = ActionCloseRequest
+	staff, clinic, id := req.Staff, req.Clinic, req.ID
 	now := s.now()
 	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id, Session: staff.Session}
 	r, err := func() (Request, error) {
