@@ -58,8 +58,11 @@ type Confirmation struct {
 
 // Book books a slot for the subject of care. It is safe to repeat with the
 // same Key: a repeat returns the first call's outcome and never books
-// twice, also when the first call's answer was lost (see [store.Keys] for
-// the rule).
+// twice, also when the first call's answer was lost (see "Request keys"
+// in the package doc for the rule). A repeat while the first call runs
+// waits for its outcome, bounded by ctx as [rate.Limiter.Wait] is: when
+// ctx ends first it returns an error matching [ErrInProgress] and ctx's
+// error.
 //
 // Before the book is asked, Book checks the scope (case type offered,
 // caller allowed, subject eligible), that the person logged in accepted
@@ -75,6 +78,8 @@ type Confirmation struct {
 // others get a [*SlotTakenError] with the nearest free alternatives. A
 // lost answer that reading the book does not settle gives an error
 // matching [tidbok.ErrOutcomeUnknown]: repeat with the same key.
+//
+// [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)

@@ -112,10 +112,18 @@
 //     found, the book is read once more and the write counts as done if
 //     it shows.
 //
-// While a call holds a key, a concurrent call with the same key gets
-// [ErrInProgress] at once: it does not wait. A call that holds a key
-// longer than Config.KeyLease (its process died, say) is presumed gone;
-// the next repeat takes the key over and proceeds as for an unknown key.
+// While a call holds a key, a concurrent call with the same key waits
+// until the first lets it go, and then returns its outcome (or, when the
+// first sent nothing, proceeds itself). The wait is bounded by the
+// caller's context, as [rate.Limiter.Wait] is: when the context ends
+// first, the call returns an error matching [ErrInProgress] and the
+// context's error, and changes nothing. A call of the same [Service] is
+// woken at once; a call of another process sharing the keys store is
+// found by asking the store again, after 20 ms and then twice as long
+// each time up to a second. A call that holds a key longer than
+// Config.KeyLease (its process died, say) is presumed gone; the next
+// repeat, or a waiting one, takes the key over and proceeds as for an
+// unknown key.
 // A key reused for a different request gets [ErrKeyReused]. Outcomes are
 // kept for Config.KeyTTL. Portal processes that share a keys store (e.g.
 // sqlstore's) share outcomes; the in-memory store serves one process.
@@ -127,4 +135,6 @@
 // interfaces in package [store], for implementers, with in-memory
 // implementations there; a portal running several processes supplies
 // shared ones (package sqlstore keeps them in SQLite or PostgreSQL).
+//
+// [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 package booking

@@ -98,9 +98,11 @@ var (
 	// caller's: choose the slot and hold it again.
 	ErrHoldExpired = store.ErrHoldExpired
 
-	// ErrInProgress means an earlier call with the same request key is
-	// still running. Repeat the call after a moment: it then returns the
-	// first call's outcome.
+	// ErrInProgress means an earlier call with the same request key was
+	// still running when the caller's context ended: Book, Reschedule and
+	// Cancel wait for it as long as their context allows. The error also
+	// matches the context's error. Repeat the call with the same key: it
+	// then returns the first call's outcome.
 	ErrInProgress error = &sentinel{msg: "booking: a call with this request key is in progress"}
 
 	// ErrKeyReused means the request key was used before for another

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -23,11 +24,54 @@ type claim struct {
 	resume bool
 }
 
+// How a call waits for a request key another call holds: it asks the
+// keys store again after keyPollFirst, then after twice as long each time
+// up to keyPollMax, and at once when a call of this Service lets the key
+// go. Polling finds calls of other processes sharing the store.
+const (
+	keyPollFirst = 20 * time.Millisecond
+	keyPollMax   = time.Second
+)
+
 // claimKey claims sc's caller's key for a request of act with fingerprint
 // fp. When the key's outcome is stored it returns it as replay instead.
+// While another call holds the key it waits, until that call lets it go
+// or its lease is up, or until ctx ends: then it returns an *Error
+// matching ErrInProgress and ctx's error.
 func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp string, now time.Time) (*claim, *store.KeyRecord, error) {
+	id := keyID{sc.Caller.key(), key}
+	delay := keyPollFirst
+	for {
+		woken := s.waits.watch(id)
+		c, stored, err := s.tryClaim(ctx, id, act, fp, now)
+		if err != errHeldByAnother {
+			s.waits.forget(id, woken)
+			return c, stored, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			s.waits.forget(id, woken)
+			return nil, nil, &Error{Action: act, Text: textInProgress, Err: fmt.Errorf("%w: %w", ErrInProgress, context.Cause(ctx))}
+		case <-woken:
+		case <-t.C:
+		}
+		t.Stop()
+		s.waits.forget(id, woken)
+		delay = min(2*delay, keyPollMax)
+		// The holder's lease runs on the service's clock.
+		now = s.now()
+	}
+}
+
+// errHeldByAnother is tryClaim's answer while another call holds the key.
+var errHeldByAnother = errors.New("booking: request key held by another call")
+
+// tryClaim claims the key once; see claimKey.
+func (s *Service) tryClaim(ctx context.Context, id keyID, act Action, fp string, now time.Time) (*claim, *store.KeyRecord, error) {
 	rec := store.KeyRecord{
-		Caller: sc.Caller.key(), Key: key, Action: string(act), Fingerprint: fp,
+		Caller: id.caller, Key: id.key, Action: string(act), Fingerprint: fp,
 		State: store.KeyPending, Claim: newToken(), Claimed: now, Expires: now.Add(s.keyTTL),
 	}
 	prior, ok, err := s.keys.Claim(ctx, rec, s.keyLease)
@@ -46,7 +90,62 @@ func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp st
 	case prior.State == store.KeyDone:
 		return nil, &prior, nil
 	default:
-		return nil, nil, &Error{Action: act, Text: textInProgress, Err: ErrInProgress}
+		return nil, nil, errHeldByAnother
+	}
+}
+
+// keyID names a request key: the caller's and the key.
+type keyID struct{ caller, key string }
+
+// keyWaits wakes the calls of one Service waiting for a request key when
+// another of its calls lets the key go. The zero value is ready to use.
+type keyWaits struct {
+	mu sync.Mutex
+	m  map[keyID]*keyWait
+}
+
+// keyWait is the channel closed when the key is let go, and how many
+// calls wait on it.
+type keyWait struct {
+	ch      chan struct{}
+	waiters int
+}
+
+// watch returns a channel closed when a call lets id go. Call forget with
+// it when done waiting.
+func (w *keyWaits) watch(id keyID) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[keyID]*keyWait{}
+	}
+	kw := w.m[id]
+	if kw == nil {
+		kw = &keyWait{ch: make(chan struct{})}
+		w.m[id] = kw
+	}
+	kw.waiters++
+	return kw.ch
+}
+
+// forget ends a wait that watch began.
+func (w *keyWaits) forget(id keyID, ch <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if kw := w.m[id]; kw != nil && kw.ch == ch {
+		if kw.waiters--; kw.waiters == 0 {
+			delete(w.m, id)
+		}
+	}
+}
+
+// letGo wakes the calls waiting for id.
+func (w *keyWaits) letGo(id keyID) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if kw := w.m[id]; kw != nil {
+		close(kw.ch)
+		delete(w.m, id)
 	}
 }
 
@@ -64,6 +163,7 @@ func (s *Service) saveIntent(ctx context.Context, c *claim, in store.Intent) err
 // the outcome stands, and a repeat reconciles by reading the book.
 func (s *Service) settleKey(ctx context.Context, c *claim, r store.KeyResult) {
 	c.rec.State, c.rec.Result = store.KeyDone, r
+	defer s.waits.letGo(keyID{c.rec.Caller, c.rec.Key})
 	if err := s.keys.Update(context.WithoutCancel(ctx), c.rec); err != nil {
 		s.log.Warn("booking: storing the outcome of a request key failed; a repeat reads the book", "action", c.rec.Action, "err", err)
 	}
@@ -72,6 +172,7 @@ func (s *Service) settleKey(ctx context.Context, c *claim, r store.KeyResult) {
 // unknownKey leaves the key for a repeat to reconcile.
 func (s *Service) unknownKey(ctx context.Context, c *claim) {
 	c.rec.State = store.KeyUnknown
+	defer s.waits.letGo(keyID{c.rec.Caller, c.rec.Key})
 	if err := s.keys.Update(context.WithoutCancel(ctx), c.rec); err != nil {
 		s.log.Warn("booking: marking a request key unknown failed", "action", c.rec.Action, "err", err)
 	}
@@ -85,6 +186,7 @@ func (s *Service) dropKey(ctx context.Context, c *claim) {
 		s.unknownKey(ctx, c)
 		return
 	}
+	defer s.waits.letGo(keyID{c.rec.Caller, c.rec.Key})
 	if err := s.keys.Release(context.WithoutCancel(ctx), c.rec.Caller, c.rec.Key, c.rec.Claim); err != nil {
 		s.log.Warn("booking: releasing a request key failed; it frees itself after the lease", "action", c.rec.Action, "err", err)
 	}

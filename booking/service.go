@@ -30,6 +30,8 @@ type Service struct {
 	guardians GuardianResolver
 	clock     func() time.Time
 	log       *slog.Logger
+	// waits wakes calls waiting for a request key held by another call.
+	waits keyWaits
 
 	holdTTL      time.Duration
 	keyLease     time.Duration
