@@ -29,8 +29,9 @@ type Stores struct {
 // states it. Every subtest gets fresh, empty stores from newStores, which
 // may register cleanups on the t it is given.
 //
-// A broken rule is reported with t.Errorf and the suite carries on; a
-// subtest stops early only when a step it needs first fails. Subtests do
+// A broken rule fails its subtest with every violation found, and the
+// suite carries on with the next rule; a check stops early only when a
+// step it needs first fails. Subtests do
 // not call t.Parallel; the rules about concurrent calls are meant for
 // -race.
 func Run(t *testing.T, newStores func(t *testing.T) Stores) {
@@ -44,7 +45,9 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 			if !r.needs(s) {
 				t.Skip("the stores under test leave this interface out")
 			}
-			report(t, r.check(t.Context(), s))
+			if err := r.check(t.Context(), s); err != nil {
+				t.Error(err)
+			}
 		})
 	}
 }
@@ -57,8 +60,8 @@ type rule struct {
 	// about.
 	needs func(Stores) bool
 	// check returns nil when the stores obey the rule, and otherwise an
-	// error for each violation (joined with errors.Join) or a
-	// *preconditionError.
+	// error for each violation (joined with errors.Join), or the failure
+	// of a step it needed first.
 	check func(ctx context.Context, s Stores) error
 }
 
@@ -76,54 +79,14 @@ func hasHolds(s Stores) bool    { return s.Holds != nil }
 func hasMoves(s Stores) bool    { return s.Moves != nil }
 func hasRequests(s Stores) bool { return s.Requests != nil }
 
-// report turns a check's error into test results: one t.Error per
-// violation, then a failed precondition, which stops the subtest.
-func report(t *testing.T, err error) {
-	t.Helper()
-	var stop *preconditionError
-	for _, e := range flatten(err) {
-		if pe, ok := errors.AsType[*preconditionError](e); ok {
-			stop = pe
-			continue
-		}
-		t.Error(e)
-	}
-	if stop != nil {
-		t.Fatalf("precondition failed: %v", stop)
-	}
-}
-
-// flatten returns the errors joined in err, or err alone.
-func flatten(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
-}
-
-// preconditionError reports that a step the check needed before it could
-// judge the rule failed; it is not a verdict on the rule itself.
-type preconditionError struct {
-	step string
-	err  error
-}
-
-func (e *preconditionError) Error() string { return e.step + ": " + e.err.Error() }
-func (e *preconditionError) Unwrap() error { return e.err }
-
-// precondition wraps err, when not nil, as the failure of step.
+// precondition wraps err, when not nil, as the failure of a step the
+// check needed before it could judge the rule: not a verdict on the rule
+// itself, which the check then does not reach.
 func precondition(err error, step string, args ...any) error {
 	if err == nil {
 		return nil
 	}
-	return &preconditionError{step: fmt.Sprintf(step, args...), err: err}
+	return fmt.Errorf("precondition failed: %s: %w", fmt.Sprintf(step, args...), err)
 }
 
 // violations collects a check's violations.
