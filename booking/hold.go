@@ -107,7 +107,7 @@ func (s *Service) hold(ctx context.Context, req HoldRequest, now time.Time) (Hol
 	return h, nil
 }
 
-// heldError turns an error of HoldStore.Acquire into the call's error: a
+// heldError turns an error of store.Holds.Acquire into the call's error: a
 // *SlotTakenError with alternatives when another citizen holds the slot.
 func (s *Service) heldError(ctx context.Context, a access, sc Scope, act Action, slot tidbok.Timeslot, bookingID string, err error) error {
 	if !errors.Is(err, ErrHeld) {
