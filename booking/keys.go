@@ -41,11 +41,18 @@ const (
 func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp string, now time.Time) (*claim, *store.KeyRecord, error) {
 	id := keyID{sc.Caller.key(), key}
 	delay := keyPollFirst
-	for {
+	inProgress := func() error {
+		return &Error{Action: act, Text: textInProgress, Err: fmt.Errorf("%w: %w", ErrInProgress, context.Cause(ctx))}
+	}
+	for waited := false; ; waited = true {
 		woken := s.waits.watch(id)
 		c, stored, err := s.tryClaim(ctx, id, act, fp, now)
 		if err != errHeldByAnother {
 			s.waits.forget(id, woken)
+			if err != nil && waited && ctx.Err() != nil {
+				// The context ended while the store was asked again.
+				return nil, nil, inProgress()
+			}
 			return c, stored, err
 		}
 		t := time.NewTimer(delay)
@@ -53,7 +60,7 @@ func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp st
 		case <-ctx.Done():
 			t.Stop()
 			s.waits.forget(id, woken)
-			return nil, nil, &Error{Action: act, Text: textInProgress, Err: fmt.Errorf("%w: %w", ErrInProgress, context.Cause(ctx))}
+			return nil, nil, inProgress()
 		case <-woken:
 		case <-t.C:
 		}

@@ -42,6 +42,9 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 	for _, r := range rules() {
 		t.Run(r.sentence, func(t *testing.T) {
 			s := newStores(t)
+			if s == (Stores{}) {
+				t.Fatal("storetest: newStores returned no store: set at least one field of Stores")
+			}
 			if !r.needs(s) {
 				t.Skip("the stores under test leave this interface out")
 			}
