@@ -256,7 +256,13 @@ func refusal(err error, now time.Time) store.KeyResult {
 // replayed rebuilds the error of a stored refusal. It matches the same
 // sentinel as the first call's error and carries the same text.
 func replayed(act Action, r store.KeyResult) error {
-	cause := fmt.Errorf("%w (stored outcome of this request key)", r.Refused.Err())
+	sentinel := r.Refused.Err()
+	if sentinel == nil || !refusedByBook(sentinel) {
+		// Not a kind the service stores: a store's record it cannot
+		// read. It is still a refusal, never a success.
+		sentinel = tidbok.ErrInvalid
+	}
+	cause := fmt.Errorf("%w (stored outcome of this request key)", sentinel)
 	if r.Refused == tidbok.KindSlotTaken {
 		return &SlotTakenError{Action: act, Text: r.Text, Err: cause, Alternatives: slices.Clone(r.Alternatives)}
 	}

@@ -129,3 +129,39 @@ func TestKeyWaitEndsWhenTheKeyIsReleased(t *testing.T) {
 		}
 	})
 }
+
+// oddKeys hands back done records with a refusal of a kind the service
+// never stores, as a store written by another version might.
+type oddKeys struct {
+	store.Keys
+	kind tidbok.Kind
+}
+
+func (k oddKeys) Claim(ctx context.Context, rec store.KeyRecord, lease time.Duration) (store.KeyRecord, bool, error) {
+	prior, ok, err := k.Keys.Claim(ctx, rec, lease)
+	if prior.State == store.KeyDone {
+		prior.Result.Refused = k.kind
+	}
+	return prior, ok, err
+}
+
+// A stored outcome whose refusal is of a kind the service does not store
+// replays as a refusal (invalid), never as a success.
+func TestReplayOfAnOddRefusalIsARefusal(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []tidbok.Kind{tidbok.KindOther, tidbok.KindOutcomeUnknown, tidbok.KindNotSent, tidbok.Kind(200)} {
+		t.Run(kind.String(), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, books[0].wrap, func(c *booking.Config) { c.Keys = oddKeys{store.NewMemKeys(), kind} })
+			f.accept(anna, ctBook)
+			sc := scope(anna, ctBook)
+			slot := f.slotAt(sc, wed10)
+			_, err := f.bookFor(sc, "key", slot, "")
+			require.NoError(t, err, "the first call")
+			c, err := f.bookFor(sc, "key", slot, "")
+			if !errors.Is(err, tidbok.ErrInvalid) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+				t.Errorf("replay of a %v refusal: %+v, %v; want an error matching tidbok.ErrInvalid only", kind, c, err)
+			}
+		})
+	}
+}
