@@ -110,7 +110,7 @@ func TestAnUnknownLoginLevelIsRefusedBeforeAnythingIsRead(t *testing.T) {
 			return err
 		}},
 		{"SubmitRequest", true, func() error {
-			_, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: unknown(ctRequest), Message: "Jag behöver en tid", Contact: contact})
+			_, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: unknown(ctRequest), Message: "Jag behöver en tid", Contact: contact})
 			return err
 		}},
 	}

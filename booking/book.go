@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -15,7 +16,7 @@ import (
 type BookRequest struct {
 	Scope
 	// Key is the request key, chosen by the caller for this booking and
-	// sent again when the call is repeated; required. See [KeyStore].
+	// sent again when the call is repeated; required. See [store.Keys].
 	Key string
 	// Slot is the slot to book, as [Service.Slots] returned it. It may be
 	// left out when Hold is set.
@@ -57,8 +58,11 @@ type Confirmation struct {
 
 // Book books a slot for the subject of care. It is safe to repeat with the
 // same Key: a repeat returns the first call's outcome and never books
-// twice, also when the first call's answer was lost (see [KeyStore] for
-// the rule).
+// twice, also when the first call's answer was lost (see "Request keys"
+// in the package doc for the rule). A repeat while the first call runs
+// waits for its outcome, bounded by ctx as [rate.Limiter.Wait] is: when
+// ctx ends first it returns an error matching [ErrInProgress] and ctx's
+// error.
 //
 // Before the book is asked, Book checks the scope (case type offered,
 // caller allowed, subject eligible), that the person logged in accepted
@@ -74,6 +78,8 @@ type Confirmation struct {
 // others get a [*SlotTakenError] with the nearest free alternatives. A
 // lost answer that reading the book does not settle gives an error
 // matching [tidbok.ErrOutcomeUnknown]: repeat with the same key.
+//
+// [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)
@@ -121,7 +127,7 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	case err != nil:
 		return Confirmation{}, err
 	case stored != nil:
-		if stored.Result.Err != "" {
+		if stored.Result.Refused != tidbok.KindNone {
 			return Confirmation{}, replayed(act, stored.Result)
 		}
 		return confirmation(stored.Result, true), nil
@@ -164,7 +170,7 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 	defer s.release(ctx, token)
 
 	slot.Subject, slot.Reason = req.Subject, req.Reason
-	in := Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor}}
+	in := store.Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor}}
 	if err := s.saveIntent(ctx, c, in); err != nil {
 		s.dropKey(ctx, c)
 		return Confirmation{}, &Error{Action: act, Text: textGeneric, Err: err}
@@ -233,7 +239,7 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res tidbok.BookResult, reconciled bool) Confirmation {
 	b := c.rec.Intent.Book.Timeslot
 	b.ID, b.Flags = res.BookingID, tidbok.Flags{}
-	r := KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
+	r := store.KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{
@@ -288,7 +294,7 @@ func (s *Service) checkFutureBookings(ctx context.Context, a access, sc Scope, a
 }
 
 // confirmation builds the answer of a stored or new success.
-func confirmation(r KeyResult, replay bool) Confirmation {
+func confirmation(r store.KeyResult, replay bool) Confirmation {
 	return Confirmation{
 		Booking:    r.Booking,
 		Previous:   r.Previous,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -14,7 +15,7 @@ import (
 // type of kind Av- och omboka.
 type CancelRequest struct {
 	Scope
-	// Key is the request key; required. See [KeyStore].
+	// Key is the request key; required. See [store.Keys].
 	Key string
 	// BookingID is the booking to cancel.
 	BookingID string
@@ -83,7 +84,7 @@ func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time
 	case err != nil:
 		return Cancellation{}, err
 	case stored != nil:
-		if stored.Result.Err != "" {
+		if stored.Result.Refused != tidbok.KindNone {
 			return Cancellation{}, replayed(act, stored.Result)
 		}
 		return cancellation(stored.Result, true), nil
@@ -106,7 +107,7 @@ func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time
 	if err != nil {
 		s.log.Warn("booking: reading the move count failed; the calendar revision may be low", "err", err)
 	}
-	in := Intent{
+	in := store.Intent{
 		Cancel: tidbok.CancelRequest{
 			Facility: req.Clinic, BookingID: req.BookingID, Subject: req.Subject, Message: req.Message, Actor: a.actor,
 		},
@@ -169,7 +170,7 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 // cancelled settles a successful cancel: store, notify, answer.
 func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, res tidbok.CancelResult, reconciled bool) Cancellation {
 	in := c.rec.Intent
-	r := KeyResult{Booking: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
+	r := store.KeyResult{Booking: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
 	s.settleKey(ctx, c, r)
 	out := cancellation(r, false)
 	s.notify(ctx, Notification{
@@ -194,7 +195,7 @@ func (s *Service) findCancelled(ctx context.Context, a access, sc Scope, in tidb
 	return tidbok.CancelResult{}, false, nil
 }
 
-func cancellation(r KeyResult, replay bool) Cancellation {
+func cancellation(r store.KeyResult, replay bool) Cancellation {
 	return Cancellation{
 		Booking:    r.Booking,
 		Notice:     r.Notice,

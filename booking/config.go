@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -47,17 +48,17 @@ type Config struct {
 	// required.
 	Terms *terms.Registry
 
-	// Holds keeps holds on slots. Default: [NewMemHoldStore].
-	Holds HoldStore
-	// Keys keeps the outcomes of calls by request key. Default:
-	// [NewMemKeyStore].
-	Keys KeyStore
+	// Holds keeps holds on slots. Default: [store.NewMemHolds].
+	Holds store.Holds
+	// Keys keeps the outcomes of calls by request key (see "Request
+	// keys" in the package doc). Default: [store.NewMemKeys].
+	Keys store.Keys
 	// Moves counts how often each booking was moved through the service.
-	// Default: [NewMemMoveStore].
-	Moves MoveStore
+	// Default: [store.NewMemMoves].
+	Moves store.Moves
 	// Requests keeps citizens' requests (Beställa tid). Default:
-	// [NewMemRequestStore].
-	Requests RequestStore
+	// [store.NewMemRequests].
+	Requests store.Requests
 
 	// Audit receives an event for every read and write of a citizen's
 	// bookings and requests. Default: [LogAudit] with Logger, or with

@@ -49,7 +49,7 @@ func TestContactDataAreBounded(t *testing.T) {
 		for _, tt := range tests {
 			calls := map[string]func() error{
 				"SubmitRequest": func() error {
-					_, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: scope(anna, ctRequest), Message: "Hej", Contact: tt.contact})
+					_, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: scope(anna, ctRequest), Message: "Hej", Contact: tt.contact})
 					return err
 				},
 				"Book": func() error {
@@ -81,7 +81,7 @@ func TestContactDataAreBounded(t *testing.T) {
 		if got := f.bookingsOf(anna); len(got) != 0 {
 			t.Errorf("refused contact data booked %d times", len(got))
 		}
-		if reqs, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, false); len(reqs) != 0 {
+		if reqs, _ := f.svc.ListRequests(ctx, booking.ListRequests{Staff: clinicStaff, Clinic: clinic}); len(reqs) != 0 {
 			t.Errorf("refused contact data stored %d requests", len(reqs))
 		}
 	})
@@ -92,7 +92,7 @@ func TestContactDataAreBounded(t *testing.T) {
 func TestARequestReportsTheMessageAndTheContactAtOnce(t *testing.T) {
 	t.Parallel()
 	forEachBook(t, func(t *testing.T, f *fixture) {
-		_, err := f.svc.SubmitRequest(context.Background(), booking.NewRequest{Scope: scope(anna, ctRequest),
+		_, err := f.svc.SubmitRequest(context.Background(), booking.SubmitRequest{Scope: scope(anna, ctRequest),
 			Message: strings.Repeat("x", 201), Contact: tidbok.ContactInfo{Phone: strings.Repeat("1", 33)}})
 		if !errors.Is(err, booking.ErrMessageTooLong) || !errors.Is(err, booking.ErrContact) {
 			t.Fatalf("error %v, want ErrMessageTooLong and ErrContact", err)
@@ -119,7 +119,7 @@ func TestAuditEventsNameTheSession(t *testing.T) {
 		}
 		st := clinicStaff
 		st.Session = "s-staff"
-		if _, err := f.svc.ListRequests(ctx, st, clinic, true); err != nil {
+		if _, err := f.svc.ListRequests(ctx, booking.ListRequests{Staff: st, Clinic: clinic, OpenOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		if e, ok := f.audit.last(booking.ActionMyBookings); !ok || e.Session != "s-1234" {
@@ -139,11 +139,11 @@ func TestListingRequestsIsAuditedPerCitizen(t *testing.T) {
 		ctx := context.Background()
 		var ids []string
 		for _, p := range []tidbok.PersonalNumber{anna, bo} {
-			r, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: scope(p, ctRequest), Message: "Hej", Contact: contact})
+			r, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: scope(p, ctRequest), Message: "Hej", Contact: contact})
 			must(t, err)
 			ids = append(ids, r.ID)
 		}
-		if _, err := f.svc.ListRequests(ctx, clinicStaff, clinic, true); err != nil {
+		if _, err := f.svc.ListRequests(ctx, booking.ListRequests{Staff: clinicStaff, Clinic: clinic, OpenOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]tidbok.PersonalNumber{}

@@ -56,15 +56,15 @@
 //
 // Of many citizens booking one slot at once exactly one wins; the others
 // get a [*SlotTakenError] with the nearest free alternatives. The book
-// guarantees this; the service adds holds ([HoldStore]): while a citizen
+// guarantees this; the service adds holds ([Config.Holds]): while a citizen
 // confirms, nobody else can book the slot through the service, and every
 // booking briefly holds its slot while it is made, so that a hold once
-// granted is never overtaken. Holds are as strong as the HoldStore the
+// granted is never overtaken. Holds are as strong as the holds store the
 // portal processes share: the in-memory store covers one process.
 //
 // Book, Reschedule and Cancel take a request key: repeating a call with
 // the same key returns the first outcome and never books twice, also when
-// the first answer was lost. The rule is stated at [KeyStore].
+// the first answer was lost. The rule is stated under "Request keys".
 //
 // # Errors
 //
@@ -76,10 +76,65 @@
 // [CitizenText] returns it, and the portal shows it verbatim. Error
 // messages are for logs: English, and without personal identity numbers.
 //
+// # Request keys
+//
+// The caller chooses a key per intended change (e.g. a UUID made when the
+// confirmation page is shown) and sends it again when it repeats the call
+// — after a timeout, a double click, a reload. Keys are scoped to the
+// caller: two callers' equal keys never meet. The rule the service
+// implements:
+//
+//  1. The first call with a key claims it in the keys store
+//     ([Config.Keys]), checks everything, records the write it is about
+//     to send (its intent), and sends it to the book.
+//  2. When the book answers, the outcome — success, or the book's own
+//     refusal such as a taken slot — is stored under the key. A repeat
+//     with the same key returns that stored outcome and sends nothing.
+//     Refusals the service makes before sending (terms, rules, holds) are
+//     not stored: fix the cause and repeat with the same key. Nor is a
+//     write the book says never reached it ([tidbok.ErrNotSent]: no
+//     connection, say): nothing changed, and a repeat sends it again.
+//  3. When the answer is lost ([tidbok.ErrOutcomeUnknown], or any error
+//     that does not say the book refused), the service reads the book at
+//     once: for a booking, the subject's schedule for a booking at the
+//     slot's time; for a reschedule, whether the booking is at the new
+//     time; for a cancel, whether the booking is gone. If the read shows
+//     the write took effect, that is stored as the outcome. Otherwise the
+//     key is left "unknown" and the call returns an error matching
+//     tidbok.ErrOutcomeUnknown.
+//  4. A repeat of an unknown key reads the book again before anything
+//     else, and stores success if the write shows. Only if the read shows
+//     it has not taken effect does it send the write again: the identical
+//     write, to the same slot or booking, which a book admits at most once
+//     (a slot is booked once; a booking moves to a slot once; a booking is
+//     cancelled once). So a first attempt that lands late and the resend
+//     cannot both take effect; if the resend is refused as taken or not
+//     found, the book is read once more and the write counts as done if
+//     it shows.
+//
+// While a call holds a key, a concurrent call with the same key waits
+// until the first lets it go, and then returns its outcome (or, when the
+// first sent nothing, proceeds itself). The wait is bounded by the
+// caller's context, as [rate.Limiter.Wait] is: when the context ends
+// first, the call returns an error matching [ErrInProgress] and the
+// context's error, and changes nothing. A call of the same [Service] is
+// woken at once; a call of another process sharing the keys store is
+// found by asking the store again, after 20 ms and then twice as long
+// each time up to a second. A call that holds a key longer than
+// Config.KeyLease (its process died, say) is presumed gone; the next
+// repeat, or a waiting one, takes the key over and proceeds as for an
+// unknown key.
+// A key reused for a different request gets [ErrKeyReused]. Outcomes are
+// kept for Config.KeyTTL. Portal processes that share a keys store (e.g.
+// sqlstore's) share outcomes; the in-memory store serves one process.
+//
 // # Stores and defaults
 //
 // [New] takes a [Config] whose zero fields mean documented defaults. The
 // stores for holds, request keys, reschedule counts and requests are small
-// interfaces with in-memory implementations; a portal running several
-// processes supplies shared (SQL) ones.
+// interfaces in package [store], for implementers, with in-memory
+// implementations there; a portal running several processes supplies
+// shared ones (package sqlstore keeps them in SQLite or PostgreSQL).
+//
+// [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 package booking

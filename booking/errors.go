@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -71,7 +72,7 @@ var (
 	// ErrTooManyReschedules means the booking has been moved as often as
 	// the case type allows (Rules.MaxReschedules). It matches
 	// [tidbok.ErrNotAllowed].
-	ErrTooManyReschedules error = &sentinel{msg: "booking: booking moved too many times", also: tidbok.ErrNotAllowed}
+	ErrTooManyReschedules = store.ErrTooManyReschedules
 
 	// ErrTooManyBookings means the subject of care has as many future
 	// bookings at the clinic as the case type allows
@@ -91,15 +92,17 @@ var (
 	// The error is a [*SlotTakenError]; ErrHeld matches
 	// [tidbok.ErrSlotTaken], so a portal that shows alternatives for a
 	// taken slot shows them for a held one too.
-	ErrHeld error = &sentinel{msg: "booking: slot held by another citizen", also: tidbok.ErrSlotTaken}
+	ErrHeld = store.ErrHeld
 
 	// ErrHoldExpired means the hold token is unknown, expired, or not the
 	// caller's: choose the slot and hold it again.
-	ErrHoldExpired error = &sentinel{msg: "booking: hold expired or unknown"}
+	ErrHoldExpired = store.ErrHoldExpired
 
-	// ErrInProgress means an earlier call with the same request key is
-	// still running. Repeat the call after a moment: it then returns the
-	// first call's outcome.
+	// ErrInProgress means an earlier call with the same request key was
+	// still running when the caller's context ended: Book, Reschedule and
+	// Cancel wait for it as long as their context allows. The error also
+	// matches the context's error. Repeat the call with the same key: it
+	// then returns the first call's outcome.
 	ErrInProgress error = &sentinel{msg: "booking: a call with this request key is in progress"}
 
 	// ErrKeyReused means the request key was used before for another

@@ -300,3 +300,38 @@ func examplePortal() (*booking.Service, booking.Scope) {
 	sc.CaseType = "mina"
 	return svc, sc
 }
+
+// A citizen who found no suitable time asks the clinic for one (Beställa
+// tid); a nurse who handles the clinic's requests lists the open ones and
+// closes the request once she has called back.
+func ExampleService_SubmitRequest() {
+	ctx := context.Background()
+	svc, sc := examplePortal()
+	sc.CaseType = "bestall"
+	r, err := svc.SubmitRequest(ctx, booking.SubmitRequest{
+		Scope: sc, Message: "Jag behöver en tid nästa vecka, helst på eftermiddagen.",
+		Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson", Phone: "0701234567"},
+	})
+	if err != nil {
+		fmt.Println(booking.CitizenText(err))
+		return
+	}
+
+	nurse := booking.Staff{ID: tidbok.MustHSAID("SE2321000016-SSK1"), Clinics: []tidbok.HSAID{sc.Clinic}}
+	open, err := svc.ListRequests(ctx, booking.ListRequests{Staff: nurse, Clinic: sc.Clinic, OpenOnly: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, o := range open {
+		fmt.Printf("%s: %q, ring %s\n", o.Kind, o.Message, o.Contact.Phone)
+	}
+	closed, err := svc.CloseRequest(ctx, booking.CloseRequest{Staff: nurse, Clinic: sc.Clinic, ID: r.ID})
+	if err != nil {
+		log.Fatal(err)
+	}
+	open, _ = svc.ListRequests(ctx, booking.ListRequests{Staff: nurse, Clinic: sc.Clinic, OpenOnly: true})
+	fmt.Println("closed by", closed.ClosedBy, "- open now:", len(open))
+	// Output:
+	// Beställa tid: "Jag behöver en tid nästa vecka, helst på eftermiddagen.", ring 0701234567
+	// closed by SE2321000016-SSK1 - open now: 0
+}

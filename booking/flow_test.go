@@ -247,32 +247,32 @@ func TestRequestFallback(t *testing.T) {
 		if len(res.Slots) != 0 || res.Fallback != ctRequest {
 			t.Fatalf("search beyond the horizon = %+v, want no slots and fallback %q", res, ctRequest)
 		}
-		r, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: scope(anna, res.Fallback), Message: "Jag behöver en tid nästa månad.", Contact: contact})
+		r, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: scope(anna, res.Fallback), Message: "Jag behöver en tid nästa månad.", Contact: contact})
 		must(t, err)
-		if _, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: scope(anna, res.Fallback), Message: strings.Repeat("x", 201)}); !errors.Is(err, booking.ErrMessageTooLong) {
+		if _, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: scope(anna, res.Fallback), Message: strings.Repeat("x", 201)}); !errors.Is(err, booking.ErrMessageTooLong) {
 			t.Errorf("a 201-character request: error %v, want ErrMessageTooLong", err)
 		}
 
-		if _, err := f.svc.ListRequests(ctx, booking.Staff{ID: doctor}, clinic, true); !errors.Is(err, booking.ErrForbidden) {
+		if _, err := f.svc.ListRequests(ctx, booking.ListRequests{Staff: booking.Staff{ID: doctor}, Clinic: clinic, OpenOnly: true}); !errors.Is(err, booking.ErrForbidden) {
 			t.Errorf("staff of another clinic listing: %v, want ErrForbidden", err)
 		}
-		open, err := f.svc.ListRequests(ctx, clinicStaff, clinic, true)
+		open, err := f.svc.ListRequests(ctx, booking.ListRequests{Staff: clinicStaff, Clinic: clinic, OpenOnly: true})
 		must(t, err)
 		if len(open) != 1 || open[0].ID != r.ID || open[0].Subject != anna || !open[0].IsOpen() {
 			t.Fatalf("open requests = %+v, want Anna's", open)
 		}
-		closed, err := f.svc.CloseRequest(ctx, clinicStaff, clinic, r.ID)
+		closed, err := f.svc.CloseRequest(ctx, booking.CloseRequest{Staff: clinicStaff, Clinic: clinic, ID: r.ID})
 		must(t, err)
 		if closed.IsOpen() || closed.ClosedBy != nurse {
 			t.Errorf("closed request = %+v", closed)
 		}
-		if open, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, true); len(open) != 0 {
+		if open, _ := f.svc.ListRequests(ctx, booking.ListRequests{Staff: clinicStaff, Clinic: clinic, OpenOnly: true}); len(open) != 0 {
 			t.Errorf("open requests after closing = %+v", open)
 		}
-		if all, _ := f.svc.ListRequests(ctx, clinicStaff, clinic, false); len(all) != 1 {
+		if all, _ := f.svc.ListRequests(ctx, booking.ListRequests{Staff: clinicStaff, Clinic: clinic}); len(all) != 1 {
 			t.Errorf("all requests = %+v, want the closed one", all)
 		}
-		if _, err := f.svc.CloseRequest(ctx, clinicStaff, clinic, "r-nope"); !errors.Is(err, tidbok.ErrNotFound) {
+		if _, err := f.svc.CloseRequest(ctx, booking.CloseRequest{Staff: clinicStaff, Clinic: clinic, ID: "r-nope"}); !errors.Is(err, tidbok.ErrNotFound) {
 			t.Errorf("closing an unknown request: %v, want ErrNotFound", err)
 		}
 		if e, ok := f.audit.last(booking.ActionCloseRequest); !ok || e.Caller.Agent != nurse {

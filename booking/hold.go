@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -17,170 +17,10 @@ import (
 // Hold is a short reservation of a free slot for one subject of care
 // while the citizen confirms (find → hold → book, as in the FHIR
 // scheduling guides). The book knows nothing of it: the service keeps it
-// in its [HoldStore] and enforces it when anyone books through the
-// service. Pass Token to [Service.Book] or [Service.Reschedule].
-type Hold struct {
-	// Token identifies the hold; it is a secret of the citizen's session.
-	Token string
-	// Clinic, CaseType and Subject are the scope the hold was made in.
-	Clinic   tidbok.HSAID
-	CaseType string
-	Subject  tidbok.PersonalNumber
-	// BookingID is set when the hold is for moving that booking.
-	BookingID string
-	// Slot is the held slot, as the book offered it.
-	Slot tidbok.Timeslot
-	// Key identifies the slot at the clinic (the book's slot ID, or its
-	// times and performer when the book gives no ID).
-	Key string
-	// Expires is when the hold ends; from then on anyone may book the
-	// slot.
-	Expires time.Time
-}
-
-// HoldStore keeps holds. It is what makes holds hold across processes:
-// portal processes sharing a HoldStore (e.g. a SQL table with a unique key
-// on clinic and slot key) honour each other's holds; the in-memory store
-// serves one process. Whatever the store, the book itself never books a
-// slot twice. Implementations must be safe for concurrent use.
-//
-// A SQL store implements Acquire as one statement: INSERT … ON CONFLICT
-// (clinic, key) DO UPDATE … WHERE the existing hold has expired or is the
-// same subject's, deleting the subject's other holds at the clinic in the
-// same transaction.
-type HoldStore interface {
-	// Acquire stores h unless another subject of care has a live hold on
-	// the same slot (h.Clinic, h.Key) at now: then it stores nothing and
-	// returns that hold and an error matching ErrHeld. A subject holds one
-	// slot per clinic at a time: Acquire releases h.Subject's other holds
-	// at h.Clinic, and replaces their hold on the same slot.
-	Acquire(ctx context.Context, h Hold, now time.Time) (Hold, error)
-	// Get returns the hold with the token, live or expired, or an error
-	// matching ErrHoldExpired when there is none.
-	Get(ctx context.Context, token string) (Hold, error)
-	// Held returns the live holds at the clinic at now, in no order.
-	Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]Hold, error)
-	// Release removes the hold with the token; an unknown token is not an
-	// error.
-	Release(ctx context.Context, token string) error
-}
-
-// MemHoldStore is a [HoldStore] in memory, for one process. It is safe for
-// concurrent use; the zero value is ready to use.
-type MemHoldStore struct {
-	mu        sync.Mutex
-	bySlot    map[holdSlot]Hold
-	byToken   map[string]holdSlot
-	bySubject map[holdSubject]string
-	acquires  int
-}
-
-type holdSlot struct {
-	clinic tidbok.HSAID
-	key    string
-}
-
-type holdSubject struct {
-	clinic  tidbok.HSAID
-	subject tidbok.PersonalNumber
-}
-
-var _ HoldStore = (*MemHoldStore)(nil)
-
-// NewMemHoldStore returns an empty store.
-func NewMemHoldStore() *MemHoldStore { return &MemHoldStore{} }
-
-// Acquire implements [HoldStore].
-func (m *MemHoldStore) Acquire(ctx context.Context, h Hold, now time.Time) (Hold, error) {
-	if err := ctx.Err(); err != nil {
-		return Hold{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.bySlot == nil {
-		m.bySlot, m.byToken, m.bySubject = map[holdSlot]Hold{}, map[string]holdSlot{}, map[holdSubject]string{}
-	}
-	k := holdSlot{h.Clinic, h.Key}
-	if cur, ok := m.bySlot[k]; ok && cur.Expires.After(now) && cur.Subject != h.Subject {
-		return cur, fmt.Errorf("%w: until %s", ErrHeld, cur.Expires.Format(time.RFC3339))
-	}
-	if tok, ok := m.bySubject[holdSubject{h.Clinic, h.Subject}]; ok {
-		m.drop(tok)
-	}
-	if cur, ok := m.bySlot[k]; ok {
-		m.drop(cur.Token)
-	}
-	m.bySlot[k] = h
-	m.byToken[h.Token] = k
-	m.bySubject[holdSubject{h.Clinic, h.Subject}] = h.Token
-	if m.acquires++; m.acquires%256 == 0 {
-		m.sweep(now)
-	}
-	return h, nil
-}
-
-// Get implements [HoldStore].
-func (m *MemHoldStore) Get(ctx context.Context, token string) (Hold, error) {
-	if err := ctx.Err(); err != nil {
-		return Hold{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k, ok := m.byToken[token]
-	if !ok {
-		return Hold{}, ErrHoldExpired
-	}
-	return m.bySlot[k], nil
-}
-
-// Held implements [HoldStore].
-func (m *MemHoldStore) Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]Hold, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []Hold
-	for k, h := range m.bySlot {
-		if k.clinic == clinic && h.Expires.After(now) {
-			out = append(out, h)
-		}
-	}
-	return out, nil
-}
-
-// Release implements [HoldStore].
-func (m *MemHoldStore) Release(ctx context.Context, token string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.drop(token)
-	return nil
-}
-
-// drop removes the hold with token. The caller holds m.mu.
-func (m *MemHoldStore) drop(token string) {
-	k, ok := m.byToken[token]
-	if !ok {
-		return
-	}
-	h := m.bySlot[k]
-	delete(m.byToken, token)
-	delete(m.bySlot, k)
-	sk := holdSubject{h.Clinic, h.Subject}
-	if m.bySubject[sk] == token {
-		delete(m.bySubject, sk)
-	}
-}
-
-// sweep forgets expired holds, so that the store does not grow without
-// bound. The caller holds m.mu.
-func (m *MemHoldStore) sweep(now time.Time) {
-	for _, h := range m.bySlot {
-		if !h.Expires.After(now) {
-			m.drop(h.Token)
-		}
-	}
-}
+// in its holds store (Config.Holds) and enforces it when anyone books
+// through the service. Pass Token to [Service.Book] or
+// [Service.Reschedule]. It is the stores' record, [store.Hold].
+type Hold = store.Hold
 
 // slotKey identifies a free slot at its clinic: by the book's ID when it
 // gives one, otherwise by its times and attributes.
@@ -267,7 +107,7 @@ func (s *Service) hold(ctx context.Context, req HoldRequest, now time.Time) (Hol
 	return h, nil
 }
 
-// heldError turns an error of HoldStore.Acquire into the call's error: a
+// heldError turns an error of store.Holds.Acquire into the call's error: a
 // *SlotTakenError with alternatives when another citizen holds the slot.
 func (s *Service) heldError(ctx context.Context, a access, sc Scope, act Action, slot tidbok.Timeslot, bookingID string, err error) error {
 	if !errors.Is(err, ErrHeld) {

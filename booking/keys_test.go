@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
 )
@@ -383,6 +384,21 @@ func TestLateLandingWrite(t *testing.T) {
 	}
 }
 
+// watchedKeys tells on refused when a Claim finds the key held by another
+// call, so that a test knows a repeat is waiting.
+type watchedKeys struct {
+	store.Keys
+	refused chan struct{}
+}
+
+func (k *watchedKeys) Claim(ctx context.Context, rec store.KeyRecord, lease time.Duration) (store.KeyRecord, bool, error) {
+	prior, ok, err := k.Keys.Claim(ctx, rec, lease)
+	if err == nil && !ok && prior.State != store.KeyDone {
+		k.refused <- struct{}{}
+	}
+	return prior, ok, err
+}
+
 // blockingBook makes Book calls wait until released, so that a call can
 // be caught in flight.
 type blockingBook struct {
@@ -390,6 +406,9 @@ type blockingBook struct {
 	entered chan struct{}
 	release chan struct{}
 	once    atomic.Bool // only the first Book call blocks
+	// fail, when set, is the first call's error once released: the book
+	// did nothing.
+	fail error
 }
 
 func (b *blockingBook) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookResult, error) {
@@ -398,12 +417,16 @@ func (b *blockingBook) Book(ctx context.Context, req tidbok.BookRequest) (tidbok
 	if b.once.CompareAndSwap(false, true) {
 		b.entered <- struct{}{}
 		<-b.release
+		if b.fail != nil {
+			return tidbok.BookResult{}, b.fail
+		}
 	}
 	return b.Tidbok.Book(ctx, req)
 }
 
-// While a call holds its key, a repeat gets ErrInProgress at once; after
-// it, the first outcome. A call stuck past the lease is taken over by a
+// While a call holds its key, a repeat waits: for as long as its context
+// allows (then it gets ErrInProgress), or until the first call ends (then
+// it gets the first outcome). A call stuck past the lease is taken over by a
 // repeat, which reads the book before sending, and the book still books
 // the slot once.
 func TestKeyInFlight(t *testing.T) {
@@ -417,9 +440,11 @@ func TestKeyInFlight(t *testing.T) {
 			t.Run(name+" over "+b.name, func(t *testing.T) {
 				t.Parallel()
 				var blk *blockingBook
+				keys := &watchedKeys{Keys: store.NewMemKeys(), refused: make(chan struct{}, 64)}
 				f := newFixture(t, b.wrap, func(c *booking.Config) {
 					blk = &blockingBook{Tidbok: c.Book, entered: make(chan struct{}), release: make(chan struct{})}
 					c.Book = blk
+					c.Keys = keys
 				})
 				f.accept(anna, ctBook)
 				sc := scope(anna, ctBook)
@@ -435,14 +460,38 @@ func TestKeyInFlight(t *testing.T) {
 				}()
 				<-blk.entered // the first call is inside the book's Book
 				if !stuck {
-					if _, err := f.bookFor(sc, "key", slot, ""); !errors.Is(err, booking.ErrInProgress) {
-						t.Errorf("repeat in flight: %v, want ErrInProgress", err)
+					// A repeat waits; its context ends the wait.
+					ctx, cancel := context.WithCancel(t.Context())
+					waited := make(chan error, 1)
+					go func() {
+						_, err := f.svc.Book(ctx, booking.BookRequest{Scope: sc, Key: "key", Slot: slot, Contact: contact})
+						waited <- err
+					}()
+					<-keys.refused // the repeat found the key held, and waits
+					cancel()
+					if err := <-waited; !errors.Is(err, booking.ErrInProgress) || !errors.Is(err, context.Canceled) {
+						t.Errorf("repeat in flight, its context cancelled: %v, want ErrInProgress and context.Canceled", err)
 					} else {
 						citizenText(t, err)
 					}
+					for len(keys.refused) > 0 { // the cancelled wait's polls
+						<-keys.refused
+					}
+					// Another repeat waits, and gets the first call's
+					// outcome when it ends.
+					repeat := make(chan answer, 1)
+					go func() {
+						c, err := f.bookFor(sc, "key", slot, "")
+						repeat <- answer{c, err}
+					}()
+					<-keys.refused
 					close(blk.release)
 					a := <-first
 					must(t, a.err)
+					r := <-repeat
+					if r.err != nil || !r.c.Replayed || r.c.Booking.ID != a.c.Booking.ID {
+						t.Errorf("repeat waiting for the first call: %+v, %v; want %s replayed", r.c, r.err, a.c.Booking.ID)
+					}
 					again, err := f.bookFor(sc, "key", slot, "")
 					if err != nil || !again.Replayed || again.Booking.ID != a.c.Booking.ID {
 						t.Errorf("repeat after: %+v, %v", again, err)

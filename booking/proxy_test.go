@@ -129,7 +129,7 @@ func TestStaffAgentMayOnlyBook(t *testing.T) {
 				return err
 			},
 			"request": func() error {
-				_, err := f.svc.SubmitRequest(ctx, booking.NewRequest{Scope: agentFor(bo, ctRequest), Message: "Ring mig"})
+				_, err := f.svc.SubmitRequest(ctx, booking.SubmitRequest{Scope: agentFor(bo, ctRequest), Message: "Ring mig"})
 				return err
 			},
 		}

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
 // noHolds is a HoldStore that grants every hold: with it, only the book
 // stands between racing citizens.
-type noHolds struct{ booking.MemHoldStore }
+type noHolds struct{ store.MemHolds }
 
 func (*noHolds) Acquire(_ context.Context, h booking.Hold, _ time.Time) (booking.Hold, error) {
 	return h, nil
@@ -28,10 +29,10 @@ func TestHundredCitizensTenSlots(t *testing.T) {
 	for _, b := range books {
 		for _, holds := range []struct {
 			name  string
-			store func() booking.HoldStore
+			store func() store.Holds
 		}{
-			{"with holds", func() booking.HoldStore { return booking.NewMemHoldStore() }},
-			{"with the book alone", func() booking.HoldStore { return &noHolds{} }},
+			{"with holds", func() store.Holds { return store.NewMemHolds() }},
+			{"with the book alone", func() store.Holds { return &noHolds{} }},
 		} {
 			t.Run(holds.name+" over "+b.name, func(t *testing.T) {
 				t.Parallel()

@@ -1,14 +1,13 @@
 package booking
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -17,121 +16,12 @@ import (
 // booking directly: Beställa tid (ask for an appointment), the fallback
 // when no suitable slot is free, or Av-/omboka förfrågan (ask to cancel or
 // move a booking). Staff answer outside the service and then close it.
-type Request struct {
-	// ID identifies the request at its clinic.
-	ID string
-	// Clinic, CaseType and Kind say where and under which case type.
-	Clinic   tidbok.HSAID
-	CaseType string
-	Kind     casetype.Kind
-	// Subject is the subject of care; Caller who sent the request.
-	Subject tidbok.PersonalNumber
-	Caller  Caller
-	// BookingID is the booking an Av-/omboka förfrågan concerns.
-	BookingID string
-	// Message is the citizen's text.
-	Message string
-	// Contact is how staff reach the citizen.
-	Contact tidbok.ContactInfo
-	// Created is when it was sent.
-	Created time.Time
-	// ClosedBy and ClosedAt record the staff member who closed it, and
-	// when; zero while it is open.
-	ClosedBy tidbok.HSAID
-	ClosedAt time.Time
-}
+// It is the stores' record, [store.Request].
+type Request = store.Request
 
-// IsOpen reports whether staff have not closed the request yet.
-func (r Request) IsOpen() bool { return r.ClosedAt.IsZero() }
-
-// RequestStore keeps requests. Implementations must be safe for concurrent
-// use and must not alias what they are given or return.
-type RequestStore interface {
-	// Add stores a new request; its (Clinic, ID) is new.
-	Add(ctx context.Context, r Request) error
-	// List returns the clinic's requests, only the open ones when
-	// openOnly, ordered by Created and then ID.
-	List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]Request, error)
-	// Close marks the request closed by staff member by at at, and
-	// returns it. Closing a closed request returns it unchanged. An
-	// unknown request gives an error matching tidbok.ErrNotFound.
-	Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (Request, error)
-}
-
-// MemRequestStore is a [RequestStore] in memory, for one process. It is
-// safe for concurrent use; the zero value is ready to use.
-type MemRequestStore struct {
-	mu sync.Mutex
-	m  map[tidbok.HSAID]map[string]Request
-}
-
-var _ RequestStore = (*MemRequestStore)(nil)
-
-// NewMemRequestStore returns an empty store.
-func NewMemRequestStore() *MemRequestStore { return &MemRequestStore{} }
-
-// Add implements [RequestStore].
-func (m *MemRequestStore) Add(ctx context.Context, r Request) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.m == nil {
-		m.m = map[tidbok.HSAID]map[string]Request{}
-	}
-	if m.m[r.Clinic] == nil {
-		m.m[r.Clinic] = map[string]Request{}
-	}
-	if _, ok := m.m[r.Clinic][r.ID]; ok {
-		return fmt.Errorf("booking: request %q exists already", r.ID)
-	}
-	m.m[r.Clinic][r.ID] = r
-	return nil
-}
-
-// List implements [RequestStore].
-func (m *MemRequestStore) List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []Request
-	for _, r := range m.m[clinic] {
-		if !openOnly || r.IsOpen() {
-			out = append(out, r)
-		}
-	}
-	slices.SortFunc(out, func(x, y Request) int {
-		if c := x.Created.Compare(y.Created); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.ID, y.ID)
-	})
-	return out, nil
-}
-
-// Close implements [RequestStore].
-func (m *MemRequestStore) Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (Request, error) {
-	if err := ctx.Err(); err != nil {
-		return Request{}, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.m[clinic][id]
-	if !ok {
-		return Request{}, fmt.Errorf("%w: no request %q at the clinic", tidbok.ErrNotFound, id)
-	}
-	if r.IsOpen() {
-		r.ClosedBy, r.ClosedAt = by, at
-		m.m[clinic][id] = r
-	}
-	return r, nil
-}
-
-// NewRequest is a citizen's request for the clinic's staff.
-type NewRequest struct {
+// SubmitRequest asks to send a citizen's request to the clinic's staff
+// ([Service.SubmitRequest]).
+type SubmitRequest struct {
 	Scope
 	// BookingID is the booking an Av-/omboka förfrågan concerns; required
 	// for that kind, not allowed for Beställa tid.
@@ -148,7 +38,7 @@ type NewRequest struct {
 // Fallback of a search that found nothing. The message follows the case
 // type's message settings. A staff agent may not send requests
 // ([ErrForbidden]).
-func (s *Service) SubmitRequest(ctx context.Context, req NewRequest) (Request, error) {
+func (s *Service) SubmitRequest(ctx context.Context, req SubmitRequest) (Request, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionRequest, now)
 	r, err := s.submitRequest(ctx, req, now)
@@ -159,7 +49,7 @@ func (s *Service) SubmitRequest(ctx context.Context, req NewRequest) (Request, e
 	return r, err
 }
 
-func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Time) (Request, error) {
+func (s *Service) submitRequest(ctx context.Context, req SubmitRequest, now time.Time) (Request, error) {
 	const act = ActionRequest
 	a, err := s.open(ctx, req.Scope, act, now, casetype.KindRequest, casetype.KindManageRequest)
 	if err != nil {
@@ -186,7 +76,7 @@ func (s *Service) submitRequest(ctx context.Context, req NewRequest, now time.Ti
 		CaseType:  req.CaseType,
 		Kind:      a.ct.Kind,
 		Subject:   req.Subject,
-		Caller:    req.Caller,
+		Caller:    store.Caller(req.Caller),
 		BookingID: req.BookingID,
 		Message:   req.Message,
 		Contact:   req.Contact,
@@ -218,13 +108,25 @@ func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 	return nil
 }
 
+// ListRequests asks for a clinic's requests ([Service.ListRequests]).
+type ListRequests struct {
+	// Staff is the staff member asking; they must handle the clinic's
+	// requests.
+	Staff Staff
+	// Clinic is the clinic whose requests are listed.
+	Clinic tidbok.HSAID
+	// OpenOnly leaves out the requests staff have closed.
+	OpenOnly bool
+}
+
 // ListRequests returns the clinic's requests (only the open ones when
-// openOnly), oldest first, to a staff member who handles them. The list
-// holds citizens' data: it is audited, one event per request read (with
-// the request's Subject and its ID in BookingID), or one event for an
-// empty list or a refusal.
-func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.HSAID, openOnly bool) ([]Request, error) {
+// req.OpenOnly), oldest first, to a staff member who handles them. The
+// list holds citizens' data: it is audited, one event per request read
+// (with the request's Subject and its ID in BookingID), or one event for
+// an empty list or a refusal.
+func (s *Service) ListRequests(ctx context.Context, req ListRequests) ([]Request, error) {
 	const act = ActionListRequests
+	staff, clinic, openOnly := req.Staff, req.Clinic, req.OpenOnly
 	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
 	out, err := func() ([]Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
@@ -257,10 +159,22 @@ func (s *Service) ListRequests(ctx context.Context, staff Staff, clinic tidbok.H
 	return out, nil
 }
 
+// CloseRequest asks to mark a request handled ([Service.CloseRequest]).
+type CloseRequest struct {
+	// Staff is the staff member closing it; they must handle the clinic's
+	// requests.
+	Staff Staff
+	// Clinic and ID name the request.
+	Clinic tidbok.HSAID
+	ID     string
+}
+
 // CloseRequest marks a request handled, by a staff member who handles the
 // clinic's requests, and returns it. Closing it again changes nothing.
-func (s *Service) CloseRequest(ctx context.Context, staff Staff, clinic tidbok.HSAID, id string) (Request, error) {
+// An unknown request gives an error matching [tidbok.ErrNotFound].
+func (s *Service) CloseRequest(ctx context.Context, req CloseRequest) (Request, error) {
 	const act = ActionCloseRequest
+	staff, clinic, id := req.Staff, req.Clinic, req.ID
 	now := s.now()
 	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id, Session: staff.Session}
 	r, err := func() (Request, error) {

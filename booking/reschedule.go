@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -14,7 +15,7 @@ import (
 // slot at the clinic, under a case type of kind Av- och omboka.
 type RescheduleRequest struct {
 	Scope
-	// Key is the request key; required. See [KeyStore].
+	// Key is the request key; required. See [store.Keys].
 	Key string
 	// BookingID is the booking to move.
 	BookingID string
@@ -84,7 +85,7 @@ func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now t
 	case err != nil:
 		return Confirmation{}, err
 	case stored != nil:
-		if stored.Result.Err != "" {
+		if stored.Result.Refused != tidbok.KindNone {
 			return Confirmation{}, replayed(act, stored.Result)
 		}
 		return confirmation(stored.Result, true), nil
@@ -144,7 +145,7 @@ func (s *Service) freshReschedule(ctx context.Context, a access, req RescheduleR
 	defer s.release(ctx, token)
 
 	target.Subject = req.Subject
-	in := Intent{
+	in := store.Intent{
 		Reschedule:   tidbok.RescheduleRequest{BookingID: req.BookingID, Timeslot: target, Contact: req.Contact, Actor: a.actor},
 		Previous:     old,
 		Sequence:     n,
@@ -224,7 +225,7 @@ func (s *Service) sendReschedule(ctx context.Context, a access, sc Scope, c *cla
 
 // undoMove takes back the move in reserved for a reschedule that did not
 // happen.
-func (s *Service) undoMove(ctx context.Context, sc Scope, in Intent) {
+func (s *Service) undoMove(ctx context.Context, sc Scope, in store.Intent) {
 	if !in.MoveReserved {
 		return
 	}
@@ -239,7 +240,7 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 	b := in.Reschedule.Timeslot
 	b.ID, b.Flags = in.Reschedule.BookingID, tidbok.Flags{}
 	b.Reason, b.Purpose = in.Previous.Reason, in.Previous.Purpose
-	r := KeyResult{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
+	r := store.KeyResult{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{

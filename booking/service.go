@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -20,15 +21,17 @@ type Service struct {
 	book      tidbok.Tidbok
 	caseTypes *casetype.Registry
 	terms     *terms.Registry
-	holds     HoldStore
-	keys      KeyStore
-	moves     MoveStore
-	requests  RequestStore
+	holds     store.Holds
+	keys      store.Keys
+	moves     store.Moves
+	requests  store.Requests
 	audit     AuditSink
 	notifier  Notifier
 	guardians GuardianResolver
 	clock     func() time.Time
 	log       *slog.Logger
+	// waits wakes calls waiting for a request key held by another call.
+	waits keyWaits
 
 	holdTTL      time.Duration
 	keyLease     time.Duration
@@ -63,16 +66,16 @@ func New(cfg Config) (*Service, error) {
 		searchDays:   orDefault(cfg.SearchDays, DefaultSearchDays),
 	}
 	if s.holds == nil {
-		s.holds = NewMemHoldStore()
+		s.holds = store.NewMemHolds()
 	}
 	if s.keys == nil {
-		s.keys = NewMemKeyStore()
+		s.keys = store.NewMemKeys()
 	}
 	if s.moves == nil {
-		s.moves = NewMemMoveStore()
+		s.moves = store.NewMemMoves()
 	}
 	if s.requests == nil {
-		s.requests = NewMemRequestStore()
+		s.requests = store.NewMemRequests()
 	}
 	if s.audit == nil {
 		s.audit = LogAudit(cfg.Logger)

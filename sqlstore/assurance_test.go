@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"io/fs"
 	"os"
 	"strconv"
@@ -78,7 +79,7 @@ func TestMigratingKeepsEveryStoredAssuranceLevel(t *testing.T) {
 
 	reqEID := requestAt(clinic, "r1", t0)
 	reqSMS := requestAt(clinic, "r2", t0)
-	reqSMS.Subject, reqSMS.Caller = smsCitizen, booking.Caller{Person: smsCitizen, Assurance: casetype.AssurancePasswordSMS}
+	reqSMS.Subject, reqSMS.Caller = smsCitizen, store.Caller{Person: smsCitizen, Assurance: casetype.AssurancePasswordSMS}
 	events := []booking.Event{
 		{Time: t0, Caller: booking.Caller{Person: eidCitizen, Assurance: casetype.AssuranceEID}, Subject: eidCitizen,
 			Clinic: clinic, CaseType: "boka-eid", Action: booking.ActionBook, Outcome: booking.OutcomeDone, BookingID: "b1"},

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"slices"
 	"sync"
 	"testing"
@@ -187,11 +188,11 @@ func TestConcurrentProcesses(t *testing.T) {
 
 			t.Run("one claim per key", func(t *testing.T) {
 				ctx := t.Context()
-				priors := make([]booking.KeyRecord, racers)
+				priors := make([]store.KeyRecord, racers)
 				claimed := make([]bool, racers)
-				rec := func(i int) booking.KeyRecord {
-					return booking.KeyRecord{Caller: "p:1", Key: "k", Action: booking.ActionBook, Fingerprint: "fp",
-						State: booking.KeyPending, Claim: fmt.Sprintf("claim-%d", i), Claimed: t0, Expires: t0.Add(time.Hour)}
+				rec := func(i int) store.KeyRecord {
+					return store.KeyRecord{Caller: "p:1", Key: "k", Action: "book", Fingerprint: "fp",
+						State: store.KeyPending, Claim: fmt.Sprintf("claim-%d", i), Claimed: t0, Expires: t0.Add(time.Hour)}
 				}
 				errs := race(procs, func(i int, s *sqlstore.Stores) error {
 					var err error
@@ -218,8 +219,8 @@ func TestConcurrentProcesses(t *testing.T) {
 			t.Run("one takeover per key", func(t *testing.T) {
 				ctx := t.Context()
 				for _, key := range []string{"pending", "expired"} {
-					first := booking.KeyRecord{Caller: "p:1", Key: key, Action: booking.ActionBook, Fingerprint: "fp",
-						State: booking.KeyPending, Claim: "first", Claimed: t0, Expires: t0.Add(time.Hour)}
+					first := store.KeyRecord{Caller: "p:1", Key: key, Action: "book", Fingerprint: "fp",
+						State: store.KeyPending, Claim: "first", Claimed: t0, Expires: t0.Add(time.Hour)}
 					if _, ok, err := procs[0].Keys().Claim(ctx, first, time.Minute); err != nil || !ok {
 						t.Fatalf("first Claim: %v, %v", ok, err)
 					}

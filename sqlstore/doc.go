@@ -43,5 +43,12 @@
 // extract, see [Audit.Events]). Expired holds and request keys are deleted
 // as the stores go; acceptances, requests and audit events are never
 // deleted by this package: how long they are kept is the operator's
-// decision, carried out in the database.
+// decision, carried out in the database. A request key's stored refusal
+// is kept by its kind's name ("slot-taken"); rows written before, which
+// name it by an older class ("taken"), are read as that kind.
+//
+// # Testing
+//
+// The flow's stores (package booking/store) pass storetest.Run on SQLite
+// and PostgreSQL, as the in-memory stores do.
 package sqlstore

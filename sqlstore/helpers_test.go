@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"testing"
 	"time"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
-	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/internal/dbtest"
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
@@ -45,10 +45,10 @@ func newStores(t testing.TB, be backend) *sqlstore.Stores {
 type storeSet struct {
 	caseTypes casetype.Store
 	terms     terms.Store
-	holds     booking.HoldStore
-	keys      booking.KeyStore
-	moves     booking.MoveStore
-	requests  booking.RequestStore
+	holds     store.Holds
+	keys      store.Keys
+	moves     store.Moves
+	requests  store.Requests
 }
 
 // impl is an implementation of the store interfaces the rule checks run
@@ -65,10 +65,10 @@ var memImpl = impl{name: "mem", new: func(testing.TB) storeSet {
 	return storeSet{
 		caseTypes: casetype.NewMemStore(),
 		terms:     terms.NewMemStore(),
-		holds:     booking.NewMemHoldStore(),
-		keys:      booking.NewMemKeyStore(),
-		moves:     booking.NewMemMoveStore(),
-		requests:  booking.NewMemRequestStore(),
+		holds:     store.NewMemHolds(),
+		keys:      store.NewMemKeys(),
+		moves:     store.NewMemMoves(),
+		requests:  store.NewMemRequests(),
 	}
 }}
 

@@ -4,18 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// Holds is a [booking.HoldStore] in the database, which makes holds hold
+// Holds is a [store.Holds] in the database, which makes holds hold
 // across portal processes: a unique key on the clinic and slot lets at
 // most one hold exist per slot.
 type Holds struct{ s *Stores }
 
-var _ booking.HoldStore = Holds{}
+var _ store.Holds = Holds{}
 
 // Holds returns the store of holds on slots, for booking.Config.Holds.
 func (s *Stores) Holds() Holds { return Holds{s} }
@@ -25,21 +25,21 @@ func (s *Stores) Holds() Holds { return Holds{s} }
 // insert (PostgreSQL locks no row that does not exist yet).
 const holdRetries = 5
 
-// Acquire implements [booking.HoldStore] in one transaction: it reads and
+// Acquire implements [store.Holds] in one transaction: it reads and
 // locks the slot's hold, refuses if another subject's is live, and
 // otherwise deletes the subject's holds at the clinic (the slot's among
 // them, if it is theirs) before it inserts h. Holds that expired are
 // deleted as it goes. A hold another Acquire inserted meanwhile makes the
 // insert fail, and Acquire starts again.
-func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (booking.Hold, error) {
+func (hs Holds) Acquire(ctx context.Context, h store.Hold, now time.Time) (store.Hold, error) {
 	data, err := encode(h)
 	if err != nil {
-		return booking.Hold{}, err
+		return store.Hold{}, err
 	}
 	clinic, subject := h.Clinic.String(), h.Subject.Canonical()
-	var held booking.Hold
+	var held store.Hold
 	for attempt := 0; ; attempt++ {
-		held = booking.Hold{}
+		held = store.Hold{}
 		err = hs.s.inTx(ctx, func(tx *sql.Tx) error {
 			var curSubject, curData string
 			var curExpires int64
@@ -50,12 +50,12 @@ func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (boo
 			case err != nil:
 				return err
 			case curSubject != subject && curExpires > now.UnixNano():
-				cur, err := decode[booking.Hold](curData)
+				cur, err := decode[store.Hold](curData)
 				if err != nil {
 					return err
 				}
 				held = cur
-				return answerf("%w: until %s", booking.ErrHeld, cur.Expires.Format(time.RFC3339))
+				return answerf("%w: until %s", store.ErrHeld, cur.Expires.Format(time.RFC3339))
 			}
 			// Only the subject's own holds and expired ones: on
 			// PostgreSQL this statement sees holds committed since the
@@ -80,23 +80,23 @@ func (hs Holds) Acquire(ctx context.Context, h booking.Hold, now time.Time) (boo
 	return h, nil
 }
 
-// Get implements [booking.HoldStore].
-func (hs Holds) Get(ctx context.Context, token string) (booking.Hold, error) {
+// Get implements [store.Holds].
+func (hs Holds) Get(ctx context.Context, token string) (store.Hold, error) {
 	var data string
 	err := hs.s.scanRow(ctx, hs.s.db, "SELECT data FROM holds WHERE token = ?", []any{token}, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return booking.Hold{}, booking.ErrHoldExpired
+		return store.Hold{}, store.ErrHoldExpired
 	}
-	return decodeRow[booking.Hold]("reading a hold", data, err)
+	return decodeRow[store.Hold]("reading a hold", data, err)
 }
 
-// Held implements [booking.HoldStore].
-func (hs Holds) Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]booking.Hold, error) {
-	out, err := listJSON[booking.Hold](ctx, hs.s, "SELECT data FROM holds WHERE clinic = ? AND expires > ?", clinic.String(), now.UnixNano())
+// Held implements [store.Holds].
+func (hs Holds) Held(ctx context.Context, clinic tidbok.HSAID, now time.Time) ([]store.Hold, error) {
+	out, err := listJSON[store.Hold](ctx, hs.s, "SELECT data FROM holds WHERE clinic = ? AND expires > ?", clinic.String(), now.UnixNano())
 	return out, wrap("reading holds", err)
 }
 
-// Release implements [booking.HoldStore].
+// Release implements [store.Holds].
 func (hs Holds) Release(ctx context.Context, token string) error {
 	_, err := hs.s.exec(ctx, "DELETE FROM holds WHERE token = ?", token)
 	return wrap("releasing a hold", err)

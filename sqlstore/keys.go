@@ -4,19 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"github.com/webbtidbok/webbtidbok/booking/store"
+	"github.com/webbtidbok/webbtidbok/tidbok"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 )
 
-// Keys is a [booking.KeyStore] in the database: one row per caller and
+// Keys is a [store.Keys] in the database: one row per caller and
 // request key, guarded on the token of the call holding it, so that
 // portal processes share the outcomes of calls and a repeat in any of them
 // settles a write another began.
 type Keys struct{ s *Stores }
 
-var _ booking.KeyStore = Keys{}
+var _ store.Keys = Keys{}
 
 // Keys returns the store of request keys, for booking.Config.Keys.
 func (s *Stores) Keys() Keys { return Keys{s} }
@@ -25,19 +27,19 @@ func (s *Stores) Keys() Keys { return Keys{s} }
 // inserted the same key between its read and its insert.
 const keyRetries = 5
 
-// Claim implements [booking.KeyStore] in one transaction that reads and
+// Claim implements [store.Keys] in one transaction that reads and
 // locks the key's record, then inserts, takes over or leaves it. Records
 // expired at rec.Claimed are deleted as it goes.
-func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Duration) (booking.KeyRecord, bool, error) {
+func (k Keys) Claim(ctx context.Context, rec store.KeyRecord, lease time.Duration) (store.KeyRecord, bool, error) {
 	data, err := encode(rec)
 	if err != nil {
-		return booking.KeyRecord{}, false, err
+		return store.KeyRecord{}, false, err
 	}
 	now := rec.Claimed.UnixNano()
-	var prior booking.KeyRecord
+	var prior store.KeyRecord
 	var claimed bool
 	for attempt := 0; ; attempt++ {
-		prior, claimed = booking.KeyRecord{}, false
+		prior, claimed = store.KeyRecord{}, false
 		err = k.s.inTx(ctx, func(tx *sql.Tx) error {
 			var curData string
 			var expires int64
@@ -57,7 +59,7 @@ func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Durat
 			case err != nil:
 				return err
 			}
-			cur, err := decode[booking.KeyRecord](curData)
+			cur, err := decodeKey(curData)
 			if err != nil {
 				return err
 			}
@@ -65,12 +67,12 @@ func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Durat
 			if cur.Action != rec.Action || cur.Fingerprint != rec.Fingerprint {
 				return nil
 			}
-			if cur.State != booking.KeyUnknown && (cur.State != booking.KeyPending || cur.Claimed.Add(lease).After(rec.Claimed)) {
+			if cur.State != store.KeyUnknown && (cur.State != store.KeyPending || cur.Claimed.Add(lease).After(rec.Claimed)) {
 				return nil
 			}
 			// Take it over: pending under rec's claim, the intent kept.
 			next := cur
-			next.State, next.Claim, next.Claimed = booking.KeyPending, rec.Claim, rec.Claimed
+			next.State, next.Claim, next.Claimed = store.KeyPending, rec.Claim, rec.Claimed
 			if rec.Expires.After(next.Expires) {
 				next.Expires = rec.Expires
 			}
@@ -85,10 +87,10 @@ func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Durat
 		}
 	}
 	if err != nil {
-		return booking.KeyRecord{}, false, wrap("claiming a request key", err)
+		return store.KeyRecord{}, false, wrap("claiming a request key", err)
 	}
 	if claimed && prior.Caller == "" {
-		return booking.KeyRecord{}, true, nil
+		return store.KeyRecord{}, true, nil
 	}
 	return prior, claimed, nil
 }
@@ -96,7 +98,7 @@ func (k Keys) Claim(ctx context.Context, rec booking.KeyRecord, lease time.Durat
 // update replaces the record (rec.Caller, rec.Key) with rec on q (the
 // pool or a transaction) if its claim is still claim. A statement whose
 // answer was lost gives an error matching tidbok.ErrOutcomeUnknown.
-func (k Keys) update(ctx context.Context, q sqldb.Querier, rec booking.KeyRecord, claim string) error {
+func (k Keys) update(ctx context.Context, q sqldb.Querier, rec store.KeyRecord, claim string) error {
 	data, err := encode(rec)
 	if err != nil {
 		return err
@@ -115,20 +117,51 @@ func (k Keys) update(ctx context.Context, q sqldb.Querier, rec booking.KeyRecord
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
-		return &answer{booking.ErrKeyTaken}
+		return &answer{store.ErrKeyTaken}
 	}
 	return nil
 }
 
-// Update implements [booking.KeyStore] in one statement, guarded on the
+// Update implements [store.Keys] in one statement, guarded on the
 // claim.
-func (k Keys) Update(ctx context.Context, rec booking.KeyRecord) error {
+func (k Keys) Update(ctx context.Context, rec store.KeyRecord) error {
 	err := k.s.dialect.Retry(ctx, func() error { return k.update(ctx, k.s.db, rec, rec.Claim) })
 	return wrap("updating a request key", err)
 }
 
-// Release implements [booking.KeyStore].
+// Release implements [store.Keys].
 func (k Keys) Release(ctx context.Context, caller, key, claim string) error {
 	_, err := k.s.exec(ctx, "DELETE FROM request_keys WHERE caller = ? AND request_key = ? AND claim = ?", caller, key, claim)
 	return wrap("releasing a request key", err)
+}
+
+// legacyRefusals are the classes of the book's refusals as rows stored
+// before the kinds were kept carried them, in their Result's Err.
+var legacyRefusals = map[string]tidbok.Kind{
+	"taken":         tidbok.KindSlotTaken,
+	"not found":     tidbok.KindNotFound,
+	"not allowed":   tidbok.KindNotAllowed,
+	"invalid":       tidbok.KindInvalid,
+	"not supported": tidbok.KindNotSupported,
+}
+
+// decodeKey returns the request key kept as JSON in a data column. A row
+// stored before refusals were kept as kinds names its refusal's class in
+// Result.Err, which becomes the kind: outcomes stored then replay as
+// before.
+func decodeKey(data string) (store.KeyRecord, error) {
+	rec, err := decode[store.KeyRecord](data)
+	if err != nil || rec.Result.Refused != tidbok.KindNone {
+		return rec, err
+	}
+	old, err := decode[struct{ Result struct{ Err string } }](data)
+	if err != nil || old.Result.Err == "" {
+		return rec, err
+	}
+	k, ok := legacyRefusals[old.Result.Err]
+	if !ok {
+		return rec, &dbError{op: "decoding a row", err: fmt.Errorf("a request key's outcome names an unknown refusal %q", old.Result.Err)}
+	}
+	rec.Result.Refused = k
+	return rec, nil
 }

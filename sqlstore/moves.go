@@ -4,22 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 
-	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// Moves is a [booking.MoveStore] in the database: a count per booking,
+// Moves is a [store.Moves] in the database: a count per booking,
 // reserved with a guarded UPDATE, so that concurrent reschedules in any
 // processes cannot pass a case type's limit together.
 type Moves struct{ s *Stores }
 
-var _ booking.MoveStore = Moves{}
+var _ store.Moves = Moves{}
 
 // Moves returns the store of reschedule counts, for booking.Config.Moves.
 func (s *Stores) Moves() Moves { return Moves{s} }
 
-// Reserve implements [booking.MoveStore].
+// Reserve implements [store.Moves].
 func (m Moves) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID string, limit int) (int, error) {
 	var n int
 	err := m.s.inTx(ctx, func(tx *sql.Tx) error {
@@ -35,18 +35,18 @@ func (m Moves) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID strin
 		if err := m.s.scanRow(ctx, tx, "SELECT n FROM reschedules WHERE clinic = ? AND booking_id = ?", []any{clinic.String(), bookingID}, &n); err != nil {
 			return err
 		}
-		return answerf("%w: moved %d times, at most %d allowed", booking.ErrTooManyReschedules, n, limit)
+		return answerf("%w: moved %d times, at most %d allowed", store.ErrTooManyReschedules, n, limit)
 	})
 	return n, wrap("counting a move", err)
 }
 
-// Undo implements [booking.MoveStore].
+// Undo implements [store.Moves].
 func (m Moves) Undo(ctx context.Context, clinic tidbok.HSAID, bookingID string) error {
 	_, err := m.s.exec(ctx, "UPDATE reschedules SET n = n - 1 WHERE clinic = ? AND booking_id = ? AND n > 0", clinic.String(), bookingID)
 	return wrap("taking back a move", err)
 }
 
-// Count implements [booking.MoveStore].
+// Count implements [store.Moves].
 func (m Moves) Count(ctx context.Context, clinic tidbok.HSAID, bookingID string) (int, error) {
 	var n int
 	err := m.s.scanRow(ctx, m.s.db, "SELECT n FROM reschedules WHERE clinic = ? AND booking_id = ?", []any{clinic.String(), bookingID}, &n)

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"os"
 	"strconv"
 	"strings"
@@ -190,8 +191,8 @@ type storeCall struct {
 // database.
 func storeCalls(s *sqlstore.Stores) []storeCall {
 	ct := caseTypeAt(clinic, "new", 1, "New")
-	rec := booking.KeyRecord{Caller: "p:1", Key: "new", Action: booking.ActionBook, Fingerprint: "fp",
-		State: booking.KeyPending, Claim: "c", Claimed: t0, Expires: t0.Add(time.Hour)}
+	rec := store.KeyRecord{Caller: "p:1", Key: "new", Action: "book", Fingerprint: "fp",
+		State: store.KeyPending, Claim: "c", Claimed: t0, Expires: t0.Add(time.Hour)}
 	second := func(_ any, err error) error { return err }
 	return []storeCall{
 		{"SchemaVersion", func(ctx context.Context) error { return second(s.SchemaVersion(ctx)) }},
@@ -282,7 +283,7 @@ func TestStoreCallsWork(t *testing.T) {
 var storeSentinels = []error{
 	casetype.ErrNotFound, casetype.ErrConflict,
 	terms.ErrNoTerms, terms.ErrNotFound, terms.ErrConflict,
-	booking.ErrHeld, booking.ErrHoldExpired, booking.ErrKeyTaken, booking.ErrTooManyReschedules,
+	booking.ErrHeld, booking.ErrHoldExpired, store.ErrKeyTaken, booking.ErrTooManyReschedules,
 	tidbok.ErrNotFound, tidbok.ErrSlotTaken, tidbok.ErrNotAllowed, tidbok.ErrInvalid,
 	context.Canceled, context.DeadlineExceeded,
 }

@@ -4,25 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// Requests is a [booking.RequestStore] in the database: citizens'
+// Requests is a [store.Requests] in the database: citizens'
 // requests to the clinic's staff, shared by every portal process and the
 // staff's own tools.
 type Requests struct{ s *Stores }
 
-var _ booking.RequestStore = Requests{}
+var _ store.Requests = Requests{}
 
 // Requests returns the store of citizens' requests, for
 // booking.Config.Requests.
 func (s *Stores) Requests() Requests { return Requests{s} }
 
-// Add implements [booking.RequestStore].
-func (rs Requests) Add(ctx context.Context, r booking.Request) error {
+// Add implements [store.Requests].
+func (rs Requests) Add(ctx context.Context, r store.Request) error {
 	data, err := encode(r)
 	if err != nil {
 		return err
@@ -35,21 +35,21 @@ func (rs Requests) Add(ctx context.Context, r booking.Request) error {
 	return wrap("storing a request", err)
 }
 
-// List implements [booking.RequestStore].
-func (rs Requests) List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]booking.Request, error) {
+// List implements [store.Requests].
+func (rs Requests) List(ctx context.Context, clinic tidbok.HSAID, openOnly bool) ([]store.Request, error) {
 	q := "SELECT data FROM citizen_requests WHERE clinic = ?"
 	if openOnly {
 		q += " AND closed_at = 0"
 	}
-	out, err := listJSON[booking.Request](ctx, rs.s, q+" ORDER BY created, "+rs.s.ordered("id"), clinic.String())
+	out, err := listJSON[store.Request](ctx, rs.s, q+" ORDER BY created, "+rs.s.ordered("id"), clinic.String())
 	return out, wrap("listing requests", err)
 }
 
-// Close implements [booking.RequestStore] in one transaction that locks
+// Close implements [store.Requests] in one transaction that locks
 // the request, so that of two staff members closing it at once the first
 // is recorded.
-func (rs Requests) Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (booking.Request, error) {
-	var r booking.Request
+func (rs Requests) Close(ctx context.Context, clinic tidbok.HSAID, id string, by tidbok.HSAID, at time.Time) (store.Request, error) {
+	var r store.Request
 	err := rs.s.inTx(ctx, func(tx *sql.Tx) error {
 		var data string
 		err := rs.s.scanRow(ctx, tx, "SELECT data FROM citizen_requests r WHERE clinic = ? AND id = ?"+rs.s.dialect.ForUpdate("r"),
@@ -60,7 +60,7 @@ func (rs Requests) Close(ctx context.Context, clinic tidbok.HSAID, id string, by
 		if err != nil {
 			return err
 		}
-		if r, err = decode[booking.Request](data); err != nil || !r.IsOpen() {
+		if r, err = decode[store.Request](data); err != nil || !r.IsOpen() {
 			return err
 		}
 		r.ClosedBy, r.ClosedAt = by, at
@@ -72,7 +72,7 @@ func (rs Requests) Close(ctx context.Context, clinic tidbok.HSAID, id string, by
 		return err
 	})
 	if err != nil {
-		return booking.Request{}, wrap("closing a request", err)
+		return store.Request{}, wrap("closing a request", err)
 	}
 	return r, nil
 }

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"errors"
 	"fmt"
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"reflect"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ var (
 	durationType = reflect.TypeFor[time.Duration]()
 	personType   = reflect.TypeFor[tidbok.PersonalNumber]()
 	hsaidType    = reflect.TypeFor[tidbok.HSAID]()
+	kindType     = reflect.TypeFor[tidbok.Kind]()
 )
 
 // filler sets every field of a value, recursively, to a value different
@@ -73,6 +75,10 @@ func (f *filler) fill(v reflect.Value, path string) {
 		return
 	case hsaidType:
 		v.Set(reflect.ValueOf(tidbok.MustHSAID(fmt.Sprintf("SE2321000016-F%03d", f.next()))))
+		return
+	case kindType:
+		// A kind other than none, which is the zero value.
+		v.Set(reflect.ValueOf(tidbok.Kind(f.next()%int(tidbok.KindOther) + 1)))
 		return
 	}
 	switch v.Kind() {
@@ -181,7 +187,7 @@ func TestFillerFillsEveryField(t *testing.T) {
 		t.Errorf("values filled with different seeds are alike: %+v and %+v", r, other)
 	}
 	// assertFilled catches a zero field deep down.
-	k := filled[booking.KeyRecord](t, 0)
+	k := filled[store.KeyRecord](t, 0)
 	k.Result.Alternatives[1].Resource.Name = ""
 	rec := &recorder{}
 	assertFilled(rec, reflect.ValueOf(k), "KeyRecord")
@@ -283,12 +289,12 @@ func TestRoundTrip(t *testing.T) {
 
 		t.Run("KeyRecord", func(t *testing.T) {
 			ctx := t.Context()
-			for i, state := range []booking.KeyState{booking.KeyDone, booking.KeyUnknown} {
-				full := filled[booking.KeyRecord](t, i+1)
+			for i, state := range []store.KeyState{store.KeyDone, store.KeyUnknown} {
+				full := filled[store.KeyRecord](t, i+1)
 				full.State = state
 				full.Expires = full.Claimed.Add(time.Hour + 1)
-				first := booking.KeyRecord{Caller: full.Caller, Key: full.Key, Action: full.Action, Fingerprint: full.Fingerprint,
-					State: booking.KeyPending, Claim: full.Claim, Claimed: full.Claimed, Expires: full.Expires}
+				first := store.KeyRecord{Caller: full.Caller, Key: full.Key, Action: full.Action, Fingerprint: full.Fingerprint,
+					State: store.KeyPending, Claim: full.Claim, Claimed: full.Claimed, Expires: full.Expires}
 				if _, ok, err := s.Keys().Claim(ctx, first, time.Minute); err != nil || !ok {
 					t.Fatalf("Claim: %v, %v", ok, err)
 				}
@@ -299,7 +305,7 @@ func TestRoundTrip(t *testing.T) {
 				must(t, err)
 				// Done: refused with the record; unknown: taken over,
 				// returning the record as it was.
-				if want := state == booking.KeyUnknown; ok != want {
+				if want := state == store.KeyUnknown; ok != want {
 					t.Errorf("%v: Claim of the repeat: claimed %v, want %v", state, ok, want)
 				}
 				diffValue(t, fmt.Sprintf("Claim of a %v record", state), full, prior)

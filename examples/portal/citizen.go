@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -495,7 +494,9 @@ func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, sta
 }
 
 // bookSlot books the held slot. Repeating the same form (a double click, a
-// reload) sends the same request key and books once.
+// reload) sends the same request key and books once; a repeat while the
+// first is still on its way waits for its outcome, for as long as the
+// browser waits.
 func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	c, ok := a.citizenUnder(w, r, casetype.KindBook)
 	if !ok {
@@ -514,12 +515,10 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	if !utf8.ValidString(h.Message) {
 		h.Message = ""
 	}
-	conf, err := whileInProgress(r.Context(), func() (booking.Confirmation, error) {
-		return a.svc.Book(r.Context(), booking.BookRequest{
-			Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
-			Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
-				Phone: strings.TrimSpace(r.PostFormValue("telefon"))},
-		})
+	conf, err := a.svc.Book(r.Context(), booking.BookRequest{
+		Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
+		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
+			Phone: strings.TrimSpace(r.PostFormValue("telefon"))},
 	})
 	var te *booking.TermsError
 	switch {
@@ -635,23 +634,6 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", `attachment; filename="bokning.ics"`)
 	h.Set("Cache-Control", "no-store")
 	_, _ = w.Write(ics)
-}
-
-// whileInProgress repeats call, for a few seconds at most, while an
-// earlier call with the same request key is still running — the same
-// form sent twice — so that both answers show the one outcome.
-func whileInProgress[T any](ctx context.Context, call func() (T, error)) (T, error) {
-	for i := 0; ; i++ {
-		v, err := call()
-		if !errors.Is(err, booking.ErrInProgress) || i == 25 {
-			return v, err
-		}
-		select {
-		case <-ctx.Done():
-			return v, err
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }
 
 // termsChanged is what a citizen who accepted the terms earlier in the

@@ -225,10 +225,8 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	conf, err := whileInProgress(r.Context(), func() (booking.Confirmation, error) {
-		return a.svc.Reschedule(r.Context(), booking.RescheduleRequest{
-			Scope: c.scope(), Key: key, BookingID: id, Hold: h.Token,
-		})
+	conf, err := a.svc.Reschedule(r.Context(), booking.RescheduleRequest{
+		Scope: c.scope(), Key: key, BookingID: id, Hold: h.Token,
 	})
 	var te *booking.TermsError
 	switch {
@@ -302,10 +300,8 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := strings.TrimSpace(r.PostFormValue("meddelande"))
-	res, err := whileInProgress(r.Context(), func() (booking.Cancellation, error) {
-		return a.svc.Cancel(r.Context(), booking.CancelRequest{
-			Scope: c.scope(), Key: key, BookingID: id, Message: msg,
-		})
+	res, err := a.svc.Cancel(r.Context(), booking.CancelRequest{
+		Scope: c.scope(), Key: key, BookingID: id, Message: msg,
 	})
 	var te *booking.TermsError
 	switch {

@@ -153,7 +153,11 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if ps, err := a.staffBook.Performers(ctx, tidbok.PerformersRequest{Facility: clinic, Subject: probe}); err == nil {
 		d.Performers = ps.Performers
 	}
-	reqs, err := a.svc.ListRequests(ctx, booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, true)
+	reqs, err := a.svc.ListRequests(ctx, booking.ListRequests{
+		Staff:    booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))},
+		Clinic:   clinic,
+		OpenOnly: true,
+	})
 	if err != nil {
 		a.log.Warn("listing requests", "err", err)
 	}
@@ -256,7 +260,11 @@ func (a *app) staffCloseRequest(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := a.svc.CloseRequest(r.Context(), booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))}, clinic, r.PathValue("id"))
+	_, err := a.svc.CloseRequest(r.Context(), booking.CloseRequest{
+		Staff:  booking.Staff{ID: who.Staff, Clinics: who.StaffAt, Session: sessionRef(sessionOf(r))},
+		Clinic: clinic,
+		ID:     r.PathValue("id"),
+	})
 	switch {
 	case err == nil:
 		a.backToDay(w, r, "Förfrågan är avslutad.")

@@ -55,6 +55,10 @@ var rules = []rule{
 	{"booking/eid", "booking/eid/eidtest", "the login ships without its test provider"},
 	{"booking/eid", "tidbok/memtidbok", "the login knows no book"},
 	{"booking/eid", "mvkclient", "the login knows no book"},
+	{"booking/store", "booking$", "the stores' interface knows no flow: the flow imports it, never the reverse"},
+	{"booking$", "booking/store/storetest", "the flow must not import a package that imports testing"},
+	{"booking/store$", "booking/store/storetest", "the in-memory stores must not import a package that imports testing"},
+	{"sqlstore", "booking/store/storetest", "the SQL stores must not import a package that imports testing"},
 	{"casetype", "sqlstore", "clinic configuration knows its store only by its interface"},
 	{"terms", "sqlstore", "clinic configuration knows its store only by its interface"},
 	{"casetype", "terms", "casetype and terms stay independent; booking combines them"},
@@ -178,15 +182,18 @@ func TestImportViolations(t *testing.T) {
 	}
 }
 
-// matches reports whether pattern names pkg: "*" is every package, and a
-// path names itself and the packages below it, except that "tidbok" names
-// only the contract package itself.
+// matches reports whether pattern names pkg: "*" is every package, a path
+// ending in "$" names only that package, and a path names itself and the
+// packages below it, except that "tidbok" names only the contract package
+// itself.
 func matches(pattern, pkg string) bool {
 	switch {
 	case pattern == "*":
 		return true
 	case pattern == "tidbok":
 		return pkg == "tidbok"
+	case strings.HasSuffix(pattern, "$"):
+		return pkg == strings.TrimSuffix(pattern, "$")
 	default:
 		return pkg == pattern || strings.HasPrefix(pkg, pattern+"/")
 	}
@@ -201,6 +208,9 @@ func TestMatches(t *testing.T) {
 		{"tidbok", "tidbok/memtidbok", false},
 		{"examples", "examples/portal", true},
 		{"booking", "bookingx", false},
+		{"booking", "booking/store", true},
+		{"booking$", "booking", true},
+		{"booking$", "booking/store", false},
 		{"*", "mvkclient", true},
 	}
 	for _, tt := range tests {

@@ -1,4 +1,4 @@
-package booking
+package store
 
 import (
 	"context"
@@ -8,38 +8,34 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// MoveStore counts how often each booking was moved through the service,
-// for the case type's Rules.MaxReschedules: the wire carries no such
-// count. Moves made by staff in the journal system are not counted; a
-// book that limits them publishes the outcome in the booking's
-// MayReschedule flag, which the service honours as well.
+// Moves counts how often each booking was moved through the flow, for
+// the case type's Rules.MaxReschedules: the wire carries no such count.
 //
-// Counting is a reservation: the service reserves a move before sending a
+// Counting is a reservation: the flow reserves a move before sending a
 // reschedule and takes it back if the book refuses, so that two
-// concurrent reschedules of one booking cannot both pass the limit. A
-// reschedule whose outcome stays unknown keeps its reservation. Portal
-// processes sharing a MoveStore share the counts. Implementations must be
-// safe for concurrent use.
+// concurrent reschedules of one booking cannot both pass the limit.
+// Portal processes sharing a Moves store share the counts. [MemMoves]
+// serves one process. Implementations must be safe for concurrent use.
 //
 // A SQL store implements Reserve as an UPDATE … SET n = n + 1 WHERE n <
 // limit (after an INSERT … ON CONFLICT DO NOTHING), checking the affected
 // row count.
-type MoveStore interface {
+type Moves interface {
 	// Reserve counts one more move of the booking if fewer than limit are
 	// counted (limit zero: no limit) and returns the count with it;
 	// otherwise it returns the count and an error matching
-	// ErrTooManyReschedules.
+	// [ErrTooManyReschedules].
 	Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID string, limit int) (int, error)
-	// Undo takes back one reserved move.
+	// Undo takes back one reserved move; a count never goes below zero.
 	Undo(ctx context.Context, clinic tidbok.HSAID, bookingID string) error
 	// Count returns the moves counted.
 	Count(ctx context.Context, clinic tidbok.HSAID, bookingID string) (int, error)
 }
 
-// MemMoveStore is a [MoveStore] in memory, for one process. It is safe for
+// MemMoves is a [Moves] store in memory, for one process. It is safe for
 // concurrent use; the zero value is ready to use. It keeps a count per
 // booking ever moved.
-type MemMoveStore struct {
+type MemMoves struct {
 	mu sync.Mutex
 	m  map[moveKey]int
 }
@@ -49,13 +45,13 @@ type moveKey struct {
 	booking string
 }
 
-var _ MoveStore = (*MemMoveStore)(nil)
+var _ Moves = (*MemMoves)(nil)
 
-// NewMemMoveStore returns an empty store.
-func NewMemMoveStore() *MemMoveStore { return &MemMoveStore{} }
+// NewMemMoves returns an empty store.
+func NewMemMoves() *MemMoves { return &MemMoves{} }
 
-// Reserve implements [MoveStore].
-func (m *MemMoveStore) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID string, limit int) (int, error) {
+// Reserve implements [Moves].
+func (m *MemMoves) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID string, limit int) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -73,8 +69,8 @@ func (m *MemMoveStore) Reserve(ctx context.Context, clinic tidbok.HSAID, booking
 	return n + 1, nil
 }
 
-// Undo implements [MoveStore].
-func (m *MemMoveStore) Undo(ctx context.Context, clinic tidbok.HSAID, bookingID string) error {
+// Undo implements [Moves].
+func (m *MemMoves) Undo(ctx context.Context, clinic tidbok.HSAID, bookingID string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	k := moveKey{clinic, bookingID}
@@ -84,8 +80,8 @@ func (m *MemMoveStore) Undo(ctx context.Context, clinic tidbok.HSAID, bookingID 
 	return nil
 }
 
-// Count implements [MoveStore].
-func (m *MemMoveStore) Count(ctx context.Context, clinic tidbok.HSAID, bookingID string) (int, error) {
+// Count implements [Moves].
+func (m *MemMoves) Count(ctx context.Context, clinic tidbok.HSAID, bookingID string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
