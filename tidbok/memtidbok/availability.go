@@ -230,7 +230,7 @@ func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 			}
 		}
 	})
-	out := make([]tidbok.Timeslot, 0, n)
+	out := make([]tidbok.Timeslot, n)
 	if n == 0 {
 		return out
 	}
@@ -239,22 +239,29 @@ func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 	var buf [1 + idDigits]byte
 	l := loc()
 	groups := q.f.groups
+	k := 0
 	q.days(func(d *day) {
 		if d.num != q.today && !b.dayHas(q, d) {
 			return
 		}
 		from := b.scanFrom(q, d)
-		for k, g := range d.tags[from:] {
+		for j, g := range d.tags[from:] {
 			if g&entryOfferable == 0 || q.gpos[tagGroup(g)] < 0 {
 				continue
 			}
-			e := &d.entries[from+k]
+			e := &d.entries[from+j]
 			ids.Write(appendID(buf[:0], slotPrefix, e.slot))
-			ts := groups[e.group()].tmpl
+			if k == len(out) { // never, while the day counters agree with the tags
+				out = append(out, tidbok.Timeslot{})
+			}
+			// Filled in place: one copy of the template per slot.
+			ts := &out[k]
+			*ts = groups[tagGroup(g)].tmpl
 			ts.Start, ts.End = instant(e.start, l), instant(e.end, l)
-			out = append(out, ts)
+			k++
 		}
 	})
+	out = out[:k]
 	all := ids.String()
 	for k := range out {
 		out[k].ID = all[k*(1+idDigits) : (k+1)*(1+idDigits)]
