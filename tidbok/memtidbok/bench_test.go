@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -237,4 +238,60 @@ func BenchmarkAnswerFloor(b *testing.B) {
 		}
 		floorSink = out
 	}
+}
+
+// BenchmarkAnswerClone measures the floor of an answer kept ready (a
+// cached day) and handed out as a fresh copy, as answers must be: one
+// allocation of 480 Timeslots and one copy.
+func BenchmarkAnswerClone(b *testing.B) {
+	ready := answerFloor()
+	b.ReportAllocs()
+	for b.Loop() {
+		floorSink = slices.Clone(ready)
+	}
+}
+
+// compactSlot is what an answer of a smaller shape would hold per slot:
+// its ID and times, and the fields its clinician shares with the
+// clinician's other slots behind one pointer.
+type compactSlot struct {
+	ID         string
+	Start, End time.Time
+	shared     *tidbok.Timeslot
+}
+
+var compactSink []compactSlot
+
+// BenchmarkAnswerCompact measures the floor of that smaller shape: 480
+// compact slots allocated and filled like BenchmarkAnswerFloor's.
+func BenchmarkAnswerCompact(b *testing.B) {
+	tmpl := &answerFloor()[0]
+	ids := "s000001"
+	l := tidbok.Stockholm()
+	b.ReportAllocs()
+	for b.Loop() {
+		out := make([]compactSlot, 480)
+		for i := range out {
+			ts := &out[i]
+			ts.ID, ts.shared = ids, tmpl
+			ts.Start = time.Unix(int64(i)*1200, 0).In(l)
+			ts.End = ts.Start.Add(20 * time.Minute)
+		}
+		compactSink = out
+	}
+}
+
+// answerFloor returns 480 Timeslots like BenchmarkAnswerFloor's.
+func answerFloor() []tidbok.Timeslot {
+	l := tidbok.Stockholm()
+	out := make([]tidbok.Timeslot, 480)
+	for i := range out {
+		out[i] = tidbok.Timeslot{
+			ID: "s000001", Facility: benchClinic, FacilityName: "Vårdcentralen Bänken", Performer: benchPerformer(1),
+			PerformerName: "Dr Doktor 1", TimeType: tidbok.TimeType{ID: "TT1", Name: "Tidstyp TT1"},
+			Start: time.Unix(int64(i)*1200, 0).In(l),
+		}
+		out[i].End = out[i].Start.Add(20 * time.Minute)
+	}
+	return out
 }
