@@ -3,7 +3,6 @@ package memtidbok
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -211,8 +210,8 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 }
 
 // freeSlots lists the slots q matches. It counts them first, from the
-// day counters, so that the answer is allocated once; IDs share one
-// string.
+// day counters, so that the answer is allocated once; IDs are parts of
+// the book's ID strings.
 func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 	n := 0
 	q.days(func(d *day) {
@@ -234,9 +233,6 @@ func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 	if n == 0 {
 		return out
 	}
-	var ids strings.Builder
-	ids.Grow(n * (1 + idDigits))
-	var buf [1 + idDigits]byte
 	l := loc()
 	groups := q.f.groups
 	k := 0
@@ -250,21 +246,16 @@ func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 				continue
 			}
 			e := &d.entries[from+j]
-			ids.Write(appendID(buf[:0], slotPrefix, e.slot))
 			if k == len(out) { // never, while the day counters agree with the tags
 				out = append(out, tidbok.Timeslot{})
 			}
 			// Filled in place: one copy of the template per slot.
 			ts := &out[k]
 			*ts = groups[tagGroup(g)].tmpl
+			ts.ID = b.slotID(e.slot)
 			ts.Start, ts.End = instant(e.start, l), instant(e.end, l)
 			k++
 		}
 	})
-	out = out[:k]
-	all := ids.String()
-	for k := range out {
-		out[k].ID = all[k*(1+idDigits) : (k+1)*(1+idDigits)]
-	}
-	return out
+	return out[:k]
 }

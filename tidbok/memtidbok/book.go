@@ -24,6 +24,9 @@ type Book struct {
 	facByID map[tidbok.HSAID]*facility
 	// slots is the slot table; a slot's ID is formatID('s', index).
 	slots []slot
+	// slotIDs holds the slots' IDs, one string per chunk of idChunk
+	// slots, so that answers share them (slotID).
+	slotIDs []string
 	// slotFlags are the flags staff set for bookings of a slot
 	// (staff.SlotSpec.Flags), for slots with state ownFlags.
 	slotFlags map[int32]tidbok.Flags
@@ -238,7 +241,7 @@ func (b *Book) slotTimeslot(i int32) tidbok.Timeslot {
 	s := &b.slots[i]
 	f := b.facs[s.fac]
 	ts := f.groups[s.group].tmpl
-	ts.ID = formatID(slotPrefix, i)
+	ts.ID = b.slotID(i)
 	l := loc()
 	ts.Start, ts.End = instant(s.start, l), instant(s.end, l)
 	return ts

@@ -297,6 +297,25 @@ func appendID(buf []byte, prefix byte, i int32) []byte {
 	return append(buf, tmp[:]...)
 }
 
+// idChunk is how many slot IDs share one string.
+const idChunk = 1024
+
+// slotIDChunk returns the IDs of the slots of chunk c, in index order.
+func slotIDChunk(c int) string {
+	buf := make([]byte, 0, idChunk*(1+idDigits))
+	for i := int64(c) * idChunk; i < int64(c+1)*idChunk && i <= maxSlots; i++ {
+		buf = appendID(buf, slotPrefix, int32(i))
+	}
+	return string(buf)
+}
+
+// slotID returns the ID of slot i, a part of its chunk's string.
+func (b *Book) slotID(i int32) string {
+	const w = 1 + idDigits
+	k := int(i%idChunk) * w
+	return b.slotIDs[i/idChunk][k : k+w]
+}
+
 func formatID(prefix byte, i int32) string {
 	var buf [1 + idDigits]byte
 	return string(appendID(buf[:0], prefix, i))

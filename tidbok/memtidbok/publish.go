@@ -31,7 +31,7 @@ func (b *Book) Publish(ctx context.Context, s staff.SlotSpec) (slotID string, er
 	}
 	i := b.addSlot(f, f.group(k), s.Start.UnixNano(), s.End.UnixNano(), st, s.Flags)
 	merge(f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
-	return formatID(slotPrefix, i), nil
+	return b.slotID(i), nil
 }
 
 // maxSlots is the most slots a book holds: slot indexes are int32 and IDs
@@ -49,6 +49,9 @@ func (b *Book) addSlot(f *facility, g int32, start, end int64, st slotState, fla
 		b.slotFlags[i] = *flags
 	}
 	b.slots = append(b.slots, slot{start: start, end: end, group: g, fac: f.idx, state: st})
+	if c := int(i / idChunk); c == len(b.slotIDs) {
+		b.slotIDs = append(b.slotIDs, slotIDChunk(c))
+	}
 	f.groups[g].published++
 	return i
 }
