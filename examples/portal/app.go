@@ -191,7 +191,8 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 			return err
 		}
 		dialect, a.store = sqltidbok.SQLite, "sqlite "+path
-		a.db, err = sql.Open("sqlite", sqltidbok.SQLiteDSN(path))
+		// Its writers take turns in the process (see sqlitewrite.go).
+		a.db = openSQLite(sqltidbok.SQLiteDSN(path))
 	}
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
