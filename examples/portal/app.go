@@ -151,8 +151,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	// Case types, terms, acceptances, holds, request keys, requests and
 	// the audit logs are kept in the book's database: they survive a
 	// restart, and portal processes sharing the database share them.
-	a.cases = casetype.New(a.stores.CaseTypes(), casetype.WithClock(a.now), casetype.WithAudit(a.stores.CaseTypeAudit()))
-	a.terms = terms.New(a.stores.Terms(), terms.WithClock(a.now))
+	// Each request reads a case type and its terms once (see memo.go).
+	a.cases = casetype.New(memoCaseTypes{a.stores.CaseTypes()}, casetype.WithClock(a.now), casetype.WithAudit(a.stores.CaseTypeAudit()))
+	a.terms = terms.New(memoTerms{a.stores.Terms()}, terms.WithClock(a.now))
 	if err := seedClinic(ctx, a.cases, a.terms, a.book); err != nil {
 		return nil, err
 	}
@@ -190,7 +191,8 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 			return err
 		}
 		dialect, a.store = sqltidbok.SQLite, "sqlite "+path
-		a.db, err = sql.Open("sqlite", sqltidbok.SQLiteDSN(path))
+		// Its writers take turns in the process (see sqlitewrite.go).
+		a.db = openSQLite(sqltidbok.SQLiteDSN(path))
 	}
 	if err != nil {
 		return fmt.Errorf("opening the database: %w", err)
@@ -327,7 +329,7 @@ func (a *app) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(a.forbiddenPost))
-	return a.recoverer(a.securityHeaders(a.sessions.withSession(cop.Handler(a.checkCSRF(mux)))))
+	return a.recoverer(a.securityHeaders(a.sessions.withSession(withMemo(cop.Handler(a.checkCSRF(mux))))))
 }
 
 // securityHeaders sets the headers every answer carries: a content

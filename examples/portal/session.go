@@ -14,12 +14,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
+	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
@@ -74,6 +77,10 @@ const (
 	// maxConfirmations is how many recent confirmations a session keeps
 	// for the confirmation page and its calendar file.
 	maxConfirmations = 10
+	// maxRecent is how many request keys of its latest writes a session
+	// keeps: a form is sent again moments after it was first sent, and
+	// the booking flow's own request keys guard every write anyway.
+	maxRecent = 8
 )
 
 // session is one visitor's state, as one request sees it. Its fields are
@@ -89,11 +96,11 @@ type session struct {
 	subject  Person // whom a citizen acts for; zero: themself
 	hold     *pendingHold
 	confirms []confirmed
-	// done maps the request keys of the writes this session made to the
-	// page that shows their outcome, so that a form sent twice (a double
-	// click, a reload) shows the first outcome.
-	done  map[string]string
-	flash string
+	// recent are the request keys of the latest writes this session
+	// made, with the page that shows their outcome, so that a form sent
+	// twice (a double click, a reload) shows the first outcome.
+	recent []doneWrite
+	flash  string
 
 	// What the database holds: the state as last read or written, and
 	// when its last use was recorded. gone: the session was ended.
@@ -102,15 +109,79 @@ type session struct {
 	gone       bool
 }
 
-// sessionState is the part of a session kept as JSON.
+// sessionState is the part of a session kept as JSON. It is kept small,
+// since every request reads it and every change writes it: a
+// confirmation is kept without its summary and calendar file, which are
+// made again from the booking when read (see keptConfirmation).
 type sessionState struct {
-	CSRF     string            `json:"csrf"`
-	Who      *Identity         `json:"who,omitempty"`
-	Subject  Person            `json:"subject"`
-	Hold     *pendingHold      `json:"hold,omitempty"`
-	Confirms []confirmed       `json:"confirms,omitempty"`
-	Done     map[string]string `json:"done,omitempty"`
-	Flash    string            `json:"flash,omitempty"`
+	CSRF     string             `json:"csrf"`
+	Who      *Identity          `json:"who,omitempty"`
+	Subject  Person             `json:"subject"`
+	Hold     *pendingHold       `json:"hold,omitempty"`
+	Confirms []keptConfirmation `json:"confirms,omitempty"`
+	// Recent are the latest writes' request keys and pages, oldest
+	// first; Done is how sessions kept before held them, read but no
+	// longer written.
+	Recent []doneWrite       `json:"recent,omitempty"`
+	Done   map[string]string `json:"done,omitempty"`
+	Flash  string            `json:"flash,omitempty"`
+}
+
+// doneWrite is a write this session made: its request key, and the page
+// that shows its outcome.
+type doneWrite struct {
+	Key  string `json:"k"`
+	Path string `json:"p"`
+}
+
+// keptConfirmation is a confirmed as a session keeps it: the booking and
+// what its calendar file is made from.
+type keptConfirmation struct {
+	Booking  tidbok.Timeslot
+	Previous tidbok.Timeslot `json:",omitzero"`
+	Notice   string          `json:",omitempty"`
+	CaseType string
+	// Stamp and Sequence are the calendar file's DTSTAMP and SEQUENCE.
+	Stamp    time.Time `json:",omitzero"`
+	Sequence int       `json:",omitempty"`
+	// ICS is the calendar file of a confirmation kept before calendar
+	// files were made again when read; it is never written.
+	ICS []byte `json:",omitempty"`
+}
+
+// keep returns c as a session keeps it.
+func (c confirmed) keep() keptConfirmation {
+	k := keptConfirmation{Booking: c.Booking, Previous: c.Previous, Notice: c.Notice, CaseType: c.CaseType}
+	k.Stamp, k.Sequence = icsStampAndSequence(c.ICS)
+	return k
+}
+
+// confirmed returns the confirmation k keeps, with its summary and
+// calendar file made again.
+func (k keptConfirmation) confirmed() confirmed {
+	c := confirmed{CaseType: k.CaseType, Confirmation: booking.Confirmation{
+		Booking: k.Booking, Previous: k.Previous, Notice: k.Notice,
+		Summary: booking.Summarize(k.Booking, k.Notice), ICS: k.ICS,
+	}}
+	if c.ICS == nil {
+		c.ICS = booking.CalendarEvent{Booking: k.Booking, Notice: k.Notice, Stamp: k.Stamp, Sequence: k.Sequence}.ICS()
+	}
+	return c
+}
+
+// icsStampAndSequence reads the DTSTAMP and SEQUENCE of a calendar file
+// made by booking.CalendarEvent, so that the same file can be made again.
+func icsStampAndSequence(ics []byte) (time.Time, int) {
+	var stamp time.Time
+	seq := 0
+	for line := range strings.SplitSeq(string(ics), "\r\n") {
+		if v, ok := strings.CutPrefix(line, "DTSTAMP:"); ok {
+			stamp, _ = time.Parse("20060102T150405Z", v)
+		} else if v, ok := strings.CutPrefix(line, "SEQUENCE:"); ok {
+			seq, _ = strconv.Atoi(v)
+		}
+	}
+	return stamp, seq
 }
 
 // pendingHold is the slot a citizen is confirming.
@@ -329,8 +400,12 @@ func (ss *session) snapshot() sessionState {
 }
 
 func (ss *session) stateLocked() sessionState {
-	return sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
-		Hold: ss.hold, Confirms: ss.confirms, Done: ss.done, Flash: ss.flash}
+	st := sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
+		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash}
+	for _, c := range ss.confirms {
+		st.Confirms = append(st.Confirms, c.keep())
+	}
+	return st
 }
 
 // set replaces the part of ss kept as JSON.
@@ -338,7 +413,16 @@ func (ss *session) set(st sessionState) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	ss.csrf, ss.who, ss.subject = st.CSRF, st.Who, st.Subject
-	ss.hold, ss.confirms, ss.done, ss.flash = st.Hold, st.Confirms, st.Done, st.Flash
+	ss.hold, ss.recent, ss.flash = st.Hold, st.Recent, st.Flash
+	for k, p := range st.Done {
+		if len(ss.recent) < maxRecent {
+			ss.recent = append(ss.recent, doneWrite{k, p})
+		}
+	}
+	ss.confirms = nil
+	for _, k := range st.Confirms {
+		ss.confirms = append(ss.confirms, k.confirmed())
+	}
 }
 
 // secure reports whether r's cookies are Secure: when r came over TLS, or
@@ -580,17 +664,24 @@ func (ss *session) markDone(key, path string) {
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.done == nil || len(ss.done) >= 64 {
-		ss.done = map[string]string{}
+	if n := len(ss.recent); n >= maxRecent {
+		ss.recent = slices.Delete(slices.Clone(ss.recent), 0, n-maxRecent+1)
 	}
-	ss.done[key] = path
+	ss.recent = append(ss.recent, doneWrite{key, path})
 }
 
 // doneAt returns the page of the write with request key, if this session
 // made it.
 func (ss *session) doneAt(key string) (string, bool) {
+	if key == "" {
+		return "", false
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	p, ok := ss.done[key]
-	return p, ok && key != ""
+	for _, d := range ss.recent {
+		if d.Key == key {
+			return d.Path, true
+		}
+	}
+	return "", false
 }
