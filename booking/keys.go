@@ -235,12 +235,10 @@ func slotPrint(ts tidbok.Timeslot) string {
 // store.KeyResult.Refused: one of the kinds refusedByBook admits, and
 // invalid for anything else.
 func refusedKind(err error) tidbok.Kind {
-	switch k := tidbok.KindOf(err); k {
-	case tidbok.KindSlotTaken, tidbok.KindNotFound, tidbok.KindNotAllowed, tidbok.KindNotSupported, tidbok.KindInvalid:
+	if k := tidbok.KindOf(err); k.IsRefusal() {
 		return k
-	default:
-		return tidbok.KindInvalid
 	}
+	return tidbok.KindInvalid
 }
 
 // refusal is the stored form of the book's refusal err.

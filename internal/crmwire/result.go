@@ -21,24 +21,11 @@ const (
 	ResultError ResultCode = "ERROR"
 )
 
-// wireKinds are the kinds our errorKind extension element carries, by
-// their text names ([tidbok.Kind.String]). Not sent is last in meaning: a
+// onWire reports whether our errorKind extension element carries k,
+// by its text name ([tidbok.Kind.String]): a refusal, or not sent — a
 // Server fault of ours whose book certainly did nothing (it could not
 // reach its database, say), never a write's ERROR.
-var wireKinds = [...]tidbok.Kind{
-	tidbok.KindSlotTaken, tidbok.KindNotFound, tidbok.KindNotAllowed,
-	tidbok.KindInvalid, tidbok.KindNotSupported, tidbok.KindNotSent,
-}
-
-// onWire reports whether k is one of wireKinds.
-func onWire(k tidbok.Kind) bool {
-	for _, w := range wireKinds {
-		if k == w {
-			return true
-		}
-	}
-	return false
-}
+func onWire(k tidbok.Kind) bool { return k.IsRefusal() || k == tidbok.KindNotSent }
 
 // errorKindOf returns the errorKind written for err: the name of its
 // kind ([tidbok.KindOf]) when that is one the wire carries.
