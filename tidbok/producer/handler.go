@@ -13,6 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Handler serves a book as a crm:scheduling 1.1 producer; see the package
@@ -23,7 +24,7 @@ type Handler struct {
 	caps       tidbok.Capabilities
 	facilities []tidbok.HSAID
 	served     map[tidbok.HSAID]bool
-	texts      func(tidbok.Operation, error) string
+	texts      texts.Func
 	limits     soap.Limits
 	log        *slog.Logger
 
@@ -315,7 +316,7 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 		return
 	}
 	if c.Op.IsWrite() {
-		body, encErr := crmwire.EncodeWriteError(c.Op, err, h.citizenText(c.Op, err))
+		body, encErr := crmwire.EncodeWriteError(c.Op, err, h.texts.Text(c.Op, err))
 		if encErr != nil {
 			// err matches no sentinel: a technical failure.
 			h.technical(x, err)
