@@ -84,6 +84,7 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, erro
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)
 	c, err := s.doBook(ctx, req, now)
+	err = s.reword(tidbok.OpBook, err)
 	if err == nil {
 		ev.BookingID, ev.Detail = c.Booking.ID, note(c.Replayed, c.Reconciled)
 	}
@@ -224,7 +225,7 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 		} else {
 			out = refuse(act, err, textGeneric)
 		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpBook, out), a.now))
 		return Confirmation{}, out
 	case sentNot:
 		s.dropKey(ctx, c)

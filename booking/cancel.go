@@ -54,6 +54,7 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Cancellation, 
 	ev := event(req.Scope, ActionCancel, now)
 	ev.BookingID = req.BookingID
 	c, err := s.doCancel(ctx, req, now)
+	err = s.reword(tidbok.OpCancel, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 	}
@@ -156,7 +157,7 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 		default:
 			out = refuse(act, err, textGeneric)
 		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpCancel, out), a.now))
 		return Cancellation{}, out
 	case sentNot:
 		s.dropKey(ctx, c)

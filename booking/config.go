@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Defaults for the zero fields of [Config].
@@ -90,6 +91,17 @@ type Config struct {
 	// KeyTTL is how long outcomes are kept for repeats. Default:
 	// [DefaultKeyTTL].
 	KeyTTL time.Duration
+	// Texts is the clinic's wording of the texts the citizen is shown
+	// when Book, Reschedule or Cancel is refused or fails: the same
+	// function as the producer's Config.Texts, called with the
+	// operation (tidbok.OpBook, OpReschedule or OpCancel) and the error,
+	// which matches this package's sentinel where the flow refused (for
+	// example [ErrTooSoon]) and the book's otherwise. Returning "" keeps
+	// the text the service gives (the catalogue's, package tidbok/texts,
+	// or the flow's own); a text the book gave itself always wins, and a
+	// repeat with a request key shows the first call's text. Default:
+	// none. It is called concurrently.
+	Texts texts.Func
 	// SearchDays is how many days a search spans when it names no last
 	// date and the case type has no horizon. Default:
 	// [DefaultSearchDays].

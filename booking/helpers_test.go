@@ -413,6 +413,12 @@ func (g *guardianRegister) IsGuardian(_ context.Context, guardian, child tidbok.
 	return g.m[[2]tidbok.PersonalNumber{guardian, child}], nil
 }
 
+// shown is the text a portal shows the citizen for err.
+func shown(err error) string {
+	t, _ := tidbok.CitizenText(err)
+	return t
+}
+
 // citizenText fails unless err carries a non-empty citizen text.
 func citizenText(t testing.TB, err error) {
 	t.Helper()

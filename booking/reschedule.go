@@ -46,6 +46,7 @@ func (s *Service) Reschedule(ctx context.Context, req RescheduleRequest) (Confir
 	ev := event(req.Scope, ActionReschedule, now)
 	ev.BookingID = req.BookingID
 	c, err := s.doReschedule(ctx, req, now)
+	err = s.reword(tidbok.OpReschedule, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 	}
@@ -209,7 +210,7 @@ func (s *Service) sendReschedule(ctx context.Context, a access, sc Scope, c *cla
 		default:
 			out = refuse(act, err, textGeneric)
 		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpReschedule, out), a.now))
 		return Confirmation{}, out
 	case sentNot:
 		if !c.resume { // else an earlier attempt may still land

@@ -102,12 +102,35 @@ func (e *OpError) Error() string {
 // Unwrap returns the underlying cause.
 func (e *OpError) Unwrap() error { return e.Err }
 
-// CitizenText returns the text meant for the citizen carried by the first
-// [*OpError] in err's chain, and whether there was one with a non-empty text.
+// CitizenText returns Text.
+func (e *OpError) CitizenText() string { return e.Text }
+
+// CitizenText returns the text meant for the citizen that err carries, and
+// whether it carries one: the non-empty text of the first error in err's
+// chain with a method CitizenText() string — a book's [*OpError], or an
+// error of a layer above the book, such as the citizen's flow (package
+// booking), whose errors all carry one. Where err carries none, show
+// the catalogue's text (package tidbok/texts).
 func CitizenText(err error) (string, bool) {
-	var oe *OpError
-	if errors.As(err, &oe) && oe.Text != "" {
-		return oe.Text, true
+	for err != nil {
+		if ct, ok := err.(interface{ CitizenText() string }); ok {
+			if t := ct.CitizenText(); t != "" {
+				return t, true
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if t, ok := CitizenText(inner); ok {
+					return t, true
+				}
+			}
+			return "", false
+		default:
+			return "", false
+		}
 	}
 	return "", false
 }
