@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // BookRequest asks to book a slot for the subject of care under a case
@@ -223,7 +224,7 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 			}
 			out = &SlotTakenError{Action: act, Text: text, Err: err, Alternatives: s.alternativesTo(ctx, a, sc, in.Timeslot, "")}
 		} else {
-			out = refuse(act, err, textGeneric)
+			out = refuse(act, err, texts.Default(tidbok.OpBook, err))
 		}
 		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpBook, out), a.now))
 		return Confirmation{}, out

@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // CancelRequest asks to cancel one of the subject's bookings, under a case
@@ -148,15 +149,7 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 	case sentDone, sentReconciled:
 		return s.cancelled(ctx, a, sc, c, res, how == sentReconciled), nil
 	case sentRefused:
-		var out error
-		switch {
-		case errors.Is(err, tidbok.ErrNotFound):
-			out = refuse(act, err, textNoBooking)
-		case errors.Is(err, tidbok.ErrNotAllowed):
-			out = refuse(act, err, textNoCancel)
-		default:
-			out = refuse(act, err, textGeneric)
-		}
+		out := refuse(act, err, texts.Default(tidbok.OpCancel, err))
 		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpCancel, out), a.now))
 		return Cancellation{}, out
 	case sentNot:
