@@ -1,8 +1,8 @@
 package booking
 
 import (
-	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -137,10 +137,27 @@ func (c Config) validate() error {
 		p.Add("KeyTTL", "is %v, not longer than KeyLease %v: outcomes would be forgotten while calls run", ttl, lease)
 	}
 	if err := p.Err(); err != nil {
-		return fmt.Errorf("booking: invalid config: %w", err)
+		return &configError{problems: err}
 	}
 	return nil
 }
+
+// configError is the error of [New] for an invalid Config: every
+// problem, each naming its field, as in "booking: invalid config: Book is
+// required: …; KeyTTL is 1m0s, …". It matches tidbok.ErrInvalid, and
+// [tidbok.FieldErrors] lists the problems.
+type configError struct{ problems error }
+
+func (e *configError) Error() string {
+	fes := tidbok.FieldErrors(e.problems)
+	parts := make([]string, len(fes))
+	for i, fe := range fes {
+		parts[i] = fe.Field + " " + fe.Problem
+	}
+	return "booking: invalid config: " + strings.Join(parts, "; ")
+}
+
+func (e *configError) Unwrap() error { return e.problems }
 
 func orDefault[T comparable](v, def T) T {
 	var zero T
