@@ -1,10 +1,10 @@
 // Package bookbase is what the in-memory book (tidbok/memtidbok) and the
 // SQL book (tidbok/sqltidbok) share, so that a citizen sees the same
-// whichever book the clinic runs: the citizen's texts (by the names
-// the books use for the catalogue's, package tidbok/texts), the errors of the
-// staff side, the settings their options make (clock, capabilities, flag
-// policy) with the rule that computes a booking's flags, and the staff
-// side's checks of its input, weekly expansion and views' order.
+// whichever book the clinic runs (their texts for the citizen are the
+// catalogue's, package tidbok/texts): the errors of the staff side, the
+// settings their options make (clock, capabilities, flag policy) with the
+// rule that computes a booking's flags, and the staff side's checks of
+// its input, weekly expansion and views' order.
 package bookbase
 
 import (
@@ -13,24 +13,6 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
-	"github.com/webbtidbok/webbtidbok/tidbok/texts"
-)
-
-// Texts for the citizen, carried in *tidbok.OpError.Text: the names the
-// books use for the catalogue's texts (package tidbok/texts).
-const (
-	TextNoFacility      = texts.NoFacility
-	TextSlotTaken       = texts.SlotTaken
-	TextTimeChanged     = texts.TimeChanged
-	TextNoBooking       = texts.NoBooking
-	TextStarted         = texts.Started
-	TextNoCancel        = texts.NoCancel
-	TextNoReschedule    = texts.NoReschedule
-	TextNoMessage       = texts.NoMessage
-	TextAgent           = texts.AgentOnlyBook
-	TextOpenInvitation  = texts.OpenInvitation
-	TextInvitationTaken = texts.InvitationTaken
-	TextOtherTimeType   = texts.OtherTimeType
 )
 
 // OpErr returns the error of op refused with sentinel and the citizen's
