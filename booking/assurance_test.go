@@ -122,7 +122,7 @@ func TestAnUnknownLoginLevelIsRefusedBeforeAnythingIsRead(t *testing.T) {
 		if !errors.Is(err, booking.ErrAssuranceUnknown) || !errors.Is(err, booking.ErrAssuranceTooLow) {
 			t.Errorf("%s = %v, want an error matching ErrAssuranceUnknown and ErrAssuranceTooLow", c.name, err)
 		}
-		if text := booking.CitizenText(err); text != "Vi kan inte se hur du har loggat in. Logga ut och logga in igen." {
+		if text := shown(err); text != "Vi kan inte se hur du har loggat in. Logga ut och logga in igen." {
 			t.Errorf("%s: citizen text %q, want the one asking to log in again", c.name, text)
 		}
 		if n := counted.calls.Load(); n != 0 {

@@ -193,24 +193,26 @@ func finish(ev Event, err error) Event {
 	return ev
 }
 
+// outcomeOf maps an error to its outcome: by its kind ([tidbok.KindOf]),
+// except for the flow's own refusals, which say more than their kind.
 func outcomeOf(err error) Outcome {
+	k := tidbok.KindOf(err)
 	switch {
-	case err == nil:
+	case k == tidbok.KindNone:
 		return OutcomeDone
-	case errors.Is(err, tidbok.ErrOutcomeUnknown):
+	case k == tidbok.KindOutcomeUnknown:
 		return OutcomeUnknown
 	case errors.Is(err, ErrForbidden), errors.Is(err, ErrAssuranceTooLow), errors.Is(err, ErrNotEligible):
 		return OutcomeForbidden
-	case errors.Is(err, tidbok.ErrSlotTaken):
+	case k == tidbok.KindSlotTaken:
 		return OutcomeTaken
-	case errors.Is(err, tidbok.ErrNotFound), errors.Is(err, ErrNotOffered):
+	case k == tidbok.KindNotFound, errors.Is(err, ErrNotOffered):
 		return OutcomeNotFound
-	case errors.Is(err, tidbok.ErrNotAllowed), errors.Is(err, ErrTermsNotAccepted),
+	case k == tidbok.KindNotAllowed, errors.Is(err, ErrTermsNotAccepted),
 		errors.Is(err, ErrHoldExpired), errors.Is(err, ErrInProgress):
 		return OutcomeRefused
-	case errors.Is(err, tidbok.ErrInvalid):
+	case k == tidbok.KindInvalid:
 		return OutcomeInvalid
-	default:
-		return OutcomeFailed
 	}
+	return OutcomeFailed
 }

@@ -147,4 +147,10 @@ func TestNewReportsEveryProblem(t *testing.T) {
 	if diff := cmp.Diff(want, fields); diff != "" || !errors.Is(err, tidbok.ErrInvalid) {
 		t.Errorf("New(bad config) = %v; fields (-want +got):\n%s", err, diff)
 	}
+	const wantMsg = "booking: invalid config: Book is required: the appointment book (memtidbok, a client over the wire, a vendor's book); " +
+		"CaseTypes is required: the clinics' case types (casetype.New); Terms is required: the terms register (terms.New); " +
+		"HoldTTL is negative; use zero for the default; SearchDays is negative; use zero for the default"
+	if got := err.Error(); got != wantMsg {
+		t.Errorf("New(bad config) says %q, want one prefix: %q", got, wantMsg)
+	}
 }

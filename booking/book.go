@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // BookRequest asks to book a slot for the subject of care under a case
@@ -84,6 +85,7 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, erro
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)
 	c, err := s.doBook(ctx, req, now)
+	err = s.reword(tidbok.OpBook, err)
 	if err == nil {
 		ev.BookingID, ev.Detail = c.Booking.ID, note(c.Replayed, c.Reconciled)
 	}
@@ -222,9 +224,9 @@ func (s *Service) sendBook(ctx context.Context, a access, sc Scope, c *claim, re
 			}
 			out = &SlotTakenError{Action: act, Text: text, Err: err, Alternatives: s.alternativesTo(ctx, a, sc, in.Timeslot, "")}
 		} else {
-			out = refuse(act, err, textGeneric)
+			out = refuse(act, err, texts.Default(tidbok.OpBook, err))
 		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpBook, out), a.now))
 		return Confirmation{}, out
 	case sentNot:
 		s.dropKey(ctx, c)

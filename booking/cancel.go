@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // CancelRequest asks to cancel one of the subject's bookings, under a case
@@ -54,6 +55,7 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Cancellation, 
 	ev := event(req.Scope, ActionCancel, now)
 	ev.BookingID = req.BookingID
 	c, err := s.doCancel(ctx, req, now)
+	err = s.reword(tidbok.OpCancel, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 	}
@@ -147,16 +149,8 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 	case sentDone, sentReconciled:
 		return s.cancelled(ctx, a, sc, c, res, how == sentReconciled), nil
 	case sentRefused:
-		var out error
-		switch {
-		case errors.Is(err, tidbok.ErrNotFound):
-			out = refuse(act, err, textNoBooking)
-		case errors.Is(err, tidbok.ErrNotAllowed):
-			out = refuse(act, err, textNoCancel)
-		default:
-			out = refuse(act, err, textGeneric)
-		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		out := refuse(act, err, texts.Default(tidbok.OpCancel, err))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpCancel, out), a.now))
 		return Cancellation{}, out
 	case sentNot:
 		s.dropKey(ctx, c)

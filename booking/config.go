@@ -1,14 +1,15 @@
 package booking
 
 import (
-	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Defaults for the zero fields of [Config].
@@ -90,6 +91,17 @@ type Config struct {
 	// KeyTTL is how long outcomes are kept for repeats. Default:
 	// [DefaultKeyTTL].
 	KeyTTL time.Duration
+	// Texts is the clinic's wording of the texts the citizen is shown
+	// when Book, Reschedule or Cancel is refused or fails: the same
+	// function as the producer's Config.Texts, called with the
+	// operation (tidbok.OpBook, OpReschedule or OpCancel) and the error,
+	// which matches this package's sentinel where the flow refused (for
+	// example [ErrTooSoon]) and the book's otherwise. Returning "" keeps
+	// the text the service gives (the catalogue's, package tidbok/texts,
+	// or the flow's own); a text the book gave itself always wins, and a
+	// repeat with a request key shows the first call's text. Default:
+	// none. It is called concurrently.
+	Texts texts.Func
 	// SearchDays is how many days a search spans when it names no last
 	// date and the case type has no horizon. Default:
 	// [DefaultSearchDays].
@@ -125,10 +137,27 @@ func (c Config) validate() error {
 		p.Add("KeyTTL", "is %v, not longer than KeyLease %v: outcomes would be forgotten while calls run", ttl, lease)
 	}
 	if err := p.Err(); err != nil {
-		return fmt.Errorf("booking: invalid config: %w", err)
+		return &configError{problems: err}
 	}
 	return nil
 }
+
+// configError is the error of [New] for an invalid Config: every
+// problem, each naming its field, as in "booking: invalid config: Book is
+// required: …; KeyTTL is 1m0s, …". It matches tidbok.ErrInvalid, and
+// [tidbok.FieldErrors] lists the problems.
+type configError struct{ problems error }
+
+func (e *configError) Error() string {
+	fes := tidbok.FieldErrors(e.problems)
+	parts := make([]string, len(fes))
+	for i, fe := range fes {
+		parts[i] = fe.Field + " " + fe.Problem
+	}
+	return "booking: invalid config: " + strings.Join(parts, "; ")
+}
+
+func (e *configError) Unwrap() error { return e.problems }
 
 func orDefault[T comparable](v, def T) T {
 	var zero T

@@ -67,7 +67,7 @@ func TestContactDataAreBounded(t *testing.T) {
 				if got := fieldsOf(err); !slices.Equal(got, tt.fields) {
 					t.Errorf("%s with %s names %q, want %q", call, tt.name, got, tt.fields)
 				}
-				text := booking.CitizenText(err)
+				text := shown(err)
 				for _, want := range tt.texts {
 					if !strings.Contains(text, want) {
 						t.Errorf("%s with %s: the citizen reads %q, want it to say %q", call, tt.name, text, want)
@@ -97,7 +97,7 @@ func TestARequestReportsTheMessageAndTheContactAtOnce(t *testing.T) {
 		if !errors.Is(err, booking.ErrMessageTooLong) || !errors.Is(err, booking.ErrContact) {
 			t.Fatalf("error %v, want ErrMessageTooLong and ErrContact", err)
 		}
-		text := booking.CitizenText(err)
+		text := shown(err)
 		for _, want := range []string{"Meddelandet får vara högst 200 tecken", "Mobilnumret får vara högst 32 tecken"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the citizen reads %q, want it to say %q", text, want)

@@ -73,7 +73,9 @@
 // [tidbok.ErrSlotTaken], [ErrDeadlinePassed] a [tidbok.ErrNotAllowed]),
 // and read data with [errors.As] from [*SlotTakenError] and
 // [*TermsError]. Every error carries a plain Swedish text for the citizen;
-// [CitizenText] returns it, and the portal shows it verbatim. Error
+// [tidbok.CitizenText] returns it, and the portal shows it verbatim. The
+// texts a book or the producer may give too are the catalogue's (package
+// tidbok/texts), and [Config.Texts] words them the clinic's way. Error
 // messages are for logs: English, and without personal identity numbers.
 //
 // # Request keys

@@ -135,7 +135,7 @@ func (s *sentinel) Is(target error) bool { return s.also != nil && target == s.a
 //
 // Error is always used as a pointer: match it with
 // errors.As(err, new(*booking.Error)), or read the text with
-// [CitizenText].
+// [tidbok.CitizenText], as of any error of the service.
 type Error struct {
 	// Action is what was tried.
 	Action Action
@@ -246,24 +246,32 @@ func (e *TermsError) Unwrap() []error {
 // CitizenText returns Text.
 func (e *TermsError) CitizenText() string { return e.Text }
 
-// CitizenText returns the text to show the citizen for err: the text of
-// the first error in err's chain that has one (this package's errors, or
-// the book's [*tidbok.OpError]), and otherwise a general Swedish text
-// saying that something went wrong. It returns "" for a nil err.
-func CitizenText(err error) string {
-	if err == nil {
-		return ""
+// reword gives err, the error of a call for op, the clinic's wording
+// (Config.Texts) where it has one, unless err's text is the book's own or
+// that of a stored outcome, which keeps the first call's text.
+func (s *Service) reword(op tidbok.Operation, err error) error {
+	if s.texts == nil || err == nil {
+		return err
 	}
-	var ct interface{ CitizenText() string }
-	if errors.As(err, &ct) {
-		if t := ct.CitizenText(); t != "" {
-			return t
-		}
+	if oe, ok := errors.AsType[*tidbok.OpError](err); ok && oe.Text != "" {
+		return err
 	}
-	if t, ok := tidbok.CitizenText(err); ok {
-		return t
+	if _, ok := errors.AsType[*storedOutcome](err); ok {
+		return err
 	}
-	return textGeneric
+	t := s.texts(op, err)
+	if t == "" {
+		return err
+	}
+	switch e := err.(type) {
+	case *Error:
+		e.Text = t
+	case *SlotTakenError:
+		e.Text = t
+	case *TermsError:
+		e.Text = t
+	}
+	return err
 }
 
 // trimPrefixes drops the package prefix of a wrapped error message, so
@@ -283,4 +291,13 @@ func refuse(act Action, err error, text string) error {
 		text = t
 	}
 	return &Error{Action: act, Text: text, Err: err}
+}
+
+// citizenText is the text err carries for the citizen, or the generic
+// one.
+func citizenText(err error) string {
+	if t, ok := tidbok.CitizenText(err); ok {
+		return t
+	}
+	return textGeneric
 }

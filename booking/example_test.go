@@ -92,10 +92,12 @@ func Example() {
 	var taken *booking.SlotTakenError
 	switch {
 	case errors.As(err, &taken):
-		fmt.Println(booking.CitizenText(err), "Lediga tider i närheten:", len(taken.Alternatives))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text, "Lediga tider i närheten:", len(taken.Alternatives))
 		return
 	case err != nil:
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 	fmt.Println(conf.Summary)
@@ -124,7 +126,8 @@ func ExampleService_MyBookings() {
 
 	mine, err := svc.MyBookings(ctx, sc)
 	if err != nil {
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 	for _, b := range mine {
@@ -148,14 +151,16 @@ func ExampleService_Reschedule() {
 	day := tidbok.DateOf(b.Start).AddDays(1)
 	slots, err := svc.Slots(ctx, booking.SearchRequest{Scope: sc, BookingID: b.ID, From: day, To: day})
 	if err != nil {
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 	moved, err := svc.Reschedule(ctx, booking.RescheduleRequest{
 		Scope: sc, Key: "9b1d-move-1", BookingID: b.ID, Slot: slots.Slots[1],
 	})
 	if err != nil {
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 	fmt.Println("från:", booking.Summarize(moved.Previous, "").Date, booking.Summarize(moved.Previous, "").Time)
@@ -183,7 +188,8 @@ func ExampleService_Cancel() {
 	}
 	c, err := svc.Cancel(ctx, req)
 	if err != nil {
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 	fmt.Println("avbokad:", c.Summary.Date, c.Summary.Time)
@@ -194,7 +200,8 @@ func ExampleService_Cancel() {
 	bo := tidbok.MustPersonalNumber("197501019801")
 	other := booking.Scope{Caller: booking.Caller{Person: bo, Assurance: casetype.AssuranceEID}, Subject: bo, Clinic: sc.Clinic, CaseType: sc.CaseType}
 	_, err = svc.Details(ctx, booking.DetailsRequest{Scope: other, BookingID: b.ID})
-	fmt.Println(errors.Is(err, tidbok.ErrNotFound), booking.CitizenText(err))
+	text, _ := tidbok.CitizenText(err)
+	fmt.Println(errors.Is(err, tidbok.ErrNotFound), text)
 	// Output:
 	// avbokad: onsdag 4 mars 2026 08:00–08:20
 	// kvar: 0
@@ -313,7 +320,8 @@ func ExampleService_SubmitRequest() {
 		Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson", Phone: "0701234567"},
 	})
 	if err != nil {
-		fmt.Println(booking.CitizenText(err))
+		text, _ := tidbok.CitizenText(err)
+		fmt.Println(text)
 		return
 	}
 

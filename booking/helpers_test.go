@@ -24,6 +24,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // books are the ways the flow reaches the clinic's book. Every flow test
@@ -45,10 +46,25 @@ var books = []struct {
 // and a lost write is reconciled within 100 ms, so that tests stay quick.
 func overTheWire(t testing.TB, f *fixture) tidbok.Tidbok {
 	t.Helper()
+	return overTheWireWith(nil)(t, f)
+}
+
+// overTheWireWith is overTheWire with the clinic's wording in the
+// producer's Config.Texts.
+func overTheWireWith(wording texts.Func) func(testing.TB, *fixture) tidbok.Tidbok {
+	return func(t testing.TB, f *fixture) tidbok.Tidbok {
+		t.Helper()
+		return serve(t, f, wording)
+	}
+}
+
+func serve(t testing.TB, f *fixture, wording texts.Func) tidbok.Tidbok {
+	t.Helper()
 	h, err := producer.New(f.faults, producer.Config{
 		Facilities:  []tidbok.HSAID{clinic},
 		AnyConsumer: true,
 		Proxies:     producer.GuardianUnder13(f.guardians, f.clock.Now),
+		Texts:       wording,
 	})
 	if err != nil {
 		t.Fatalf("producer.New: %v", err)
@@ -411,6 +427,12 @@ func (g *guardianRegister) IsGuardian(_ context.Context, guardian, child tidbok.
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.m[[2]tidbok.PersonalNumber{guardian, child}], nil
+}
+
+// shown is the text a portal shows the citizen for err.
+func shown(err error) string {
+	t, _ := tidbok.CitizenText(err)
+	return t
 }
 
 // citizenText fails unless err carries a non-empty citizen text.

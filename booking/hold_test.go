@@ -78,7 +78,7 @@ func TestRescheduleKeepsTheOldTime(t *testing.T) {
 		if !ok || len(st.Alternatives) == 0 {
 			t.Fatalf("rescheduling to a taken slot: %v, want a SlotTakenError with alternatives", err)
 		}
-		if text := booking.CitizenText(err); text == "" {
+		if text := shown(err); text == "" {
 			t.Error("no citizen text")
 		}
 

@@ -235,17 +235,15 @@ func slotPrint(ts tidbok.Timeslot) string {
 // store.KeyResult.Refused: one of the kinds refusedByBook admits, and
 // invalid for anything else.
 func refusedKind(err error) tidbok.Kind {
-	switch k := tidbok.KindOf(err); k {
-	case tidbok.KindSlotTaken, tidbok.KindNotFound, tidbok.KindNotAllowed, tidbok.KindNotSupported, tidbok.KindInvalid:
+	if k := tidbok.KindOf(err); k.IsRefusal() {
 		return k
-	default:
-		return tidbok.KindInvalid
 	}
+	return tidbok.KindInvalid
 }
 
 // refusal is the stored form of the book's refusal err.
 func refusal(err error, now time.Time) store.KeyResult {
-	r := store.KeyResult{Refused: refusedKind(err), Text: CitizenText(err), Time: now}
+	r := store.KeyResult{Refused: refusedKind(err), Text: citizenText(err), Time: now}
 	var st *SlotTakenError
 	if errors.As(err, &st) {
 		r.Alternatives = st.Alternatives
@@ -262,9 +260,20 @@ func replayed(act Action, r store.KeyResult) error {
 		// read. It is still a refusal, never a success.
 		sentinel = tidbok.ErrInvalid
 	}
-	cause := fmt.Errorf("%w (stored outcome of this request key)", sentinel)
+	cause := &storedOutcome{sentinel}
 	if r.Refused == tidbok.KindSlotTaken {
 		return &SlotTakenError{Action: act, Text: r.Text, Err: cause, Alternatives: slices.Clone(r.Alternatives)}
 	}
 	return &Error{Action: act, Text: r.Text, Err: cause}
 }
+
+// storedOutcome is the cause of a replayed refusal: the sentinel of its
+// kind. Its text is the one stored, which the clinic's wording already
+// had its say on.
+type storedOutcome struct{ sentinel error }
+
+func (e *storedOutcome) Error() string {
+	return e.sentinel.Error() + " (stored outcome of this request key)"
+}
+
+func (e *storedOutcome) Unwrap() error { return e.sentinel }

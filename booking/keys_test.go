@@ -83,14 +83,14 @@ func TestWhichRefusalsAreStored(t *testing.T) {
 		f.faults.Set(tidbok.OpBook, faulty.Fault{Times: 1,
 			Err: &tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrSlotTaken, Text: "Tiden är upptagen."}})
 		_, err := f.bookFor(sc, "k2", taken, "")
-		if !errors.Is(err, tidbok.ErrSlotTaken) || booking.CitizenText(err) != "Tiden är upptagen." {
-			t.Fatalf("booking refused by the book: %v (%q)", err, booking.CitizenText(err))
+		if !errors.Is(err, tidbok.ErrSlotTaken) || shown(err) != "Tiden är upptagen." {
+			t.Fatalf("booking refused by the book: %v (%q)", err, shown(err))
 		}
 		// The slot is free now; the same key still gets the stored answer,
 		// with the book's text, and books nothing.
 		_, err = f.bookFor(sc, "k2", taken, "")
-		if !errors.Is(err, tidbok.ErrSlotTaken) || booking.CitizenText(err) != "Tiden är upptagen." {
-			t.Errorf("repeat: %v (%q), want the stored ErrSlotTaken", err, booking.CitizenText(err))
+		if !errors.Is(err, tidbok.ErrSlotTaken) || shown(err) != "Tiden är upptagen." {
+			t.Errorf("repeat: %v (%q), want the stored ErrSlotTaken", err, shown(err))
 		}
 		if n := len(f.bookingsOf(anna)); n != 1 {
 			t.Errorf("%d bookings, want 1", n)
@@ -239,7 +239,7 @@ func TestAWriteThatNeverReachedTheBookFreesItsKey(t *testing.T) {
 			if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
 				t.Fatalf("first call: %v, want ErrNotSent and not ErrOutcomeUnknown", err)
 			}
-			if text := booking.CitizenText(err); !strings.Contains(text, "ingenting har ändrats") {
+			if text := shown(err); !strings.Contains(text, "ingenting har ändrats") {
 				t.Errorf("the citizen is told %q, want that nothing changed", text)
 			}
 			if e, _ := f.audit.last(act); e.Outcome != booking.OutcomeFailed {

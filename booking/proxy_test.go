@@ -242,9 +242,9 @@ func TestNoIDOR(t *testing.T) {
 						t.Errorf("error %v, want ErrNotFound", err)
 					}
 				}
-				if booking.CitizenText(errOther) != booking.CitizenText(errNone) {
+				if shown(errOther) != shown(errNone) {
 					t.Errorf("another's booking reads %q, an unknown one %q: they must not differ",
-						booking.CitizenText(errOther), booking.CitizenText(errNone))
+						shown(errOther), shown(errNone))
 				}
 				e, ok := f.audit.last(tc.action)
 				if !ok || e.Outcome != booking.OutcomeNotFound || e.Subject != bo || e.Caller.Person != bo {

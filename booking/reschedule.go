@@ -9,6 +9,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // RescheduleRequest asks to move one of the subject's bookings to another
@@ -46,6 +47,7 @@ func (s *Service) Reschedule(ctx context.Context, req RescheduleRequest) (Confir
 	ev := event(req.Scope, ActionReschedule, now)
 	ev.BookingID = req.BookingID
 	c, err := s.doReschedule(ctx, req, now)
+	err = s.reword(tidbok.OpReschedule, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 	}
@@ -198,18 +200,13 @@ func (s *Service) sendReschedule(ctx context.Context, a access, sc Scope, c *cla
 	case sentRefused:
 		s.undoMove(ctx, sc, in)
 		var out error
-		switch {
-		case errors.Is(err, tidbok.ErrSlotTaken):
+		if errors.Is(err, tidbok.ErrSlotTaken) {
 			out = &SlotTakenError{Action: act, Text: textSlotTakenKeepOld, Err: err,
 				Alternatives: s.alternativesTo(ctx, a, sc, in.Reschedule.Timeslot, in.Reschedule.BookingID)}
-		case errors.Is(err, tidbok.ErrNotFound):
-			out = refuse(act, err, textNoBooking)
-		case errors.Is(err, tidbok.ErrNotAllowed):
-			out = refuse(act, err, textNoReschedule)
-		default:
-			out = refuse(act, err, textGeneric)
+		} else {
+			out = refuse(act, err, texts.Default(tidbok.OpReschedule, err))
 		}
-		s.settleKey(ctx, c, refusal(out, a.now))
+		s.settleKey(ctx, c, refusal(s.reword(tidbok.OpReschedule, out), a.now))
 		return Confirmation{}, out
 	case sentNot:
 		if !c.resume { // else an earlier attempt may still land

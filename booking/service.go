@@ -8,6 +8,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Service is the citizen's booking flow over one appointment book: the
@@ -38,6 +39,7 @@ type Service struct {
 	keyTTL       time.Duration
 	alternatives int
 	searchDays   int
+	texts        texts.Func
 }
 
 // New returns a Service configured by cfg, or an error matching
@@ -64,6 +66,7 @@ func New(cfg Config) (*Service, error) {
 		keyTTL:       orDefault(cfg.KeyTTL, DefaultKeyTTL),
 		alternatives: orDefault(cfg.Alternatives, DefaultAlternatives),
 		searchDays:   orDefault(cfg.SearchDays, DefaultSearchDays),
+		texts:        cfg.Texts,
 	}
 	if s.holds == nil {
 		s.holds = store.NewMemHolds()

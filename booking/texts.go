@@ -1,13 +1,19 @@
 package booking
 
+import "github.com/webbtidbok/webbtidbok/tidbok/texts"
+
 // Texts for the citizen, in plain Swedish, carried in the errors' Text
-// fields. The portal shows them verbatim. They never name a person.
+// fields. The portal shows them verbatim. They never name a person. A
+// refusal that a book or the producer may make too reads as the
+// catalogue's text (package tidbok/texts); the rest are the flow's own
+// refusals, beside it. A clinic words either kind its own way with
+// Config.Texts.
 const (
-	textGeneric          = "Något gick fel. Försök igen om en stund."
-	textInvalid          = "Uppgifterna räcker inte för att fortsätta. Börja om och försök igen."
+	textGeneric          = texts.Generic
+	textInvalid          = texts.Invalid
 	textForbidden        = "Du kan inte göra det här för den personen."
-	textAgentOnlyBook    = "Som ombud kan du boka en ny tid, men inte se, av- eller omboka bokningar."
-	textNotOffered       = "Mottagningen erbjuder inte den här tjänsten just nu."
+	textAgentOnlyBook    = texts.AgentOnlyBook
+	textNotOffered       = texts.NotOffered
 	textNotEligible      = "Den här tjänsten är inte tillgänglig för dig. Kontakta mottagningen."
 	textAssurance        = "Du behöver logga in med e-legitimation för att använda den här tjänsten."
 	textAssuranceUnknown = "Vi kan inte se hur du har loggat in. Logga ut och logga in igen."
@@ -16,26 +22,26 @@ const (
 	textTermsByCitizen   = "Villkoren godkänns av invånaren själv."
 	textTooSoon          = "Tiden ligger för nära i tid för att bokas via webben. Välj en senare tid eller kontakta mottagningen."
 	textTooFar           = "Tiden ligger för långt fram för att bokas via webben. Välj en tidigare tid."
-	textPast             = "Tiden har redan börjat eller passerat."
+	textPast             = texts.Started
 	textTimeType         = "Tiden kan inte bokas här. Välj en annan tid."
-	textSlotTaken        = "Tiden har just blivit bokad av någon annan. Välj en annan tid."
+	textSlotTaken        = texts.SlotTaken
 	textSlotTakenKeepOld = "Tiden har just blivit bokad av någon annan. Du har kvar din tidigare tid. Välj en annan tid."
 	textHeld             = "Någon annan håller just på att boka tiden. Välj en annan tid eller försök igen om några minuter."
 	textHeldKeepOld      = "Någon annan håller just på att boka tiden. Du har kvar din tidigare tid. Välj en annan tid eller försök igen om några minuter."
 	textHoldExpired      = "Tiden var reserverad åt dig en kort stund, men reservationen har gått ut. Välj tiden igen."
 	textTooManyBookings  = "Du har redan så många bokade tider hos mottagningen som går att boka via webben."
-	textNoBooking        = "Bokningen finns inte."
-	textNoCancel         = "Bokningen kan inte avbokas via webben. Kontakta mottagningen."
-	textNoReschedule     = "Bokningen kan inte ombokas via webben. Kontakta mottagningen."
-	textOpenInvitation   = "Kallelsen har ingen tid ännu. Boka en tid i stället."
+	textNoBooking        = texts.NoBooking
+	textNoCancel         = texts.NoCancel
+	textNoReschedule     = texts.NoReschedule
+	textOpenInvitation   = texts.OpenInvitation
 	textCancelDeadline   = "Det är för sent att avboka via webben. Kontakta mottagningen."
 	textMoveDeadline     = "Det är för sent att omboka via webben. Kontakta mottagningen."
 	textTooManyMoves     = "Bokningen har redan ombokats så många gånger som går via webben. Kontakta mottagningen."
-	textNoMessage        = "Det går inte att skicka ett meddelande till mottagningen här."
-	textNotSent          = "Vi kunde inte nå mottagningens tidbok, så ingenting har ändrats. Försök igen om en stund."
-	textBookUnknown      = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev bokad. Försök igen om en stund – du blir inte dubbelbokad."
-	textMoveUnknown      = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev ombokad. Försök igen om en stund."
-	textCancelUnknown    = "Vi fick inget svar från mottagningens tidbok och vet inte om tiden blev avbokad. Försök igen om en stund."
+	textNoMessage        = texts.NoMessage
+	textNotSent          = texts.NotSent
+	textBookUnknown      = texts.BookUnknown
+	textMoveUnknown      = texts.RescheduleUnknown
+	textCancelUnknown    = texts.CancelUnknown
 	textInProgress       = "Din begäran behandlas redan. Vänta en stund och försök igen."
 	textNoRequest        = "Förfrågan finns inte."
 	textStaffOnly        = "Endast personal på mottagningen kan se och avsluta förfrågningar."

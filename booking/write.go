@@ -44,7 +44,7 @@ func attempt[R any](ctx context.Context, resend bool,
 		return res, sentNot, err
 	}
 	if refusedByBook(err) {
-		if resend && (errors.Is(err, tidbok.ErrSlotTaken) || errors.Is(err, tidbok.ErrNotFound)) {
+		if k := tidbok.KindOf(err); resend && (k == tidbok.KindSlotTaken || k == tidbok.KindNotFound) {
 			if r, ok, rerr := reconcile(ctx); rerr == nil && ok {
 				return r, sentReconciled, nil
 			}
@@ -68,22 +68,10 @@ func attempt[R any](ctx context.Context, resend bool,
 // so that nothing changed. Any other error — a lost answer, a timeout, a
 // fault, a broken connection, a context ended while the call was on its
 // way — leaves the outcome unknown: the write may have been done.
-func refusedByBook(err error) bool {
-	if errors.Is(err, tidbok.ErrOutcomeUnknown) {
-		return false
-	}
-	for _, s := range []error{tidbok.ErrSlotTaken, tidbok.ErrNotFound, tidbok.ErrNotAllowed, tidbok.ErrInvalid, tidbok.ErrNotSupported} {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}
+func refusedByBook(err error) bool { return tidbok.KindOf(err).IsRefusal() }
 
 // notSent reports whether a write's error says it never reached the book.
-func notSent(err error) bool {
-	return errors.Is(err, tidbok.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown)
-}
+func notSent(err error) bool { return tidbok.KindOf(err) == tidbok.KindNotSent }
 
 // sameTimes reports whether a and b start and end at the same second.
 func sameTimes(a, b tidbok.Timeslot) bool {

@@ -82,7 +82,7 @@ func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interfac
 func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, n int) (res any, sent bool, err error) {
 	if err := c.s.limiter.Wait(ctx); err != nil {
 		c.logAttempt(ctx, op, n, 0, err)
-		return nil, false, &notSentError{op: op, err: fmt.Errorf("waiting for the rate limiter: %w", err)}
+		return nil, false, &NotSentError{Op: op, Err: fmt.Errorf("waiting for the rate limiter: %w", err)}
 	}
 	start := c.s.now()
 	res, sent, err = c.exchange(ctx, op, body)
@@ -95,13 +95,13 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	actx, cancel := context.WithTimeout(ctx, c.s.attemptTimeout)
 	defer cancel()
 	if err := actx.Err(); err != nil {
-		return nil, false, &notSentError{op: op, err: err}
+		return nil, false, &NotSentError{Op: op, Err: err}
 	}
 	tr := &sendTrace{hooked: c.s.hooked}
 	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, false, &notSentError{op: op, err: err}
+		return nil, false, &NotSentError{Op: op, Err: err}
 	}
 	ct, _ := crmwire.ContractFor(op)
 	req.Header.Set("Content-Type", soap.ContentType)
@@ -110,7 +110,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	if err != nil {
 		terr := &transportError{op: op, endpoint: endpoint, err: err}
 		if tr.notSent(err) {
-			return nil, false, &notSentError{op: op, err: terr}
+			return nil, false, &NotSentError{Op: op, Err: terr}
 		}
 		return nil, true, terr
 	}

@@ -29,14 +29,14 @@
 // what happened, and returns either the outcome it found or an error
 // matching tidbok.ErrOutcomeUnknown ([*OutcomeUnknownError]); never a
 // second booking and never a silent failure. A write that certainly did
-// not reach the producer fails with an error matching [ErrNotSent], and
-// may be tried again.
+// not reach the producer fails with an error matching [tidbok.ErrNotSent]
+// (a [*NotSentError]), and may be tried again.
 //
 // How a failed write is classified:
 //
-//   - not sent (ErrNotSent): no connection was made (dial or TLS handshake
-//     failed, the server's TLS alert refused our certificate), the request
-//     could not be written in full, the context ended before sending, or
+//   - not sent (tidbok.ErrNotSent): no connection was made (dial or TLS
+//     handshake failed, the server's TLS alert refused our certificate),
+//     the request could not be written in full, the context ended before sending, or
 //     the rate limiter's wait could not finish in time. The client learns
 //     this from net/http's client trace hooks (GetConn, GotConn,
 //     WroteRequest).

@@ -13,15 +13,6 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// ErrNotSent is matched by the error of a call whose request certainly
-// did not reach the producer: the connection could not be made, the
-// request could not be written in full, the rate limiter's wait was cut
-// short by the context, or the request could not be encoded. Nothing
-// happened in the book, so a write may safely be tried again. Such an
-// error matches [tidbok.ErrNotSent] too, which is what code written for
-// any book (package booking) looks for.
-var ErrNotSent = errors.New("mvkclient: request not sent")
-
 // ErrBadAnswer is matched by the error of a call whose answer could not be
 // read as the contract's: not a SOAP envelope, the wrong element in the
 // Body, an element the schema (or the contract description) requires
@@ -140,11 +131,15 @@ func newFaultError(op tidbok.Operation, f *soap.Fault) *FaultError {
 // <faultstring>", with every personal identity number in the faultstring
 // masked by [tidbok.MaskPersonalNumbers].
 func (e *FaultError) Error() string {
+	return prefixed(e)
+}
+
+func (e *FaultError) opDetail() (tidbok.Operation, string) {
 	code := e.Code
 	if code == "" {
 		code = "(no faultcode)"
 	}
-	return "mvkclient: " + e.Op.String() + ": fault " + code + ": " + tidbok.MaskPersonalNumbers(e.String)
+	return e.Op, "fault " + code + ": " + tidbok.MaskPersonalNumbers(e.String)
 }
 
 // soapFault returns the fault read from the wire, or one rebuilt from the
@@ -216,7 +211,11 @@ type StatusError struct {
 
 // Error returns e.g. "mvkclient: Schedule: HTTP 503 Service Unavailable".
 func (e *StatusError) Error() string {
-	return "mvkclient: " + e.Op.String() + ": HTTP " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode) + " (not a SOAP answer)"
+	return prefixed(e)
+}
+
+func (e *StatusError) opDetail() (tidbok.Operation, string) {
+	return e.Op, "HTTP " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode) + " (not a SOAP answer)"
 }
 
 // ServerSide reports whether the status blames the server (5xx).
@@ -255,17 +254,19 @@ type OutcomeUnknownError struct {
 }
 
 // Error returns a message for logs.
-func (e *OutcomeUnknownError) Error() string {
-	s := "mvkclient: " + e.Op.String() + ": outcome unknown"
+func (e *OutcomeUnknownError) Error() string { return prefixed(e) }
+
+func (e *OutcomeUnknownError) opDetail() (tidbok.Operation, string) {
+	s := "outcome unknown"
 	if e.Cause != nil {
-		s += ": " + strings.TrimPrefix(e.Cause.Error(), "mvkclient: "+e.Op.String()+": ")
+		s += ": " + detailFor(e.Op, e.Cause)
 	}
 	if e.Reconcile != nil {
-		s += " (reconciliation: " + strings.TrimPrefix(e.Reconcile.Error(), "mvkclient: ") + ")"
+		s += " (reconciliation: " + unprefixed(e.Reconcile) + ")"
 	} else {
 		s += " (reconciliation: the book did not show it took effect)"
 	}
-	return s
+	return e.Op, s
 }
 
 // Is reports whether target is [tidbok.ErrOutcomeUnknown].
@@ -274,17 +275,68 @@ func (e *OutcomeUnknownError) Is(target error) bool { return target == tidbok.Er
 // Unwrap returns Cause.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }
 
-// notSentError marks an error as ErrNotSent.
-type notSentError struct {
-	op  tidbok.Operation
-	err error
+// NotSentError is the error of a call whose request certainly did not
+// reach the producer: the connection could not be made, the request could
+// not be written in full, the rate limiter's wait was cut short by the
+// context, or the request could not be encoded. Nothing happened in the
+// book, so a write may safely be tried again. It matches
+// [tidbok.ErrNotSent], which is what code written for any book (package
+// booking) looks for, and its cause.
+//
+// NotSentError is always used as a pointer: match it with
+// errors.As(err, new(*mvkclient.NotSentError)).
+type NotSentError struct {
+	// Op is the operation whose request was not sent.
+	Op tidbok.Operation
+	// Err is why not.
+	Err error
 }
 
-func (e *notSentError) Error() string {
-	return "mvkclient: " + e.op.String() + ": not sent: " + strings.TrimPrefix(e.err.Error(), "mvkclient: "+e.op.String()+": ")
+// Error returns e.g. "mvkclient: Book: not sent: context canceled".
+func (e *NotSentError) Error() string { return prefixed(e) }
+
+func (e *NotSentError) opDetail() (tidbok.Operation, string) {
+	return e.Op, "not sent: " + detailFor(e.Op, e.Err)
 }
 
-func (e *notSentError) Unwrap() []error { return []error{ErrNotSent, tidbok.ErrNotSent, e.err} }
+// Unwrap returns [tidbok.ErrNotSent] and Err.
+func (e *NotSentError) Unwrap() []error { return []error{tidbok.ErrNotSent, e.Err} }
+
+// detailed is an error of this package: its message is "mvkclient: ",
+// the operation and the detail, so that an error of ours that wraps
+// another of ours says the prefix once.
+type detailed interface {
+	error
+	opDetail() (tidbok.Operation, string)
+}
+
+// prefixed is e's message.
+func prefixed(e detailed) string {
+	op, d := e.opDetail()
+	return "mvkclient: " + op.String() + ": " + d
+}
+
+// detailFor is the message of err wrapped by an error of ours about op:
+// for an error of ours, without the prefix, and without the operation
+// when it is op.
+func detailFor(op tidbok.Operation, err error) string {
+	if d, ok := err.(detailed); ok {
+		if eop, detail := d.opDetail(); eop == op {
+			return detail
+		}
+	}
+	return unprefixed(err)
+}
+
+// unprefixed is err's message, without the prefix for an error of ours.
+func unprefixed(err error) string {
+	d, ok := err.(detailed)
+	if !ok {
+		return err.Error()
+	}
+	op, detail := d.opDetail()
+	return op.String() + ": " + detail
+}
 
 // transportError is a failure to exchange the request and answer.
 type transportError struct {
@@ -293,8 +345,10 @@ type transportError struct {
 	err      error
 }
 
-func (e *transportError) Error() string {
-	return "mvkclient: " + e.op.String() + ": POST " + e.endpoint + ": " + unwrapURLError(e.err).Error()
+func (e *transportError) Error() string { return prefixed(e) }
+
+func (e *transportError) opDetail() (tidbok.Operation, string) {
+	return e.op, "POST " + e.endpoint + ": " + unwrapURLError(e.err).Error()
 }
 
 func (e *transportError) Unwrap() error { return e.err }

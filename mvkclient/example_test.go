@@ -136,7 +136,7 @@ func ExampleClient_Book() {
 			}
 		case errors.Is(err, tidbok.ErrOutcomeUnknown):
 			fmt.Println("We could not confirm your booking. Check My bookings before you try again.")
-		case errors.Is(err, mvkclient.ErrNotSent):
+		case errors.Is(err, tidbok.ErrNotSent):
 			fmt.Println("The clinic could not be reached. Nothing was booked; please try again.")
 		default:
 			text, _ = tidbok.CitizenText(err) // the producer's words, for the citizen

@@ -267,7 +267,7 @@ func TestARateLimitWaitPastTheDeadlineSendsNothing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bg(t), 50*time.Millisecond)
 	defer cancel()
 	_, err := c.Book(ctx, bookRequest(freeSlot("S2", at(11, 0))))
-	if !errors.Is(err, mvkclient.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+	if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
 		t.Errorf("Book waiting past its deadline for the limiter: %v, want ErrNotSent", err)
 	}
 	if n := f.count(tidbok.OpBook); n != 1 {

@@ -13,7 +13,7 @@ import (
 //   - the producer's logical refusal (resultCode ERROR) is returned as the
 //     *tidbok.OpError the codec made, its text for the citizen kept;
 //   - a request that certainly did not reach the producer (see sendTrace)
-//     is an error matching ErrNotSent: nothing happened;
+//     is an error matching tidbok.ErrNotSent: nothing happened;
 //   - a refusal that proves the request was not carried out — a Client
 //     fault, a fault naming a definite condition (our producer's
 //     not-sent included: its book did nothing), a platform code raised
@@ -66,7 +66,7 @@ func (c *Client) write(ctx context.Context, op tidbok.Operation, facility tidbok
 //
 // Contract: MakeBooking, crm:scheduling 1.1. Errors: ErrSlotTaken,
 // ErrNotFound, ErrNotAllowed, ErrInvalid (resultCode ERROR, as
-// *tidbok.OpError with the producer's text), ErrNotSent, *FaultError,
+// *tidbok.OpError with the producer's text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError,
 // ErrOutcomeUnknown.
 func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookResult, error) {
 	res, lost, err := c.write(ctx, tidbok.OpBook, req.Timeslot.Facility, req)
@@ -104,7 +104,7 @@ func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookR
 //
 // Contract: UpdateBooking, crm:scheduling 1.1. Errors: ErrSlotTaken,
 // ErrNotFound, ErrNotAllowed, ErrInvalid (as *tidbok.OpError with the
-// producer's text), ErrNotSent, *FaultError, ErrOutcomeUnknown.
+// producer's text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError, ErrOutcomeUnknown.
 func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (tidbok.RescheduleResult, error) {
 	ts := req.Timeslot
 	res, lost, err := c.write(ctx, tidbok.OpReschedule, ts.Facility, req)
@@ -136,7 +136,7 @@ func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (
 //
 // Contract: CancelBooking, crm:scheduling 1.1. Errors: ErrNotFound,
 // ErrNotAllowed, ErrInvalid (as *tidbok.OpError with the producer's
-// text), ErrNotSent, *FaultError, ErrOutcomeUnknown.
+// text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError, ErrOutcomeUnknown.
 func (c *Client) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.CancelResult, error) {
 	if !c.s.caps.Has(tidbok.OpCancel) {
 		return tidbok.CancelResult{}, tidbok.NotSupported(tidbok.OpCancel)
@@ -148,7 +148,7 @@ func (c *Client) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.C
 		_, ok, err := c.findBooking(ctx, req.Facility, req.BookingID, req.Subject, req.Actor)
 		switch {
 		case err != nil:
-			return tidbok.CancelResult{}, &notSentError{op: tidbok.OpCancel, err: fmt.Errorf("checking whose booking it is: %w", err)}
+			return tidbok.CancelResult{}, &NotSentError{Op: tidbok.OpCancel, Err: fmt.Errorf("checking whose booking it is: %w", err)}
 		case !ok:
 			return tidbok.CancelResult{}, &tidbok.OpError{Op: tidbok.OpCancel, Err: tidbok.ErrNotFound}
 		}

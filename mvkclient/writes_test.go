@@ -121,11 +121,11 @@ func TestAWriteThatCannotHaveBeenSentIsAPlainError(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Book(bg(t), bookRequest(freeSlot("S1", at(10, 0))))
-	if !errors.Is(err, mvkclient.ErrNotSent) || !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
-		t.Errorf("Book to a closed port: %v, want ErrNotSent, matching tidbok.ErrNotSent", err)
+	if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+		t.Errorf("Book to a closed port: %v, want tidbok.ErrNotSent", err)
 	}
 	_, err = c.Cancel(bg(t), tidbok.CancelRequest{Facility: clinic, BookingID: "B1", Actor: tidbok.Actor{Person: citizen}})
-	if !errors.Is(err, mvkclient.ErrNotSent) {
+	if !errors.Is(err, tidbok.ErrNotSent) {
 		t.Errorf("Cancel to a closed port: %v, want ErrNotSent", err)
 	}
 }
@@ -136,8 +136,14 @@ func TestAWriteWhoseContextHasEndedIsNotSent(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg(t))
 	cancel()
 	_, err := f.client(t, nil).Book(ctx, bookRequest(freeSlot("S1", at(10, 0))))
-	if !errors.Is(err, mvkclient.ErrNotSent) || !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, tidbok.ErrNotSent) || !errors.Is(err, context.Canceled) {
 		t.Errorf("Book with an ended context: %v, want ErrNotSent and context.Canceled", err)
+	}
+	if ns, ok := errors.AsType[*mvkclient.NotSentError](err); !ok || ns.Op != tidbok.OpBook {
+		t.Errorf("Book with an ended context: %v, want a *NotSentError for Book", err)
+	}
+	if got, want := err.Error(), "mvkclient: Book: not sent: waiting for the rate limiter: context canceled"; got != want {
+		t.Errorf("Error() = %q, want %q: one prefix", got, want)
 	}
 	if n := len(f.ops()); n != 0 {
 		t.Errorf("the producer got %d calls, want none", n)
@@ -223,7 +229,7 @@ func TestALostBookingNotFoundIsAnUnknownOutcome(t *testing.T) {
 			if !ok || !errors.Is(err, tidbok.ErrOutcomeUnknown) || ou.Op != tidbok.OpBook || ou.Cause == nil {
 				t.Fatalf("Book: %v, want an *OutcomeUnknownError for Book with its cause", err)
 			}
-			if errors.Is(err, mvkclient.ErrNotSent) {
+			if errors.Is(err, tidbok.ErrNotSent) {
 				t.Errorf("Book: %v matches ErrNotSent, but the request was sent", err)
 			}
 			if n := f.count(tidbok.OpBook); n != 1 {

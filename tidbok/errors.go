@@ -14,34 +14,34 @@ var (
 	// ErrSlotTaken means the requested timeslot is no longer free: another
 	// citizen (or staff) booked it first, or staff withdrew it. Show the
 	// citizen the nearest free alternatives.
-	ErrSlotTaken = errors.New("tidbok: slot taken")
+	ErrSlotTaken error = &sentinel{"slot taken"}
 
 	// ErrNotFound means the facility, booking, invitation or timeslot named
 	// in the request does not exist in the book (or is not visible to the
 	// subject of care).
-	ErrNotFound = errors.New("tidbok: not found")
+	ErrNotFound error = &sentinel{"not found"}
 
 	// ErrNotAllowed means the book refuses the operation for this booking:
 	// a per-booking flag (may cancel, may reschedule, may send a message) or
 	// a rule of the clinic forbids it.
-	ErrNotAllowed = errors.New("tidbok: not allowed")
+	ErrNotAllowed error = &sentinel{"not allowed"}
 
 	// ErrInvalid means the request is malformed. Validation errors list
 	// every problem at once; see [FieldErrors].
-	ErrInvalid = errors.New("tidbok: invalid request")
+	ErrInvalid error = &sentinel{"invalid request"}
 
 	// ErrOutcomeUnknown means a write (book, reschedule, cancel) may or may
 	// not have taken effect: the answer was lost after the request was sent.
 	// Never retry such a write blindly; read the citizen's schedule to find
 	// out what happened.
-	ErrOutcomeUnknown = errors.New("tidbok: outcome unknown")
+	ErrOutcomeUnknown error = &sentinel{"outcome unknown"}
 
 	// ErrNotSent means a request certainly did not reach the book: the
 	// connection could not be made, or the caller's context ended before
 	// anything was sent. Nothing happened, so a write may be tried again
 	// as it is. A book returns it only when it knows; when in doubt, the
 	// error of a write matches ErrOutcomeUnknown instead.
-	ErrNotSent = errors.New("tidbok: request not sent")
+	ErrNotSent error = &sentinel{"request not sent"}
 )
 
 // NotSent marks err, the error of a request that certainly did not reach
@@ -57,7 +57,8 @@ func NotSent(err error) error {
 
 type notSentError struct{ err error }
 
-func (e *notSentError) Error() string   { return "tidbok: not sent: " + e.err.Error() }
+func (e *notSentError) Error() string   { return "tidbok: " + e.detail() }
+func (e *notSentError) detail() string  { return "not sent: " + detail(e.err) }
 func (e *notSentError) Unwrap() []error { return []error{ErrNotSent, e.err} }
 
 // ErrNotSupported means the book does not offer the operation. It matches
@@ -67,7 +68,8 @@ var ErrNotSupported error = notSupportedError{}
 
 type notSupportedError struct{}
 
-func (notSupportedError) Error() string { return "tidbok: operation not supported by this book" }
+func (e notSupportedError) Error() string { return "tidbok: " + e.detail() }
+func (notSupportedError) detail() string  { return "operation not supported by this book" }
 
 // Is reports whether target is [errors.ErrUnsupported], so that generic
 // callers recognise an unsupported operation.
@@ -93,21 +95,48 @@ type OpError struct {
 // Error returns a message for logs. It deliberately leaves out Text, which
 // is written for the citizen and may hold personal details.
 func (e *OpError) Error() string {
+	return "tidbok: " + e.detail()
+}
+
+func (e *OpError) detail() string {
 	if e.Err == nil {
-		return "tidbok: " + e.Op.String() + ": failed"
+		return e.Op.String() + ": failed"
 	}
-	return "tidbok: " + e.Op.String() + ": " + strings.TrimPrefix(e.Err.Error(), "tidbok: ")
+	return e.Op.String() + ": " + detail(e.Err)
 }
 
 // Unwrap returns the underlying cause.
 func (e *OpError) Unwrap() error { return e.Err }
 
-// CitizenText returns the text meant for the citizen carried by the first
-// [*OpError] in err's chain, and whether there was one with a non-empty text.
+// CitizenText returns Text.
+func (e *OpError) CitizenText() string { return e.Text }
+
+// CitizenText returns the text meant for the citizen that err carries, and
+// whether it carries one: the non-empty text of the first error in err's
+// chain with a method CitizenText() string — a book's [*OpError], or an
+// error of a layer above the book, such as the citizen's flow (package
+// booking), whose errors all carry one. Where err carries none, show
+// the catalogue's text (package tidbok/texts).
 func CitizenText(err error) (string, bool) {
-	var oe *OpError
-	if errors.As(err, &oe) && oe.Text != "" {
-		return oe.Text, true
+	for err != nil {
+		if ct, ok := err.(interface{ CitizenText() string }); ok {
+			if t := ct.CitizenText(); t != "" {
+				return t, true
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if t, ok := CitizenText(inner); ok {
+					return t, true
+				}
+			}
+			return "", false
+		default:
+			return "", false
+		}
 	}
 	return "", false
 }
@@ -122,9 +151,9 @@ type FieldError struct {
 }
 
 // Error implements error.
-func (e *FieldError) Error() string {
-	return "tidbok: invalid " + e.Field + ": " + e.Problem
-}
+func (e *FieldError) Error() string { return "tidbok: " + e.detail() }
+
+func (e *FieldError) detail() string { return "invalid " + e.Field + ": " + e.Problem }
 
 // Unwrap returns [ErrInvalid].
 func (e *FieldError) Unwrap() error { return ErrInvalid }
@@ -173,11 +202,38 @@ func formatProblems(errs []error) string {
 	if len(errs) == 1 {
 		return errs[0].Error()
 	}
+	return "tidbok: " + problemsDetail(errs)
+}
+
+func problemsDetail(errs []error) string {
+	if len(errs) == 1 {
+		return detail(errs[0])
+	}
 	parts := make([]string, len(errs))
 	for i, err := range errs {
-		parts[i] = strings.TrimPrefix(err.Error(), "tidbok: ")
+		parts[i] = detail(err)
 	}
-	return fmt.Sprintf("tidbok: %d problems: %s", len(errs), strings.Join(parts, "; "))
+	return fmt.Sprintf("%d problems: %s", len(errs), strings.Join(parts, "; "))
+}
+
+// sentinel is the type of this package's sentinel errors.
+type sentinel struct{ msg string }
+
+func (e *sentinel) Error() string  { return "tidbok: " + e.msg }
+func (e *sentinel) detail() string { return e.msg }
+
+// detail is err's message where an error of this package wraps it and
+// says the prefix "tidbok: " itself: for an error of this package its
+// message without the prefix, built from its parts; for any other, its
+// message.
+func detail(err error) string {
+	switch e := err.(type) {
+	case interface{ detail() string }:
+		return e.detail()
+	case *multierror.Error:
+		return problemsDetail(e.Errors)
+	}
+	return err.Error()
 }
 
 // FieldErrors returns every [*FieldError] in err, in the order they were

@@ -3,6 +3,7 @@ package tidbok_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,5 +84,37 @@ func TestFieldErrorsLooksInsideJoinedAndWrappedErrors(t *testing.T) {
 	}
 	if got := tidbok.FieldErrors(nil); got != nil {
 		t.Errorf("FieldErrors(nil) = %v, want nil", got)
+	}
+}
+
+func TestAnErrorOfTheContractSaysItsPrefixOnce(t *testing.T) {
+	t.Parallel()
+	var p tidbok.Problems
+	p.Add("Subject", "is required")
+	_, perr := tidbok.ParsePersonalNumber("12")
+	p.AddError(perr)
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"an OpError of a sentinel", &tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrSlotTaken}, "tidbok: Book: slot taken"},
+		{"an OpError of a field error", &tidbok.OpError{Op: tidbok.OpCancel, Err: &tidbok.FieldError{Field: "BookingID", Problem: "is required"}},
+			"tidbok: Cancel: invalid BookingID: is required"},
+		{"an OpError of problems", &tidbok.OpError{Op: tidbok.OpBook, Err: p.Err()},
+			`tidbok: Book: 2 problems: invalid Subject: is required; invalid personal number "nn": wrong length: want 12 digits, optionally with '-' before the last four`},
+		{"not supported", tidbok.NotSupported(tidbok.OpReschedule), "tidbok: Reschedule: operation not supported by this book"},
+		{"not sent, of an OpError", tidbok.NotSent(&tidbok.OpError{Op: tidbok.OpBook, Err: tidbok.ErrNotFound}), "tidbok: not sent: Book: not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+			if strings.Count(tt.err.Error(), "tidbok: ") != 1 {
+				t.Errorf("Error() = %q: want the prefix once", tt.err.Error())
+			}
+		})
 	}
 }

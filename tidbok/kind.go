@@ -99,6 +99,18 @@ func (k Kind) Err() error {
 	return kindErrs[k]
 }
 
+// IsRefusal reports whether k is the kind of a refusal: the book answered
+// and did nothing (slot taken, not found, not allowed, invalid, not
+// supported). Outcome unknown, not sent and other are not refusals: the
+// book did not answer, or failed.
+func (k Kind) IsRefusal() bool {
+	switch k {
+	case KindSlotTaken, KindNotFound, KindNotAllowed, KindInvalid, KindNotSupported:
+		return true
+	}
+	return false
+}
+
 // String returns k's name: "none", "slot-taken", "not-found",
 // "not-allowed", "invalid", "not-supported", "outcome-unknown", "not-sent"
 // or "other".

@@ -81,3 +81,16 @@ func ExampleKindOf() {
 	}
 	// Output: show the nearest free times
 }
+
+func TestOnlyTheBooksAnswersThatChangedNothingAreRefusals(t *testing.T) {
+	t.Parallel()
+	refusals := map[tidbok.Kind]bool{
+		tidbok.KindSlotTaken: true, tidbok.KindNotFound: true, tidbok.KindNotAllowed: true,
+		tidbok.KindInvalid: true, tidbok.KindNotSupported: true,
+	}
+	for k := tidbok.KindNone; k <= tidbok.KindOther; k++ {
+		if got := k.IsRefusal(); got != refusals[k] {
+			t.Errorf("%v.IsRefusal() = %v, want %v", k, got, refusals[k])
+		}
+	}
+}

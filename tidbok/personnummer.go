@@ -29,9 +29,11 @@ type IdentityError struct {
 // Error returns a message such as
 // "tidbok: invalid personal number "nnnnnnnnnnnn": check digit does not match".
 // For personal numbers it never contains the digits of the input.
-func (e *IdentityError) Error() string {
+func (e *IdentityError) Error() string { return "tidbok: " + e.detail() }
+
+func (e *IdentityError) detail() string {
 	var b strings.Builder
-	b.WriteString("tidbok: invalid ")
+	b.WriteString("invalid ")
 	b.WriteString(e.Kind)
 	if e.Input != "" {
 		b.WriteByte(' ')

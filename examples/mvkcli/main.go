@@ -174,7 +174,7 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, tidbok.ErrOutcomeUnknown):
 		return fmt.Errorf("%w\nthe outcome is unknown: list the bookings before trying again", err)
-	case errors.Is(err, mvkclient.ErrNotSent):
+	case errors.Is(err, tidbok.ErrNotSent):
 		return fmt.Errorf("%w\nnothing was sent: it is safe to try again", err)
 	}
 	return err

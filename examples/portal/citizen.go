@@ -539,11 +539,11 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		a.slotProblem(w, r, c, err, c.base()+"/tider", "")
 	case errors.Is(err, booking.ErrHoldExpired):
 		c.ss.setPending(nil)
-		c.ss.setFlash(booking.CitizenText(err))
+		c.ss.setFlash(citizenText(err))
 		seeOther(w, r, a.chooseAgain(c, "", h.Slot))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
 		c.ss.setPending(h)
-		a.showConfirm(w, r, c, http.StatusUnprocessableEntity, h, tidbok.Timeslot{}, booking.CitizenText(err))
+		a.showConfirm(w, r, c, http.StatusUnprocessableEntity, h, tidbok.Timeslot{}, citizenText(err))
 	default:
 		a.fail(w, r, c, err)
 	}

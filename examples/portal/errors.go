@@ -7,6 +7,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // fail shows a citizen what went wrong in the booking flow: the flow's own
@@ -15,7 +16,7 @@ import (
 // way forward of their own (a taken slot's alternatives, changed terms,
 // an expired hold) are handled where they occur.
 func (a *app) fail(w http.ResponseWriter, r *http.Request, c citizen, err error) {
-	status, text := http.StatusInternalServerError, booking.CitizenText(err)
+	status, text := http.StatusInternalServerError, citizenText(err)
 	title := "Det gick inte"
 	var call bool
 	switch {
@@ -60,4 +61,14 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, c citizen, err error)
 		}
 	}
 	a.render(w, r, status, "error", view{Title: title, Data: errorData{Text: text, Links: links}})
+}
+
+// citizenText is the text to show the citizen for err: the one it
+// carries (every error of the booking flow carries one), or the
+// catalogue's general one.
+func citizenText(err error) string {
+	if t, ok := tidbok.CitizenText(err); ok {
+		return t
+	}
+	return texts.Generic
 }

@@ -244,7 +244,7 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 		a.slotProblem(w, r, c, err, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka", id)
 	case errors.Is(err, booking.ErrHoldExpired):
 		c.ss.setPending(nil)
-		c.ss.setFlash(booking.CitizenText(err))
+		c.ss.setFlash(citizenText(err))
 		seeOther(w, r, a.chooseAgain(c, id, h.Slot))
 	default:
 		a.fail(w, r, c, err)
@@ -318,7 +318,7 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, c, derr)
 			return
 		}
-		a.showCancel(w, r, c, http.StatusUnprocessableEntity, b, msg, booking.CitizenText(err))
+		a.showCancel(w, r, c, http.StatusUnprocessableEntity, b, msg, citizenText(err))
 	default:
 		a.fail(w, r, c, err)
 	}

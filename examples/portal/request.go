@@ -63,7 +63,7 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		seeOther(w, r, c.base()+"/forfragan/skickad")
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
-		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, booking.CitizenText(err))
+		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, citizenText(err))
 	default:
 		a.fail(w, r, c, err)
 	}

@@ -1,9 +1,10 @@
 // Package bookbase is what the in-memory book (tidbok/memtidbok) and the
 // SQL book (tidbok/sqltidbok) share, so that a citizen sees the same
-// whichever book the clinic runs: the citizen's texts, the errors of the
-// staff side, the settings their options make (clock, capabilities, flag
-// policy) with the rule that computes a booking's flags, and the staff
-// side's checks of its input, weekly expansion and views' order.
+// whichever book the clinic runs (their texts for the citizen are the
+// catalogue's, package tidbok/texts): the errors of the staff side, the
+// settings their options make (clock, capabilities, flag policy) with the
+// rule that computes a booking's flags, and the staff side's checks of
+// its input, weekly expansion and views' order.
 package bookbase
 
 import (
@@ -12,22 +13,6 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
-)
-
-// Texts for the citizen, carried in *tidbok.OpError.Text.
-const (
-	TextNoFacility      = "Mottagningen finns inte i tidboken."
-	TextSlotTaken       = "Tiden har just blivit bokad av någon annan. Välj en annan tid."
-	TextTimeChanged     = "Tiden har ändrats eller finns inte längre. Välj en tid på nytt."
-	TextNoBooking       = "Bokningen finns inte."
-	TextStarted         = "Tiden har redan börjat eller passerat och kan inte ändras."
-	TextNoCancel        = "Bokningen kan inte avbokas via webben. Kontakta mottagningen."
-	TextNoReschedule    = "Bokningen kan inte ombokas via webben. Kontakta mottagningen."
-	TextNoMessage       = "Mottagningen tar inte emot meddelanden för den här bokningen."
-	TextAgent           = "Ett ombud kan boka en ny tid men inte av- eller omboka."
-	TextOpenInvitation  = "Kallelsen har ingen tid ännu. Boka en tid i stället."
-	TextInvitationTaken = "Kallelsen är redan bokad."
-	TextOtherTimeType   = "Tiden är av ett annat slag än bokningen. Välj en annan tid."
 )
 
 // OpErr returns the error of op refused with sentinel and the citizen's

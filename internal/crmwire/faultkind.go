@@ -46,11 +46,8 @@ func FaultKind(f *soap.Fault) (sentinel error, ok bool) {
 	if !found {
 		return nil, false
 	}
-	kind = trimXML(kind)
-	for _, k := range errorKinds {
-		if k.kind == kind {
-			return k.err, true
-		}
+	if k, ok := kindOfWire(kind); ok {
+		return k.Err(), true
 	}
 	return nil, false
 }

@@ -1,7 +1,6 @@
 package crmwire
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/webbtidbok/webbtidbok/internal/soap"
@@ -22,39 +21,37 @@ const (
 	ResultError ResultCode = "ERROR"
 )
 
-// The values of our errorKind extension element, in the order
-// [EncodeWriteError] tests them.
-var errorKinds = [...]struct {
-	kind string
-	err  error
-}{
-	{"slot-taken", tidbok.ErrSlotTaken},
-	{"not-found", tidbok.ErrNotFound},
-	{"not-allowed", tidbok.ErrNotAllowed},
-	{"invalid", tidbok.ErrInvalid},
-	{"not-supported", tidbok.ErrNotSupported},
-	// Last: a Server fault of ours whose book certainly did nothing (it
-	// could not reach its database, say). Never a write's ERROR.
-	{"not-sent", tidbok.ErrNotSent},
+// onWire reports whether our errorKind extension element carries k,
+// by its text name ([tidbok.Kind.String]): a refusal, or not sent — a
+// Server fault of ours whose book certainly did nothing (it could not
+// reach its database, say), never a write's ERROR.
+func onWire(k tidbok.Kind) bool { return k.IsRefusal() || k == tidbok.KindNotSent }
+
+// errorKindOf returns the errorKind written for err: the name of its
+// kind ([tidbok.KindOf]) when that is one the wire carries.
+func errorKindOf(err error) (string, bool) {
+	k := tidbok.KindOf(err)
+	if !onWire(k) {
+		return "", false
+	}
+	return k.String(), true
 }
 
-func errorKindOf(err error) (string, bool) {
-	for _, k := range errorKinds {
-		if errors.Is(err, k.err) {
-			return k.kind, true
-		}
+// kindOfWire reads an errorKind; ok is false for a name the wire does
+// not carry.
+func kindOfWire(name string) (tidbok.Kind, bool) {
+	var k tidbok.Kind
+	if k.UnmarshalText([]byte(trimXML(name))) != nil || !onWire(k) {
+		return tidbok.KindNone, false
 	}
-	return "", false
+	return k, true
 }
 
 // sentinelOf maps an errorKind back; without one (another producer) or
 // with an unknown one, ERROR means ErrNotAllowed.
 func sentinelOf(kind string) error {
-	kind = trimXML(kind)
-	for _, k := range errorKinds {
-		if k.kind == kind {
-			return k.err
-		}
+	if k, ok := kindOfWire(kind); ok {
+		return k.Err()
 	}
 	return tidbok.ErrNotAllowed
 }

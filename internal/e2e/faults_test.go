@@ -84,7 +84,7 @@ func TestAProducerThatIsDown(t *testing.T) {
 	}
 
 	_, err = s.client.Book(t.Context(), bookReq(slot, anna))
-	if !errors.Is(err, mvkclient.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
+	if !errors.Is(err, tidbok.ErrNotSent) || errors.Is(err, tidbok.ErrOutcomeUnknown) {
 		t.Errorf("Book with the producer down: %v, want ErrNotSent", err)
 	}
 	s.wantBookings(t)
@@ -278,9 +278,9 @@ func TestAClientWithoutACertificateIsRefusedAndNothingHappens(t *testing.T) {
 			switch {
 			case err == nil:
 				t.Fatal("Book without a client certificate succeeded")
-			case tc.certain && !errors.Is(err, mvkclient.ErrNotSent):
+			case tc.certain && !errors.Is(err, tidbok.ErrNotSent):
 				t.Errorf("Book without a client certificate: %v, want ErrNotSent (the handshake failed)", err)
-			case !errors.Is(err, mvkclient.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown):
+			case !errors.Is(err, tidbok.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown):
 				t.Errorf("Book without a client certificate: %v, want ErrNotSent or, at worst, ErrOutcomeUnknown", err)
 			}
 			s.wantBookings(t)

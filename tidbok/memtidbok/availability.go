@@ -6,6 +6,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // query is an availability request resolved against one facility.
@@ -40,7 +41,7 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	if req.BookingID != "" {
 		bk := b.booking(req.BookingID)
 		if bk == nil || bk.subject != req.Subject {
-			return query{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return query{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		}
 		bookedTT, bookedRes = b.timeTypeOf(bk).ID, b.resourceOf(bk)
 	}

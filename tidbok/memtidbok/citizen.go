@@ -6,6 +6,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Every citizen-side method checks, in this order, that the book supports
@@ -29,7 +30,7 @@ func (b *Book) prelude(ctx context.Context, op tidbok.Operation, invalid error) 
 func (b *Book) facility(op tidbok.Operation, id tidbok.HSAID) (*facility, error) {
 	f := b.facByID[id]
 	if f == nil {
-		return nil, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoFacility)
+		return nil, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoFacility)
 	}
 	return f, nil
 }
@@ -75,7 +76,7 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 	}
 	bk := b.booking(req.BookingID)
 	if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
-		return tidbok.BookingDetailsResult{}, bookbase.OpErr(tidbok.OpBookingDetails, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		return tidbok.BookingDetailsResult{}, bookbase.OpErr(tidbok.OpBookingDetails, tidbok.ErrNotFound, texts.NoBooking)
 	}
 	return tidbok.BookingDetailsResult{Booking: b.bookingTimeslot(bk, now)}, nil
 }
@@ -194,7 +195,7 @@ func (b *Book) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (ti
 	}
 	if req.BookingID != "" {
 		if bk := b.booking(req.BookingID); bk == nil || bk.subject != req.Subject {
-			return tidbok.FacilitiesResult{}, bookbase.OpErr(tidbok.OpFacilities, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return tidbok.FacilitiesResult{}, bookbase.OpErr(tidbok.OpFacilities, tidbok.ErrNotFound, texts.NoBooking)
 		}
 	}
 	out := make([]tidbok.Facility, len(b.facs))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Book books a free slot for the citizen, or books an open invitation at
@@ -47,11 +48,11 @@ func (b *Book) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookRes
 		inv = b.booking(ts.ID)
 		switch {
 		case inv == nil:
-			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 		case inv.subject != ts.Subject:
-			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		case !inv.invitation || !inv.open():
-			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
+			return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.InvitationTaken)
 		}
 		si, err = b.slotByAttributes(op, f, ts, b.timeTypeOf(inv).ID, now.UnixNano())
 	}
@@ -104,21 +105,21 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 		return tidbok.RescheduleResult{}, err
 	}
 	if req.Actor.IsAgent() {
-		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.AgentOnlyBook)
 	}
 	bk := b.booking(req.BookingID)
 	if bk == nil || bk.subject != ts.Subject {
-		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 	}
 	if bk.open() {
-		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OpenInvitation)
 	}
 	if start, _ := b.startOf(bk); start <= nowNS {
-		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.Started)
 	}
 	current := b.bookingTimeslot(bk, now)
 	if !current.Flags.MayReschedule {
-		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
+		return tidbok.RescheduleResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoReschedule)
 	}
 	var si int32
 	if i, ok := b.slotIndex(ts.ID); ok {
@@ -164,21 +165,21 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 		return tidbok.CancelResult{}, err
 	}
 	if req.Actor.IsAgent() {
-		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.AgentOnlyBook)
 	}
 	bk := b.booking(req.BookingID)
 	if bk == nil || bk.fac != f || (!req.Subject.IsZero() && bk.subject != req.Subject) {
-		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 	}
 	if start, timed := b.startOf(bk); timed && start <= now.UnixNano() {
-		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.Started)
 	}
 	flags := b.bookingTimeslot(bk, now).Flags
 	switch {
 	case !flags.MayCancel:
-		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoCancel)
 	case req.Message != "" && !flags.MayMessage:
-		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
+		return tidbok.CancelResult{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoMessage)
 	}
 	b.release(bk)
 	bk.fac.dropBooking(bk)
@@ -191,13 +192,13 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 func (b *Book) slotByID(op tidbok.Operation, f *facility, i int32, ts tidbok.Timeslot, wantTT string, now int64) (int32, error) {
 	s := &b.slots[i]
 	if s.fac != f.idx || s.start != ts.Start.UnixNano() || s.end != ts.End.UnixNano() {
-		return 0, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 	}
 	if wantTT != "" && f.timeTypes[f.groups[s.group].key.tt].ID != wantTT {
-		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OtherTimeType)
 	}
 	if !s.offerable() || s.start <= now {
-		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	}
 	return i, nil
 }
@@ -230,11 +231,11 @@ func (b *Book) slotByAttributes(op tidbok.Operation, f *facility, ts tidbok.Time
 	}
 	switch {
 	case taken:
-		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return 0, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	case otherType:
-		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
+		return 0, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OtherTimeType)
 	}
-	return 0, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+	return 0, bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 }
 
 // describes reports whether a slot of group k has the performer, time

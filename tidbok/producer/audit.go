@@ -148,22 +148,26 @@ func audited(op tidbok.Operation) bool {
 	return false
 }
 
-// outcomeOf maps an error to its outcome.
+// outcomeOf maps an error to its outcome: by its kind ([tidbok.KindOf]),
+// except for the refusals of the policy and the agent rules.
 func outcomeOf(err error) Outcome {
+	k := tidbok.KindOf(err)
 	switch {
-	case err == nil:
+	case k == tidbok.KindNone:
 		return OutcomeDone
-	case errors.Is(err, tidbok.ErrOutcomeUnknown):
+	case k == tidbok.KindOutcomeUnknown:
 		return OutcomeUnknown
 	case errors.Is(err, errForbidden), errors.Is(err, ErrNoRelation):
 		return OutcomeForbidden
-	case errors.Is(err, tidbok.ErrSlotTaken):
+	}
+	switch k {
+	case tidbok.KindSlotTaken:
 		return OutcomeTaken
-	case errors.Is(err, tidbok.ErrNotFound):
+	case tidbok.KindNotFound:
 		return OutcomeNotFound
-	case errors.Is(err, tidbok.ErrNotAllowed), errors.Is(err, tidbok.ErrNotSupported):
+	case tidbok.KindNotAllowed, tidbok.KindNotSupported:
 		return OutcomeRefused
-	case errors.Is(err, tidbok.ErrInvalid):
+	case tidbok.KindInvalid:
 		return OutcomeInvalid
 	}
 	return OutcomeFailed

@@ -9,6 +9,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Config configures a Handler. Facilities is required, and so is a say on
@@ -20,14 +21,15 @@ type Config struct {
 	// body may name. Required; compared case-insensitively.
 	Facilities []tidbok.HSAID
 
-	// Texts returns the text shown to the citizen when the book refuses a
-	// write (op is OpBook, OpReschedule or OpCancel) with err, which
-	// matches one of tidbok.ErrSlotTaken, ErrNotFound, ErrNotAllowed,
-	// ErrInvalid or ErrNotSupported, and carries no text of the book's own
-	// (a book's [tidbok.OpError] Text always wins). Returning "" means
-	// [DefaultText]; nil means DefaultText for everything. It is called
-	// concurrently.
-	Texts func(op tidbok.Operation, err error) string
+	// Texts is the clinic's wording of the text shown to the citizen when
+	// the book refuses a write (op is OpBook, OpReschedule or OpCancel)
+	// with err, which matches one of tidbok.ErrSlotTaken, ErrNotFound,
+	// ErrNotAllowed, ErrInvalid or ErrNotSupported, and carries no text of
+	// the book's own (a book's [tidbok.OpError] Text always wins).
+	// Returning "" means the catalogue's text ([texts.Default]); nil means
+	// the catalogue's for everything. The flow (booking.Config.Texts)
+	// takes the same function. It is called concurrently.
+	Texts texts.Func
 
 	// MaxBodyBytes is the largest request body read, in bytes; zero means
 	// 1 MiB. A larger request is answered with a Client fault.
@@ -129,77 +131,6 @@ func (c *Config) limits() soap.Limits {
 		l.MaxDepth = soap.DefaultMaxDepth
 	}
 	return l
-}
-
-// The default texts for the citizen, per sentinel and, where the wording
-// differs, per operation.
-const (
-	textSlotTaken = "Tiden är inte längre ledig. Välj en annan tid."
-
-	textBookNotFound   = "Tiden finns inte längre. Välj en tid på nytt."
-	textChangeNotFound = "Bokningen hittades inte."
-
-	textBookNotAllowed   = "Det går inte att boka den här tiden via webben. Kontakta mottagningen."
-	textChangeNotAllowed = "Det går inte att ändra bokningen via webben. Kontakta mottagningen."
-
-	textInvalid = "Uppgifterna i bokningen är ofullständiga eller felaktiga. Försök igen eller kontakta mottagningen."
-
-	textBookNotSupported       = "Mottagningen tar inte emot bokningar via webben. Kontakta mottagningen."
-	textRescheduleNotSupported = "Mottagningen tar inte emot ombokningar via webben. Kontakta mottagningen."
-	textCancelNotSupported     = "Mottagningen tar inte emot avbokningar via webben. Kontakta mottagningen."
-
-	textOther = "Det gick inte att genomföra ändringen. Kontakta mottagningen."
-)
-
-// DefaultText returns the Swedish text for the citizen that the handler
-// answers a refused write with when neither the book nor [Config.Texts]
-// gives one. err should match one of tidbok.ErrSlotTaken, ErrNotFound,
-// ErrNotAllowed, ErrInvalid or ErrNotSupported; for MakeBooking (op
-// OpBook) the texts speak of the time, for the other writes of the
-// booking. For example, ErrSlotTaken gives "Tiden är inte längre ledig.
-// Välj en annan tid." and ErrNotAllowed on a cancellation "Det går inte att
-// ändra bokningen via webben. Kontakta mottagningen."
-func DefaultText(op tidbok.Operation, err error) string {
-	book := op == tidbok.OpBook
-	switch {
-	case errors.Is(err, tidbok.ErrSlotTaken):
-		return textSlotTaken
-	case errors.Is(err, tidbok.ErrNotFound):
-		if book {
-			return textBookNotFound
-		}
-		return textChangeNotFound
-	case errors.Is(err, tidbok.ErrNotAllowed):
-		if book {
-			return textBookNotAllowed
-		}
-		return textChangeNotAllowed
-	case errors.Is(err, tidbok.ErrInvalid):
-		return textInvalid
-	case errors.Is(err, tidbok.ErrNotSupported):
-		switch op {
-		case tidbok.OpBook:
-			return textBookNotSupported
-		case tidbok.OpReschedule:
-			return textRescheduleNotSupported
-		case tidbok.OpCancel:
-			return textCancelNotSupported
-		}
-	}
-	return textOther
-}
-
-// citizenText returns the text for a write the book refused with err.
-func (h *Handler) citizenText(op tidbok.Operation, err error) string {
-	if t, ok := tidbok.CitizenText(err); ok {
-		return t
-	}
-	if h.texts != nil {
-		if t := h.texts(op, err); t != "" {
-			return t
-		}
-	}
-	return DefaultText(op, err)
 }
 
 // listFacilities names the served facilities for a fault, at most ten.

@@ -103,9 +103,9 @@
 //     [tidbok.ErrNotAllowed], [tidbok.ErrInvalid] or [tidbok.ErrNotSupported]
 //     is answered normally (HTTP 200) with resultCode ERROR and a text for
 //     the citizen: the book's own [tidbok.OpError] Text when it gave one,
-//     else [Config.Texts], else [DefaultText]. The answer also carries an
-//     errorKind extension element naming the sentinel, which other
-//     consumers ignore. A write that succeeded with a Notice is answered
+//     else [Config.Texts], else the catalogue's ([texts.Default]). The
+//     answer also carries an errorKind extension element naming the
+//     sentinel, which other consumers ignore. A write that succeeded with a Notice is answered
 //     with resultCode INFO.
 //   - Everything else is a SOAP fault with HTTP status 500. A Client
 //     fault means the request was refused before the book was called, or

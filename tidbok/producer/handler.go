@@ -13,6 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Handler serves a book as a crm:scheduling 1.1 producer; see the package
@@ -23,7 +24,7 @@ type Handler struct {
 	caps       tidbok.Capabilities
 	facilities []tidbok.HSAID
 	served     map[tidbok.HSAID]bool
-	texts      func(tidbok.Operation, error) string
+	texts      texts.Func
 	limits     soap.Limits
 	log        *slog.Logger
 
@@ -315,7 +316,7 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 		return
 	}
 	if c.Op.IsWrite() {
-		body, encErr := crmwire.EncodeWriteError(c.Op, err, h.citizenText(c.Op, err))
+		body, encErr := crmwire.EncodeWriteError(c.Op, err, h.texts.Text(c.Op, err))
 		if encErr != nil {
 			// err matches no sentinel: a technical failure.
 			h.technical(x, err)
@@ -324,17 +325,13 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 		x.body = body
 		return
 	}
-	var sentinel error
-	for _, s := range []error{tidbok.ErrNotFound, tidbok.ErrInvalid, tidbok.ErrNotAllowed, tidbok.ErrNotSupported} {
-		if errors.Is(err, s) {
-			sentinel = s
-			break
-		}
-	}
-	if sentinel == nil {
+	// A read is never refused as taken: that would be the book's fault.
+	k := tidbok.KindOf(err)
+	if !k.IsRefusal() || k == tidbok.KindSlotTaken {
 		h.technical(x, err)
 		return
 	}
+	sentinel := k.Err()
 	// "tidbok: BookingDetails: not found" says no more than the sentinel;
 	// a list of invalid fields does.
 	what := strings.TrimPrefix(sentinel.Error(), "tidbok: ")
@@ -351,8 +348,11 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 // wrapped: a lost answer, an ended context, or a call the book could not
 // carry out (tidbok.ErrNotSent).
 func isTechnical(err error) bool {
-	return errors.Is(err, tidbok.ErrOutcomeUnknown) || errors.Is(err, tidbok.ErrNotSent) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	switch tidbok.KindOf(err) {
+	case tidbok.KindOutcomeUnknown, tidbok.KindNotSent:
+		return true
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // technical answers x with a generic Server fault and keeps err for the
@@ -362,7 +362,7 @@ func isTechnical(err error) bool {
 func (h *Handler) technical(x *exchange, err error) {
 	x.ref = newRef()
 	x.cause = err
-	if errors.Is(err, tidbok.ErrNotSent) && !errors.Is(err, tidbok.ErrOutcomeUnknown) {
+	if tidbok.KindOf(err) == tidbok.KindNotSent {
 		f := soap.ServerFault("the appointment book is not available (reference %s): nothing was done; try again later", x.ref)
 		x.fault = crmwire.WithErrorKind(f.WithCause(err), tidbok.ErrNotSent)
 		return

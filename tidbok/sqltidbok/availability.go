@@ -8,6 +8,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // search is an availability request resolved into the conditions of one
@@ -42,7 +43,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 		err := r.scan(b.queryRow(ctx, b.db, bookingSelect+bookingFrom+" WHERE bk.id = ?", req.BookingID))
 		switch {
 		case noRows(err) || err == nil && r.subject != req.Subject.Canonical():
-			return nil, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return nil, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		case err != nil:
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Book is an appointment book in a SQL database: the citizen side is the
@@ -143,7 +144,7 @@ func (b *Book) facilityName(ctx context.Context, q querier, op tidbok.Operation,
 		return "", err
 	}
 	if !ok {
-		return "", bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoFacility)
+		return "", bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoFacility)
 	}
 	return name, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Every citizen-side method checks, in this order, that the book supports
@@ -63,12 +64,12 @@ func (b *Book) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequ
 	err := r.scan(b.queryRow(ctx, b.db, bookingSelect+bookingFrom+" WHERE bk.id = ?", req.BookingID))
 	switch {
 	case noRows(err):
-		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 	case err != nil:
 		return tidbok.BookingDetailsResult{}, wrapDB("booking details", err)
 	}
 	if r.describe.facility != req.Facility.String() || !req.Subject.IsZero() && r.subject != req.Subject.Canonical() {
-		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+		return tidbok.BookingDetailsResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 	}
 	return tidbok.BookingDetailsResult{Booking: b.timeslot(&r, now)}, nil
 }
@@ -201,7 +202,7 @@ func (b *Book) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (ti
 		err := b.queryRow(ctx, b.db, "SELECT subject FROM bookings WHERE id = ?", req.BookingID).Scan(&subject)
 		switch {
 		case noRows(err) || err == nil && subject != req.Subject.Canonical():
-			return tidbok.FacilitiesResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return tidbok.FacilitiesResult{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		case err != nil:
 			return tidbok.FacilitiesResult{}, wrapDB("facilities", err)
 		}

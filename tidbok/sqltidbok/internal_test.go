@@ -8,6 +8,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 func TestTheEmbeddedMigrationsServeBothDialects(t *testing.T) {
@@ -26,7 +27,7 @@ func TestAWriteWhoseAnswerIsLostIsReportedAsSuch(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Op != tidbok.OpBook || !errors.Is(err, tidbok.ErrOutcomeUnknown) {
 		t.Errorf("writeFailed = %v, want an *OpError of Book matching ErrOutcomeUnknown", err)
 	}
-	refused := bookbase.OpErr(tidbok.OpBook, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+	refused := bookbase.OpErr(tidbok.OpBook, tidbok.ErrSlotTaken, texts.SlotTaken)
 	if got := b.writeFailed(tidbok.OpBook, refused); got != refused {
 		t.Errorf("writeFailed(%v) = %v, want the refusal as is", refused, got)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
 // Who gets a slot is decided by the database, never by this process:
@@ -245,7 +246,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 	}
 	switch {
 	case b.dialect.IsUnique(err):
-		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	case err != nil:
 		return tidbok.BookResult{}, b.afterWrite(err)
 	case !got.booked:
@@ -254,7 +255,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		if err := b.checkSlot(ctx, op, req.Timeslot, now); err != nil {
 			return tidbok.BookResult{}, err
 		}
-		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return tidbok.BookResult{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	}
 	return tidbok.BookResult{BookingID: id, Notice: got.notice}, nil
 }
@@ -285,7 +286,7 @@ func (b *Book) bookSlotSQLite(ctx context.Context, id string, req tidbok.BookReq
 func (b *Book) checkSlot(ctx context.Context, op tidbok.Operation, ts tidbok.Timeslot, now time.Time) error {
 	_, found, err := b.slotByID(ctx, b.db, op, ts, "", now)
 	if err == nil && !found {
-		return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+		return bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 	}
 	return err
 }
@@ -308,11 +309,11 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 			case err != nil:
 				return err
 			case r == nil:
-				return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+				return bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 			case r.subject != ts.Subject.Canonical():
-				return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+				return bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 			case !r.invitation || !r.open():
-				return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextInvitationTaken)
+				return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.InvitationTaken)
 			}
 			inv, wantTT = r, r.describe.timeType
 		}
@@ -346,7 +347,7 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 				inv.id)
 		}
 		if b.dialect.IsUnique(err) {
-			return bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+			return bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 		}
 		res.Notice = notice
 		return err
@@ -381,22 +382,22 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			return err
 		}
 		if req.Actor.IsAgent() {
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.AgentOnlyBook)
 		}
 		r, err := b.lockBooking(ctx, tx, req.BookingID)
 		switch {
 		case err != nil:
 			return err
 		case r == nil || r.subject != ts.Subject.Canonical():
-			return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		case r.open():
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOpenInvitation)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OpenInvitation)
 		case r.start.Int64 <= now.UnixNano():
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.Started)
 		}
 		current := b.timeslot(r, now)
 		if !current.Flags.MayReschedule {
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoReschedule)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoReschedule)
 		}
 		var slot slotInfo
 		found := false
@@ -432,7 +433,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 			c.FirstName, c.MiddleName, c.LastName, c.Phone, c.Email, c.Address, c.CoAddress,
 			r.id)
 		if b.dialect.IsUnique(err) {
-			return bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+			return bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 		}
 		return err
 	})
@@ -462,7 +463,7 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 			return err
 		}
 		if req.Actor.IsAgent() {
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextAgent)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.AgentOnlyBook)
 		}
 		r, err := b.lockBooking(ctx, tx, req.BookingID)
 		switch {
@@ -470,16 +471,16 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 			return err
 		case r == nil || r.describe.facility != req.Facility.String(),
 			!req.Subject.IsZero() && r.subject != req.Subject.Canonical():
-			return bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextNoBooking)
+			return bookbase.OpErr(op, tidbok.ErrNotFound, texts.NoBooking)
 		case !r.open() && r.start.Int64 <= now.UnixNano():
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextStarted)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.Started)
 		}
 		flags := b.timeslot(r, now).Flags
 		switch {
 		case !flags.MayCancel:
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoCancel)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoCancel)
 		case req.Message != "" && !flags.MayMessage:
-			return bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextNoMessage)
+			return bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.NoMessage)
 		}
 		if err := b.keepTombstone(ctx, tx, r, req.Actor, now); err != nil {
 			return err
@@ -564,11 +565,11 @@ func (b *Book) slotByID(ctx context.Context, q querier, op tidbok.Operation, ts 
 	case err != nil:
 		return slotInfo{}, false, err
 	case s.facility != ts.Facility.String() || start != ts.Start.UnixNano() || end != ts.End.UnixNano():
-		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 	case wantTT != "" && s.timeType != wantTT:
-		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OtherTimeType)
 	case !web || withdrawn || booked || start <= now.UnixNano():
-		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return slotInfo{}, true, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	}
 	return s, true, nil
 }
@@ -614,11 +615,11 @@ func (b *Book) slotByAttributes(ctx context.Context, tx *sql.Tx, op tidbok.Opera
 	}
 	switch {
 	case taken:
-		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, bookbase.TextSlotTaken)
+		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrSlotTaken, texts.SlotTaken)
 	case otherType:
-		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, bookbase.TextOtherTimeType)
+		return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotAllowed, texts.OtherTimeType)
 	}
-	return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotFound, bookbase.TextTimeChanged)
+	return slotInfo{}, bookbase.OpErr(op, tidbok.ErrNotFound, texts.TimeChanged)
 }
 
 // describes reports whether slot has the performer, time type, resource
