@@ -2,6 +2,7 @@ package sqltidbok
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,9 @@ type search struct {
 	where    strings.Builder
 	args     []any
 	from, to int64
+	// seek is, with from, where the slots that count begin in the
+	// indexes' order (day, start_ns): now on today, else before any.
+	seek int64
 	// perfs are the performers asked for, each once, in request order;
 	// split reports that the request named performers, so that
 	// AvailableDates answers per performer. The condition on them is not
@@ -38,7 +42,10 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 		return nil, err
 	}
 	fac := req.Facility.String()
-	sr := &search{facility: req.Facility, from: max(dayKey(req.From), dayOf(now)), to: dayKey(req.To)}
+	sr := &search{facility: req.Facility, from: max(dayKey(req.From), dayOf(now)), to: dayKey(req.To), seek: math.MinInt64}
+	if sr.from == dayOf(now) {
+		sr.seek = now.UnixNano()
+	}
 	sr.cond("s.facility_id = ?", fac)
 	sr.cond("s.start_ns > ?", now.UnixNano())
 	sr.cond("s.web_bookable AND NOT s.withdrawn")
@@ -93,21 +100,47 @@ func typeFilter(sr *search, facility, idCol, table, id, name string) {
 	}
 }
 
-// searchDays is a recursive query, days, of the days in [?, ?] on which
-// the facility ? has slots: each step finds the next day through
-// slots_by_day, one index seek a day, however many slots the day has.
-// Its arguments are facility, from, to, facility, to.
-const searchDays = `WITH RECURSIVE days (day) AS (
-		SELECT (SELECT d.day FROM slots d WHERE d.facility_id = ? AND d.day BETWEEN ? AND ? ORDER BY d.day LIMIT 1)
-		UNION ALL
-		SELECT (SELECT d.day FROM slots d WHERE d.facility_id = ? AND d.day > days.day AND d.day <= ? ORDER BY d.day LIMIT 1)
-		FROM days WHERE days.day IS NOT NULL
-	)`
-
-// daysArgs returns searchDays' arguments followed by args.
-func (sr *search) daysArgs(args ...any) []any {
-	fac := sr.facility.String()
-	return append([]any{fac, sr.from, sr.to, fac, sr.to}, args...)
+// freeDays returns a recursive query, days (n, day), of the days with a
+// free slot that matches sr: one walk per performer asked for (n its
+// place in sr.perfs), or one walk (n = 0) over the whole search when none
+// was asked for, with its arguments. Each step asks for the first
+// matching slot after the last day found, in day order through an index
+// (slots_by_day, slots_by_time_type or slots_by_performer), and stops
+// there: it reads one slot per day with free slots, however many the day
+// has, plus the slots that do not match before it (a fully booked day is
+// read to its end). So the cost grows with the days asked for, never with
+// the book. The first step seeks past the slots of today that have
+// started, by (day, start_ns), instead of reading them.
+func (sr *search) freeDays() (string, []any) {
+	where := sr.where.String()
+	var q strings.Builder
+	var args []any
+	q.WriteString("WITH RECURSIVE ")
+	perf := ""
+	from := " FROM (SELECT 0 AS n, '' AS id) walks"
+	if sr.split {
+		q.WriteString("walks (n, id) AS (")
+		for i, id := range sr.perfs {
+			if i == 0 {
+				q.WriteString("SELECT 0 AS n, CAST(? AS TEXT) AS id")
+			} else {
+				q.WriteString(" UNION ALL SELECT " + strconv.Itoa(i) + ", ?")
+			}
+			args = append(args, id)
+		}
+		q.WriteString("), ")
+		perf = " AND s.performer_id = walks.id"
+		from = " FROM walks"
+	}
+	q.WriteString("days (n, id, day) AS (SELECT walks.n, walks.id, (SELECT s.day FROM slots s" + where + perf +
+		" AND (s.day, s.start_ns) > (?, ?) AND s.day <= ? ORDER BY s.day LIMIT 1)" + from +
+		" UNION ALL SELECT walks.n, walks.id, (SELECT s.day FROM slots s" + where + perf +
+		" AND s.day > walks.day AND s.day <= ? ORDER BY s.day LIMIT 1) FROM days walks WHERE walks.day IS NOT NULL)")
+	args = append(args, sr.args...)
+	args = append(args, sr.from, sr.seek, sr.to)
+	args = append(args, sr.args...)
+	args = append(args, sr.to)
+	return q.String(), args
 }
 
 // AvailableDates returns the dates in [From, To] with at least one free,
@@ -126,46 +159,13 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	if err != nil {
 		return tidbok.AvailableDatesResult{}, wrapDB("available dates", err)
 	}
-	// Each day is asked whether it has one free slot that matches, and
-	// the question stops at the first: the cost grows with the days
-	// asked for, not with the slots on them (a fully booked day is read
-	// to its end).
-	out := []tidbok.DateAvailability{}
-	if !sr.split {
-		err = b.each(ctx, searchDays+` SELECT days.day FROM days WHERE days.day IS NOT NULL
-			AND EXISTS (SELECT 1 FROM slots s`+sr.where.String()+` AND s.day = days.day)
-			ORDER BY days.day`, sr.daysArgs(sr.args...), func(sc scanner) error {
-			var day int64
-			err := sc.Scan(&day)
-			out = append(out, tidbok.DateAvailability{Facility: sr.facility, Date: dateOfKey(day), TimeType: req.TimeType})
-			return err
-		})
-		if err != nil {
-			return tidbok.AvailableDatesResult{}, wrapDB("available dates", err)
-		}
-		return tidbok.AvailableDatesResult{Dates: out}, nil
-	}
-	// One row per performer asked for, numbered in request order.
-	perfs := make([]string, len(sr.perfs))
-	var pargs []any
-	for i, id := range sr.perfs {
-		if i == 0 {
-			perfs[i] = "SELECT CAST(? AS TEXT) AS id, " + strconv.Itoa(i) + " AS n"
-		} else {
-			perfs[i] = "SELECT ?, " + strconv.Itoa(i)
-		}
-		pargs = append(pargs, id)
-	}
 	type pair struct {
 		day  int64
 		perf int
 	}
 	var pairs []pair
-	args := sr.daysArgs(pargs...)
-	args = append(args, sr.args...)
-	err = b.each(ctx, searchDays+`, perfs (id, n) AS (`+strings.Join(perfs, " UNION ALL ")+`)
-		SELECT days.day, perfs.n FROM days, perfs WHERE days.day IS NOT NULL
-			AND EXISTS (SELECT 1 FROM slots s`+sr.where.String()+` AND s.performer_id = perfs.id AND s.day = days.day)`, args, func(sc scanner) error {
+	days, args := sr.freeDays()
+	err = b.each(ctx, days+" SELECT days.day, days.n FROM days WHERE days.day IS NOT NULL", args, func(sc scanner) error {
 		var p pair
 		err := sc.Scan(&p.day, &p.perf)
 		pairs = append(pairs, p)
@@ -180,7 +180,12 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 		}
 		return x.perf - y.perf
 	})
+	out := make([]tidbok.DateAvailability, 0, len(pairs))
 	for _, p := range pairs {
+		if !sr.split {
+			out = append(out, tidbok.DateAvailability{Facility: sr.facility, Date: dateOfKey(p.day), TimeType: req.TimeType})
+			continue
+		}
 		out = append(out, tidbok.DateAvailability{
 			Facility:  sr.facility,
 			Date:      dateOfKey(p.day),
@@ -211,21 +216,47 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		where += " AND s.performer_id IN (" + marks(len(sr.perfs)) + ")"
 		args = appendStrings(args, sr.perfs)
 	}
-	out := []tidbok.Timeslot{}
-	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, "+slotDescribe+" FROM slots s"+slotJoins+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
-		var id string
-		var start, end int64
-		var d describe
-		if err := sc.Scan(append([]any{&id, &start, &end}, d.fields()...)...); err != nil {
+	// The slots' own columns only: the names come from the book's
+	// snapshot of the registers, read again if a slot names an entry it
+	// lacks.
+	type row struct {
+		id         string
+		start, end int64
+		d          describe
+	}
+	var rows []row
+	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
+		var r row
+		if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
 			return err
 		}
-		ts := d.timeslot()
-		ts.ID, ts.Start, ts.End = id, instant(start), instant(end)
-		out = append(out, ts)
+		rows = append(rows, r)
 		return nil
 	})
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	fac := sr.facility.String()
+	facName, err := b.facilityName(ctx, b.db, op, sr.facility)
+	if err != nil {
+		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	regs, err := b.registersOf(ctx, fac, false)
+	for i := 0; err == nil && i < len(rows); i++ {
+		if !regs.has(&rows[i].d) {
+			regs, err = b.registersOf(ctx, fac, true)
+			break
+		}
+	}
+	if err != nil {
+		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	out := make([]tidbok.Timeslot, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		ts := regs.timeslot(sr.facility, facName, &r.d)
+		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
+		out[i] = ts
 	}
 	return tidbok.AvailableTimeslotsResult{Timeslots: out}, nil
 }
