@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -255,10 +256,12 @@ func (fq *floorQuery) run(ctx context.Context) (int, error) {
 }
 
 // alternate times call and floor one after the other in each iteration
-// and reports each one's time and their ratio.
+// and reports the median time of each (call-ns, floor-ns) and their
+// ratio (x-floor). Medians, because on a shared machine a call that loses
+// its core for a while would weigh on a mean far beyond its share.
 func alternate(b *testing.B, call, floor func() error) {
 	b.Helper()
-	var tc, tf time.Duration
+	var tc, tf []time.Duration
 	for b.Loop() {
 		t0 := time.Now()
 		if err := call(); err != nil {
@@ -268,12 +271,22 @@ func alternate(b *testing.B, call, floor func() error) {
 		if err := floor(); err != nil {
 			b.Fatal(err)
 		}
-		tc += t1.Sub(t0)
-		tf += time.Since(t1)
+		tc = append(tc, t1.Sub(t0))
+		tf = append(tf, time.Since(t1))
 	}
-	b.ReportMetric(float64(tc.Nanoseconds())/float64(b.N), "call-ns")
-	b.ReportMetric(float64(tf.Nanoseconds())/float64(b.N), "floor-ns")
-	b.ReportMetric(float64(tc)/float64(tf), "x-floor")
+	mc, mf := median(tc), median(tf)
+	b.ReportMetric(float64(mc.Nanoseconds()), "call-ns")
+	b.ReportMetric(float64(mf.Nanoseconds()), "floor-ns")
+	b.ReportMetric(float64(mc)/float64(mf), "x-floor")
+}
+
+// median returns the median of ds, which it sorts.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // BenchmarkSearch times, on each database and book size, the citizen's
