@@ -203,11 +203,10 @@ func searchTemplate(p int, from, to tidbok.Date) staff.Template {
 	}
 }
 
-// query runs text, rebound for be, on db with args and reads every row
-// into as many scratch values as it has columns, returning the rows read.
+// floorQuery is a floor: a query of its own, prepared once, whose rows
+// run reads into scratch values.
 type floorQuery struct {
-	db   *sql.DB
-	stmt *sql.Stmt // on SQLite, prepared as the book prepares its queries
+	stmt *sql.Stmt
 	args []any
 	dest []any
 }
@@ -232,7 +231,7 @@ func newFloorQuery(b *testing.B, be backend, db *sql.DB, text string, columns in
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = stmt.Close() })
-	fq := &floorQuery{db: db, stmt: stmt, args: args}
+	fq := &floorQuery{stmt: stmt, args: args}
 	for range columns {
 		fq.dest = append(fq.dest, new(any))
 	}
