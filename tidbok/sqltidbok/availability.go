@@ -2,7 +2,9 @@ package sqltidbok
 
 import (
 	"context"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,32 +14,45 @@ import (
 )
 
 // search is an availability request resolved into the conditions of one
-// query over the facility's slots (alias s, joined as slotJoins does).
+// query over the facility's slots (alias s): where, with args, holds every
+// condition but the dates, which are the days from through to (yyyymmdd).
 type search struct {
 	facility tidbok.HSAID
 	where    strings.Builder
 	args     []any
+	from, to int64
+	// seek is, with from, where the slots that count begin in the
+	// indexes' order (day, start_ns): now on today, else before any.
+	seek int64
 	// perfs are the performers asked for, each once, in request order;
 	// split reports that the request named performers, so that
-	// AvailableDates answers per performer.
+	// AvailableDates answers per performer. The condition on them is not
+	// in where.
 	perfs []string
 	split bool
 }
 
 // plan resolves req. A BookingID must name the citizen's booking; its
 // time type and resource then govern which slots count.
+//
+// The conditions name only the slot's own columns, types by name
+// included, so that each search reads its slots through one index:
+// slots_by_time_type, slots_by_performer or slots_by_day.
 func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.AvailabilityRequest, now time.Time) (*search, error) {
 	if _, err := b.facilityName(ctx, b.db, op, req.Facility); err != nil {
 		return nil, err
 	}
-	sr := &search{facility: req.Facility}
-	sr.cond("s.facility_id = ?", req.Facility.String())
-	sr.cond("s.day BETWEEN ? AND ?", max(dayKey(req.From), dayOf(now)), dayKey(req.To))
+	fac := req.Facility.String()
+	sr := &search{facility: req.Facility, from: max(dayKey(req.From), dayOf(now)), to: dayKey(req.To), seek: math.MinInt64}
+	if sr.from == dayOf(now) {
+		sr.seek = now.UnixNano()
+	}
+	sr.cond("s.facility_id = ?", fac)
 	sr.cond("s.start_ns > ?", now.UnixNano())
 	sr.cond("s.web_bookable AND NOT s.withdrawn")
 	sr.cond("NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)")
-	typeFilter(sr, "s.time_type_id", "tt.name", req.TimeType.ID, req.TimeType.Name)
-	typeFilter(sr, "s.care_type_id", "ct.name", req.CareType.ID, req.CareType.Name)
+	typeFilter(sr, fac, "s.time_type_id", "time_types", req.TimeType.ID, req.TimeType.Name)
+	typeFilter(sr, fac, "s.care_type_id", "care_types", req.CareType.ID, req.CareType.Name)
 	if req.BookingID != "" {
 		var r bookingRow
 		err := r.scan(b.queryRow(ctx, b.db, bookingSelect+bookingFrom+" WHERE bk.id = ?", req.BookingID))
@@ -59,7 +74,6 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 				sr.perfs = append(sr.perfs, id)
 			}
 		}
-		sr.cond("s.performer_id IN ("+marks(len(sr.perfs))+")", appendStrings(nil, sr.perfs)...)
 	}
 	return sr, nil
 }
@@ -76,14 +90,58 @@ func (sr *search) cond(c string, args ...any) {
 }
 
 // typeFilter keeps slots of a type matched as memtidbok does: by ID when
-// the filter has one, else by name, else every slot.
-func typeFilter(sr *search, idCol, nameCol, id, name string) {
+// the filter has one, else by name (looked up in the facility's register
+// table), else every slot.
+func typeFilter(sr *search, facility, idCol, table, id, name string) {
 	switch {
 	case id != "":
 		sr.cond(idCol+" = ?", id)
 	case name != "":
-		sr.cond(nameCol+" = ?", name)
+		sr.cond(idCol+" IN (SELECT n.id FROM "+table+" n WHERE n.facility_id = ? AND n.name = ?)", facility, name)
 	}
+}
+
+// freeDays returns a recursive query, days (n, day), of the days with a
+// free slot that matches sr: one walk per performer asked for (n its
+// place in sr.perfs), or one walk (n = 0) over the whole search when none
+// was asked for, with its arguments. Each step asks for the first
+// matching slot after the last day found, in day order through an index
+// (slots_by_day, slots_by_time_type or slots_by_performer), and stops
+// there: it reads one slot per day with free slots, however many the day
+// has, plus the slots that do not match before it (a fully booked day is
+// read to its end). So the cost grows with the days asked for, never with
+// the book. The first step seeks past the slots of today that have
+// started, by (day, start_ns), instead of reading them.
+func (sr *search) freeDays() (string, []any) {
+	where := sr.where.String()
+	var q strings.Builder
+	var args []any
+	q.WriteString("WITH RECURSIVE ")
+	perf := ""
+	from := " FROM (SELECT 0 AS n, '' AS id) walks"
+	if sr.split {
+		q.WriteString("walks (n, id) AS (")
+		for i, id := range sr.perfs {
+			if i == 0 {
+				q.WriteString("SELECT 0 AS n, CAST(? AS TEXT) AS id")
+			} else {
+				q.WriteString(" UNION ALL SELECT " + strconv.Itoa(i) + ", ?")
+			}
+			args = append(args, id)
+		}
+		q.WriteString("), ")
+		perf = " AND s.performer_id = walks.id"
+		from = " FROM walks"
+	}
+	q.WriteString("days (n, id, day) AS (SELECT walks.n, walks.id, (SELECT s.day FROM slots s" + where + perf +
+		" AND (s.day, s.start_ns) > (?, ?) AND s.day <= ? ORDER BY s.day LIMIT 1)" + from +
+		" UNION ALL SELECT walks.n, walks.id, (SELECT s.day FROM slots s" + where + perf +
+		" AND s.day > walks.day AND s.day <= ? ORDER BY s.day LIMIT 1) FROM days walks WHERE walks.day IS NOT NULL)")
+	args = append(args, sr.args...)
+	args = append(args, sr.from, sr.seek, sr.to)
+	args = append(args, sr.args...)
+	args = append(args, sr.to)
+	return q.String(), args
 }
 
 // AvailableDates returns the dates in [From, To] with at least one free,
@@ -102,29 +160,15 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	if err != nil {
 		return tidbok.AvailableDatesResult{}, wrapDB("available dates", err)
 	}
-	out := []tidbok.DateAvailability{}
-	if !sr.split {
-		err = b.each(ctx, "SELECT DISTINCT s.day FROM slots s"+slotJoins+sr.where.String()+" ORDER BY s.day", sr.args, func(sc scanner) error {
-			var day int64
-			err := sc.Scan(&day)
-			out = append(out, tidbok.DateAvailability{Facility: sr.facility, Date: dateOfKey(day), TimeType: req.TimeType})
-			return err
-		})
-		if err != nil {
-			return tidbok.AvailableDatesResult{}, wrapDB("available dates", err)
-		}
-		return tidbok.AvailableDatesResult{Dates: out}, nil
-	}
 	type pair struct {
 		day  int64
 		perf int
 	}
 	var pairs []pair
-	err = b.each(ctx, "SELECT DISTINCT s.day, s.performer_id FROM slots s"+slotJoins+sr.where.String(), sr.args, func(sc scanner) error {
+	days, args := sr.freeDays()
+	err = b.each(ctx, days+" SELECT days.day, days.n FROM days WHERE days.day IS NOT NULL", args, func(sc scanner) error {
 		var p pair
-		var perf string
-		err := sc.Scan(&p.day, &perf)
-		p.perf = slices.Index(sr.perfs, perf)
+		err := sc.Scan(&p.day, &p.perf)
 		pairs = append(pairs, p)
 		return err
 	})
@@ -137,7 +181,12 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 		}
 		return x.perf - y.perf
 	})
+	out := make([]tidbok.DateAvailability, 0, len(pairs))
 	for _, p := range pairs {
+		if !sr.split {
+			out = append(out, tidbok.DateAvailability{Facility: sr.facility, Date: dateOfKey(p.day), TimeType: req.TimeType})
+			continue
+		}
 		out = append(out, tidbok.DateAvailability{
 			Facility:  sr.facility,
 			Date:      dateOfKey(p.day),
@@ -163,21 +212,57 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
-	out := []tidbok.Timeslot{}
-	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, "+slotDescribe+" FROM slots s"+slotJoins+sr.where.String()+" ORDER BY s.start_ns, s.id", sr.args, func(sc scanner) error {
-		var id string
-		var start, end int64
-		var d describe
-		if err := sc.Scan(append([]any{&id, &start, &end}, d.fields()...)...); err != nil {
+	// One day, the common case, by equality: the index then gives the
+	// slots in the answer's order, (start_ns, id), without a sort.
+	where, args := sr.where.String()+" AND s.day BETWEEN ? AND ?", append(sr.args, sr.from, sr.to)
+	if sr.from == sr.to {
+		where, args = sr.where.String()+" AND s.day = ?", append(sr.args, sr.from)
+	}
+	if sr.split {
+		where += " AND s.performer_id IN (" + marks(len(sr.perfs)) + ")"
+		args = appendStrings(args, sr.perfs)
+	}
+	// The slots' own columns only: the names come from the book's
+	// snapshot of the registers, read again if a slot names an entry it
+	// lacks.
+	type row struct {
+		id         string
+		start, end int64
+		d          describe
+	}
+	var rows []row
+	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
+		var r row
+		if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
 			return err
 		}
-		ts := d.timeslot()
-		ts.ID, ts.Start, ts.End = id, instant(start), instant(end)
-		out = append(out, ts)
+		rows = append(rows, r)
 		return nil
 	})
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	fac := sr.facility.String()
+	facName, err := b.facilityName(ctx, b.db, op, sr.facility)
+	if err != nil {
+		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	regs, err := b.registersOf(ctx, fac, false)
+	for i := 0; err == nil && i < len(rows); i++ {
+		if !regs.has(&rows[i].d) {
+			regs, err = b.registersOf(ctx, fac, true)
+			break
+		}
+	}
+	if err != nil {
+		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
+	}
+	out := make([]tidbok.Timeslot, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		ts := regs.timeslot(sr.facility, facName, &r.d)
+		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
+		out[i] = ts
 	}
 	return tidbok.AvailableTimeslotsResult{Timeslots: out}, nil
 }

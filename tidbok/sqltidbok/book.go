@@ -31,6 +31,9 @@ type Book struct {
 	// never removed or renamed, so an entry never goes stale, whichever
 	// process added the facility.
 	names sync.Map
+	// registers caches each facility's registers (see registers), by
+	// canonical HSA-id.
+	registers sync.Map
 	// stmts are the statements prepared on SQLite.
 	stmts stmts
 	// slotBookings gathers concurrent bookings of free slots by their

@@ -11,9 +11,9 @@ import (
 )
 
 // schemaVersion is the version of the newest migration, one for each
-// version from 1: the book's tables, then the tombstones of cancelled
-// bookings.
-const schemaVersion = 2
+// version from 1: the book's tables, the tombstones of cancelled
+// bookings, then the search indexes.
+const schemaVersion = 3
 
 func TestOpenChecksItsArguments(t *testing.T) {
 	t.Parallel()
