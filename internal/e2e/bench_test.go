@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
@@ -20,6 +21,17 @@ import (
 
 // slotsInAnswer is the size of the benchmarked AvailableTimeslots answer.
 const slotsInAnswer = 50
+
+// parallelClients is how many clients the parallel rounds of
+// BenchmarkAvailableTimeslots run at once.
+const parallelClients = 16
+
+// setParallelClients makes b.RunParallel start at least parallelClients
+// goroutines: it starts p × GOMAXPROCS.
+func setParallelClients(b *testing.B) {
+	procs := runtime.GOMAXPROCS(0)
+	b.SetParallelism((parallelClients + procs - 1) / procs)
+}
 
 // benchSetup is a plain-HTTP stack whose book has slotsInAnswer free
 // slots on one date, the request for them, and one http.Client shared by
@@ -168,9 +180,12 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 			}
 		}
 	})
-	b.Run("client=mvkclient/producer=memtidbok/parallel", func(b *testing.B) {
+	// The parallel rounds run parallelClients goroutines at once, whatever
+	// GOMAXPROCS is (RunParallel starts p × GOMAXPROCS).
+	b.Run("client=mvkclient/producer=memtidbok/parallel=16", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		setParallelClients(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
@@ -181,9 +196,10 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 			}
 		})
 	})
-	b.Run("client=net-http/producer=bare-handler/parallel", func(b *testing.B) {
+	b.Run("client=net-http/producer=bare-handler/parallel=16", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		setParallelClients(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if n, err := bs.post(bare.URL); err != nil || n != answer.Len() {
