@@ -453,18 +453,20 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 		case kindStructs:
 			fv := sv.Field(f.index)
 			n := fv.Len()
-			if fv.Cap() == 0 {
-				fv.Grow(s.estimateItems())
-			} else {
-				fv.Grow(1)
-			}
+			fv.Grow(1)
 			fv.SetLen(n + 1)
 			if !s.empty {
+				from := s.pos
 				s.path = append(s.path, pathElem{local: f.local, index: n + 1})
 				if !s.fields(f.sub, fv.Index(n)) {
 					return false
 				}
 				s.path = s.path[:len(s.path)-1]
+				if n == 0 {
+					if want := s.estimateItems(s.pos - from); want > fv.Cap() {
+						fv.Grow(want - 1)
+					}
+				}
 			}
 		}
 	}
@@ -495,17 +497,15 @@ func (s *scanner) assignPending(sv reflect.Value, pendBase, strBase int) {
 // maxEstimate bounds the capacity estimateItems gives a list.
 const maxEstimate = 1024
 
-// estimateItems guesses how many elements named like the one whose start
-// tag was just read follow, itself included, by counting its raw start
-// tag in the rest of the message: a first capacity for the list it is
-// an item of, so that a list of n items does not grow log n times. Only
-// the capacity depends on it.
-func (s *scanner) estimateItems() int {
-	if s.empty || len(s.open) == 0 {
+// estimateItems guesses how many items a list holds, the first one
+// included, just after its first item was read, which took size bytes
+// from its start tag's end: as many as would fill the rest of the message
+// at that size. It is a first capacity for the list, so that a list of n
+// items does not grow log n times; a list followed by other content gets
+// more than it needs. Only the capacity depends on it.
+func (s *scanner) estimateItems(size int) int {
+	if size <= 0 {
 		return 1
 	}
-	qname := s.open[len(s.open)-1]
-	s.text = append(append(s.text[:0], '<'), qname...)
-	n := 1 + bytes.Count(s.b[s.pos:], s.text)
-	return min(n, maxEstimate)
+	return min(1+(len(s.b)-s.pos)/size, maxEstimate)
 }

@@ -72,14 +72,14 @@ const (
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (s *scanner) skipSpace() {
-	for s.pos < len(s.b) && isSpaceByte(s.b[s.pos]) {
-		s.pos++
+	b, i := s.b, s.pos
+	for i < len(b) && isSpaceByte(b[i]) {
+		i++
 	}
+	s.pos = i
 }
 
 func isNameStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
-
-func isNameChar(c byte) bool { return nameChars[c] }
 
 var nameChars = func() (t [256]bool) {
 	for c := range 256 {
@@ -90,34 +90,33 @@ var nameChars = func() (t [256]bool) {
 
 // name reads prefix:local or local, ASCII only.
 func (s *scanner) name() (prefix, local []byte, ok bool) {
-	start := s.pos
-	if s.pos >= len(s.b) || !isNameStart(s.b[s.pos]) {
+	b, start := s.b, s.pos
+	if start >= len(b) || !isNameStart(b[start]) {
 		return nil, nil, false
 	}
-	colon := -1
-	for s.pos < len(s.b) {
-		c := s.b[s.pos]
-		if isNameChar(c) {
-			s.pos++
+	i, colon := start+1, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		if nameChars[c] {
 			continue
 		}
 		if c == ':' && colon < 0 {
-			colon = s.pos
-			s.pos++
+			colon = i
 			continue
 		}
 		break
 	}
-	if s.pos < len(s.b) && (s.b[s.pos] >= utf8.RuneSelf || s.b[s.pos] == ':') {
+	s.pos = i
+	if i < len(b) && (b[i] >= utf8.RuneSelf || b[i] == ':') {
 		return nil, nil, false
 	}
 	if colon < 0 {
-		return nil, s.b[start:s.pos], true
+		return nil, b[start:i], true
 	}
-	if colon == s.pos-1 {
+	if colon == i-1 {
 		return nil, nil, false
 	}
-	return s.b[start:colon], s.b[colon+1 : s.pos], true
+	return b[start:colon], b[colon+1 : i], true
 }
 
 // scanText validates text up to '<' (quote 0) or the closing quote and
