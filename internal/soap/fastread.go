@@ -64,7 +64,7 @@ func (s *scanner) read() (*Message, bool) {
 		}
 		s.pos = end + 2
 	}
-	if s.nextElement() != tokStart || s.space != NSEnvelope || string(s.local) != "Envelope" || s.empty {
+	if s.nextElement() != tokStart || s.space != NSEnvelope || string(s.localName()) != "Envelope" || s.empty {
 		return nil, false
 	}
 	m := &Message{}
@@ -73,10 +73,10 @@ func (s *scanner) read() (*Message, bool) {
 		if s.nextElement() != tokStart || s.space != NSEnvelope {
 			return nil, false
 		}
-		if string(s.local) == "Body" {
+		if string(s.localName()) == "Body" {
 			break
 		}
-		if string(s.local) != "Header" || sawHeader {
+		if string(s.localName()) != "Header" || sawHeader {
 			return nil, false
 		}
 		sawHeader = true
@@ -87,10 +87,10 @@ func (s *scanner) read() (*Message, bool) {
 	if s.empty || s.nextElement() != tokStart {
 		return nil, false
 	}
-	if s.space == NSEnvelope && string(s.local) == "Fault" {
+	if s.space == NSEnvelope && string(s.localName()) == "Fault" {
 		return nil, false
 	}
-	m.start.Name = xml.Name{Space: s.space, Local: string(s.local)}
+	m.start.Name = xml.Name{Space: s.space, Local: string(s.localName())}
 	m.fast = s
 	return m, true
 }
@@ -247,14 +247,14 @@ func (s *scanner) header(h *Header) bool {
 			return false
 		}
 		switch {
-		case s.space == NSLogicalAddress && string(s.local) == "LogicalAddress":
+		case s.space == NSLogicalAddress && string(s.localName()) == "LogicalAddress":
 			text, ok := s.textContent()
 			if !ok {
 				return false
 			}
 			h.LogicalAddress = strings.TrimSpace(string(text))
 			sawLA = true
-		case s.space == NSHeaders && string(s.local) == "Actor":
+		case s.space == NSHeaders && string(s.localName()) == "Actor":
 			var id, typ string
 			for open := !s.empty; open; {
 				switch s.next() {
@@ -263,9 +263,9 @@ func (s *scanner) header(h *Header) bool {
 					open = false
 				case tokStart:
 					dst := (*string)(nil)
-					if s.space == NSHeaders && string(s.local) == "actorId" {
+					if s.space == NSHeaders && string(s.localName()) == "actorId" {
 						dst = &id
-					} else if s.space == NSHeaders && string(s.local) == "actorType" {
+					} else if s.space == NSHeaders && string(s.localName()) == "actorType" {
 						dst = &typ
 					}
 					if dst == nil {
@@ -284,7 +284,7 @@ func (s *scanner) header(h *Header) bool {
 				}
 			}
 			h.Actor = &Actor{ID: strings.TrimSpace(id), Type: ActorType(strings.TrimSpace(typ))}
-		case s.space == NSAddressing && string(s.local) == "To":
+		case s.space == NSAddressing && string(s.localName()) == "To":
 			text, ok := s.textContent()
 			if !ok {
 				return false
@@ -386,12 +386,12 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 		}
 		var f *fieldLayout
 		if next < len(l.fields) && l.fields[next].first &&
-			l.fields[next].local == string(s.local) && l.fields[next].space == s.space {
+			l.fields[next].local == string(s.localName()) && l.fields[next].space == s.space {
 			f = &l.fields[next]
 			next++
 		} else {
 			for i := range l.fields {
-				if l.fields[i].local == string(s.local) && l.fields[i].space == s.space {
+				if l.fields[i].local == string(s.localName()) && l.fields[i].space == s.space {
 					f = &l.fields[i]
 					next = i + 1
 					break
@@ -399,8 +399,8 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			}
 		}
 		if f == nil {
-			if want, ok := misplacedIn(l, s.space, string(s.local)); ok {
-				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.local)), Found: s.space, Want: want})
+			if want, ok := misplacedIn(l, s.space, string(s.localName())); ok {
+				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.localName())), Found: s.space, Want: want})
 			}
 			if !s.skip() {
 				return false

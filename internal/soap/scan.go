@@ -29,7 +29,7 @@ type scanner struct {
 	// is there to save.
 	err   error
 	ns    []binding
-	open  [][]byte // raw qualified names of the open elements
+	open  []span // raw qualified names of the open elements
 	attrs []rawAttr
 	text  []byte // scratch for text with references
 
@@ -42,16 +42,24 @@ type scanner struct {
 	path      []pathElem
 	misplaced []Misplaced
 
-	// The last start tag read.
-	space string
-	local []byte
-	empty bool
+	// The last start tag read: its namespace and local name (at
+	// b[localAt:localEnd]; offsets, not a slice, as the scanner is written
+	// once per tag and a pointer would cost a write barrier each time).
+	space             string
+	localAt, localEnd int
+	empty             bool
 	// pending: the last start tag was an empty element whose scope
 	// ends at the next token.
 	pending bool
 	// textSpace: the last tokText was whitespace only.
 	textSpace bool
 }
+
+// span is the bytes b[start:end] of the message.
+type span struct{ start, end int }
+
+// localName is the local name of the last start tag read.
+func (s *scanner) localName() []byte { return s.b[s.localAt:s.localEnd] }
 
 type rawAttr struct {
 	prefix, local []byte
@@ -305,12 +313,12 @@ func (s *scanner) startTag() bool {
 			if string(al) == "xml" || string(al) == "xmlns" || s.declared(string(al)) {
 				return false
 			}
-			s.ns = append(s.ns, binding{string(al), s.value(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{string(al), s.nsValue(start, end, refs), s.depth})
 		case ap == nil && string(al) == "xmlns":
 			if s.declared("") {
 				return false
 			}
-			s.ns = append(s.ns, binding{"", s.value(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{"", s.nsValue(start, end, refs), s.depth})
 		default:
 			if s.attrBytes += int64(s.pos - attrStart); s.attrBytes > s.maxAttrBytes {
 				s.err = tooManyAttrBytes(s.maxAttrBytes)
@@ -326,24 +334,29 @@ func (s *scanner) startTag() bool {
 			s.attrs = append(s.attrs, rawAttr{ap, al, start, end, refs})
 		}
 	}
+	var space string
 	switch {
 	case prefix == nil:
 		if string(local) == "xmlns" {
 			return false
 		}
-		s.space, _ = s.lookup(nil)
+		space, _ = s.lookup(nil)
 	case string(prefix) == "xml" || string(prefix) == "xmlns":
 		return false
 	default:
-		if s.space, ok = s.lookup(prefix); !ok {
+		if space, ok = s.lookup(prefix); !ok {
 			return false
 		}
 	}
-	s.local = local
+	if space != s.space { // mostly the same string: no write barrier
+		s.space = space
+	}
+	s.localEnd = tagStart + len(qname)
+	s.localAt = s.localEnd - len(local)
 	if s.empty {
 		s.pending = true
 	} else {
-		s.open = append(s.open, qname)
+		s.open = append(s.open, span{tagStart, tagStart + len(qname)})
 	}
 	return true
 }
@@ -365,6 +378,17 @@ func (s *scanner) value(start, end int, refs bool) string {
 	}
 	s.text = appendText(s.text[:0], s.b[start:end])
 	return string(s.text)
+}
+
+// nsValue is value for a namespace declaration: a namespace the layouts
+// know is given as their own copy of it.
+func (s *scanner) nsValue(start, end int, refs bool) string {
+	if !refs {
+		if c, ok := knownSpace(s.b[start:end]); ok {
+			return c
+		}
+	}
+	return s.value(start, end, refs)
 }
 
 // closed ends the current element's scope.
@@ -404,7 +428,8 @@ func (s *scanner) next() token {
 		if len(s.open) == 0 {
 			return tokBail
 		}
-		qname := s.open[len(s.open)-1]
+		o := s.open[len(s.open)-1]
+		qname := s.b[o.start:o.end]
 		if !bytes.HasPrefix(rest[2:], qname) {
 			return tokBail
 		}
