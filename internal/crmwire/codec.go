@@ -335,7 +335,9 @@ func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return soap.MarshalPooled(soap.Header{}, w)
+	bp, err := soap.MarshalPooled(soap.Header{}, w)
+	recycleWire(w)
+	return bp, err
 }
 
 // EncodeFault returns the complete SOAP envelope of a fault, e.g. the one
