@@ -201,6 +201,7 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 			fmt.Sprintf("the Body holds {%s}%s, not {%s}%s", got.Space, got.Local, want.Space, want.Local)}}
 	}
 	w := cd.newResponse()
+	defer recycleWire(w)
 	if err := m.DecodePayload(w); err != nil {
 		if !errors.Is(err, ErrMalformed) {
 			return nil, fmt.Errorf("crmwire: reading %sResponse: %w", c.Name, err)

@@ -329,7 +329,8 @@ func newWireSlots(n int) []TimeslotType {
 const maxPooledSlots = 4096
 
 // recycleWire hands the timeslots of the wire answer w back to
-// wireSlots; w must not be used after.
+// wireSlots, zeroed; w must not be used after, and nothing may point
+// into them.
 func recycleWire(w any) {
 	var s []TimeslotType
 	switch w := w.(type) {
@@ -341,9 +342,19 @@ func recycleWire(w any) {
 	if cap(s) == 0 || cap(s) > maxPooledSlots {
 		return
 	}
+	s = s[:cap(s)]
 	clear(s)
 	s = s[:0]
 	wireSlots.Put(&s)
+}
+
+// reusedWireSlots returns an empty list with room from wireSlots, or nil,
+// for a wire answer to be decoded into and then handed to recycleWire.
+func reusedWireSlots() []TimeslotType {
+	if p, _ := wireSlots.Get().(*[]TimeslotType); p != nil {
+		return (*p)[:0]
+	}
+	return nil
 }
 
 // slotRule says which elements of a timeslot in an answer are required:

@@ -347,19 +347,49 @@ func (m *Message) fastDecode(v any) bool {
 		return false
 	}
 	rl := layoutOf(rv.Type())
-	if rl == nil || !rv.Elem().IsZero() || rl.space != m.start.Name.Space || rl.local != m.start.Name.Local {
+	if rl == nil || !emptyPayload(rv.Elem()) || rl.space != m.start.Name.Space || rl.local != m.start.Name.Local {
 		return false
 	}
 	s := m.fast
 	sv := rv.Elem()
+	saved := reflect.New(sv.Type()).Elem()
+	saved.Set(sv)
 	sv.Field(rl.xmlNameIndex).Set(reflect.ValueOf(m.start.Name))
 	s.path = s.path[:0]
 	if (s.empty || s.fields(rl.layout, sv)) && s.finish() {
 		m.misplaced = s.misplaced
 		return true
 	}
-	sv.SetZero()
+	// v as it was: empty lists keep their (zero) room.
+	for i := range saved.NumField() {
+		if f := saved.Field(i); f.Kind() == reflect.Slice && f.CanSet() && f.Cap() > 0 {
+			f.Slice(0, f.Cap()).Clear()
+		}
+	}
+	sv.Set(saved)
 	return false
+}
+
+// emptyPayload reports whether the struct sv is zero but for lists of
+// no items, which may hold room for the items to come (zeroed room: a
+// caller may hand in reused lists).
+func emptyPayload(sv reflect.Value) bool {
+	if sv.Kind() != reflect.Struct {
+		return sv.IsZero()
+	}
+	for i := range sv.NumField() {
+		f := sv.Field(i)
+		if f.Kind() == reflect.Slice && f.CanSet() {
+			if f.Len() != 0 {
+				return false
+			}
+			continue
+		}
+		if !f.IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 // fields decodes the content of the element whose start tag was just
