@@ -134,6 +134,10 @@ func (s *scanner) scanText(quote byte) (end int, refs, ok bool) {
 	i := s.pos
 	for i < len(b) {
 		c := b[i]
+		if plainText[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == '<':
 			if quote != 0 {
@@ -174,6 +178,19 @@ func (s *scanner) scanText(quote byte) (end int, refs, ok bool) {
 	s.pos = i
 	return i, refs, true
 }
+
+// plainText holds the bytes scanText passes over without a second look:
+// ASCII characters allowed in text and attribute values, but for markup,
+// references, ']' and quotes.
+var plainText = func() (t [256]bool) {
+	for c := range 0x80 {
+		t[c] = c >= 0x20 || c == '\t' || c == '\n'
+	}
+	for _, c := range []byte("<&]\"'") {
+		t[c] = false
+	}
+	return t
+}()
 
 // charRef decodes the reference at the start of b ("&amp;", "&#xE5;" …)
 // and returns its length and value.
