@@ -414,12 +414,18 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 		default:
 			return false
 		}
+		// A field from next on that is the first of its name is the one
+		// encoding/xml takes (optional elements left out skip fields).
 		var f *fieldLayout
-		if next < len(l.fields) && l.fields[next].first &&
-			l.fields[next].local == string(s.localName()) && l.fields[next].space == s.space {
-			f = &l.fields[next]
-			next++
-		} else {
+		local := s.localName()
+		for i := next; i < len(l.fields); i++ {
+			if l.fields[i].first && l.fields[i].local == string(local) && l.fields[i].space == s.space {
+				f = &l.fields[i]
+				next = i + 1
+				break
+			}
+		}
+		if f == nil {
 			for i := range l.fields {
 				if l.fields[i].local == string(s.localName()) && l.fields[i].space == s.space {
 					f = &l.fields[i]
