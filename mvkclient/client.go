@@ -90,6 +90,13 @@ func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, 
 	return res, sent, err
 }
 
+// The request headers every exchange sends, in their canonical form.
+var (
+	contentTypeKey   = http.CanonicalHeaderKey("Content-Type")
+	soapActionKey    = http.CanonicalHeaderKey("SOAPAction")
+	contentTypeValue = []string{soap.ContentType}
+)
+
 func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte) (any, bool, error) {
 	endpoint := c.s.endpoints[op]
 	actx, cancel := context.WithTimeout(ctx, c.s.attemptTimeout)
@@ -103,9 +110,10 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	if err != nil {
 		return nil, false, &NotSentError{Op: op, Err: err}
 	}
-	ct, _ := crmwire.ContractFor(op)
-	req.Header.Set("Content-Type", soap.ContentType)
-	req.Header.Set("SOAPAction", soap.QuoteAction(ct.SOAPAction()))
+	// The values are shared, made once: net/http only reads them, and a
+	// Doer that sets or adds a value replaces the slice.
+	req.Header[contentTypeKey] = contentTypeValue
+	req.Header[soapActionKey] = c.s.actions[op]
 	resp, err := c.s.doer.Do(req)
 	if err != nil {
 		terr := &transportError{op: op, endpoint: endpoint, err: err}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -191,6 +192,9 @@ type settings struct {
 	maxBackoff     time.Duration
 	attemptTimeout time.Duration
 	maxBytes       [numOps]int64
+	// actions holds each operation's quoted SOAPAction as a header value,
+	// made once and shared by every request (see exchange).
+	actions        [numOps][]string
 	reconcileDelay time.Duration
 	reconcileLimit time.Duration
 	logger         *slog.Logger
@@ -302,6 +306,12 @@ func (c Config) settings() (*settings, error) {
 			s.maxBytes[i] = DefaultMaxResponseBytes
 		}
 		s.maxBytes[tidbok.OpAvailableTimeslots] = DefaultMaxTimeslotsResponseBytes
+	}
+
+	for op := range tidbok.Operation(numOps) {
+		if ct, ok := crmwire.ContractFor(op); ok {
+			s.actions[op] = []string{soap.QuoteAction(ct.SOAPAction())}
+		}
 	}
 
 	if s.logger == nil {

@@ -201,6 +201,7 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 			fmt.Sprintf("the Body holds {%s}%s, not {%s}%s", got.Space, got.Local, want.Space, want.Local)}}
 	}
 	w := cd.newResponse()
+	defer recycleWire(w)
 	if err := m.DecodePayload(w); err != nil {
 		if !errors.Is(err, ErrMalformed) {
 			return nil, fmt.Errorf("crmwire: reading %sResponse: %w", c.Name, err)
@@ -335,7 +336,9 @@ func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return soap.MarshalPooled(soap.Header{}, w)
+	bp, err := soap.MarshalPooled(soap.Header{}, w)
+	recycleWire(w)
+	return bp, err
 }
 
 // EncodeFault returns the complete SOAP envelope of a fault, e.g. the one

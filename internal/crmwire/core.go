@@ -3,6 +3,7 @@ package crmwire
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -301,12 +302,59 @@ func timeslotsToWire(tss []tidbok.Timeslot, style slotStyle) []TimeslotType {
 		}
 		return all[i : i+n]
 	}
-	out := make([]TimeslotType, len(tss))
+	out := newWireSlots(len(tss))
 	for i := range tss {
 		ts := &tss[i]
 		fillTimeslotWire(&out[i], ts, style, timeAt(ts.Start, 2*n*i), timeAt(ts.End, 2*n*i+n))
 	}
 	return out
+}
+
+// wireSlots holds zeroed []TimeslotType for timeslotsToWire, handed
+// back by recycleWire once an answer holding them is written out: a
+// list's timeslots are large, and an answer's are garbage as soon as the
+// envelope is.
+var wireSlots sync.Pool
+
+// newWireSlots returns n zero TimeslotTypes, from wireSlots if it holds
+// room enough.
+func newWireSlots(n int) []TimeslotType {
+	if p, _ := wireSlots.Get().(*[]TimeslotType); p != nil && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]TimeslotType, n)
+}
+
+// maxPooledSlots is the longest list wireSlots keeps.
+const maxPooledSlots = 4096
+
+// recycleWire hands the timeslots of the wire answer w back to
+// wireSlots, zeroed; w must not be used after, and nothing may point
+// into them.
+func recycleWire(w any) {
+	var s []TimeslotType
+	switch w := w.(type) {
+	case *GetAvailableTimeslotsResponse:
+		s, w.TimeslotDetail = w.TimeslotDetail, nil
+	case *GetSubjectOfCareScheduleResponse:
+		s, w.TimeslotDetail = w.TimeslotDetail, nil
+	}
+	if cap(s) == 0 || cap(s) > maxPooledSlots {
+		return
+	}
+	s = s[:cap(s)]
+	clear(s)
+	s = s[:0]
+	wireSlots.Put(&s)
+}
+
+// reusedWireSlots returns an empty list with room from wireSlots, or nil,
+// for a wire answer to be decoded into and then handed to recycleWire.
+func reusedWireSlots() []TimeslotType {
+	if p, _ := wireSlots.Get().(*[]TimeslotType); p != nil {
+		return (*p)[:0]
+	}
+	return nil
 }
 
 // slotRule says which elements of a timeslot in an answer are required:

@@ -43,7 +43,10 @@ func (w *GetAvailableTimeslotsResponse) tidbok(c *checker, _ tidbok.Operation) (
 
 var availableTimeslotsCodec = codec(
 	func() wireRequest { return new(GetAvailableTimeslots) },
-	func() wireResponse { return new(GetAvailableTimeslotsResponse) },
+	func() wireResponse {
+		// Decoded into reused room, recycled once converted.
+		return &GetAvailableTimeslotsResponse{TimeslotDetail: reusedWireSlots()}
+	},
 	func(r tidbok.AvailabilityRequest) (any, tidbok.PersonalNumber) {
 		a := availabilityToWire(r)
 		return &GetAvailableTimeslots{

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +22,39 @@ import (
 
 // slotsInAnswer is the size of the benchmarked AvailableTimeslots answer.
 const slotsInAnswer = 50
+
+// parallelClients is how many clients the parallel rounds of
+// BenchmarkAvailableTimeslots run at once.
+const parallelClients = 16
+
+// setParallelClients makes b.RunParallel start at least parallelClients
+// goroutines: it starts p × GOMAXPROCS.
+func setParallelClients(b *testing.B) {
+	procs := runtime.GOMAXPROCS(0)
+	b.SetParallelism((parallelClients + procs - 1) / procs)
+}
+
+// meterCPU starts counting the process's CPU time (user and system, all
+// threads: clients, servers, the collector); the function it returns
+// reports it per operation as cpu-ns/op. On a shared machine the CPU a
+// request costs varies much less than its wall time does.
+func meterCPU(b *testing.B) func() {
+	b.Helper()
+	start := cpuTime(b)
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // benchSetup is a plain-HTTP stack whose book has slotsInAnswer free
 // slots on one date, the request for them, and one http.Client shared by
@@ -115,6 +150,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	b.Run("client=mvkclient/producer=memtidbok", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
 		for b.Loop() {
 			res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
 			if err != nil || len(res.Timeslots) != slotsInAnswer {
@@ -125,6 +161,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	b.Run("client=net-http/producer=bare-handler", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
 		for b.Loop() {
 			if n, err := bs.post(bare.URL); err != nil || n != answer.Len() {
 				b.Fatalf("%d bytes, %v", n, err)
@@ -145,6 +182,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	b.Run("client=mvkclient/producer=bare-handler", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
 		for b.Loop() {
 			res, err := direct.AvailableTimeslots(b.Context(), bs.req)
 			if err != nil || len(res.Timeslots) != slotsInAnswer {
@@ -155,6 +193,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	b.Run("client=net-http+decode/producer=bare-handler", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
 		for b.Loop() {
 			r, _ := http.NewRequest(http.MethodPost, bare.URL, bytes.NewReader(bs.body))
 			resp, err := bs.hc.Do(r)
@@ -168,9 +207,13 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 			}
 		}
 	})
-	b.Run("client=mvkclient/producer=memtidbok/parallel", func(b *testing.B) {
+	// The parallel rounds run parallelClients goroutines at once, whatever
+	// GOMAXPROCS is (RunParallel starts p × GOMAXPROCS).
+	b.Run("client=mvkclient/producer=memtidbok/parallel=16", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
+		setParallelClients(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
@@ -181,9 +224,11 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 			}
 		})
 	})
-	b.Run("client=net-http/producer=bare-handler/parallel", func(b *testing.B) {
+	b.Run("client=net-http/producer=bare-handler/parallel=16", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(answer.Len()))
+		defer meterCPU(b)()
+		setParallelClients(b)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if n, err := bs.post(bare.URL); err != nil || n != answer.Len() {

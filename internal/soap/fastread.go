@@ -64,7 +64,7 @@ func (s *scanner) read() (*Message, bool) {
 		}
 		s.pos = end + 2
 	}
-	if s.nextElement() != tokStart || s.space != NSEnvelope || string(s.local) != "Envelope" || s.empty {
+	if s.nextElement() != tokStart || s.space != NSEnvelope || string(s.localName()) != "Envelope" || s.empty {
 		return nil, false
 	}
 	m := &Message{}
@@ -73,10 +73,10 @@ func (s *scanner) read() (*Message, bool) {
 		if s.nextElement() != tokStart || s.space != NSEnvelope {
 			return nil, false
 		}
-		if string(s.local) == "Body" {
+		if string(s.localName()) == "Body" {
 			break
 		}
-		if string(s.local) != "Header" || sawHeader {
+		if string(s.localName()) != "Header" || sawHeader {
 			return nil, false
 		}
 		sawHeader = true
@@ -87,10 +87,10 @@ func (s *scanner) read() (*Message, bool) {
 	if s.empty || s.nextElement() != tokStart {
 		return nil, false
 	}
-	if s.space == NSEnvelope && string(s.local) == "Fault" {
+	if s.space == NSEnvelope && string(s.localName()) == "Fault" {
 		return nil, false
 	}
-	m.start.Name = xml.Name{Space: s.space, Local: string(s.local)}
+	m.start.Name = xml.Name{Space: s.space, Local: string(s.localName())}
 	m.fast = s
 	return m, true
 }
@@ -247,14 +247,14 @@ func (s *scanner) header(h *Header) bool {
 			return false
 		}
 		switch {
-		case s.space == NSLogicalAddress && string(s.local) == "LogicalAddress":
+		case s.space == NSLogicalAddress && string(s.localName()) == "LogicalAddress":
 			text, ok := s.textContent()
 			if !ok {
 				return false
 			}
 			h.LogicalAddress = strings.TrimSpace(string(text))
 			sawLA = true
-		case s.space == NSHeaders && string(s.local) == "Actor":
+		case s.space == NSHeaders && string(s.localName()) == "Actor":
 			var id, typ string
 			for open := !s.empty; open; {
 				switch s.next() {
@@ -263,9 +263,9 @@ func (s *scanner) header(h *Header) bool {
 					open = false
 				case tokStart:
 					dst := (*string)(nil)
-					if s.space == NSHeaders && string(s.local) == "actorId" {
+					if s.space == NSHeaders && string(s.localName()) == "actorId" {
 						dst = &id
-					} else if s.space == NSHeaders && string(s.local) == "actorType" {
+					} else if s.space == NSHeaders && string(s.localName()) == "actorType" {
 						dst = &typ
 					}
 					if dst == nil {
@@ -284,7 +284,7 @@ func (s *scanner) header(h *Header) bool {
 				}
 			}
 			h.Actor = &Actor{ID: strings.TrimSpace(id), Type: ActorType(strings.TrimSpace(typ))}
-		case s.space == NSAddressing && string(s.local) == "To":
+		case s.space == NSAddressing && string(s.localName()) == "To":
 			text, ok := s.textContent()
 			if !ok {
 				return false
@@ -347,19 +347,49 @@ func (m *Message) fastDecode(v any) bool {
 		return false
 	}
 	rl := layoutOf(rv.Type())
-	if rl == nil || !rv.Elem().IsZero() || rl.space != m.start.Name.Space || rl.local != m.start.Name.Local {
+	if rl == nil || !emptyPayload(rv.Elem()) || rl.space != m.start.Name.Space || rl.local != m.start.Name.Local {
 		return false
 	}
 	s := m.fast
 	sv := rv.Elem()
+	saved := reflect.New(sv.Type()).Elem()
+	saved.Set(sv)
 	sv.Field(rl.xmlNameIndex).Set(reflect.ValueOf(m.start.Name))
 	s.path = s.path[:0]
 	if (s.empty || s.fields(rl.layout, sv)) && s.finish() {
 		m.misplaced = s.misplaced
 		return true
 	}
-	sv.SetZero()
+	// v as it was: empty lists keep their (zero) room.
+	for i := range saved.NumField() {
+		if f := saved.Field(i); f.Kind() == reflect.Slice && f.CanSet() && f.Cap() > 0 {
+			f.Slice(0, f.Cap()).Clear()
+		}
+	}
+	sv.Set(saved)
 	return false
+}
+
+// emptyPayload reports whether the struct sv is zero but for lists of
+// no items, which may hold room for the items to come (zeroed room: a
+// caller may hand in reused lists).
+func emptyPayload(sv reflect.Value) bool {
+	if sv.Kind() != reflect.Struct {
+		return sv.IsZero()
+	}
+	for i := range sv.NumField() {
+		f := sv.Field(i)
+		if f.Kind() == reflect.Slice && f.CanSet() {
+			if f.Len() != 0 {
+				return false
+			}
+			continue
+		}
+		if !f.IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 // fields decodes the content of the element whose start tag was just
@@ -384,14 +414,20 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 		default:
 			return false
 		}
+		// A field from next on that is the first of its name is the one
+		// encoding/xml takes (optional elements left out skip fields).
 		var f *fieldLayout
-		if next < len(l.fields) && l.fields[next].first &&
-			l.fields[next].local == string(s.local) && l.fields[next].space == s.space {
-			f = &l.fields[next]
-			next++
-		} else {
+		local := s.localName()
+		for i := next; i < len(l.fields); i++ {
+			if l.fields[i].first && l.fields[i].local == string(local) && l.fields[i].space == s.space {
+				f = &l.fields[i]
+				next = i + 1
+				break
+			}
+		}
+		if f == nil {
 			for i := range l.fields {
-				if l.fields[i].local == string(s.local) && l.fields[i].space == s.space {
+				if l.fields[i].local == string(s.localName()) && l.fields[i].space == s.space {
 					f = &l.fields[i]
 					next = i + 1
 					break
@@ -399,8 +435,8 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 			}
 		}
 		if f == nil {
-			if want, ok := misplacedIn(l, s.space, string(s.local)); ok {
-				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.local)), Found: s.space, Want: want})
+			if want, ok := misplacedIn(l, s.space, string(s.localName())); ok {
+				s.misplaced = append(s.misplaced, Misplaced{Path: joinPath(s.path, string(s.localName())), Found: s.space, Want: want})
 			}
 			if !s.skip() {
 				return false
@@ -453,18 +489,20 @@ func (s *scanner) fields(l *layout, sv reflect.Value) bool {
 		case kindStructs:
 			fv := sv.Field(f.index)
 			n := fv.Len()
-			if fv.Cap() == 0 {
-				fv.Grow(s.estimateItems())
-			} else {
-				fv.Grow(1)
-			}
+			fv.Grow(1)
 			fv.SetLen(n + 1)
 			if !s.empty {
+				from := s.pos
 				s.path = append(s.path, pathElem{local: f.local, index: n + 1})
 				if !s.fields(f.sub, fv.Index(n)) {
 					return false
 				}
 				s.path = s.path[:len(s.path)-1]
+				if n == 0 {
+					if want := s.estimateItems(s.pos - from); want > fv.Cap() {
+						fv.Grow(want - 1)
+					}
+				}
 			}
 		}
 	}
@@ -495,17 +533,15 @@ func (s *scanner) assignPending(sv reflect.Value, pendBase, strBase int) {
 // maxEstimate bounds the capacity estimateItems gives a list.
 const maxEstimate = 1024
 
-// estimateItems guesses how many elements named like the one whose start
-// tag was just read follow, itself included, by counting its raw start
-// tag in the rest of the message: a first capacity for the list it is
-// an item of, so that a list of n items does not grow log n times. Only
-// the capacity depends on it.
-func (s *scanner) estimateItems() int {
-	if s.empty || len(s.open) == 0 {
+// estimateItems guesses how many items a list holds, the first one
+// included, just after its first item was read, which took size bytes
+// from its start tag's end: as many as would fill the rest of the message
+// at that size. It is a first capacity for the list, so that a list of n
+// items does not grow log n times; a list followed by other content gets
+// more than it needs. Only the capacity depends on it.
+func (s *scanner) estimateItems(size int) int {
+	if size <= 0 {
 		return 1
 	}
-	qname := s.open[len(s.open)-1]
-	s.text = append(append(s.text[:0], '<'), qname...)
-	n := 1 + bytes.Count(s.b[s.pos:], s.text)
-	return min(n, maxEstimate)
+	return min(1+(len(s.b)-s.pos)/size, maxEstimate)
 }

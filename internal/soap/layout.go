@@ -3,9 +3,11 @@ package soap
 import (
 	"encoding"
 	"encoding/xml"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A layout is the wire shape of a payload type, derived once from its
@@ -276,6 +278,8 @@ func marshalBool(t reflect.Type, v bool) (string, bool) {
 }
 
 // parseTag splits an xml struct tag "namespace local,omitempty".
+//
+// The namespace is interned (see internSpace).
 func parseTag(tag string) (space, local string, omitEmpty, ok bool) {
 	name, opts, _ := strings.Cut(tag, ",")
 	switch opts {
@@ -289,7 +293,57 @@ func parseTag(tag string) (space, local string, omitEmpty, ok bool) {
 	if !found || strings.ContainsAny(local, " >") {
 		return "", "", false, false
 	}
-	return space, local, omitEmpty, true
+	return internSpace(space), local, omitEmpty, true
+}
+
+// spaces holds one copy of each namespace URI the layouts and the
+// envelope use, keyed by itself, so that the scanner gives a namespace
+// it reads the very string a layout compares it with, and the comparison
+// stops at the pointers. It is replaced, never changed, when a layout
+// adds a namespace.
+var (
+	spaces   atomic.Pointer[map[string]string]
+	spacesMu sync.Mutex
+)
+
+func init() {
+	for _, ns := range []string{NSEnvelope, NSLogicalAddress, NSHeaders, NSAddressing} {
+		internSpace(ns)
+	}
+}
+
+// internSpace returns the one copy of the namespace URI ns in spaces,
+// adding it if new.
+func internSpace(ns string) string {
+	if m := spaces.Load(); m != nil {
+		if c, ok := (*m)[ns]; ok {
+			return c
+		}
+	}
+	spacesMu.Lock()
+	defer spacesMu.Unlock()
+	old := spaces.Load()
+	if old != nil {
+		if c, ok := (*old)[ns]; ok {
+			return c
+		}
+	}
+	m := map[string]string{}
+	if old != nil {
+		maps.Copy(m, *old)
+	}
+	m[ns] = ns
+	spaces.Store(&m)
+	return ns
+}
+
+// knownSpace returns the interned copy of the namespace URI b, if any.
+func knownSpace(b []byte) (string, bool) {
+	if m := spaces.Load(); m != nil {
+		c, ok := (*m)[string(b)]
+		return c, ok
+	}
+	return "", false
 }
 
 func escapeString(s string) string {

@@ -150,7 +150,9 @@ func (m *Message) Payload() xml.Name { return m.start.Name }
 
 // DecodePayload unmarshals the Body's element into v with [encoding/xml]
 // rules and then reads the rest of the envelope, which must hold nothing
-// but the closing tags. It can be called once.
+// but the closing tags. It can be called once. A list field of v may come
+// with no items but room for them, which must be zero: the items are read
+// into it, as encoding/xml appends to a list.
 func (m *Message) DecodePayload(v any) error {
 	if m.decoded {
 		return errors.New("soap: payload already decoded")

@@ -29,7 +29,7 @@ type scanner struct {
 	// is there to save.
 	err   error
 	ns    []binding
-	open  [][]byte // raw qualified names of the open elements
+	open  []span // raw qualified names of the open elements
 	attrs []rawAttr
 	text  []byte // scratch for text with references
 
@@ -42,16 +42,24 @@ type scanner struct {
 	path      []pathElem
 	misplaced []Misplaced
 
-	// The last start tag read.
-	space string
-	local []byte
-	empty bool
+	// The last start tag read: its namespace and local name (at
+	// b[localAt:localEnd]; offsets, not a slice, as the scanner is written
+	// once per tag and a pointer would cost a write barrier each time).
+	space             string
+	localAt, localEnd int
+	empty             bool
 	// pending: the last start tag was an empty element whose scope
 	// ends at the next token.
 	pending bool
 	// textSpace: the last tokText was whitespace only.
 	textSpace bool
 }
+
+// span is the bytes b[start:end] of the message.
+type span struct{ start, end int }
+
+// localName is the local name of the last start tag read.
+func (s *scanner) localName() []byte { return s.b[s.localAt:s.localEnd] }
 
 type rawAttr struct {
 	prefix, local []byte
@@ -72,14 +80,14 @@ const (
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (s *scanner) skipSpace() {
-	for s.pos < len(s.b) && isSpaceByte(s.b[s.pos]) {
-		s.pos++
+	b, i := s.b, s.pos
+	for i < len(b) && isSpaceByte(b[i]) {
+		i++
 	}
+	s.pos = i
 }
 
 func isNameStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
-
-func isNameChar(c byte) bool { return nameChars[c] }
 
 var nameChars = func() (t [256]bool) {
 	for c := range 256 {
@@ -90,34 +98,33 @@ var nameChars = func() (t [256]bool) {
 
 // name reads prefix:local or local, ASCII only.
 func (s *scanner) name() (prefix, local []byte, ok bool) {
-	start := s.pos
-	if s.pos >= len(s.b) || !isNameStart(s.b[s.pos]) {
+	b, start := s.b, s.pos
+	if start >= len(b) || !isNameStart(b[start]) {
 		return nil, nil, false
 	}
-	colon := -1
-	for s.pos < len(s.b) {
-		c := s.b[s.pos]
-		if isNameChar(c) {
-			s.pos++
+	i, colon := start+1, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		if nameChars[c] {
 			continue
 		}
 		if c == ':' && colon < 0 {
-			colon = s.pos
-			s.pos++
+			colon = i
 			continue
 		}
 		break
 	}
-	if s.pos < len(s.b) && (s.b[s.pos] >= utf8.RuneSelf || s.b[s.pos] == ':') {
+	s.pos = i
+	if i < len(b) && (b[i] >= utf8.RuneSelf || b[i] == ':') {
 		return nil, nil, false
 	}
 	if colon < 0 {
-		return nil, s.b[start:s.pos], true
+		return nil, b[start:i], true
 	}
-	if colon == s.pos-1 {
+	if colon == i-1 {
 		return nil, nil, false
 	}
-	return s.b[start:colon], s.b[colon+1 : s.pos], true
+	return b[start:colon], b[colon+1 : i], true
 }
 
 // scanText validates text up to '<' (quote 0) or the closing quote and
@@ -127,6 +134,10 @@ func (s *scanner) scanText(quote byte) (end int, refs, ok bool) {
 	i := s.pos
 	for i < len(b) {
 		c := b[i]
+		if plainText[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == '<':
 			if quote != 0 {
@@ -167,6 +178,19 @@ func (s *scanner) scanText(quote byte) (end int, refs, ok bool) {
 	s.pos = i
 	return i, refs, true
 }
+
+// plainText holds the bytes scanText passes over without a second look:
+// ASCII characters allowed in text and attribute values, but for markup,
+// references, ']' and quotes.
+var plainText = func() (t [256]bool) {
+	for c := range 0x80 {
+		t[c] = c >= 0x20 || c == '\t' || c == '\n'
+	}
+	for _, c := range []byte("<&]\"'") {
+		t[c] = false
+	}
+	return t
+}()
 
 // charRef decodes the reference at the start of b ("&amp;", "&#xE5;" …)
 // and returns its length and value.
@@ -306,12 +330,12 @@ func (s *scanner) startTag() bool {
 			if string(al) == "xml" || string(al) == "xmlns" || s.declared(string(al)) {
 				return false
 			}
-			s.ns = append(s.ns, binding{string(al), s.value(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{string(al), s.nsValue(start, end, refs), s.depth})
 		case ap == nil && string(al) == "xmlns":
 			if s.declared("") {
 				return false
 			}
-			s.ns = append(s.ns, binding{"", s.value(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{"", s.nsValue(start, end, refs), s.depth})
 		default:
 			if s.attrBytes += int64(s.pos - attrStart); s.attrBytes > s.maxAttrBytes {
 				s.err = tooManyAttrBytes(s.maxAttrBytes)
@@ -327,24 +351,29 @@ func (s *scanner) startTag() bool {
 			s.attrs = append(s.attrs, rawAttr{ap, al, start, end, refs})
 		}
 	}
+	var space string
 	switch {
 	case prefix == nil:
 		if string(local) == "xmlns" {
 			return false
 		}
-		s.space, _ = s.lookup(nil)
+		space, _ = s.lookup(nil)
 	case string(prefix) == "xml" || string(prefix) == "xmlns":
 		return false
 	default:
-		if s.space, ok = s.lookup(prefix); !ok {
+		if space, ok = s.lookup(prefix); !ok {
 			return false
 		}
 	}
-	s.local = local
+	if space != s.space { // mostly the same string: no write barrier
+		s.space = space
+	}
+	s.localEnd = tagStart + len(qname)
+	s.localAt = s.localEnd - len(local)
 	if s.empty {
 		s.pending = true
 	} else {
-		s.open = append(s.open, qname)
+		s.open = append(s.open, span{tagStart, tagStart + len(qname)})
 	}
 	return true
 }
@@ -366,6 +395,17 @@ func (s *scanner) value(start, end int, refs bool) string {
 	}
 	s.text = appendText(s.text[:0], s.b[start:end])
 	return string(s.text)
+}
+
+// nsValue is value for a namespace declaration: a namespace the layouts
+// know is given as their own copy of it.
+func (s *scanner) nsValue(start, end int, refs bool) string {
+	if !refs {
+		if c, ok := knownSpace(s.b[start:end]); ok {
+			return c
+		}
+	}
+	return s.value(start, end, refs)
 }
 
 // closed ends the current element's scope.
@@ -405,7 +445,8 @@ func (s *scanner) next() token {
 		if len(s.open) == 0 {
 			return tokBail
 		}
-		qname := s.open[len(s.open)-1]
+		o := s.open[len(s.open)-1]
+		qname := s.b[o.start:o.end]
 		if !bytes.HasPrefix(rest[2:], qname) {
 			return tokBail
 		}

@@ -13,6 +13,12 @@ import (
 // logExchange writes the request's one log record.
 func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time.Duration, writeErr error) {
 	level := slog.LevelInfo
+	if x.auditErr != nil || x.fault != nil && !x.fault.IsClient() {
+		level = slog.LevelError
+	}
+	if !h.log.Enabled(r.Context(), level) {
+		return
+	}
 	attrs := make([]slog.Attr, 0, 14)
 	if x.opKnown {
 		attrs = append(attrs, slog.String("contract", x.op.Contract()))
@@ -43,7 +49,6 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 	case x.fault.IsClient():
 		attrs = append(attrs, slog.String("outcome", "client fault"), slog.String("fault", mask(x.fault.String)))
 	default:
-		level = slog.LevelError
 		attrs = append(attrs, slog.String("outcome", "server fault"))
 		if x.ref != "" {
 			attrs = append(attrs, slog.String("ref", x.ref))
@@ -55,7 +60,6 @@ func (h *Handler) logExchange(r *http.Request, x exchange, status int, took time
 		}
 	}
 	if x.auditErr != nil {
-		level = slog.LevelError
 		attrs = append(attrs, slog.String("audit_error", mask(x.auditErr.Error())))
 	}
 	if writeErr != nil {
