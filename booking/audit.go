@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -168,7 +167,7 @@ func (s *Service) recordRead(ctx context.Context, ev Event, err error) error {
 	case aerr == nil:
 		return err
 	case err == nil:
-		return &Error{Action: ev.Action, Text: textGeneric, Err: fmt.Errorf("%w: %w", ErrAudit, aerr)}
+		return &Error{Action: ev.Action, Text: textGeneric, Err: wrapping(ErrAudit, aerr)}
 	default:
 		s.log.Error("booking: audit event not recorded", "action", ev.Action, "clinic", ev.Clinic, "err", aerr)
 		return err

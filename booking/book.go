@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -190,7 +189,7 @@ func (s *Service) resumeBook(ctx context.Context, a access, sc Scope, c *claim) 
 	case err != nil:
 		s.unknownKey(ctx, c)
 		return Confirmation{}, unknownError(act, textBookUnknown,
-			fmt.Errorf("%w: reading the schedule to settle an earlier attempt failed: %w", tidbok.ErrOutcomeUnknown, err))
+			&reason{err: tidbok.ErrOutcomeUnknown, why: "reading the schedule to settle an earlier attempt failed", cause: err})
 	case ok:
 		return s.booked(ctx, a, sc, c, res, true), nil
 	}
@@ -290,7 +289,7 @@ func (s *Service) checkFutureBookings(ctx context.Context, a access, sc Scope, a
 	}
 	if n >= limit {
 		return &Error{Action: act, Text: textTooManyBookings,
-			Err: fmt.Errorf("%w: %d booked, at most %d allowed", ErrTooManyBookings, n, limit)}
+			Err: because(ErrTooManyBookings, "%d booked, at most %d allowed", n, limit)}
 	}
 	return nil
 }

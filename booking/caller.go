@@ -83,7 +83,7 @@ func (c Caller) checkLogin(act Action) error {
 		return nil
 	}
 	return &Error{Action: act, Text: textAssuranceUnknown,
-		Err: fmt.Errorf("%w: the login's level is %v: set Caller.Assurance from the login", ErrAssuranceUnknown, c.Assurance)}
+		Err: because(ErrAssuranceUnknown, "the login's level is %v: set Caller.Assurance from the login", c.Assurance)}
 }
 
 // Scope says who acts for whom, where, under which case type: the part
@@ -149,22 +149,22 @@ func (s *Service) authorize(ctx context.Context, sc Scope, ct casetype.CaseType,
 	case c.IsAgent():
 		if !slices.Contains(agentMay, act) || ct.Kind != casetype.KindBook {
 			return tidbok.Actor{}, &Error{Action: act, Text: textAgentOnlyBook,
-				Err: fmt.Errorf("%w: a staff agent may only make new bookings", ErrForbidden)}
+				Err: because(ErrForbidden, "a staff agent may only make new bookings")}
 		}
 		return tidbok.Actor{Agent: c.Agent}, nil
 	case !ct.Assurance.Valid():
 		// Activation refuses a case type without a level; one stored
 		// without it anyway is offered to nobody.
 		return tidbok.Actor{}, &Error{Action: act, Text: textNotOffered,
-			Err: fmt.Errorf("%w: %q requires no assurance level (%v): its administrator must choose one", ErrNotOffered, ct.ID, ct.Assurance)}
+			Err: because(ErrNotOffered, "%q requires no assurance level (%v): its administrator must choose one", ct.ID, ct.Assurance)}
 	case !c.Assurance.Satisfies(ct.Assurance):
 		return tidbok.Actor{}, &Error{Action: act, Text: textAssurance,
-			Err: fmt.Errorf("%w: %s login, %q needs %s", ErrAssuranceTooLow, c.Assurance, ct.ID, ct.Assurance)}
+			Err: because(ErrAssuranceTooLow, "%s login, %q needs %s", c.Assurance, ct.ID, ct.Assurance)}
 	case c.Person == sc.Subject:
 		return tidbok.Actor{}, nil
 	}
 	forbid := func(why string) error {
-		return &Error{Action: act, Text: textForbidden, Err: fmt.Errorf("%w: %s", ErrForbidden, why)}
+		return &Error{Action: act, Text: textForbidden, Err: because(ErrForbidden, "%s", why)}
 	}
 	if !ct.Proxy.GuardianMayAct(sc.Subject.AgeOn(today)) {
 		if ct.Proxy == casetype.ProxyGuardianUnder13 {
@@ -179,7 +179,7 @@ func (s *Service) authorize(ctx context.Context, sc Scope, ct casetype.CaseType,
 	ok, err := s.guardians.IsGuardian(ctx, c.Person, sc.Subject)
 	switch {
 	case err != nil:
-		return tidbok.Actor{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: asking the guardian resolver: %w", err)}
+		return tidbok.Actor{}, &Error{Action: act, Text: textGeneric, Err: failure("asking the guardian resolver", err)}
 	case !ok:
 		return tidbok.Actor{}, forbid("the caller is not a guardian of the subject of care")
 	}
@@ -212,13 +212,13 @@ func (s *Service) open(ctx context.Context, sc Scope, act Action, now time.Time,
 	ct, err := s.caseTypes.Get(ctx, sc.Clinic, sc.CaseType)
 	switch {
 	case errors.Is(err, casetype.ErrNotFound):
-		return access{}, &Error{Action: act, Text: textNotOffered, Err: fmt.Errorf("%w: %w", ErrNotOffered, err)}
+		return access{}, &Error{Action: act, Text: textNotOffered, Err: wrapping(ErrNotOffered, err)}
 	case err != nil:
-		return access{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading case type %q: %w", sc.CaseType, err)}
+		return access{}, &Error{Action: act, Text: textGeneric, Err: failure(fmt.Sprintf("reading case type %q", sc.CaseType), err)}
 	case ct.Status != casetype.StatusActive:
-		return access{}, &Error{Action: act, Text: textNotOffered, Err: fmt.Errorf("%w: %q is %s", ErrNotOffered, ct.ID, ct.Status)}
+		return access{}, &Error{Action: act, Text: textNotOffered, Err: because(ErrNotOffered, "%q is %s", ct.ID, ct.Status)}
 	case !slices.Contains(kinds, ct.Kind):
-		return access{}, &Error{Action: act, Text: textNotOffered, Err: fmt.Errorf("%w: %q is %s, not %s", ErrNotOffered, ct.ID, ct.Kind, kindList(kinds))}
+		return access{}, &Error{Action: act, Text: textNotOffered, Err: because(ErrNotOffered, "%q is %s, not %s", ct.ID, ct.Kind, kindList(kinds))}
 	}
 	today := tidbok.DateOf(now)
 	actor, err := s.authorize(ctx, sc, ct, act, today)
@@ -226,7 +226,7 @@ func (s *Service) open(ctx context.Context, sc Scope, act Action, now time.Time,
 		return access{}, err
 	}
 	if err := ct.Eligible(sc.Subject, today); err != nil {
-		return access{}, &Error{Action: act, Text: textNotEligible, Err: fmt.Errorf("%w: %w", ErrNotEligible, err)}
+		return access{}, &Error{Action: act, Text: textNotEligible, Err: wrapping(ErrNotEligible, err)}
 	}
 	return access{ct: ct, actor: actor, now: now, today: today}, nil
 }

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -132,7 +131,7 @@ func (s *Service) resumeCancel(ctx context.Context, a access, sc Scope, c *claim
 	case err != nil:
 		s.unknownKey(ctx, c)
 		return Cancellation{}, unknownError(act, textCancelUnknown,
-			fmt.Errorf("%w: reading the booking to settle an earlier attempt failed: %w", tidbok.ErrOutcomeUnknown, err))
+			&reason{err: tidbok.ErrOutcomeUnknown, why: "reading the booking to settle an earlier attempt failed", cause: err})
 	case gone:
 		return s.cancelled(ctx, a, sc, c, tidbok.CancelResult{}, true), nil
 	}

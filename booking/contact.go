@@ -31,7 +31,7 @@ const (
 // "+-()". The error names every such field ([tidbok.FieldErrors]) and its
 // Text says, in Swedish, what to correct in each. It matches
 // [tidbok.ErrInvalid].
-var ErrContact error = &sentinel{msg: "booking: contact data not accepted", also: tidbok.ErrInvalid}
+var ErrContact error = &sentinel{what: "contact data not accepted", also: tidbok.ErrInvalid}
 
 // contactField is one field of tidbok.ContactInfo as the citizen sees it.
 type contactField struct {
@@ -79,7 +79,7 @@ func checkContact(field string, c tidbok.ContactInfo) (sv []string, err error) {
 		}
 	}
 	if perr := p.Err(); perr != nil {
-		return sv, fmt.Errorf("%w: %w", ErrContact, perr)
+		return sv, wrapping(ErrContact, perr)
 	}
 	return nil, nil
 }

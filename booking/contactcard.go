@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -43,7 +42,7 @@ func (s *Service) ContactCard(ctx context.Context, req ContactCardRequest) (Cont
 	}
 	active, err := s.caseTypes.Active(ctx, req.Clinic)
 	if err != nil {
-		return ContactCard{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading case types: %w", err)}
+		return ContactCard{}, &Error{Action: act, Text: textGeneric, Err: failure("reading case types", err)}
 	}
 	today := tidbok.DateOf(s.now())
 	card := ContactCard{Clinic: req.Clinic}

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -20,19 +21,19 @@ var (
 	// here: they are not the subject, and neither the case type's proxy
 	// policy nor guardianship lets them act for the subject, or a staff
 	// agent tried something other than a new booking.
-	ErrForbidden error = &sentinel{msg: "booking: not the caller's to do"}
+	ErrForbidden error = &sentinel{what: "not the caller's to do"}
 
 	// ErrNotOffered means the clinic does not offer the case type: it does
 	// not exist, is not active, or is of another kind than the call needs.
-	ErrNotOffered error = &sentinel{msg: "booking: case type not offered by the clinic"}
+	ErrNotOffered error = &sentinel{what: "case type not offered by the clinic"}
 
 	// ErrNotEligible means the subject of care may not use the case type
 	// (age or a list of citizens). It matches [casetype.ErrNotEligible].
-	ErrNotEligible error = &sentinel{msg: "booking: not eligible for the case type", also: casetype.ErrNotEligible}
+	ErrNotEligible error = &sentinel{what: "not eligible for the case type", also: casetype.ErrNotEligible}
 
 	// ErrAssuranceTooLow means the caller logged in at a lower assurance
 	// level than the case type needs; logging in with e-ID helps.
-	ErrAssuranceTooLow error = &sentinel{msg: "booking: login assurance too low for the case type"}
+	ErrAssuranceTooLow error = &sentinel{what: "login assurance too low for the case type"}
 
 	// ErrAssuranceUnknown means the caller is a citizen whose login's
 	// assurance level is [casetype.AssuranceUnknown]: the portal did not
@@ -41,33 +42,33 @@ var (
 	// forbidden. It matches [ErrAssuranceTooLow], since an unknown level
 	// is too low for every case type; the citizen is asked to log in
 	// again.
-	ErrAssuranceUnknown error = &sentinel{msg: "booking: login assurance unknown", also: ErrAssuranceTooLow}
+	ErrAssuranceUnknown error = &sentinel{what: "login assurance unknown", also: ErrAssuranceTooLow}
 
 	// ErrTermsNotAccepted means the person logged in has not accepted the
 	// current version of the case type's terms. The error is a
 	// [*TermsError], which carries the version to show.
-	ErrTermsNotAccepted error = &sentinel{msg: "booking: terms not accepted"}
+	ErrTermsNotAccepted error = &sentinel{what: "terms not accepted"}
 
 	// ErrTooSoon means the slot starts sooner than the clinic's minimum
 	// notice allows. It matches [tidbok.ErrNotAllowed].
-	ErrTooSoon error = &sentinel{msg: "booking: slot starts too soon to book", also: tidbok.ErrNotAllowed}
+	ErrTooSoon error = &sentinel{what: "slot starts too soon to book", also: tidbok.ErrNotAllowed}
 
 	// ErrTooFarAhead means the slot starts later than the clinic's horizon
 	// allows. It matches [tidbok.ErrNotAllowed].
-	ErrTooFarAhead error = &sentinel{msg: "booking: slot starts too far ahead to book", also: tidbok.ErrNotAllowed}
+	ErrTooFarAhead error = &sentinel{what: "slot starts too far ahead to book", also: tidbok.ErrNotAllowed}
 
 	// ErrPast means the slot or booking has already started. It matches
 	// [tidbok.ErrNotAllowed].
-	ErrPast error = &sentinel{msg: "booking: time has already started", also: tidbok.ErrNotAllowed}
+	ErrPast error = &sentinel{what: "time has already started", also: tidbok.ErrNotAllowed}
 
 	// ErrTimeTypeNotOffered means the slot is of a time type the case type
 	// does not show. It matches [tidbok.ErrNotAllowed].
-	ErrTimeTypeNotOffered error = &sentinel{msg: "booking: time type not offered by the case type", also: tidbok.ErrNotAllowed}
+	ErrTimeTypeNotOffered error = &sentinel{what: "time type not offered by the case type", also: tidbok.ErrNotAllowed}
 
 	// ErrDeadlinePassed means it is too late before the visit to cancel or
 	// reschedule (the case type's Rules.ChangeDeadline). It matches
 	// [tidbok.ErrNotAllowed].
-	ErrDeadlinePassed error = &sentinel{msg: "booking: deadline for changes has passed", also: tidbok.ErrNotAllowed}
+	ErrDeadlinePassed error = &sentinel{what: "deadline for changes has passed", also: tidbok.ErrNotAllowed}
 
 	// ErrTooManyReschedules means the booking has been moved as often as
 	// the case type allows (Rules.MaxReschedules). It matches
@@ -77,16 +78,16 @@ var (
 	// ErrTooManyBookings means the subject of care has as many future
 	// bookings at the clinic as the case type allows
 	// (Rules.MaxFutureBookings). It matches [tidbok.ErrNotAllowed].
-	ErrTooManyBookings error = &sentinel{msg: "booking: too many future bookings at the clinic", also: tidbok.ErrNotAllowed}
+	ErrTooManyBookings error = &sentinel{what: "too many future bookings at the clinic", also: tidbok.ErrNotAllowed}
 
 	// ErrMessageNotAllowed means the citizen wrote a message (a reason, or
 	// a message when cancelling) where the case type or the book's flags
 	// do not allow one. It matches [tidbok.ErrNotAllowed].
-	ErrMessageNotAllowed error = &sentinel{msg: "booking: message not allowed", also: tidbok.ErrNotAllowed}
+	ErrMessageNotAllowed error = &sentinel{what: "message not allowed", also: tidbok.ErrNotAllowed}
 
 	// ErrMessageTooLong means the message is longer than the case type
 	// allows (Message.MaxLen). It matches [tidbok.ErrInvalid].
-	ErrMessageTooLong error = &sentinel{msg: "booking: message too long", also: tidbok.ErrInvalid}
+	ErrMessageTooLong error = &sentinel{what: "message too long", also: tidbok.ErrInvalid}
 
 	// ErrHeld means another citizen holds the slot while they confirm.
 	// The error is a [*SlotTakenError]; ErrHeld matches
@@ -103,27 +104,28 @@ var (
 	// Cancel wait for it as long as their context allows. The error also
 	// matches the context's error. Repeat the call with the same key: it
 	// then returns the first call's outcome.
-	ErrInProgress error = &sentinel{msg: "booking: a call with this request key is in progress"}
+	ErrInProgress error = &sentinel{what: "a call with this request key is in progress"}
 
 	// ErrKeyReused means the request key was used before for another
 	// request (another action, slot, booking or message). Use a new key
 	// for a new request. It matches [tidbok.ErrInvalid].
-	ErrKeyReused error = &sentinel{msg: "booking: request key reused for a different request", also: tidbok.ErrInvalid}
+	ErrKeyReused error = &sentinel{what: "request key reused for a different request", also: tidbok.ErrInvalid}
 
 	// ErrAudit means the audit event of a read could not be recorded, so
 	// the data read is withheld. Writes are never undone for it; see
 	// [AuditSink].
-	ErrAudit error = &sentinel{msg: "booking: audit event not recorded"}
+	ErrAudit error = &sentinel{what: "audit event not recorded"}
 )
 
 // sentinel is an error value that may also match one sentinel of another
 // package, as tidbok.ErrNotSupported matches errors.ErrUnsupported.
 type sentinel struct {
-	msg  string
+	what string
 	also error
 }
 
-func (s *sentinel) Error() string { return s.msg }
+func (s *sentinel) Error() string  { return "booking: " + s.what }
+func (s *sentinel) detail() string { return s.what }
 
 // Is reports whether target is the sentinel of another package that s
 // also means.
@@ -155,7 +157,7 @@ func (e *Error) Error() string {
 		return "booking: " + string(e.Action) + ": failed"
 	}
 	// The cause may be a book's or a store's error, whose text is theirs.
-	return "booking: " + string(e.Action) + ": " + tidbok.MaskPersonalNumbers(trimPrefixes(e.Err.Error()))
+	return "booking: " + string(e.Action) + ": " + tidbok.MaskPersonalNumbers(detail(e.Err))
 }
 
 // Unwrap returns the cause.
@@ -189,7 +191,7 @@ type SlotTakenError struct {
 func (e *SlotTakenError) Error() string {
 	msg := "booking: " + string(e.Action) + ": slot taken"
 	if e.Err != nil && !errors.Is(e.Err, tidbok.ErrSlotTaken) {
-		msg += ": " + trimPrefixes(e.Err.Error())
+		msg += ": " + detail(e.Err)
 	} else if errors.Is(e.Err, ErrHeld) {
 		msg += ": held by another citizen"
 	}
@@ -230,7 +232,7 @@ type TermsError struct {
 func (e *TermsError) Error() string {
 	msg := "booking: " + string(e.Action) + ": terms not accepted"
 	if e.Err != nil {
-		msg += ": " + trimPrefixes(e.Err.Error())
+		msg += ": " + detail(e.Err)
 	}
 	return msg
 }
@@ -274,14 +276,71 @@ func (s *Service) reword(op tidbok.Operation, err error) error {
 	return err
 }
 
-// trimPrefixes drops the package prefix of a wrapped error message, so
-// that messages read "booking: book: slot taken", not "booking: book:
-// tidbok: slot taken".
-func trimPrefixes(msg string) string {
-	for _, p := range []string{"booking: ", "tidbok: "} {
-		msg = strings.TrimPrefix(msg, p)
+// reason is the cause of a refusal or failure of the service: the
+// sentinel it matches (err), what happened (why) and the error underneath
+// (cause), each optional. Its message says "booking: " once, before them.
+type reason struct {
+	err   error
+	why   string
+	cause error
+}
+
+// because returns the cause of a refusal that matches sentinel, saying
+// why; the text is formatted with [fmt.Sprintf].
+func because(sentinel error, format string, args ...any) error {
+	return &reason{err: sentinel, why: fmt.Sprintf(format, args...)}
+}
+
+// wrapping returns the cause of a refusal that matches sentinel because
+// of err, and matches err too.
+func wrapping(sentinel, err error) error {
+	return &reason{err: sentinel, cause: err}
+}
+
+// failure returns the error of doing something that failed with err.
+func failure(doing string, err error) error {
+	return &reason{why: doing, cause: err}
+}
+
+func (e *reason) Error() string { return "booking: " + e.detail() }
+
+func (e *reason) detail() string {
+	parts := make([]string, 0, 3)
+	if e.err != nil {
+		parts = append(parts, detail(e.err))
 	}
-	return msg
+	if e.why != "" {
+		parts = append(parts, e.why)
+	}
+	if e.cause != nil {
+		parts = append(parts, detail(e.cause))
+	}
+	return strings.Join(parts, ": ")
+}
+
+// Unwrap returns the sentinel and the error underneath, those that are
+// set.
+func (e *reason) Unwrap() []error {
+	errs := make([]error, 0, 2)
+	if e.err != nil {
+		errs = append(errs, e.err)
+	}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	return errs
+}
+
+// detail is err's message where an error of this package wraps it and
+// says the prefix "booking: " itself: for an error of this package or of
+// its stores, its message without the prefix, built from its parts; for
+// an error of package tidbok, without "tidbok: "; for any other, its
+// message.
+func detail(err error) string {
+	if d, ok := err.(interface{ detail() string }); ok {
+		return d.detail()
+	}
+	return store.Detail(err)
 }
 
 // refuse returns an *Error for act with cause err and the citizen text:

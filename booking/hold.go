@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -111,7 +110,7 @@ func (s *Service) hold(ctx context.Context, req HoldRequest, now time.Time) (Hol
 // *SlotTakenError with alternatives when another citizen holds the slot.
 func (s *Service) heldError(ctx context.Context, a access, sc Scope, act Action, slot tidbok.Timeslot, bookingID string, err error) error {
 	if !errors.Is(err, ErrHeld) {
-		return &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: holding the slot: %w", err)}
+		return &Error{Action: act, Text: textGeneric, Err: failure("holding the slot", err)}
 	}
 	text := textHeld
 	if bookingID != "" {
@@ -136,12 +135,12 @@ func (s *Service) Release(ctx context.Context, req ReleaseRequest) error {
 	case errors.Is(err, ErrHoldExpired):
 		return nil
 	case err != nil:
-		return &Error{Action: ActionHold, Text: textGeneric, Err: fmt.Errorf("booking: reading the hold: %w", err)}
+		return &Error{Action: ActionHold, Text: textGeneric, Err: failure("reading the hold", err)}
 	case h.Clinic != req.Clinic || h.Subject != req.Subject:
 		return nil
 	}
 	if err := s.holds.Release(ctx, req.Token); err != nil {
-		return &Error{Action: ActionHold, Text: textGeneric, Err: fmt.Errorf("booking: releasing the hold: %w", err)}
+		return &Error{Action: ActionHold, Text: textGeneric, Err: failure("releasing the hold", err)}
 	}
 	return nil
 }
@@ -155,12 +154,12 @@ func (s *Service) heldSlot(ctx context.Context, sc Scope, act Action, token, boo
 	case errors.Is(err, ErrHoldExpired):
 		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: err}
 	case err != nil:
-		return Hold{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading the hold: %w", err)}
+		return Hold{}, &Error{Action: act, Text: textGeneric, Err: failure("reading the hold", err)}
 	case h.Clinic != sc.Clinic || h.Subject != sc.Subject || h.CaseType != sc.CaseType || h.BookingID != bookingID:
 		// Another subject's token reads as unknown: it reveals nothing.
-		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: fmt.Errorf("%w: the token is for another request", ErrHoldExpired)}
+		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: because(ErrHoldExpired, "the token is for another request")}
 	case !h.Expires.After(now):
-		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: fmt.Errorf("%w: it ended %s", ErrHoldExpired, h.Expires.Format(time.RFC3339))}
+		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: because(ErrHoldExpired, "it ended %s", h.Expires.Format(time.RFC3339))}
 	case !want.Start.IsZero() && slotKey(want) != h.Key:
 		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Slot", Problem: "is not the held slot: leave it out or pass the slot the hold is for"}}
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -42,7 +41,7 @@ func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp st
 	id := keyID{sc.Caller.key(), key}
 	delay := keyPollFirst
 	inProgress := func() error {
-		return &Error{Action: act, Text: textInProgress, Err: fmt.Errorf("%w: %w", ErrInProgress, context.Cause(ctx))}
+		return &Error{Action: act, Text: textInProgress, Err: wrapping(ErrInProgress, context.Cause(ctx))}
 	}
 	for waited := false; ; waited = true {
 		woken := s.waits.watch(id)
@@ -84,7 +83,7 @@ func (s *Service) tryClaim(ctx context.Context, id keyID, act Action, fp string,
 	prior, ok, err := s.keys.Claim(ctx, rec, s.keyLease)
 	switch {
 	case err != nil:
-		return nil, nil, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: claiming the request key: %w", err)}
+		return nil, nil, &Error{Action: act, Text: textGeneric, Err: failure("claiming the request key", err)}
 	case ok:
 		if !prior.Intent.IsZero() {
 			rec.Intent = prior.Intent
@@ -93,7 +92,7 @@ func (s *Service) tryClaim(ctx context.Context, id keyID, act Action, fp string,
 		return &claim{rec: rec}, nil, nil
 	case prior.Action != string(act) || prior.Fingerprint != fp:
 		return nil, nil, &Error{Action: act, Text: textInvalid,
-			Err: fmt.Errorf("%w: it was used for another %s", ErrKeyReused, prior.Action)}
+			Err: because(ErrKeyReused, "it was used for another %s", prior.Action)}
 	case prior.State == store.KeyDone:
 		return nil, &prior, nil
 	default:
@@ -161,7 +160,7 @@ func (w *keyWaits) letGo(id keyID) {
 func (s *Service) saveIntent(ctx context.Context, c *claim, in store.Intent) error {
 	c.rec.Intent = in
 	if err := s.keys.Update(context.WithoutCancel(ctx), c.rec); err != nil {
-		return fmt.Errorf("booking: recording the write before sending it: %w", err)
+		return failure("recording the write before sending it", err)
 	}
 	return nil
 }

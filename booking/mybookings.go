@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -137,7 +136,7 @@ func (s *Service) describe(ctx context.Context, a access, sc Scope, b tidbok.Tim
 	if al.Reschedule && r.MaxReschedules > 0 {
 		n, err := s.moves.Count(ctx, sc.Clinic, b.ID)
 		if err != nil {
-			return Booking{}, &Error{Action: ActionMyBookings, Text: textGeneric, Err: fmt.Errorf("booking: reading the move count: %w", err)}
+			return Booking{}, &Error{Action: ActionMyBookings, Text: textGeneric, Err: failure("reading the move count", err)}
 		}
 		al.ReschedulesLeft = max(r.MaxReschedules-n, 0)
 		al.Reschedule = al.ReschedulesLeft > 0
@@ -162,18 +161,18 @@ func mayChange(act Action, a access, b tidbok.Timeslot) error {
 	}
 	switch {
 	case act == ActionReschedule && b.IsOpenInvitation():
-		return &Error{Action: act, Text: textOpenInvitation, Err: fmt.Errorf("%w: an open invitation has no time to move", tidbok.ErrNotAllowed)}
+		return &Error{Action: act, Text: textOpenInvitation, Err: because(tidbok.ErrNotAllowed, "an open invitation has no time to move")}
 	case !flag:
-		return &Error{Action: act, Text: text, Err: fmt.Errorf("%w: the book does not allow it for this booking", tidbok.ErrNotAllowed)}
+		return &Error{Action: act, Text: text, Err: because(tidbok.ErrNotAllowed, "the book does not allow it for this booking")}
 	case !rule:
-		return &Error{Action: act, Text: text, Err: fmt.Errorf("%w: case type %q does not allow it", tidbok.ErrNotAllowed, a.ct.ID)}
+		return &Error{Action: act, Text: text, Err: because(tidbok.ErrNotAllowed, "case type %q does not allow it", a.ct.ID)}
 	case len(a.ct.TimeTypeIDs) > 0 && !slices.Contains(a.ct.TimeTypeIDs, b.TimeType.ID):
-		return &Error{Action: act, Text: text, Err: fmt.Errorf("%w: case type %q does not cover time type %q", tidbok.ErrNotAllowed, a.ct.ID, b.TimeType.ID)}
+		return &Error{Action: act, Text: text, Err: because(tidbok.ErrNotAllowed, "case type %q does not cover time type %q", a.ct.ID, b.TimeType.ID)}
 	case started(b, a.now):
 		return &Error{Action: act, Text: textPast, Err: ErrPast}
 	case r.ChangeDeadline > 0 && !b.Start.IsZero() && a.now.After(b.Start.Add(-r.ChangeDeadline)):
 		return &Error{Action: act, Text: deadlineText,
-			Err: fmt.Errorf("%w: changes end %v before the visit", ErrDeadlinePassed, r.ChangeDeadline)}
+			Err: because(ErrDeadlinePassed, "changes end %v before the visit", r.ChangeDeadline)}
 	}
 	return nil
 }

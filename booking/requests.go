@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -83,7 +82,7 @@ func (s *Service) submitRequest(ctx context.Context, req SubmitRequest, now time
 		Created:   now,
 	}
 	if err := s.requests.Add(ctx, r); err != nil {
-		return Request{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: storing the request: %w", err)}
+		return Request{}, &Error{Action: act, Text: textGeneric, Err: failure("storing the request", err)}
 	}
 	return r, nil
 }
@@ -103,7 +102,7 @@ type Staff struct {
 func (st Staff) authorize(act Action, clinic tidbok.HSAID) error {
 	if st.ID.IsZero() || clinic.IsZero() || !slices.Contains(st.Clinics, clinic) {
 		return &Error{Action: act, Text: textStaffOnly,
-			Err: fmt.Errorf("%w: the staff member does not handle requests at the clinic", ErrForbidden)}
+			Err: because(ErrForbidden, "the staff member does not handle requests at the clinic")}
 	}
 	return nil
 }
@@ -134,7 +133,7 @@ func (s *Service) ListRequests(ctx context.Context, req ListRequests) ([]Request
 		}
 		out, err := s.requests.List(ctx, clinic, openOnly)
 		if err != nil {
-			return nil, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: listing requests: %w", err)}
+			return nil, &Error{Action: act, Text: textGeneric, Err: failure("listing requests", err)}
 		}
 		return out, nil
 	}()
@@ -186,7 +185,7 @@ func (s *Service) CloseRequest(ctx context.Context, req CloseRequest) (Request, 
 		case errors.Is(err, tidbok.ErrNotFound):
 			return Request{}, &Error{Action: act, Text: textNoRequest, Err: err}
 		case err != nil:
-			return Request{}, &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: closing the request: %w", err)}
+			return Request{}, &Error{Action: act, Text: textGeneric, Err: failure("closing the request", err)}
 		}
 		return r, nil
 	}()

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -131,7 +130,7 @@ func (s *Service) freshReschedule(ctx context.Context, a access, req RescheduleR
 	case errors.Is(err, ErrTooManyReschedules):
 		return fail(&Error{Action: act, Text: textTooManyMoves, Err: err})
 	case err != nil:
-		return fail(&Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: counting the move: %w", err)})
+		return fail(&Error{Action: act, Text: textGeneric, Err: failure("counting the move", err)})
 	}
 	undo := func() {
 		if err := s.moves.Undo(context.WithoutCancel(ctx), req.Clinic, req.BookingID); err != nil {
@@ -171,7 +170,7 @@ func (s *Service) resumeReschedule(ctx context.Context, a access, sc Scope, c *c
 	case err != nil:
 		s.unknownKey(ctx, c)
 		return Confirmation{}, unknownError(act, textMoveUnknown,
-			fmt.Errorf("%w: reading the booking to settle an earlier attempt failed: %w", tidbok.ErrOutcomeUnknown, err))
+			&reason{err: tidbok.ErrOutcomeUnknown, why: "reading the booking to settle an earlier attempt failed", cause: err})
 	case ok:
 		return s.rescheduled(ctx, a, sc, c, tidbok.RescheduleResult{}, true), nil
 	}

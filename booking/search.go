@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -258,7 +257,7 @@ func (s *Service) openSearch(ctx context.Context, req SearchRequest, now time.Ti
 		q.timeTypes, q.allowed = []string{req.TimeType}, a.ct.TimeTypeIDs
 	default:
 		return access{}, query{}, &Error{Action: act, Text: textTimeType,
-			Err: fmt.Errorf("%w: %q is not among those of case type %q", ErrTimeTypeNotOffered, req.TimeType, a.ct.ID)}
+			Err: because(ErrTimeTypeNotOffered, "%q is not among those of case type %q", req.TimeType, a.ct.ID)}
 	}
 	q.from, q.to = s.searchRange(q.window, req.From, req.To)
 	return a, q, nil
@@ -318,7 +317,7 @@ func (s *Service) withoutHeld(ctx context.Context, sc Scope, slots []tidbok.Time
 	}
 	held, err := s.holds.Held(ctx, sc.Clinic, now)
 	if err != nil {
-		return nil, fmt.Errorf("booking: reading holds: %w", err)
+		return nil, failure("reading holds", err)
 	}
 	if len(held) == 0 {
 		return slots, nil
@@ -375,9 +374,9 @@ func (w window) check(act Action, ts tidbok.Timeslot) error {
 	case ErrPast:
 		return &Error{Action: act, Text: textPast, Err: err}
 	case ErrTooSoon:
-		return &Error{Action: act, Text: textTooSoon, Err: fmt.Errorf("%w: the clinic asks for %v notice", err, w.earliest.Sub(w.now))}
+		return &Error{Action: act, Text: textTooSoon, Err: because(err, "the clinic asks for %v notice", w.earliest.Sub(w.now))}
 	default:
-		return &Error{Action: act, Text: textTooFar, Err: fmt.Errorf("%w: the clinic books at most %v ahead", err, w.latest.Sub(w.now))}
+		return &Error{Action: act, Text: textTooFar, Err: because(err, "the clinic books at most %v ahead", w.latest.Sub(w.now))}
 	}
 }
 
@@ -406,7 +405,7 @@ func (s *Service) resolve(ctx context.Context, a access, sc Scope, act Action, w
 		q.timeTypes, q.allowed = []string{want.TimeType.ID}, a.ct.TimeTypeIDs
 	default:
 		return tidbok.Timeslot{}, &Error{Action: act, Text: textTimeType,
-			Err: fmt.Errorf("%w: %q is not among those of case type %q", ErrTimeTypeNotOffered, want.TimeType.ID, a.ct.ID)}
+			Err: because(ErrTimeTypeNotOffered, "%q is not among those of case type %q", want.TimeType.ID, a.ct.ID)}
 	}
 	if !want.Performer.IsZero() {
 		q.performers = []tidbok.HSAID{want.Performer}
@@ -422,7 +421,7 @@ func (s *Service) resolve(ctx context.Context, a access, sc Scope, act Action, w
 			}
 			if q.allowed != nil && !slices.Contains(q.allowed, ts.TimeType.ID) {
 				return tidbok.Timeslot{}, &Error{Action: act, Text: textTimeType,
-					Err: fmt.Errorf("%w: the slot is of time type %q", ErrTimeTypeNotOffered, ts.TimeType.ID)}
+					Err: because(ErrTimeTypeNotOffered, "the slot is of time type %q", ts.TimeType.ID)}
 			}
 			return ts, nil
 		}
@@ -432,7 +431,7 @@ func (s *Service) resolve(ctx context.Context, a access, sc Scope, act Action, w
 		text = textSlotTakenKeepOld
 	}
 	return tidbok.Timeslot{}, &SlotTakenError{Action: act, Text: text,
-		Err:          fmt.Errorf("%w: the book no longer offers the slot", tidbok.ErrSlotTaken),
+		Err:          because(tidbok.ErrSlotTaken, "the book no longer offers the slot"),
 		Alternatives: s.alternativesTo(ctx, a, sc, want, bookingID)}
 }
 
@@ -543,7 +542,7 @@ func (s *Service) ownBooking(ctx context.Context, a access, sc Scope, act Action
 	case res.Booking.Subject != sc.Subject:
 		// The book did not filter by subject: never show another's.
 		return tidbok.Timeslot{}, &Error{Action: act, Text: textNoBooking,
-			Err: fmt.Errorf("%w: the book answered with another subject's booking", tidbok.ErrNotFound)}
+			Err: because(tidbok.ErrNotFound, "the book answered with another subject's booking")}
 	}
 	return res.Booking, nil
 }

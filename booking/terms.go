@@ -69,7 +69,7 @@ func (s *Service) AcceptTerms(ctx context.Context, req AcceptTermsRequest) (term
 	}
 	if req.Caller.IsAgent() {
 		return terms.Acceptance{}, &Error{Action: act, Text: textTermsByCitizen,
-			Err: fmt.Errorf("%w: terms are accepted by the citizen, not by staff", ErrForbidden)}
+			Err: because(ErrForbidden, "terms are accepted by the citizen, not by staff")}
 	}
 	shown, err := s.terms.Version(ctx, req.Clinic, req.CaseType, req.Version)
 	if errors.Is(err, terms.ErrNotFound) {
@@ -114,9 +114,9 @@ func (s *Service) checkTerms(ctx context.Context, sc Scope, act Action) error {
 // case type cannot be used (activation requires them).
 func (s *Service) termsError(act Action, err error) error {
 	if errors.Is(err, terms.ErrNoTerms) {
-		return &Error{Action: act, Text: textNotOffered, Err: fmt.Errorf("%w: %w", ErrNotOffered, err)}
+		return &Error{Action: act, Text: textNotOffered, Err: wrapping(ErrNotOffered, err)}
 	}
-	return &Error{Action: act, Text: textGeneric, Err: fmt.Errorf("booking: reading the terms: %w", err)}
+	return &Error{Action: act, Text: textGeneric, Err: failure("reading the terms", err)}
 }
 
 // checkMessage checks a citizen's message (a reason when booking, a
@@ -130,15 +130,15 @@ func checkMessage(act Action, ct casetype.CaseType, msg string, bookAllows bool)
 	}
 	switch {
 	case !ct.Message.Allowed:
-		return &Error{Action: act, Text: textNoMessage, Err: fmt.Errorf("%w: case type %q takes no message", ErrMessageNotAllowed, ct.ID)}
+		return &Error{Action: act, Text: textNoMessage, Err: because(ErrMessageNotAllowed, "case type %q takes no message", ct.ID)}
 	case !bookAllows:
-		return &Error{Action: act, Text: textNoMessage, Err: fmt.Errorf("%w: the book does not take a message for this booking", ErrMessageNotAllowed)}
+		return &Error{Action: act, Text: textNoMessage, Err: because(ErrMessageNotAllowed, "the book does not take a message for this booking")}
 	case !utf8.ValidString(msg):
 		return &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Message", Problem: "is not valid UTF-8 text"}}
 	}
 	if n := utf8.RuneCountInString(msg); n > ct.Message.MaxLen {
 		return &Error{Action: act, Text: fmt.Sprintf("Meddelandet får vara högst %d tecken långt. Korta det och försök igen.", ct.Message.MaxLen),
-			Err: fmt.Errorf("%w: %d characters, at most %d allowed", ErrMessageTooLong, n, ct.Message.MaxLen)}
+			Err: because(ErrMessageTooLong, "%d characters, at most %d allowed", n, ct.Message.MaxLen)}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -56,10 +55,10 @@ func attempt[R any](ctx context.Context, resend bool,
 		return r, sentReconciled, nil
 	}
 	if !errors.Is(err, tidbok.ErrOutcomeUnknown) {
-		err = fmt.Errorf("%w: %w", tidbok.ErrOutcomeUnknown, err)
+		err = wrapping(tidbok.ErrOutcomeUnknown, err)
 	}
 	if rerr != nil {
-		err = fmt.Errorf("%w; reading the book to find out failed too: %w", err, rerr)
+		err = &reason{err: err, why: "reading the book to find out failed too", cause: rerr}
 	}
 	return res, sentUnknown, err
 }

@@ -56,7 +56,7 @@ func (e *AnswerError) Error() string {
 	}
 	switch {
 	case e.err != nil:
-		s += ": " + strings.TrimPrefix(e.err.Error(), "crmwire: ")
+		s += ": " + crmwire.Detail(e.err)
 	case len(e.Problems) > 0:
 		s += ": " + strings.Join(e.Problems, "; ")
 	}

@@ -2,14 +2,20 @@ package mvkclient_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"log"
+	"math/big"
+	"net"
 	"net/http/httptest"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/testpki"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
@@ -21,11 +27,8 @@ import (
 // service platform: a book with three free slots on Tuesday 10 March 2026,
 // served over mutual TLS. It returns the base URL, the PKI whose CA signs
 // both sides, and a function that stops the server.
-func clinicOnLoopback() (baseURL string, pki *testpki.PKI, stop func()) {
-	pki, err := testpki.Generate(time.Hour)
-	if err != nil {
-		log.Fatal(err)
-	}
+func clinicOnLoopback() (baseURL string, pki *examplePKI, stop func()) {
+	pki = newExamplePKI()
 	clinic := tidbok.MustHSAID("SE2321000016-A65H")
 	now := time.Date(2026, time.March, 9, 8, 0, 0, 0, tidbok.Stockholm())
 	book := memtidbok.New(memtidbok.WithClock(func() time.Time { return now }))
@@ -50,7 +53,12 @@ func clinicOnLoopback() (baseURL string, pki *testpki.PKI, stop func()) {
 		log.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(h)
-	srv.TLS = pki.ServerTLS() // demands a client certificate from the CA
+	srv.TLS = &tls.Config{ // demands a client certificate from the CA
+		Certificates: []tls.Certificate{pki.server},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    pki.pool,
+		MinVersion:   tls.VersionTLS12,
+	}
 	srv.StartTLS()
 	return srv.URL + "/vp/crm/scheduling", pki, srv.Close
 }
@@ -64,15 +72,12 @@ func Example() {
 	// In production the certificate and the platform's CA come from
 	// files: tls.LoadX509KeyPair("portal.pem", "portal.key") and an
 	// x509.CertPool with the platform's CA.
-	portalCert, err := pki.ClientCert("SE2321000016-PORT")
-	if err != nil {
-		log.Fatal(err)
-	}
+	portalCert := pki.clientCert("SE2321000016-PORT")
 	client, err := mvkclient.New(mvkclient.Config{
 		BaseURL: baseURL, // e.g. https://<platform>/vp/crm/scheduling
 		TLSConfig: &tls.Config{
 			Certificates: []tls.Certificate{portalCert},
-			RootCAs:      pki.Pool(),
+			RootCAs:      pki.pool,
 		},
 		// Everything else has defaults: 1.1, all contracts, 10 calls/s,
 		// 3 retries for reads, the facility as logical address.
@@ -109,7 +114,7 @@ func Example() {
 func ExampleClient_Book() {
 	baseURL, pki, stop := clinicOnLoopback()
 	defer stop()
-	client, err := mvkclient.New(mvkclient.Config{BaseURL: baseURL, TLSConfig: pki.ClientTLS("SE2321000016-PORT")})
+	client, err := mvkclient.New(mvkclient.Config{BaseURL: baseURL, TLSConfig: pki.clientTLS("SE2321000016-PORT")})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -148,4 +153,85 @@ func ExampleClient_Book() {
 	// Output:
 	// Booked 08:00.
 	// Not booked: Tiden har just blivit bokad av någon annan. Välj en annan tid.
+}
+
+// examplePKI is a throwaway certificate authority made for the example,
+// standing in for the service platform's (SITHS in production): it signs
+// a server certificate for the loopback address and client certificates
+// that carry an HSA-id in the subject's serialNumber, where a SITHS
+// function certificate has it and where the producer reads it. Its keys
+// live in memory only and its certificates are valid for an hour.
+type examplePKI struct {
+	ca     *x509.Certificate
+	caKey  *ecdsa.PrivateKey
+	pool   *x509.CertPool  // the CA: a client's RootCAs, a server's ClientCAs
+	server tls.Certificate // for localhost, 127.0.0.1 and ::1
+}
+
+// newExamplePKI makes a CA and a server certificate it signs.
+func newExamplePKI() *examplePKI {
+	p := &examplePKI{pool: x509.NewCertPool()}
+	ca := p.issue(&x509.Certificate{
+		Subject:               pkix.Name{CommonName: "example CA"},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		MaxPathLenZero:        true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	})
+	p.ca, p.caKey = ca.Leaf, ca.PrivateKey.(*ecdsa.PrivateKey)
+	p.pool.AddCert(p.ca)
+	p.server = p.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: "localhost"},
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	return p
+}
+
+// clientCert returns a new client certificate for hsaID.
+func (p *examplePKI) clientCert(hsaID string) tls.Certificate {
+	return p.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: hsaID, SerialNumber: hsaID},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+}
+
+// clientTLS returns a client's configuration that trusts the CA and
+// presents a new client certificate for hsaID.
+func (p *examplePKI) clientTLS(hsaID string) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{p.clientCert(hsaID)},
+		RootCAs:      p.pool,
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// issue makes a new key and a certificate for it from tmpl, signed by the
+// CA or, while there is none, by itself.
+func (p *examplePKI) issue(tmpl *x509.Certificate) tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if tmpl.SerialNumber, err = rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127)); err != nil {
+		log.Fatal(err)
+	}
+	now := time.Now()
+	tmpl.NotBefore, tmpl.NotAfter = now.Add(-time.Minute), now.Add(time.Hour)
+	parent, signer := tmpl, key
+	if p.ca != nil {
+		parent, signer = p.ca, p.caKey
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		log.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 }

@@ -78,6 +78,7 @@ func TestAnswersInTheWrongNamespaceAreBadAnswersNotZeroValues(t *testing.T) {
 			if strings.Contains(err.Error(), pnCitizen) {
 				t.Errorf("error %q shows the personal number", err)
 			}
+			wantPrefixOnce(t, err)
 		})
 	}
 }
@@ -112,6 +113,22 @@ func TestAnUnreadableAnswerSaysWhy(t *testing.T) {
 	ae, ok := errors.AsType[*mvkclient.AnswerError](err)
 	if !ok || len(ae.Problems) != 1 || !strings.Contains(ae.Problems[0], "Envelope") {
 		t.Fatalf("error %v: want an *AnswerError with one problem about the envelope", err)
+	}
+	wantPrefixOnce(t, err)
+}
+
+// wantPrefixOnce reports an error whose message does not start with
+// "mvkclient: " or names a package of the module after it.
+func wantPrefixOnce(t *testing.T, err error) {
+	t.Helper()
+	rest, ok := strings.CutPrefix(err.Error(), "mvkclient: ")
+	if !ok {
+		t.Errorf("error %q does not start with \"mvkclient: \"", err)
+	}
+	for _, p := range []string{"mvkclient: ", "crmwire: ", "soap: ", "tidbok: "} {
+		if strings.Contains(rest, p) {
+			t.Errorf("error %q repeats the prefix %q", err, p)
+		}
 	}
 }
 

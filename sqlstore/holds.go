@@ -55,7 +55,7 @@ func (hs Holds) Acquire(ctx context.Context, h store.Hold, now time.Time) (store
 					return err
 				}
 				held = cur
-				return answerf("%w: until %s", store.ErrHeld, cur.Expires.Format(time.RFC3339))
+				return refusef(store.ErrHeld, "until %s", cur.Expires.Format(time.RFC3339))
 			}
 			// Only the subject's own holds and expired ones: on
 			// PostgreSQL this statement sees holds committed since the

@@ -35,7 +35,7 @@ func (m Moves) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID strin
 		if err := m.s.scanRow(ctx, tx, "SELECT n FROM reschedules WHERE clinic = ? AND booking_id = ?", []any{clinic.String(), bookingID}, &n); err != nil {
 			return err
 		}
-		return answerf("%w: moved %d times, at most %d allowed", store.ErrTooManyReschedules, n, limit)
+		return refusef(store.ErrTooManyReschedules, "moved %d times, at most %d allowed", n, limit)
 	})
 	return n, wrap("counting a move", err)
 }

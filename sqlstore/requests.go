@@ -55,7 +55,7 @@ func (rs Requests) Close(ctx context.Context, clinic tidbok.HSAID, id string, by
 		err := rs.s.scanRow(ctx, tx, "SELECT data FROM citizen_requests r WHERE clinic = ? AND id = ?"+rs.s.dialect.ForUpdate("r"),
 			[]any{clinic.String(), id}, &data)
 		if errors.Is(err, sql.ErrNoRows) {
-			return answerf("%w: no request %q at the clinic", tidbok.ErrNotFound, id)
+			return refusef(tidbok.ErrNotFound, "no request %q at the clinic", id)
 		}
 		if err != nil {
 			return err

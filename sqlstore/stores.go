@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
@@ -238,3 +239,10 @@ func (a *answer) Unwrap() error { return a.err }
 // answerf returns the store's answer: fmt.Errorf(format, args...), which
 // wraps one of the interfaces' sentinels.
 func answerf(format string, args ...any) error { return &answer{fmt.Errorf(format, args...)} }
+
+// refusef returns the store's answer matching sentinel, one of package
+// store's or tidbok's, that says why: store.Because, whose message the
+// booking package repeats without a second "booking: ".
+func refusef(sentinel error, format string, args ...any) error {
+	return &answer{store.Because(sentinel, format, args...)}
+}

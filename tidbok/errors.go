@@ -266,3 +266,15 @@ func FieldErrors(err error) []*FieldError {
 	walk(err)
 	return out
 }
+
+// Detail returns err's message as an error of another package that wraps
+// err says it after its own prefix, so that the prefix "tidbok: " is not
+// repeated in the middle of a message: for an error of this package, its
+// message without the prefix, built from its parts; for any other error,
+// its message.
+func Detail(err error) string {
+	if err == nil {
+		return ""
+	}
+	return detail(err)
+}

@@ -115,6 +115,16 @@ func TestAnErrorOfTheContractSaysItsPrefixOnce(t *testing.T) {
 			if strings.Count(tt.err.Error(), "tidbok: ") != 1 {
 				t.Errorf("Error() = %q: want the prefix once", tt.err.Error())
 			}
+			if got, want := tidbok.Detail(tt.err), strings.TrimPrefix(tt.want, "tidbok: "); got != want {
+				t.Errorf("Detail = %q, want %q", got, want)
+			}
 		})
+	}
+	other := errors.New("tidbok: made elsewhere")
+	if got := tidbok.Detail(other); got != other.Error() {
+		t.Errorf("Detail of another package's error = %q, want its message", got)
+	}
+	if got := tidbok.Detail(nil); got != "" {
+		t.Errorf("Detail(nil) = %q, want \"\"", got)
 	}
 }

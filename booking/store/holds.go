@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -96,7 +95,7 @@ func (m *MemHolds) Acquire(ctx context.Context, h Hold, now time.Time) (Hold, er
 	}
 	k := holdSlot{h.Clinic, h.Key}
 	if cur, ok := m.bySlot[k]; ok && cur.Expires.After(now) && cur.Subject != h.Subject {
-		return cur, fmt.Errorf("%w: until %s", ErrHeld, cur.Expires.Format(time.RFC3339))
+		return cur, Because(ErrHeld, "until %s", cur.Expires.Format(time.RFC3339))
 	}
 	if tok, ok := m.bySubject[holdSubject{h.Clinic, h.Subject}]; ok {
 		m.drop(tok)

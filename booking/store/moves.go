@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -60,7 +59,7 @@ func (m *MemMoves) Reserve(ctx context.Context, clinic tidbok.HSAID, bookingID s
 	k := moveKey{clinic, bookingID}
 	n := m.m[k]
 	if limit > 0 && n >= limit {
-		return n, fmt.Errorf("%w: moved %d times, at most %d allowed", ErrTooManyReschedules, n, limit)
+		return n, Because(ErrTooManyReschedules, "moved %d times, at most %d allowed", n, limit)
 	}
 	if m.m == nil {
 		m.m = map[moveKey]int{}

@@ -131,7 +131,7 @@ func (m *MemRequests) Close(ctx context.Context, clinic tidbok.HSAID, id string,
 	defer m.mu.Unlock()
 	r, ok := m.m[clinic][id]
 	if !ok {
-		return Request{}, fmt.Errorf("%w: no request %q at the clinic", tidbok.ErrNotFound, id)
+		return Request{}, Because(tidbok.ErrNotFound, "no request %q at the clinic", id)
 	}
 	if r.IsOpen() {
 		r.ClosedBy, r.ClosedAt = by, at

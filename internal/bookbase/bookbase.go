@@ -8,7 +8,6 @@
 package bookbase
 
 import (
-	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -30,8 +29,7 @@ type StaffError struct {
 }
 
 func (e *StaffError) Error() string {
-	msg := strings.TrimPrefix(e.Err.Error(), "tidbok: ")
-	return e.Pkg + ": " + e.Op + ": " + msg
+	return e.Pkg + ": " + e.Op + ": " + tidbok.Detail(e.Err)
 }
 
 func (e *StaffError) Unwrap() error { return e.Err }

@@ -182,7 +182,7 @@ func reason(err error) string {
 	if errors.As(err, &ie) && ie.Reason != "" {
 		return ie.Reason
 	}
-	return strings.TrimPrefix(err.Error(), "tidbok: ")
+	return tidbok.Detail(err)
 }
 
 // err returns the collected problems as an error, or nil.
@@ -205,14 +205,14 @@ func Problems(err error) []string {
 	}
 	de, ok := errors.AsType[*decodeError](err)
 	if !ok {
-		return []string{tidbok.MaskPersonalNumbers(wireText(err))}
+		return []string{tidbok.MaskPersonalNumbers(Detail(err))}
 	}
 	out := make([]string, 0, len(de.problems)+1)
 	for _, p := range de.problems {
 		out = append(out, tidbok.MaskPersonalNumbers(p))
 	}
 	if de.cause != nil {
-		out = append(out, tidbok.MaskPersonalNumbers(wireText(de.cause)))
+		out = append(out, tidbok.MaskPersonalNumbers(Detail(de.cause)))
 	}
 	return out
 }
@@ -226,13 +226,15 @@ type decodeError struct {
 	cause    error
 }
 
-func (e *decodeError) Error() string {
-	s := "crmwire: " + e.what
+func (e *decodeError) Error() string { return "crmwire: " + e.detail() }
+
+func (e *decodeError) detail() string {
+	s := e.what
 	if len(e.problems) > 0 {
 		s += ": " + strings.Join(e.problems, "; ")
 	}
 	if e.cause != nil {
-		s += ": " + strings.TrimPrefix(e.cause.Error(), "crmwire: ")
+		s += ": " + Detail(e.cause)
 	}
 	return s
 }

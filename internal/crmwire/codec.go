@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -148,7 +147,7 @@ func EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
 		return nil, err
 	}
 	if h.Version == V10 && !c.InV10 {
-		return nil, fmt.Errorf("crmwire: %s is not a crm:scheduling 1.0 contract: %w", c.Name, tidbok.ErrNotSupported)
+		return nil, &wireError{msg: c.Name + " is not a crm:scheduling 1.0 contract", err: tidbok.ErrNotSupported}
 	}
 	w, actor, subject, validate, err := cd.request(op, req)
 	if err != nil {
@@ -170,7 +169,7 @@ func EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
 		sh.Actor = a
 	}
 	if err := p.Err(); err != nil {
-		return nil, fmt.Errorf("crmwire: %s: %w", c.Name, err)
+		return nil, &wireError{msg: c.Name, err: err}
 	}
 	return soap.Marshal(sh, w)
 }
@@ -191,7 +190,7 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 	}
 	m, err := soap.Read(r, lim)
 	if err != nil {
-		return nil, fmt.Errorf("crmwire: reading %sResponse: %w", c.Name, err)
+		return nil, &wireError{msg: "reading " + c.Name + "Response", err: err}
 	}
 	if m.Fault != nil {
 		return nil, m.Fault
@@ -204,7 +203,7 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 	defer recycleWire(w)
 	if err := m.DecodePayload(w); err != nil {
 		if !errors.Is(err, ErrMalformed) {
-			return nil, fmt.Errorf("crmwire: reading %sResponse: %w", c.Name, err)
+			return nil, &wireError{msg: "reading " + c.Name + "Response", err: err}
 		}
 		return nil, &decodeError{what: c.Name + "Response", cause: err}
 	}
@@ -289,23 +288,46 @@ func DecodeRequest(r io.Reader, lim soap.Limits) (Request, error) {
 // faultFor turns a read error into the fault to answer with.
 func faultFor(err error) *soap.Fault {
 	f := soap.FaultFor(err)
-	f.String = wireText(err)
+	f.String = Detail(err)
 	return f
 }
 
 func clientFault(err error) *soap.Fault {
-	return soap.ClientFault("%s", wireText(err)).WithCause(err)
+	return soap.ClientFault("%s", Detail(err)).WithCause(err)
 }
 
-// wireText is an error's message without Go package prefixes, for a
-// faultstring.
-func wireText(err error) string {
-	s := err.Error()
-	for _, p := range []string{"crmwire: ", "soap: ", "tidbok: "} {
-		s = strings.TrimPrefix(s, p)
+// Detail returns err's message without the prefix of a Go package of
+// this module, for a faultstring or for an error of another package that
+// wraps err and says its own prefix: for an error of this package, of
+// package soap or of package tidbok, its message built from its parts
+// without the prefix; for any other, its message.
+func Detail(err error) string {
+	if d, ok := err.(interface{ detail() string }); ok {
+		return d.detail()
 	}
-	return s
+	if s, ok := soap.Detail(err); ok {
+		return s
+	}
+	return tidbok.Detail(err)
 }
+
+// wireError is an error of this package: what failed (msg) and the error
+// underneath (err, or nil), which it says without its prefix.
+type wireError struct {
+	msg string
+	err error
+}
+
+func (e *wireError) Error() string { return "crmwire: " + e.detail() }
+
+func (e *wireError) detail() string {
+	if e.err == nil {
+		return e.msg
+	}
+	return e.msg + ": " + Detail(e.err)
+}
+
+func (e *wireError) Unwrap() error { return e.err }
 
 // EncodeResponse returns the complete SOAP envelope answering op with
 // result, the tidbok result value (or a pointer to it) matching op. For a

@@ -102,7 +102,7 @@ func EncodeWriteError(op tidbok.Operation, err error, text string) ([]byte, erro
 	}
 	kind, ok := errorKindOf(err)
 	if !ok {
-		return nil, fmt.Errorf("crmwire: %s: %v matches no tidbok sentinel: answer with a Server fault", c.Name, err)
+		return nil, fmt.Errorf("crmwire: %s: %s matches no tidbok sentinel: answer with a Server fault", c.Name, Detail(err))
 	}
 	if text == "" {
 		text, _ = tidbok.CitizenText(err)

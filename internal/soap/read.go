@@ -58,15 +58,32 @@ func (l Limits) withDefaults() Limits {
 // input (as opposed to the reader failing) matches [ErrMalformed]; the
 // others below match ErrMalformed too and say what limit was hit.
 var (
-	ErrMalformed = errors.New("soap: malformed message")
-	ErrTooLarge  = errors.New("soap: message too large")
-	ErrTooDeep   = errors.New("soap: message nested too deeply")
-	ErrDirective = errors.New("soap: DOCTYPE or other directive not allowed")
+	ErrMalformed error = &sentinel{"malformed message"}
+	ErrTooLarge  error = &sentinel{"message too large"}
+	ErrTooDeep   error = &sentinel{"message nested too deeply"}
+	ErrDirective error = &sentinel{"DOCTYPE or other directive not allowed"}
 	// ErrTooManyAttrs: an element has more attributes than
 	// Limits.MaxAttrs, or the message's attributes take more than
 	// Limits.MaxAttrBytes.
-	ErrTooManyAttrs = errors.New("soap: too many attributes")
+	ErrTooManyAttrs error = &sentinel{"too many attributes"}
 )
+
+// sentinel is the type of this package's sentinel errors.
+type sentinel struct{ what string }
+
+func (e *sentinel) Error() string  { return "soap: " + e.what }
+func (e *sentinel) detail() string { return e.what }
+
+// Detail returns err's message as an error of another package that wraps
+// err says it after its own prefix, and whether err is an error of this
+// package: for an error of this package, its message without "soap: ",
+// built from its parts; for any other, its message and false.
+func Detail(err error) (string, bool) {
+	if d, ok := err.(interface{ detail() string }); ok {
+		return d.detail(), true
+	}
+	return err.Error(), false
+}
 
 func tooManyAttrs(elem []byte, max int) error {
 	return &inputError{kind: ErrTooManyAttrs, msg: fmt.Sprintf("element <%s> has more than %d attributes", truncateName(elem), max)}
@@ -96,9 +113,13 @@ type inputError struct {
 	err  error // underlying cause, may be nil
 }
 
-func (e *inputError) Error() string {
-	s := "soap: " + e.msg
+func (e *inputError) Error() string { return "soap: " + e.detail() }
+
+func (e *inputError) detail() string {
+	s := e.msg
 	if e.err != nil {
+		// Only the standard library's "xml: " is tidied off here; the
+		// errors of this module build their messages from their parts.
 		s += ": " + strings.TrimPrefix(e.err.Error(), "xml: ")
 	}
 	return s
@@ -548,8 +569,8 @@ func readHeader(dec *xml.Decoder, g *guard, h *Header) error {
 }
 
 var (
-	errMustUnderstand  = errors.New("soap: mustUnderstand header not understood")
-	errVersionMismatch = errors.New("soap: version mismatch")
+	errMustUnderstand  error = &sentinel{"mustUnderstand header not understood"}
+	errVersionMismatch error = &sentinel{"version mismatch"}
 )
 
 // FaultFor returns the fault a server answers a [Read] or
@@ -758,7 +779,18 @@ func (g *guard) classify(err error, doing string) error {
 		return err
 	}
 	if g.lr.ioErr != nil && errors.Is(err, g.lr.ioErr) {
-		return fmt.Errorf("soap: %s: %w", doing, err)
+		return &readError{doing: doing, err: err}
 	}
 	return &inputError{msg: doing, err: err}
 }
+
+// readError is the failure of the underlying reader while reading a
+// message.
+type readError struct {
+	doing string
+	err   error
+}
+
+func (e *readError) Error() string  { return "soap: " + e.detail() }
+func (e *readError) detail() string { return e.doing + ": " + e.err.Error() }
+func (e *readError) Unwrap() error  { return e.err }

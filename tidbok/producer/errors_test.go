@@ -180,6 +180,9 @@ func TestReadRefusals(t *testing.T) {
 				return
 			}
 			wantClientFault(t, fault, tt.kind, tt.op.Contract())
+			if strings.Contains(fault.String, "tidbok: ") {
+				t.Errorf("faultstring %q names a Go package", fault.String)
+			}
 			if fault.Detail != tt.detail {
 				t.Errorf("Detail = %q, want %q", fault.Detail, tt.detail)
 			}

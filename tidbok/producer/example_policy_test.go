@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/testpki"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
@@ -64,16 +63,15 @@ func ExampleConfig_policy() {
 	})
 	check(err)
 
-	pki, err := testpki.Generate(time.Hour)
-	check(err)
+	pki := newExamplePKI()
 	srv := httptest.NewUnstartedServer(h)
-	srv.TLS = producer.RequireClientCert(pki.Pool())
-	srv.TLS.Certificates = []tls.Certificate{pki.ServerCert()}
+	srv.TLS = producer.RequireClientCert(pki.pool)
+	srv.TLS.Certificates = []tls.Certificate{pki.server}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	defer srv.Close()
-	portal := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.ClientTLS("SE5565594230-B9P")}}
-	other := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.ClientTLS("SE2321000016-OTHR")}}
+	portal := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.clientTLS("SE5565594230-B9P")}}
+	other := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.clientTLS("SE2321000016-OTHR")}}
 
 	fmt.Println("guardian:", askDetails(portal, srv.URL, clinic, booked.BookingID, guardian))
 	fmt.Println("stranger:", askDetails(portal, srv.URL, clinic, booked.BookingID, stranger))

@@ -2,17 +2,23 @@ package producer_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"time"
 
-	"github.com/webbtidbok/webbtidbok/internal/testpki"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
@@ -44,17 +50,16 @@ func Example() {
 		h.ServeHTTP(w, r)
 	})
 
-	pki, err := testpki.Generate(time.Hour)
-	check(err)
+	pki := newExamplePKI()
 	srv := httptest.NewUnstartedServer(logged)
-	srv.TLS = producer.RequireClientCert(pki.Pool())
-	srv.TLS.Certificates = []tls.Certificate{pki.ServerCert()}
+	srv.TLS = producer.RequireClientCert(pki.pool)
+	srv.TLS.Certificates = []tls.Certificate{pki.server}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
 	srv.StartTLS()
 	defer srv.Close()
 
 	// A consumer with a certificate for its HSA-id asks for the time types.
-	consumer := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.ClientTLS("SE5565594230-B9P")}}
+	consumer := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.clientTLS("SE5565594230-B9P")}}
 	resp, err := consumer.Do(getAllTimeTypes(srv.URL, clinic))
 	check(err)
 	defer resp.Body.Close()
@@ -65,7 +70,7 @@ func Example() {
 	fmt.Println(resp.Status, answer.Names)
 
 	// Without a client certificate the TLS handshake fails.
-	stranger := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.Pool()}}}
+	stranger := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.pool}}}
 	_, err = stranger.Do(getAllTimeTypes(srv.URL, clinic))
 	fmt.Println("without a client certificate:", err != nil)
 	// Output:
@@ -103,4 +108,85 @@ func check(err error) {
 	if err != nil {
 		panic(err)
 	}
+}
+
+// examplePKI is a throwaway certificate authority made for the example,
+// standing in for the service platform's (SITHS in production): it signs
+// a server certificate for the loopback address and client certificates
+// that carry an HSA-id in the subject's serialNumber, where a SITHS
+// function certificate has it and where the producer reads it. Its keys
+// live in memory only and its certificates are valid for an hour.
+type examplePKI struct {
+	ca     *x509.Certificate
+	caKey  *ecdsa.PrivateKey
+	pool   *x509.CertPool  // the CA: a client's RootCAs, a server's ClientCAs
+	server tls.Certificate // for localhost, 127.0.0.1 and ::1
+}
+
+// newExamplePKI makes a CA and a server certificate it signs.
+func newExamplePKI() *examplePKI {
+	p := &examplePKI{pool: x509.NewCertPool()}
+	ca := p.issue(&x509.Certificate{
+		Subject:               pkix.Name{CommonName: "example CA"},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		MaxPathLenZero:        true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	})
+	p.ca, p.caKey = ca.Leaf, ca.PrivateKey.(*ecdsa.PrivateKey)
+	p.pool.AddCert(p.ca)
+	p.server = p.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: "localhost"},
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	return p
+}
+
+// clientCert returns a new client certificate for hsaID.
+func (p *examplePKI) clientCert(hsaID string) tls.Certificate {
+	return p.issue(&x509.Certificate{
+		Subject:     pkix.Name{CommonName: hsaID, SerialNumber: hsaID},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+}
+
+// clientTLS returns a client's configuration that trusts the CA and
+// presents a new client certificate for hsaID.
+func (p *examplePKI) clientTLS(hsaID string) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{p.clientCert(hsaID)},
+		RootCAs:      p.pool,
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// issue makes a new key and a certificate for it from tmpl, signed by the
+// CA or, while there is none, by itself.
+func (p *examplePKI) issue(tmpl *x509.Certificate) tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if tmpl.SerialNumber, err = rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127)); err != nil {
+		log.Fatal(err)
+	}
+	now := time.Now()
+	tmpl.NotBefore, tmpl.NotAfter = now.Add(-time.Minute), now.Add(time.Hour)
+	parent, signer := tmpl, key
+	if p.ca != nil {
+		parent, signer = p.ca, p.caKey
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		log.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 }

@@ -334,8 +334,11 @@ func (h *Handler) refusal(x *exchange, c crmwire.Contract, err error) {
 	sentinel := k.Err()
 	// "tidbok: BookingDetails: not found" says no more than the sentinel;
 	// a list of invalid fields does.
-	what := strings.TrimPrefix(sentinel.Error(), "tidbok: ")
-	msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "tidbok: "), c.Op.String()+": ")
+	what := tidbok.Detail(sentinel)
+	msg := tidbok.Detail(err)
+	if oe, ok := err.(*tidbok.OpError); ok && oe.Op == c.Op && oe.Err != nil {
+		msg = tidbok.Detail(oe.Err)
+	}
 	f := soap.ClientFault("%s: %s", c.Name, what)
 	if msg != what {
 		f = soap.ClientFault("%s: %s: %s", c.Name, what, mask(msg))
