@@ -113,6 +113,7 @@ type Call struct {
 	r     *Recorder
 	span  trace.Span
 	op    tidbok.Operation
+	known bool // op is set
 	start time.Time
 }
 
@@ -127,7 +128,33 @@ func (r *Recorder) Start(ctx context.Context, op tidbok.Operation, kind trace.Sp
 	a := &r.spanAttrs[op]
 	ctx, span := r.tracer.Start(ctx, r.names[op], trace.WithSpanKind(kind),
 		trace.WithAttributes(a[0], a[1], a[2], FacilityKey.String(facility.String())))
-	return ctx, Call{r: r, span: span, op: op, start: time.Now()}
+	return ctx, Call{r: r, span: span, op: op, known: true, start: time.Now()}
+}
+
+// Begin starts the span of a call whose operation is not yet known, as a
+// producer's is until it has read the request, named name until
+// [Call.SetOperation] names it by its operation. A call that never learns
+// its operation is traced but not counted.
+func (r *Recorder) Begin(ctx context.Context, name string, kind trace.SpanKind, attrs ...attribute.KeyValue) (context.Context, Call) {
+	ctx, span := r.tracer.Start(ctx, name, trace.WithSpanKind(kind), trace.WithAttributes(attrs...))
+	return ctx, Call{r: r, span: span, start: time.Now()}
+}
+
+// SetOperation names the call begun by [Recorder.Begin] by its operation
+// and facility (zero when not known).
+func (c *Call) SetOperation(op tidbok.Operation, facility tidbok.HSAID) {
+	if c.r == nil || int(op) >= numOps {
+		return
+	}
+	c.op, c.known = op, true
+	if c.span.IsRecording() {
+		a := &c.r.spanAttrs[op]
+		c.span.SetName(c.r.names[op])
+		c.span.SetAttributes(a[0], a[1], a[2])
+		if !facility.IsZero() {
+			c.span.SetAttributes(FacilityKey.String(facility.String()))
+		}
+	}
 }
 
 // Span returns the call's span, for attributes of the book's own.
@@ -147,11 +174,15 @@ func (c Call) End(err error) {
 	}
 	d := time.Since(c.start).Seconds()
 	ctx := context.Background()
-	c.r.calls.Add(ctx, 1, c.r.opSets[c.op])
-	c.r.duration.Record(ctx, d, c.r.opSets[c.op])
+	if c.known {
+		c.r.calls.Add(ctx, 1, c.r.opSets[c.op])
+		c.r.duration.Record(ctx, d, c.r.opSets[c.op])
+	}
 	if err != nil {
 		k := tidbok.KindOf(err)
-		c.r.errs.Add(ctx, 1, c.r.errSets[c.op][k])
+		if c.known {
+			c.r.errs.Add(ctx, 1, c.r.errSets[c.op][k])
+		}
 		if c.span.IsRecording() {
 			c.span.SetAttributes(ErrorTypeKey.String(k.String()))
 			c.span.SetStatus(codes.Error, k.String())
