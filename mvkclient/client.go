@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/otel/propagation"
-
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
@@ -120,7 +118,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	// Doer that sets or adds a value replaces the slice.
 	req.Header[contentTypeKey] = contentTypeValue
 	req.Header[soapActionKey] = c.s.actions[op]
-	c.s.tel.prop.Inject(ctx, propagation.HeaderCarrier(req.Header))
+	c.s.tel.inject(ctx, req.Header)
 	resp, err := c.s.doer.Do(req)
 	if err != nil {
 		terr := &transportError{op: op, endpoint: endpoint, err: err}

@@ -58,6 +58,9 @@ func newInstruments(tp trace.TracerProvider, mp metric.MeterProvider, prop propa
 		Recorder: telemetry.NewRecorder(telemetry.Config{TracerProvider: tp, MeterProvider: mp, Book: "mvkclient"}),
 		prop:     prop,
 	}
+	if t.Recorder == nil {
+		return t
+	}
 	m := t.Meter()
 	t.retries, _ = m.Int64Counter("mvkclient.retries",
 		metric.WithDescription("Reads sent again after an attempt failed, by the read's final outcome."), metric.WithUnit("{retry}"))
@@ -66,10 +69,17 @@ func newInstruments(tp trace.TracerProvider, mp metric.MeterProvider, prop propa
 	return t
 }
 
+// inject writes the trace context of ctx into h.
+func (t *instruments) inject(ctx context.Context, h http.Header) {
+	if t.Recorder != nil {
+		t.prop.Inject(ctx, propagation.HeaderCarrier(h))
+	}
+}
+
 // countRetries counts the retries of a read of op that took n attempts
 // and ended with err.
 func (t *instruments) countRetries(ctx context.Context, op tidbok.Operation, n int, err error) {
-	if n <= 1 {
+	if n <= 1 || t.Recorder == nil {
 		return
 	}
 	outcome := "ok"
@@ -81,11 +91,17 @@ func (t *instruments) countRetries(ctx context.Context, op tidbok.Operation, n i
 
 // startReconcile starts the span of a reconciliation of op.
 func (t *instruments) startReconcile(ctx context.Context, op tidbok.Operation) (context.Context, trace.Span) {
+	if t.Recorder == nil {
+		return ctx, nil
+	}
 	return t.Tracer().Start(ctx, "mvkclient.reconcile", trace.WithAttributes(telemetry.OperationKey.String(op.String())))
 }
 
 // endReconcile ends a reconciliation's span and counts its outcome.
 func (t *instruments) endReconcile(ctx context.Context, span trace.Span, op tidbok.Operation, outcome string) {
+	if t.Recorder == nil {
+		return
+	}
 	t.reconciliations.Add(ctx, 1, metric.WithAttributes(telemetry.OperationKey.String(op.String()), outcomeKey.String(outcome)))
 	if span.IsRecording() {
 		span.SetAttributes(outcomeKey.String(outcome))
@@ -96,10 +112,16 @@ func (t *instruments) endReconcile(ctx context.Context, span trace.Span, op tidb
 	span.End()
 }
 
+// clientSpan are the options of an attempt's span, made once.
+var clientSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+
 // startAttempt starts the client span of the nth attempt of a request to
 // endpoint.
 func (t *instruments) startAttempt(ctx context.Context, endpoint string, n int) (context.Context, trace.Span) {
-	ctx, span := t.Tracer().Start(ctx, http.MethodPost, trace.WithSpanKind(trace.SpanKindClient))
+	if t.Recorder == nil {
+		return ctx, nil
+	}
+	ctx, span := t.Tracer().Start(ctx, http.MethodPost, clientSpan...)
 	if span.IsRecording() {
 		attrs := []attribute.KeyValue{semconv.HTTPRequestMethodPost, semconv.URLFull(endpoint)}
 		if u, err := url.Parse(endpoint); err == nil {
@@ -119,6 +141,9 @@ func (t *instruments) startAttempt(ctx context.Context, endpoint string, n int) 
 // endAttempt ends an attempt's span with the answer's status (0 for
 // none) and the attempt's error.
 func endAttempt(span trace.Span, status int, err error) {
+	if span == nil {
+		return
+	}
 	if span.IsRecording() {
 		if status != 0 {
 			span.SetAttributes(semconv.HTTPResponseStatusCode(status))

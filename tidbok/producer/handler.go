@@ -134,10 +134,14 @@ type exchange struct {
 // context ends while it waits for its turn ([Config.MaxInFlight]) 503.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ctx := h.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-	ctx, call := h.tel.Begin(ctx, r.Method, trace.SpanKindServer, semconv.HTTPRequestMethodKey.String(r.Method), semconv.URLPath(r.URL.Path))
-	if sp := call.Span(); sp.IsRecording() || sp.SpanContext().IsValid() {
-		r = r.WithContext(ctx)
+	var call telemetry.Call
+	if h.tel != nil {
+		ctx := h.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, call = h.tel.Begin(ctx, r.Method, trace.SpanKindServer)
+		if sp := call.Span(); sp.IsRecording() || sp.SpanContext().IsValid() {
+			sp.SetAttributes(semconv.HTTPRequestMethodKey.String(r.Method), semconv.URLPath(r.URL.Path))
+			r = r.WithContext(ctx)
+		}
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)

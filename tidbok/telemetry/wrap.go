@@ -12,7 +12,11 @@ import (
 // It forwards Capabilities, and every call with its result and error
 // unchanged.
 func Wrap(book tidbok.Tidbok, cfg Config) tidbok.Tidbok {
-	return &instrumented{book: book, r: NewRecorder(cfg)}
+	r := NewRecorder(cfg)
+	if r == nil {
+		return book
+	}
+	return &instrumented{book: book, r: r}
 }
 
 type instrumented struct {
