@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -341,6 +342,12 @@ func (c Config) settings() (*settings, error) {
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	s.tel.endpoints = make(map[string][]attribute.KeyValue, numOps)
+	for _, e := range s.endpoints {
+		if e != "" {
+			s.tel.endpoints[e] = endpointAttributes(e)
+		}
 	}
 	return s, nil
 }

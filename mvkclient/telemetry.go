@@ -45,7 +45,9 @@ const (
 
 type instruments struct {
 	*telemetry.Recorder
-	prop            propagation.TextMapPropagator
+	prop propagation.TextMapPropagator
+	// endpoints are each endpoint's attributes, made once.
+	endpoints       map[string][]attribute.KeyValue
 	retries         metric.Int64Counter
 	reconciliations metric.Int64Counter
 }
@@ -123,19 +125,29 @@ func (t *instruments) startAttempt(ctx context.Context, endpoint string, n int) 
 	}
 	ctx, span := t.Tracer().Start(ctx, http.MethodPost, clientSpan...)
 	if span.IsRecording() {
-		attrs := []attribute.KeyValue{semconv.HTTPRequestMethodPost, semconv.URLFull(endpoint)}
-		if u, err := url.Parse(endpoint); err == nil {
-			attrs = append(attrs, semconv.ServerAddress(u.Hostname()))
-			if p, err := strconv.Atoi(u.Port()); err == nil {
-				attrs = append(attrs, semconv.ServerPort(p))
-			}
-		}
-		if n > 1 {
-			attrs = append(attrs, semconv.HTTPRequestResendCount(n-1))
+		attrs, ok := t.endpoints[endpoint]
+		if !ok {
+			attrs = endpointAttributes(endpoint)
 		}
 		span.SetAttributes(attrs...)
+		if n > 1 {
+			span.SetAttributes(semconv.HTTPRequestResendCount(n - 1))
+		}
 	}
 	return ctx, span
+}
+
+// endpointAttributes returns the HTTP client attributes of requests to
+// endpoint.
+func endpointAttributes(endpoint string) []attribute.KeyValue {
+	attrs := []attribute.KeyValue{semconv.HTTPRequestMethodPost, semconv.URLFull(endpoint)}
+	if u, err := url.Parse(endpoint); err == nil {
+		attrs = append(attrs, semconv.ServerAddress(u.Hostname()))
+		if p, err := strconv.Atoi(u.Port()); err == nil {
+			attrs = append(attrs, semconv.ServerPort(p))
+		}
+	}
+	return attrs
 }
 
 // endAttempt ends an attempt's span with the answer's status (0 for

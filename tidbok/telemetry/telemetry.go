@@ -202,9 +202,10 @@ func (c *Call) SetOperation(op tidbok.Operation, facility tidbok.HSAID) {
 	if c.span.IsRecording() {
 		a := &c.r.spanAttrs[op]
 		c.span.SetName(c.r.names[op])
-		c.span.SetAttributes(a[0], a[1], a[2])
-		if !facility.IsZero() {
-			c.span.SetAttributes(FacilityKey.String(facility.String()))
+		if facility.IsZero() {
+			c.span.SetAttributes(a[0], a[1], a[2])
+		} else {
+			c.span.SetAttributes(a[0], a[1], a[2], FacilityKey.String(facility.String()))
 		}
 	}
 }
