@@ -225,7 +225,7 @@ func TestOneTraceRunsFromTheClientThroughTheProducerToTheBook(t *testing.T) {
 	}
 }
 
-func TestTheMetricsCountCallsErrorsByKindAndReconciliations(t *testing.T) {
+func TestTheMetricsCountCallsErrorsByKindRetriesAndReconciliations(t *testing.T) {
 	t.Parallel()
 	k := newSDK()
 	s := newStack(t, k.install(options{}))
@@ -237,6 +237,11 @@ func TestTheMetricsCountCallsErrorsByKindAndReconciliations(t *testing.T) {
 	s.faults.Set(tidbok.OpCancel, faulty.Fault{LoseAnswer: true, Times: 1})
 	if _, err := s.client.Cancel(t.Context(), tidbok.CancelRequest{Facility: testbook.Facility(), BookingID: id, Subject: anna}); err != nil {
 		t.Fatalf("Cancel: %v, want the cancellation found by reconciliation", err)
+	}
+
+	s.faults.Set(tidbok.OpTimeTypes, faulty.Fault{Err: errors.New("deadlock"), Times: 1})
+	if _, err := s.client.TimeTypes(t.Context(), tidbok.TimeTypesRequest{Facility: testbook.Facility(), Subject: anna}); err != nil {
+		t.Fatalf("TimeTypes: %v, want it to pass when sent again", err)
 	}
 
 	rm := k.metrics(t)
@@ -261,6 +266,12 @@ func TestTheMetricsCountCallsErrorsByKindAndReconciliations(t *testing.T) {
 		{"tidbok.operation.calls", []attribute.KeyValue{op(tidbok.OpCancel), book("mvkclient")}, 1},
 		{"tidbok.operation.errors", []attribute.KeyValue{op(tidbok.OpCancel), book("mvkclient")}, 0},
 		{"mvkclient.reconciliations", []attribute.KeyValue{op(tidbok.OpCancel), attribute.String("mvkclient.outcome", "reconciled")}, 1},
+		// The read failed once on a Server fault, and passed when sent again.
+		{"mvkclient.retries", []attribute.KeyValue{op(tidbok.OpTimeTypes), attribute.String("mvkclient.outcome", "ok")}, 1},
+		{"tidbok.operation.calls", []attribute.KeyValue{op(tidbok.OpTimeTypes), book("mvkclient")}, 1},
+		{"tidbok.operation.errors", []attribute.KeyValue{op(tidbok.OpTimeTypes), book("mvkclient")}, 0},
+		{"tidbok.operation.calls", []attribute.KeyValue{op(tidbok.OpTimeTypes), book("producer")}, 2},
+		{"tidbok.operation.errors", []attribute.KeyValue{op(tidbok.OpTimeTypes), book("producer"), kind(tidbok.KindOther)}, 1},
 	} {
 		if got := value(rm, c.name, c.attrs...); got != c.want {
 			t.Errorf("%s %v = %v, want %v", c.name, c.attrs, got, c.want)
