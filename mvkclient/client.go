@@ -85,7 +85,9 @@ func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, 
 		return nil, false, &NotSentError{Op: op, Err: fmt.Errorf("waiting for the rate limiter: %w", err)}
 	}
 	start := c.s.now()
-	res, sent, err = c.exchange(ctx, op, body)
+	actx, span := c.s.tel.startAttempt(ctx, c.s.endpoints[op], n)
+	res, sent, status, err := c.exchange(actx, op, body)
+	endAttempt(span, status, err)
 	c.logAttempt(ctx, op, n, c.s.now().Sub(start), err)
 	return res, sent, err
 }
@@ -97,30 +99,33 @@ var (
 	contentTypeValue = []string{soap.ContentType}
 )
 
-func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte) (any, bool, error) {
+// exchange sends body and decodes the answer, whose HTTP status it
+// returns too (0 when there was none).
+func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte) (any, bool, int, error) {
 	endpoint := c.s.endpoints[op]
 	actx, cancel := context.WithTimeout(ctx, c.s.attemptTimeout)
 	defer cancel()
 	if err := actx.Err(); err != nil {
-		return nil, false, &NotSentError{Op: op, Err: err}
+		return nil, false, 0, &NotSentError{Op: op, Err: err}
 	}
 	tr := &sendTrace{hooked: c.s.hooked}
 	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, false, &NotSentError{Op: op, Err: err}
+		return nil, false, 0, &NotSentError{Op: op, Err: err}
 	}
 	// The values are shared, made once: net/http only reads them, and a
 	// Doer that sets or adds a value replaces the slice.
 	req.Header[contentTypeKey] = contentTypeValue
 	req.Header[soapActionKey] = c.s.actions[op]
+	c.s.tel.inject(ctx, req.Header)
 	resp, err := c.s.doer.Do(req)
 	if err != nil {
 		terr := &transportError{op: op, endpoint: endpoint, err: err}
 		if tr.notSent(err) {
-			return nil, false, &NotSentError{Op: op, Err: terr}
+			return nil, false, 0, &NotSentError{Op: op, Err: terr}
 		}
-		return nil, true, terr
+		return nil, true, 0, terr
 	}
 	defer func() {
 		// Drain a little so the connection can be reused, then close.
@@ -134,22 +139,22 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	var fault *soap.Fault
 	switch {
 	case errors.As(err, &fault):
-		return nil, true, newFaultError(op, fault)
+		return nil, true, resp.StatusCode, newFaultError(op, fault)
 	case resp.StatusCode != http.StatusOK:
 		// Whatever the body held, a non-200 answer that is not a fault is
 		// not a SOAP answer.
-		return nil, true, &StatusError{Op: op, StatusCode: resp.StatusCode}
+		return nil, true, resp.StatusCode, &StatusError{Op: op, StatusCode: resp.StatusCode}
 	case err == nil:
-		return res, true, nil
+		return res, true, resp.StatusCode, nil
 	case errors.Is(err, soap.ErrMalformed):
-		return nil, true, &AnswerError{Op: op, Endpoint: endpoint, Problems: crmwire.Problems(err), err: err}
+		return nil, true, resp.StatusCode, &AnswerError{Op: op, Endpoint: endpoint, Problems: crmwire.Problems(err), err: err}
 	}
 	var opErr *tidbok.OpError
 	if errors.As(err, &opErr) {
-		return nil, true, err
+		return nil, true, resp.StatusCode, err
 	}
 	// Reading the body failed: reset, timeout.
-	return nil, true, &transportError{op: op, endpoint: endpoint, err: err}
+	return nil, true, resp.StatusCode, &transportError{op: op, endpoint: endpoint, err: err}
 }
 
 func (c *Client) logAttempt(ctx context.Context, op tidbok.Operation, n int, d time.Duration, err error) {

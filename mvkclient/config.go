@@ -11,6 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
@@ -176,6 +180,20 @@ type Config struct {
 	// Now is the clock used for deadlines and durations; nil means
 	// time.Now.
 	Now func() time.Time
+
+	// TracerProvider makes the spans of each operation, attempt and
+	// reconciliation; nil means otel's global one, which does nothing
+	// until the application installs an SDK. See package
+	// tidbok/telemetry for the spans and metrics of the operations.
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the metrics of each operation, and of retries
+	// and reconciliations; nil means otel's global one.
+	MeterProvider metric.MeterProvider
+	// Propagator writes the trace context into each request's HTTP
+	// headers (not the envelope), so that the producer's span is a child
+	// of the attempt's; nil means otel's global one, which writes nothing
+	// until the application sets one (e.g. propagation.TraceContext).
+	Propagator propagation.TextMapPropagator
 }
 
 // settings is a validated Config with the defaults filled in.
@@ -199,6 +217,7 @@ type settings struct {
 	reconcileLimit time.Duration
 	logger         *slog.Logger
 	now            func() time.Time
+	tel            *instruments
 }
 
 // numOps is the number of tidbok operations.
@@ -217,6 +236,7 @@ func (c Config) settings() (*settings, error) {
 		reconcileLimit: orDefault(c.ReconcileTimeout, DefaultReconcileTimeout),
 		logger:         c.Logger,
 		now:            c.Now,
+		tel:            newInstruments(c.TracerProvider, c.MeterProvider, c.Propagator),
 	}
 	if c.Version > V10 {
 		p.Add("Version", "%d is neither V11 nor V10", c.Version)
@@ -322,6 +342,12 @@ func (c Config) settings() (*settings, error) {
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
+	}
+	s.tel.endpoints = make(map[string][]attribute.KeyValue, numOps)
+	for _, e := range s.endpoints {
+		if e != "" {
+			s.tel.endpoints[e] = endpointAttributes(e)
+		}
 	}
 	return s, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -25,7 +27,9 @@ func readAs[R any](ctx context.Context, c *Client, op tidbok.Operation, facility
 //
 // Contract: GetSubjectOfCareSchedule, crm:scheduling 1.1. Retried on
 // failures that may pass.
-func (c *Client) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (tidbok.ScheduleResult, error) {
+func (c *Client) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (_ tidbok.ScheduleResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpSchedule, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.ScheduleResult](ctx, c, tidbok.OpSchedule, req.Facility, req)
 }
 
@@ -37,7 +41,9 @@ func (c *Client) Schedule(ctx context.Context, req tidbok.ScheduleRequest) (tidb
 //
 // Contract: GetBookingDetails, crm:scheduling 1.1. Retried on failures
 // that may pass.
-func (c *Client) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequest) (tidbok.BookingDetailsResult, error) {
+func (c *Client) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRequest) (_ tidbok.BookingDetailsResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpBookingDetails, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	res, err := readAs[tidbok.BookingDetailsResult](ctx, c, tidbok.OpBookingDetails, req.Facility, req)
 	if err != nil {
 		return res, err
@@ -52,7 +58,9 @@ func (c *Client) BookingDetails(ctx context.Context, req tidbok.BookingDetailsRe
 //
 // Contract: GetAllTimeTypes, crm:scheduling 1.1. Retried on failures that
 // may pass.
-func (c *Client) TimeTypes(ctx context.Context, req tidbok.TimeTypesRequest) (tidbok.TimeTypesResult, error) {
+func (c *Client) TimeTypes(ctx context.Context, req tidbok.TimeTypesRequest) (_ tidbok.TimeTypesResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpTimeTypes, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.TimeTypesResult](ctx, c, tidbok.OpTimeTypes, req.Facility, req)
 }
 
@@ -60,7 +68,9 @@ func (c *Client) TimeTypes(ctx context.Context, req tidbok.TimeTypesRequest) (ti
 //
 // Contract: GetAllCareTypes, crm:scheduling 1.1 (not in 1.0). Retried on
 // failures that may pass.
-func (c *Client) CareTypes(ctx context.Context, req tidbok.CareTypesRequest) (tidbok.CareTypesResult, error) {
+func (c *Client) CareTypes(ctx context.Context, req tidbok.CareTypesRequest) (_ tidbok.CareTypesResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpCareTypes, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.CareTypesResult](ctx, c, tidbok.OpCareTypes, req.Facility, req)
 }
 
@@ -68,7 +78,9 @@ func (c *Client) CareTypes(ctx context.Context, req tidbok.CareTypesRequest) (ti
 //
 // Contract: GetAllPerformers, crm:scheduling 1.1 (not in 1.0). Retried on
 // failures that may pass.
-func (c *Client) Performers(ctx context.Context, req tidbok.PerformersRequest) (tidbok.PerformersResult, error) {
+func (c *Client) Performers(ctx context.Context, req tidbok.PerformersRequest) (_ tidbok.PerformersResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpPerformers, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.PerformersResult](ctx, c, tidbok.OpPerformers, req.Facility, req)
 }
 
@@ -77,7 +89,9 @@ func (c *Client) Performers(ctx context.Context, req tidbok.PerformersRequest) (
 //
 // Contract: GetAllHealthcareFacilities, crm:scheduling 1.1 (not in 1.0).
 // Retried on failures that may pass.
-func (c *Client) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (tidbok.FacilitiesResult, error) {
+func (c *Client) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (_ tidbok.FacilitiesResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpFacilities, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.FacilitiesResult](ctx, c, tidbok.OpFacilities, req.Facility, req)
 }
 
@@ -85,7 +99,9 @@ func (c *Client) Facilities(ctx context.Context, req tidbok.FacilitiesRequest) (
 //
 // Contract: GetAvailableDates, crm:scheduling 1.1. Retried on failures
 // that may pass.
-func (c *Client) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableDatesResult, error) {
+func (c *Client) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (_ tidbok.AvailableDatesResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpAvailableDates, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.AvailableDatesResult](ctx, c, tidbok.OpAvailableDates, req.Facility, req)
 }
 
@@ -94,6 +110,8 @@ func (c *Client) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequ
 //
 // Contract: GetAvailableTimeslots, crm:scheduling 1.1. Retried on failures
 // that may pass.
-func (c *Client) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
+func (c *Client) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (_ tidbok.AvailableTimeslotsResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpAvailableTimeslots, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	return readAs[tidbok.AvailableTimeslotsResult](ctx, c, tidbok.OpAvailableTimeslots, req.Facility, req)
 }

@@ -32,10 +32,13 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 			slog.String("endpoint", c.s.endpoints[op]),
 			slog.String("cause", cause.Error()),
 		)
+		_, span := c.s.tel.startReconcile(ctx, op)
+		c.s.tel.endReconcile(ctx, span, op, outcomeAgent)
 		return &OutcomeUnknownError{Op: op, Cause: cause, Reconcile: errAgentCannotRead}
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.s.reconcileLimit)
 	defer cancel()
+	rctx, span := c.s.tel.startReconcile(rctx, op)
 	c.s.logger.LogAttrs(ctx, slog.LevelWarn, "mvkclient: answer to a write lost; reading the book to find its outcome",
 		slog.String("op", op.String()),
 		slog.String("endpoint", c.s.endpoints[op]),
@@ -58,6 +61,7 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 				slog.String("op", op.String()),
 				slog.Int("reads", reads),
 			)
+			c.s.tel.endReconcile(ctx, span, op, outcomeReconciled)
 			return nil
 		}
 		last = err
@@ -66,6 +70,7 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 		slog.String("op", op.String()),
 		slog.Int("reads", reads),
 	)
+	c.s.tel.endReconcile(ctx, span, op, outcomeUnknown)
 	return &OutcomeUnknownError{Op: op, Cause: cause, Reconcile: last}
 }
 

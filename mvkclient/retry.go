@@ -79,6 +79,7 @@ func (c *Client) send(ctx context.Context, op tidbok.Operation, body []byte) (an
 		}
 		return nil, err
 	}, b)
+	c.s.tel.countRetries(ctx, op, n, err)
 	switch {
 	case err == nil:
 		return res, nil

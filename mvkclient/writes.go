@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -68,7 +70,9 @@ func (c *Client) write(ctx context.Context, op tidbok.Operation, facility tidbok
 // ErrNotFound, ErrNotAllowed, ErrInvalid (resultCode ERROR, as
 // *tidbok.OpError with the producer's text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError,
 // ErrOutcomeUnknown.
-func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookResult, error) {
+func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (_ tidbok.BookResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpBook, trace.SpanKindInternal, req.Timeslot.Facility)
+	defer func() { call.End(err) }()
 	res, lost, err := c.write(ctx, tidbok.OpBook, req.Timeslot.Facility, req)
 	switch {
 	case err != nil:
@@ -105,7 +109,9 @@ func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.BookR
 // Contract: UpdateBooking, crm:scheduling 1.1. Errors: ErrSlotTaken,
 // ErrNotFound, ErrNotAllowed, ErrInvalid (as *tidbok.OpError with the
 // producer's text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError, ErrOutcomeUnknown.
-func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (tidbok.RescheduleResult, error) {
+func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (_ tidbok.RescheduleResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpReschedule, trace.SpanKindInternal, req.Timeslot.Facility)
+	defer func() { call.End(err) }()
 	ts := req.Timeslot
 	res, lost, err := c.write(ctx, tidbok.OpReschedule, ts.Facility, req)
 	switch {
@@ -137,7 +143,9 @@ func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (
 // Contract: CancelBooking, crm:scheduling 1.1. Errors: ErrNotFound,
 // ErrNotAllowed, ErrInvalid (as *tidbok.OpError with the producer's
 // text), tidbok.ErrNotSent (a [*NotSentError]), *FaultError, ErrOutcomeUnknown.
-func (c *Client) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.CancelResult, error) {
+func (c *Client) Cancel(ctx context.Context, req tidbok.CancelRequest) (_ tidbok.CancelResult, err error) {
+	ctx, call := c.s.tel.Start(ctx, tidbok.OpCancel, trace.SpanKindInternal, req.Facility)
+	defer func() { call.End(err) }()
 	if !c.s.caps.Has(tidbok.OpCancel) {
 		return tidbok.CancelResult{}, tidbok.NotSupported(tidbok.OpCancel)
 	}

@@ -10,6 +10,8 @@ package bookbase
 import (
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
@@ -72,6 +74,9 @@ type Config struct {
 	// Policy computes the flags of bookings staff set none for; nil
 	// allows everything the book supports.
 	Policy staff.FlagPolicy
+	// MeterProvider makes a book's own metrics; nil means otel's global
+	// one.
+	MeterProvider metric.MeterProvider
 }
 
 // SetCaps makes the book support exactly caps, plus Schedule,

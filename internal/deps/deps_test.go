@@ -92,6 +92,18 @@ var importRules = []importRule{
 		why: "the examples' tests may use only the module's test support for what a test environment provides (a fresh PostgreSQL schema, a throwaway PKI), which a copy's tests take from its own"},
 }
 
+// externalRules forbid the module's packages matching from to depend on
+// packages outside the module whose import paths start with one of
+// prefixes (in non-test code, directly or indirectly).
+var externalRules = []struct {
+	from     string
+	prefixes []string
+	why      string
+}{
+	{"*", []string{"go.opentelemetry.io/otel/sdk", "go.opentelemetry.io/otel/exporters"},
+		"the library depends on OpenTelemetry's API only: the application installs an SDK and exporters"},
+}
+
 type pkg struct {
 	ImportPath   string
 	Deps         []string
@@ -124,6 +136,9 @@ func TestDependenciesPointOneWay(t *testing.T) {
 			t.Error(v)
 		}
 		from := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		for _, v := range externalViolations(from, p.Deps) {
+			t.Error(v)
+		}
 		for _, dep := range p.Deps {
 			if !strings.HasPrefix(dep, module+"/") {
 				continue
@@ -135,6 +150,51 @@ func TestDependenciesPointOneWay(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// externalViolations returns a sentence for each dependency outside the
+// module of the package from (examples excepted: they are programs) that
+// externalRules forbid.
+func externalViolations(from string, deps []string) []string {
+	if matches("examples", from) {
+		return nil
+	}
+	var out []string
+	for _, r := range externalRules {
+		if !matches(r.from, from) {
+			continue
+		}
+		for _, dep := range deps {
+			for _, p := range r.prefixes {
+				if dep == p || strings.HasPrefix(dep, p+"/") {
+					out = append(out, fmt.Sprintf("%s imports %s: forbidden because %s", from, dep, r.why))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestExternalViolations(t *testing.T) {
+	tests := []struct {
+		name string
+		from string
+		deps []string
+		want int
+	}{
+		{"a library package on the API keeps it", "mvkclient", []string{"go.opentelemetry.io/otel/trace", "go.opentelemetry.io/otel/metric"}, 0},
+		{"a library package on the SDK breaks it", "tidbok/telemetry", []string{"go.opentelemetry.io/otel/sdk/trace"}, 1},
+		{"a library package on an exporter breaks it", "tidbok/producer", []string{"go.opentelemetry.io/otel/exporters/prometheus"}, 1},
+		{"an example may install the SDK", "examples/portal", []string{"go.opentelemetry.io/otel/sdk/metric"}, 0},
+		{"a similar name is not the SDK", "booking", []string{"go.opentelemetry.io/otel/sdkx"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := externalViolations(tt.from, tt.deps); len(got) != tt.want {
+				t.Errorf("externalViolations = %q, want %d", got, tt.want)
+			}
+		})
 	}
 }
 

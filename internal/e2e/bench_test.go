@@ -68,12 +68,25 @@ type benchSetup struct {
 
 func newBenchSetup(b *testing.B) *benchSetup {
 	b.Helper()
+	return newBenchSetupWith(b, options{})
+}
+
+// newBenchSetupWith is newBenchSetup with the stack's options o (served
+// over plain HTTP, the client's HTTP client the setup's).
+func newBenchSetupWith(b *testing.B, o options) *benchSetup {
+	b.Helper()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.Cleanup(hc.CloseIdleConnections)
-	s := newStack(b, options{plain: true, client: func(c *mvkclient.Config) {
+	o.plain = true
+	edit := o.client
+	o.client = func(c *mvkclient.Config) {
+		if edit != nil {
+			edit(c)
+		}
 		c.HTTPClient = hc
 		c.TLSConfig = nil
-	}})
+	}
+	s := newStack(b, o)
 	if err := s.book.AddTimeType(b.Context(), testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
 		b.Fatal(err)
 	}

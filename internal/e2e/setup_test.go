@@ -71,6 +71,10 @@ type options struct {
 	plain bool
 	// client edits the client's Config.
 	client func(*mvkclient.Config)
+	// producer edits the producer's Config.
+	producer func(*producer.Config)
+	// serve wraps the book the producer serves (after its faults).
+	serve func(tidbok.Tidbok) tidbok.Tidbok
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -78,8 +82,11 @@ func newStack(t testing.TB, o options) *stack {
 	book, seeder := testbook.New(t, o.book...)
 	faults := faulty.Wrap(book)
 	var served tidbok.Tidbok = faults
+	if o.serve != nil {
+		served = o.serve(served)
+	}
 	if o.detach {
-		served = detached{faults}
+		served = detached{served}
 	}
 	logs := newLogs(t)
 	pcfg := producer.Config{Facilities: []tidbok.HSAID{testbook.Facility()}, Logger: logs.logger("producer")}
@@ -87,6 +94,9 @@ func newStack(t testing.TB, o options) *stack {
 		pcfg.AnyConsumer = true
 	} else {
 		pcfg.Consumers = []tidbok.HSAID{tidbok.MustHSAID(portalHSAID)}
+	}
+	if o.producer != nil {
+		o.producer(&pcfg)
 	}
 	h, err := producer.New(served, pcfg)
 	if err != nil {

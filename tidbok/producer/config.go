@@ -7,6 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/texts"
@@ -83,6 +87,19 @@ type Config struct {
 	// Waiting rather than refusing at once keeps a burst of writes from
 	// turning into answers a consumer must treat as lost.
 	MaxInFlight int
+
+	// TracerProvider makes a server span per request, named by its
+	// operation as package tidbok/telemetry names them, with
+	// OpenTelemetry's HTTP server attributes; nil means otel's global
+	// one, which does nothing until the application installs an SDK.
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the metrics of the requests, per operation
+	// (tidbok.book "producer"); nil means otel's global one.
+	MeterProvider metric.MeterProvider
+	// Propagator reads the consumer's trace context from the request's
+	// HTTP headers, so that the server span is a child of the consumer's;
+	// nil means otel's global one.
+	Propagator propagation.TextMapPropagator
 }
 
 // check returns every problem with c at once.

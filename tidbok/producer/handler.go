@@ -10,9 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
 
@@ -36,6 +42,9 @@ type Handler struct {
 	now         func() time.Time
 
 	inflight chan struct{} // see limit.go
+
+	tel  *telemetry.Recorder
+	prop propagation.TextMapPropagator
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -65,6 +74,12 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 		proxies:     cfg.Proxies,
 		audit:       cfg.Audit,
 		now:         cfg.Clock,
+
+		tel:  telemetry.NewRecorder(telemetry.Config{TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider, Book: "producer"}),
+		prop: cfg.Propagator,
+	}
+	if h.prop == nil {
+		h.prop = otel.GetTextMapPropagator()
 	}
 	for _, c := range cfg.Consumers {
 		h.consumers[c] = true
@@ -119,21 +134,36 @@ type exchange struct {
 // context ends while it waits for its turn ([Config.MaxInFlight]) 503.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	var call telemetry.Call
+	if h.tel != nil {
+		ctx := h.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, call = h.tel.Begin(ctx, r.Method, trace.SpanKindServer)
+		if sp := call.Span(); sp.IsRecording() || sp.SpanContext().IsValid() {
+			sp.SetAttributes(semconv.HTTPRequestMethodKey.String(r.Method), semconv.URLPath(r.URL.Path))
+			r = r.WithContext(ctx)
+		}
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "crm:scheduling producer: send a SOAP 1.1 request with POST", http.StatusMethodNotAllowed)
+		endServer(call, http.StatusMethodNotAllowed, nil)
 		return
 	}
 	if !soapContentType(r.Header.Get("Content-Type")) {
 		refuseMediaType(w, r)
+		endServer(call, http.StatusUnsupportedMediaType, nil)
 		return
 	}
 	done, ok := h.admit(w, r)
 	if !ok {
+		endServer(call, http.StatusServiceUnavailable, nil)
 		return
 	}
 	defer done()
 	x := h.serve(w, r)
+	if x.opKnown {
+		call.SetOperation(x.op, x.facility)
+	}
 	if x.ev != nil {
 		h.record(r.Context(), &x)
 	}
@@ -157,6 +187,34 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.pooled, x.body = nil, nil
 	}
 	h.logExchange(r, x, status, time.Since(start), writeErr)
+	endServer(call, status, x.outcome())
+}
+
+// errFault stands for a fault that names no kind, for the request's
+// metrics and span.
+var errFault = errors.New("producer: fault without a kind")
+
+// outcome returns the error the request's metrics and span count: the
+// book's, or the kind of the fault, or nil.
+func (x *exchange) outcome() error {
+	switch {
+	case x.bookErr != nil:
+		return x.bookErr
+	case x.fault == nil:
+		return nil
+	}
+	if err, ok := crmwire.FaultKind(x.fault); ok {
+		return err
+	}
+	return errFault
+}
+
+// endServer ends a request's span with its HTTP status and error.
+func endServer(call telemetry.Call, status int, err error) {
+	if sp := call.Span(); sp.IsRecording() {
+		sp.SetAttributes(semconv.HTTPResponseStatusCode(status))
+	}
+	call.End(err)
 }
 
 // serve runs the request through dispatch, the producer's rules and the

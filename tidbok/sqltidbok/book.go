@@ -7,6 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+
 	"github.com/webbtidbok/webbtidbok/internal/batch"
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
@@ -39,6 +43,8 @@ type Book struct {
 	// slotBookings gathers concurrent bookings of free slots by their
 	// IDs into batches, on PostgreSQL.
 	slotBookings *batch.Batcher[slotBooking, slotBooked]
+	// batchSizes records the size of each of those batches.
+	batchSizes metric.Int64Histogram
 }
 
 // config is what the options set. Its zero value means every default.
@@ -79,6 +85,7 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 			o(&b.cfg)
 		}
 	}
+	b.batchSizes = newBatchSizes(b.cfg.MeterProvider)
 	if err := db.PingContext(ctx); err != nil {
 		return nil, &dbError{op: "open", err: err}
 	}
@@ -113,6 +120,33 @@ func WithCapabilities(caps tidbok.Capabilities) Option { return func(c *config) 
 // message and rescheduling whenever the book supports the operation. A
 // nil p means the default.
 func WithFlagPolicy(p staff.FlagPolicy) Option { return func(c *config) { c.Policy = p } }
+
+// WithMeterProvider makes the book record its own metrics with mp: on
+// PostgreSQL, sqltidbok.batch.size, a histogram of how many bookings of
+// distinct slots each batched statement carries. A nil mp means otel's
+// global MeterProvider, which records nothing until the application
+// installs an SDK. The spans and metrics of each operation come from
+// wrapping the book with package tidbok/telemetry.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) { c.MeterProvider = mp }
+}
+
+// newBatchSizes returns the histogram of batch sizes from mp, or from
+// otel's global MeterProvider when mp is nil.
+func newBatchSizes(mp metric.MeterProvider) metric.Int64Histogram {
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	h, err := mp.Meter("github.com/webbtidbok/webbtidbok/tidbok/sqltidbok").Int64Histogram("sqltidbok.batch.size",
+		metric.WithDescription("Bookings of distinct slots carried by one batched statement, on PostgreSQL."),
+		metric.WithUnit("{booking}"),
+		metric.WithExplicitBucketBoundaries(1, 2, 4, 8, 16, 32, 64, 128))
+	if err != nil {
+		// otel has reported the error to its handler; record nothing.
+		return metricnoop.Int64Histogram{}
+	}
+	return h
+}
 
 // Capabilities reports the operations the book supports: those given to
 // WithCapabilities, plus Schedule; by default all of them.

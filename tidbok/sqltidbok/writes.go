@@ -168,6 +168,7 @@ type slotBooked struct {
 
 // bookSlots runs a batch of bookings as one bookSlotsSQL statement.
 func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked, error) {
+	b.batchSizes.Record(ctx, int64(len(batch)))
 	const texts, numbers = 16, 3
 	var cols [texts][]string
 	var nums [numbers][]int64
