@@ -4,11 +4,14 @@ import (
 	"context"
 	"testing"
 
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
-	"github.com/webbtidbok/webbtidbok/internal/uninstrumented"
+	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	"github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 )
 
@@ -24,8 +27,9 @@ func (discard) Shutdown(context.Context) error                             { ret
 // memtidbok and back, 50 slots), with client, producer and book all
 // instrumented:
 //
-//   - telemetry=none: the code path without instrumentation (every
-//     Recorder nil; the book not wrapped), the baseline;
+//   - telemetry=none: the code path without instrumentation (the API's
+//     no-op providers given to book, client and producer, so every
+//     Recorder is nil and the book is not wrapped), the baseline;
 //   - telemetry=noop: no providers set, so the globals, which do nothing
 //     until an SDK is installed: what every user pays;
 //   - telemetry=sdk: the SDK installed, every span sampled and handed to
@@ -45,11 +49,16 @@ func BenchmarkRoundTripTelemetry(b *testing.B) {
 		}
 	}
 	b.Run("telemetry=none", func(b *testing.B) {
-		uninstrumented.Set(true)
-		bs := newBenchSetupWith(b, options{serve: func(book tidbok.Tidbok) tidbok.Tidbok {
-			return telemetry.Wrap(book, telemetry.Config{Book: "memtidbok"})
-		}})
-		uninstrumented.Set(false)
+		// The API's no-op providers switch the instrumentation of book,
+		// client and producer off: every Recorder is nil.
+		tp, mp := tracenoop.NewTracerProvider(), metricnoop.NewMeterProvider()
+		bs := newBenchSetupWith(b, options{
+			serve: func(book tidbok.Tidbok) tidbok.Tidbok {
+				return telemetry.Wrap(book, telemetry.Config{TracerProvider: tp, MeterProvider: mp, Book: "memtidbok"})
+			},
+			client:   func(c *mvkclient.Config) { c.TracerProvider, c.MeterProvider = tp, mp },
+			producer: func(c *producer.Config) { c.TracerProvider, c.MeterProvider = tp, mp },
+		})
 		round(b, bs)
 	})
 	b.Run("telemetry=noop", func(b *testing.B) {

@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
-	"github.com/webbtidbok/webbtidbok/internal/uninstrumented"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -32,6 +31,14 @@ const (
 )
 
 // Config says where a book's spans and metrics go.
+//
+// Setting both providers to the API's no-op ones —
+// noop.NewTracerProvider() of go.opentelemetry.io/otel/trace/noop and
+// noop.NewMeterProvider() of go.opentelemetry.io/otel/metric/noop —
+// switches instrumentation off altogether: nothing is made or recorded, and a call
+// costs one nil check. The defaults (the global providers, which do nothing
+// until an SDK is installed) cost a little more, so that installing an SDK
+// later still takes effect.
 type Config struct {
 	// TracerProvider makes the tracer; nil means otel's global one.
 	TracerProvider trace.TracerProvider
@@ -79,11 +86,19 @@ type Recorder struct {
 	names     [numOps]string
 }
 
-// NewRecorder returns a Recorder for the book cfg names.
+// off reports whether cfg names the API's no-op providers for both
+// traces and metrics.
+func off(cfg Config) bool {
+	_, noTraces := cfg.TracerProvider.(tracenoop.TracerProvider)
+	_, noMetrics := cfg.MeterProvider.(metricnoop.MeterProvider)
+	return noTraces && noMetrics
+}
+
+// NewRecorder returns a Recorder for the book cfg names, or nil — which
+// records nothing — when cfg switches instrumentation off (see [Config]).
 func NewRecorder(cfg Config) *Recorder {
-	if uninstrumented.On() {
-		// The overhead benchmarks' baseline: a nil Recorder records
-		// nothing, at the cost of a nil check.
+	if off(cfg) {
+		// A nil Recorder records nothing, at the cost of a nil check.
 		return nil
 	}
 	tp, mp := cfg.TracerProvider, cfg.MeterProvider

@@ -9,15 +9,18 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/faulty"
+	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 	"github.com/webbtidbok/webbtidbok/tidbok/tidboktest"
 )
@@ -153,3 +156,22 @@ type discard struct{}
 
 func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (discard) Shutdown(context.Context) error                             { return nil }
+
+// The API's no-op providers, given for both, switch instrumentation off:
+// Wrap hands back the book itself and NewRecorder makes nothing. Either
+// one alone keeps the other signal.
+func TestNoopProvidersSwitchInstrumentationOff(t *testing.T) {
+	t.Parallel()
+	book := memtidbok.New()
+	off := telemetry.Config{TracerProvider: tracenoop.NewTracerProvider(), MeterProvider: metricnoop.NewMeterProvider()}
+	if got := telemetry.Wrap(book, off); got != tidbok.Tidbok(book) {
+		t.Errorf("Wrap with both no-op providers = %T, want the book itself", got)
+	}
+	if r := telemetry.NewRecorder(off); r != nil {
+		t.Errorf("NewRecorder with both no-op providers = %v, want nil", r)
+	}
+	half := telemetry.Config{TracerProvider: tracenoop.NewTracerProvider(), MeterProvider: sdkmetric.NewMeterProvider()}
+	if got := telemetry.Wrap(book, half); got == tidbok.Tidbok(book) {
+		t.Error("Wrap with a real MeterProvider handed back the bare book: its metrics would be lost")
+	}
+}
