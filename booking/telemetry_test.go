@@ -3,6 +3,8 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -301,5 +303,21 @@ func noPersonalNumbers(t *testing.T, spans []sdktrace.ReadOnlySpan, rm metricdat
 	}
 	if points == 0 {
 		t.Error("no metric points to check")
+	}
+}
+
+// The flow depends on the OpenTelemetry API only: no SDK, exporter or
+// Prometheus client is linked into a program that imports it.
+func TestTelemetryNeedsTheAPIOnly(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", "-deps", "github.com/webbtidbok/webbtidbok/booking/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for dep := range strings.FieldsSeq(string(out)) {
+		if strings.HasPrefix(dep, "go.opentelemetry.io/otel/sdk") || strings.HasPrefix(dep, "go.opentelemetry.io/otel/exporters") ||
+			strings.HasPrefix(dep, "github.com/prometheus/") {
+			t.Errorf("package booking depends on %s", dep)
+		}
 	}
 }
