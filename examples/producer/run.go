@@ -28,6 +28,7 @@ type options struct {
 	consumers               string
 	anyConsumer             bool
 	trustPlatform           bool
+	telemetry               telemetryOptions
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -46,6 +47,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.consumers, "consumers", "", "comma-separated HSA-ids of the consumers whose client certificates may call (HTTPS only); required with -cert unless -any-consumer")
 	fs.BoolVar(&o.anyConsumer, "any-consumer", false, "with -cert: let every consumer whose certificate the CA issued call; plain HTTP always lets anyone call")
 	fs.BoolVar(&o.trustPlatform, "trust-platform", false, "trust the service platform to authorize who acts for whom (producer.TrustPlatform) instead of checking each request's actor")
+	o.telemetry.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -95,6 +97,18 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if o.genCerts != "" {
 		return genCerts(o.genCerts, o.consumerHSAID, facility, stderr)
 	}
+
+	// The SDK is installed as OpenTelemetry's globals, which the
+	// producer and the books report to by default.
+	tel, err := startTelemetry(ctx, o.telemetry, "webbtidbok-producer", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if terr := tel.close(context.WithoutCancel(ctx), nil); terr != nil {
+			err = errors.Join(err, fmt.Errorf("shutting down telemetry: %w", terr))
+		}
+	}()
 
 	book, err := openBook(ctx, o, facility, time.Now())
 	if err != nil {
