@@ -67,12 +67,16 @@ type telemetry struct {
 	sets map[Action]*actionSets
 }
 
-// actionSets are one action's metric attribute sets.
+// actionSets are one action's span name and metric attribute sets, as
+// the option slices the instruments take, so that passing them
+// allocates nothing.
 type actionSets struct {
-	action  attribute.KeyValue
-	only    metric.MeasurementOption
-	outcome map[Outcome]metric.MeasurementOption
-	kind    map[tidbok.Kind]metric.MeasurementOption
+	span   string
+	action attribute.KeyValue
+	only   []metric.AddOption
+	add    map[Outcome][]metric.AddOption
+	record map[Outcome][]metric.RecordOption
+	kind   map[tidbok.Kind][]metric.AddOption
 }
 
 var allActions = []Action{
@@ -121,16 +125,19 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 		metric.WithDescription("Repeats of a write whose answer was lost, settled by reading the book, by action and outcome."))
 	for _, a := range allActions {
 		as := &actionSets{
-			action:  AttrAction.String(string(a)),
-			outcome: make(map[Outcome]metric.MeasurementOption, len(allOutcomes)),
-			kind:    make(map[tidbok.Kind]metric.MeasurementOption, len(allKinds)),
+			span:   "booking " + string(a),
+			action: AttrAction.String(string(a)),
+			add:    make(map[Outcome][]metric.AddOption, len(allOutcomes)),
+			record: make(map[Outcome][]metric.RecordOption, len(allOutcomes)),
+			kind:   make(map[tidbok.Kind][]metric.AddOption, len(allKinds)),
 		}
-		as.only = metric.WithAttributeSet(attribute.NewSet(as.action))
+		as.only = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(as.action))}
 		for _, o := range allOutcomes {
-			as.outcome[o] = metric.WithAttributeSet(attribute.NewSet(as.action, AttrOutcome.String(string(o))))
+			opt := metric.WithAttributeSet(attribute.NewSet(as.action, AttrOutcome.String(string(o))))
+			as.add[o], as.record[o] = []metric.AddOption{opt}, []metric.RecordOption{opt}
 		}
 		for _, k := range allKinds {
-			as.kind[k] = metric.WithAttributeSet(attribute.NewSet(as.action, AttrErrorKind.String(k.String())))
+			as.kind[k] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(as.action, AttrErrorKind.String(k.String())))}
 		}
 		t.sets[a] = as
 	}
@@ -140,7 +147,7 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
 // call is one traced call of the service.
 type call struct {
 	t     *telemetry
-	act   Action
+	as    *actionSets
 	span  trace.Span
 	start time.Time
 }
@@ -151,11 +158,12 @@ func (t *telemetry) start(ctx context.Context, act Action, sc Scope) (context.Co
 	if t == nil {
 		return ctx, call{}
 	}
-	ctx, span := t.tracer.Start(ctx, "booking "+string(act), trace.WithSpanKind(trace.SpanKindInternal))
+	as := t.sets[act]
+	ctx, span := t.tracer.Start(ctx, as.span)
 	if span.IsRecording() {
-		span.SetAttributes(AttrAction.String(string(act)), AttrClinic.String(sc.Clinic.String()), AttrCaseType.String(sc.CaseType))
+		span.SetAttributes(as.action, AttrClinic.String(sc.Clinic.String()), AttrCaseType.String(sc.CaseType))
 	}
-	return ctx, call{t: t, act: act, span: span, start: time.Now()}
+	return ctx, call{t: t, as: as, span: span, start: time.Now()}
 }
 
 // end ends the call with err, naming the booking or request it read or
@@ -179,15 +187,10 @@ func (c call) end(ctx context.Context, bookingID string, err error) {
 		}
 	}
 	c.span.End()
-	as := c.t.sets[c.act]
-	if as == nil {
-		return
-	}
-	opt := as.outcome[out]
-	c.t.calls.Add(ctx, 1, opt)
-	c.t.duration.Record(ctx, time.Since(c.start).Seconds(), opt)
+	c.t.calls.Add(ctx, 1, c.as.add[out]...)
+	c.t.duration.Record(ctx, time.Since(c.start).Seconds(), c.as.record[out]...)
 	if err != nil {
-		c.t.errors.Add(ctx, 1, as.kind[kind])
+		c.t.errors.Add(ctx, 1, c.as.kind[kind]...)
 	}
 }
 
@@ -197,10 +200,9 @@ func (c call) note(ctx context.Context, replayed, reconciled bool) {
 	if c.t == nil || !replayed && !reconciled {
 		return
 	}
-	as := c.t.sets[c.act]
 	if replayed {
 		c.span.SetAttributes(AttrReplayed.Bool(true))
-		c.t.replayed.Add(ctx, 1, as.only)
+		c.t.replayed.Add(ctx, 1, c.as.only...)
 	}
 	if reconciled {
 		c.span.SetAttributes(AttrReconciled.Bool(true))
@@ -213,7 +215,7 @@ func (t *telemetry) replayedRefusal(ctx context.Context, act Action) {
 		return
 	}
 	trace.SpanFromContext(ctx).SetAttributes(AttrReplayed.Bool(true))
-	t.replayed.Add(ctx, 1, t.sets[act].only)
+	t.replayed.Add(ctx, 1, t.sets[act].only...)
 }
 
 // holdTaken counts a hold a citizen took.
@@ -236,7 +238,7 @@ func (t *telemetry) startWait(ctx context.Context, act Action) func() {
 	if t == nil {
 		return func() {}
 	}
-	t.waits.Add(ctx, 1, t.sets[act].only)
+	t.waits.Add(ctx, 1, t.sets[act].only...)
 	_, span := t.tracer.Start(ctx, "booking request key wait")
 	return func() { span.End() }
 }
