@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -320,4 +321,68 @@ func TestTelemetryNeedsTheAPIOnly(t *testing.T) {
 			t.Errorf("package booking depends on %s", dep)
 		}
 	}
+}
+
+// A repeat that waits for its request key, held by the first call, has a
+// child span for the wait and is counted as waiting and replayed.
+func TestTelemetryOfARequestKeyWait(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var r recorded
+		var blk *blockingBook
+		f := newFixture(t, books[0].wrap, withTelemetry(&r), func(c *booking.Config) {
+			blk = &blockingBook{Tidbok: c.Book, entered: make(chan struct{}), release: make(chan struct{})}
+			c.Book = blk
+		})
+		f.accept(anna, ctBook)
+		sc := scope(anna, ctBook)
+		req := booking.BookRequest{Scope: sc, Key: "key", Slot: f.slotAt(sc, wed10), Contact: contact}
+		first := make(chan error, 1)
+		go func() {
+			_, err := f.svc.Book(t.Context(), req)
+			first <- err
+		}()
+		<-blk.entered
+		repeat := make(chan booking.Confirmation, 1)
+		go func() {
+			c, err := f.svc.Book(t.Context(), req)
+			must(t, err)
+			repeat <- c
+		}()
+		synctest.Wait() // the repeat waits for the key
+		close(blk.release)
+		must(t, <-first)
+		if c := <-repeat; !c.Replayed {
+			t.Fatalf("the repeat = %+v, want replayed", c)
+		}
+
+		var waits, books []sdktrace.ReadOnlySpan
+		for _, s := range r.spans.Ended() {
+			switch s.Name() {
+			case "booking request key wait":
+				waits = append(waits, s)
+			case "booking book":
+				books = append(books, s)
+			}
+		}
+		if len(waits) != 1 || len(books) != 2 {
+			t.Fatalf("%d wait spans and %d book spans, want 1 and 2", len(waits), len(books))
+		}
+		repeated := books[1] // the repeat ends last
+		if waits[0].Parent().SpanID() != repeated.SpanContext().SpanID() {
+			t.Errorf("the wait's span is not a child of the repeat's span")
+		}
+		if v, _ := attrOf(repeated, booking.AttrReplayed); !v.AsBool() {
+			t.Errorf("the repeat's span is not marked replayed")
+		}
+		rm := r.metrics(t)
+		book := booking.AttrAction.String(string(booking.ActionBook))
+		if got := count(rm, "booking.request_keys.waits", book); got != 1 {
+			t.Errorf("booking.request_keys.waits{book} = %d, want 1", got)
+		}
+		if got := count(rm, "booking.request_keys.replayed", book); got != 1 {
+			t.Errorf("booking.request_keys.replayed{book} = %d, want 1", got)
+		}
+		noPersonalNumbers(t, r.spans.Ended(), rm)
+	})
 }
