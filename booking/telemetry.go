@@ -175,16 +175,18 @@ func (c call) end(ctx context.Context, bookingID string, err error) {
 	out := outcomeOf(err)
 	kind := tidbok.KindOf(err)
 	if c.span.IsRecording() {
+		var buf [4]attribute.KeyValue
+		attrs := append(buf[:0], AttrOutcome.String(string(out)))
 		if bookingID != "" {
-			c.span.SetAttributes(AttrBookingID.String(bookingID))
+			attrs = append(attrs, AttrBookingID.String(bookingID))
 		}
-		c.span.SetAttributes(AttrOutcome.String(string(out)))
 		if err != nil {
 			// The error's message may name the subject: only its kind
 			// and outcome are recorded.
-			c.span.SetAttributes(AttrErrorKind.String(kind.String()), errorType.String(kind.String()))
+			attrs = append(attrs, AttrErrorKind.String(kind.String()), errorType.String(kind.String()))
 			c.span.SetStatus(codes.Error, string(out))
 		}
+		c.span.SetAttributes(attrs...)
 	}
 	c.span.End()
 	c.t.calls.Add(ctx, 1, c.as.add[out]...)
