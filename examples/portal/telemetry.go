@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,7 +76,13 @@ func startTelemetry(ctx context.Context, o telemetryOptions, service string, log
 	if o.tracing() {
 		var opts []otlptracehttp.Option
 		if o.otlpEndpoint != "" {
-			opts = append(opts, otlptracehttp.WithEndpointURL(o.otlpEndpoint))
+			// As OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL,
+			// to which the traces' path is added.
+			u, err := url.Parse(o.otlpEndpoint)
+			if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+				return nil, fmt.Errorf("-otlp-endpoint %q: want the collector's http:// or https:// URL", o.otlpEndpoint)
+			}
+			opts = append(opts, otlptracehttp.WithEndpointURL(strings.TrimSuffix(o.otlpEndpoint, "/")+"/v1/traces"))
 		}
 		exp, err := otlptracehttp.New(ctx, opts...)
 		if err != nil {

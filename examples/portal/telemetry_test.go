@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,4 +159,63 @@ func hasLabels(m *dto.Metric, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// The portal started with -otlp-endpoint sends the booking flow's spans to
+// that collector over OTLP/HTTP, at the traces' path, by the time it has
+// shut down. Not parallel, as it replaces OpenTelemetry's globals.
+func TestRunSendsTracesOverOTLP(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	var bodies [][]byte
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		paths, bodies = append(paths, r.Method+" "+r.URL.Path+" "+r.Header.Get("Content-Type")), append(bodies, body)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer collector.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	var log strings.Builder
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(), "-otlp-endpoint", collector.URL},
+			&syncWriter{w: &log}, func(a string) { addr <- a })
+	}()
+	var a string
+	select {
+	case a = <-addr:
+	case err := <-done:
+		t.Fatalf("run ended before serving: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not start serving")
+	}
+	b := (&portal{srv: &httptest.Server{URL: "http://" + a}}).browser(t)
+	b.login("tolvan", "eid") // the contact card: a call of the flow
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) == 0 {
+		t.Fatal("the collector received nothing")
+	}
+	sent := false
+	for i, p := range paths {
+		if p != "POST /v1/traces application/x-protobuf" {
+			t.Errorf("the collector received %s, want POST /v1/traces of protobuf", p)
+		}
+		// The span's name is in the protobuf as plain bytes.
+		sent = sent || bytes.Contains(bodies[i], []byte("booking contact card"))
+		pnleak.Check(t, "the exported spans", string(bodies[i]))
+	}
+	if !sent {
+		t.Error("no span \"booking contact card\" was sent")
+	}
 }
