@@ -91,7 +91,8 @@ type Config struct {
 	// MeterProvider makes the meter of the service's metrics (calls,
 	// errors by kind, durations, holds, request keys replayed,
 	// reconciliations). Default: the global one (otel.GetMeterProvider).
-	// Spans and metrics carry no personal data: see [ScopeName].
+	// Spans and metrics carry no personal data: see [AttrAction] and the
+	// other attributes.
 	MeterProvider metric.MeterProvider
 
 	// HoldTTL is how long a hold lasts. Default: [DefaultHoldTTL].
