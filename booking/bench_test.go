@@ -26,7 +26,7 @@ type benchEnv struct {
 // newBenchEnv publishes 16 Läkarbesök slots a day, every day for years
 // years, and returns the service over memtidbok with in-memory stores and
 // an audit sink that keeps nothing.
-func newBenchEnv(b *testing.B, years int) *benchEnv {
+func newBenchEnv(b *testing.B, years int, opts ...func(*booking.Config)) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
 	now := t0
@@ -64,8 +64,12 @@ func newBenchEnv(b *testing.B, years int) *benchEnv {
 			b.Fatal(err)
 		}
 	}
-	svc, err := booking.New(booking.Config{Book: mem, CaseTypes: cases, Terms: reg, Now: clock,
-		Audit: booking.AuditFunc(func(context.Context, booking.Event) error { return nil })})
+	cfg := booking.Config{Book: mem, CaseTypes: cases, Terms: reg, Now: clock,
+		Audit: booking.AuditFunc(func(context.Context, booking.Event) error { return nil })}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc, err := booking.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

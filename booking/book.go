@@ -83,12 +83,15 @@ type Confirmation struct {
 func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)
+	ctx, tc := s.tel.start(ctx, ActionBook, req.Scope)
 	c, err := s.doBook(ctx, req, now)
 	err = s.reword(tidbok.OpBook, err)
 	if err == nil {
 		ev.BookingID, ev.Detail = c.Booking.ID, note(c.Replayed, c.Reconciled)
+		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
 	s.recordWrite(ctx, ev, err)
+	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
@@ -129,6 +132,7 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 		return Confirmation{}, err
 	case stored != nil:
 		if stored.Result.Refused != tidbok.KindNone {
+			s.tel.replayedRefusal(ctx, act)
 			return Confirmation{}, replayed(act, stored.Result)
 		}
 		return confirmation(stored.Result, true), nil
@@ -252,7 +256,14 @@ func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res 
 
 // findBooking reads the subject's schedule for a booking at slot's time
 // (and performer): the reconciliation of a booking whose answer was lost.
-func (s *Service) findBooking(ctx context.Context, a access, sc Scope, slot tidbok.Timeslot) (tidbok.BookResult, bool, error) {
+func (s *Service) findBooking(ctx context.Context, a access, sc Scope, slot tidbok.Timeslot) (res tidbok.BookResult, found bool, err error) {
+	ctx, span := s.tel.startReconcile(ctx, ActionBook)
+	defer func() { s.tel.endReconcile(ctx, span, ActionBook, found, err) }()
+	return s.findBookingInBook(ctx, a, sc, slot)
+}
+
+// findBookingInBook is findBooking without its span.
+func (s *Service) findBookingInBook(ctx context.Context, a access, sc Scope, slot tidbok.Timeslot) (tidbok.BookResult, bool, error) {
 	res, err := s.book.Schedule(ctx, tidbok.ScheduleRequest{Facility: sc.Clinic, Subject: sc.Subject, Actor: a.actor})
 	if err != nil {
 		return tidbok.BookResult{}, false, err

@@ -53,12 +53,15 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Cancellation, 
 	now := s.now()
 	ev := event(req.Scope, ActionCancel, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionCancel, req.Scope)
 	c, err := s.doCancel(ctx, req, now)
 	err = s.reword(tidbok.OpCancel, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
+		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
 	s.recordWrite(ctx, ev, err)
+	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
@@ -86,6 +89,7 @@ func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time
 		return Cancellation{}, err
 	case stored != nil:
 		if stored.Result.Refused != tidbok.KindNone {
+			s.tel.replayedRefusal(ctx, act)
 			return Cancellation{}, replayed(act, stored.Result)
 		}
 		return cancellation(stored.Result, true), nil
@@ -175,7 +179,14 @@ func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, r
 
 // findCancelled reads the booking to see whether it is gone: the
 // reconciliation of a cancel whose answer was lost.
-func (s *Service) findCancelled(ctx context.Context, a access, sc Scope, in tidbok.CancelRequest) (tidbok.CancelResult, bool, error) {
+func (s *Service) findCancelled(ctx context.Context, a access, sc Scope, in tidbok.CancelRequest) (res tidbok.CancelResult, found bool, err error) {
+	ctx, span := s.tel.startReconcile(ctx, ActionCancel)
+	defer func() { s.tel.endReconcile(ctx, span, ActionCancel, found, err) }()
+	return s.findCancelledInBook(ctx, a, sc, in)
+}
+
+// findCancelledInBook is findCancelled without its span.
+func (s *Service) findCancelledInBook(ctx context.Context, a access, sc Scope, in tidbok.CancelRequest) (tidbok.CancelResult, bool, error) {
 	_, err := s.book.BookingDetails(ctx, tidbok.BookingDetailsRequest{
 		Facility: sc.Clinic, BookingID: in.BookingID, Subject: sc.Subject, Actor: a.actor,
 	})

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/booking/store"
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/terms"
@@ -78,6 +81,19 @@ type Config struct {
 	// Logger receives diagnostics (never personal identity numbers in
 	// clear). Default: none (discarded).
 	Logger *slog.Logger
+
+	// TracerProvider makes the tracer of the service's spans: one per
+	// call, named by its action ("booking book"), with a child for a
+	// wait for a request key and for a reconciliation. Default: the
+	// global one (otel.GetTracerProvider), which records nothing until
+	// the application installs an SDK.
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the meter of the service's metrics (calls,
+	// errors by kind, durations, holds, request keys replayed,
+	// reconciliations). Default: the global one (otel.GetMeterProvider).
+	// Spans and metrics carry no personal data: see [AttrAction] and the
+	// other attributes.
+	MeterProvider metric.MeterProvider
 
 	// HoldTTL is how long a hold lasts. Default: [DefaultHoldTTL].
 	HoldTTL time.Duration

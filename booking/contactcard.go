@@ -30,6 +30,13 @@ type ContactCard struct {
 // it too; booking ones need terms accepted before use (see
 // [Service.Terms]).
 func (s *Service) ContactCard(ctx context.Context, req ContactCardRequest) (ContactCard, error) {
+	ctx, tc := s.tel.start(ctx, ActionContactCard, Scope{Clinic: req.Clinic})
+	card, err := s.contactCard(ctx, req)
+	tc.end(ctx, "", err)
+	return card, err
+}
+
+func (s *Service) contactCard(ctx context.Context, req ContactCardRequest) (ContactCard, error) {
 	const act = ActionContactCard
 	sc := Scope{Caller: req.Caller, Subject: req.Subject, Clinic: req.Clinic, CaseType: "-"}
 	var p tidbok.Problems

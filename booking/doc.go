@@ -138,5 +138,25 @@
 // implementations there; a portal running several processes supplies
 // shared ones (package sqlstore keeps them in SQLite or PostgreSQL).
 //
+// # Traces and metrics
+//
+// The service reports to OpenTelemetry through the providers in
+// Config.TracerProvider and Config.MeterProvider, or the global ones
+// when they are nil; it depends on the OpenTelemetry API only, and
+// records nothing until the application installs an SDK. Each call has
+// a span named by its action ("booking book", "booking search", …) with
+// the clinic's HSA-id, the case type, the booking's ID and the call's
+// [Outcome] as attributes ([AttrClinic] and the others), and error status
+// with the error's [tidbok.Kind] when it fails; a wait for a request key
+// ("booking request key wait") and a reconciliation ("booking reconcile
+// book") are its children, and so are the book's own spans. The metrics
+// are booking.calls (by action and outcome), booking.errors (by action
+// and kind), booking.duration (a histogram in seconds, by action and
+// outcome), booking.holds.taken, booking.holds.expired,
+// booking.request_keys.replayed, booking.request_keys.waits and
+// booking.reconciliations (by action and result: found, resent,
+// unknown). No span or metric carries a personal identity number, a name,
+// a phone number or free text: errors are recorded by their kind only.
+//
 // [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 package booking

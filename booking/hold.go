@@ -63,8 +63,13 @@ func (s *Service) Hold(ctx context.Context, req HoldRequest) (Hold, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionHold, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionHold, req.Scope)
 	h, err := s.hold(ctx, req, now)
 	s.recordWrite(ctx, ev, err)
+	if err == nil {
+		s.tel.holdTaken(ctx)
+	}
+	tc.end(ctx, ev.BookingID, err)
 	return h, err
 }
 
@@ -152,6 +157,7 @@ func (s *Service) heldSlot(ctx context.Context, sc Scope, act Action, token, boo
 	h, err := s.holds.Get(ctx, token)
 	switch {
 	case errors.Is(err, ErrHoldExpired):
+		s.tel.holdExpired(ctx)
 		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: err}
 	case err != nil:
 		return Hold{}, &Error{Action: act, Text: textGeneric, Err: failure("reading the hold", err)}
@@ -159,6 +165,7 @@ func (s *Service) heldSlot(ctx context.Context, sc Scope, act Action, token, boo
 		// Another subject's token reads as unknown: it reveals nothing.
 		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: because(ErrHoldExpired, "the token is for another request")}
 	case !h.Expires.After(now):
+		s.tel.holdExpired(ctx)
 		return Hold{}, &Error{Action: act, Text: textHoldExpired, Err: because(ErrHoldExpired, "it ended %s", h.Expires.Format(time.RFC3339))}
 	case !want.Start.IsZero() && slotKey(want) != h.Key:
 		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Slot", Problem: "is not the held slot: leave it out or pass the slot the hold is for"}}

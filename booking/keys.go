@@ -43,9 +43,14 @@ func (s *Service) claimKey(ctx context.Context, sc Scope, act Action, key, fp st
 	inProgress := func() error {
 		return &Error{Action: act, Text: textInProgress, Err: wrapping(ErrInProgress, context.Cause(ctx))}
 	}
+	endWait := func() {}
+	defer func() { endWait() }()
 	for waited := false; ; waited = true {
 		woken := s.waits.watch(id)
 		c, stored, err := s.tryClaim(ctx, id, act, fp, now)
+		if err == errHeldByAnother && !waited {
+			endWait = s.tel.startWait(ctx, act)
+		}
 		if err != errHeldByAnother {
 			s.waits.forget(id, woken)
 			if err != nil && waited && ctx.Err() != nil {

@@ -52,11 +52,14 @@ type Allows struct {
 func (s *Service) MyBookings(ctx context.Context, sc Scope) ([]Booking, error) {
 	now := s.now()
 	ev := event(sc, ActionMyBookings, now)
+	ctx, tc := s.tel.start(ctx, ActionMyBookings, sc)
 	out, err := s.myBookings(ctx, sc, now)
 	if err == nil {
 		ev.Detail = strconv.Itoa(len(out)) + " bookings read"
 	}
-	if err := s.recordRead(ctx, ev, err); err != nil {
+	err = s.recordRead(ctx, ev, err)
+	tc.end(ctx, "", err)
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -104,8 +107,11 @@ func (s *Service) Details(ctx context.Context, req DetailsRequest) (Booking, err
 	now := s.now()
 	ev := event(req.Scope, ActionDetails, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionDetails, req.Scope)
 	b, err := s.details(ctx, req, now)
-	if err := s.recordRead(ctx, ev, err); err != nil {
+	err = s.recordRead(ctx, ev, err)
+	tc.end(ctx, ev.BookingID, err)
+	if err != nil {
 		return Booking{}, err
 	}
 	return b, nil

@@ -40,11 +40,13 @@ type SubmitRequest struct {
 func (s *Service) SubmitRequest(ctx context.Context, req SubmitRequest) (Request, error) {
 	now := s.now()
 	ev := event(req.Scope, ActionRequest, now)
+	ctx, tc := s.tel.start(ctx, ActionRequest, req.Scope)
 	r, err := s.submitRequest(ctx, req, now)
 	if err == nil {
 		ev.BookingID = r.ID
 	}
 	s.recordWrite(ctx, ev, err)
+	tc.end(ctx, ev.BookingID, err)
 	return r, err
 }
 
@@ -125,6 +127,14 @@ type ListRequests struct {
 // an empty list or a refusal.
 func (s *Service) ListRequests(ctx context.Context, req ListRequests) ([]Request, error) {
 	const act = ActionListRequests
+	ctx, tc := s.tel.start(ctx, act, Scope{Clinic: req.Clinic})
+	out, err := s.listRequests(ctx, req)
+	tc.end(ctx, "", err)
+	return out, err
+}
+
+func (s *Service) listRequests(ctx context.Context, req ListRequests) ([]Request, error) {
+	const act = ActionListRequests
 	staff, clinic, openOnly := req.Staff, req.Clinic, req.OpenOnly
 	ev := Event{Time: s.now(), Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, Session: staff.Session}
 	out, err := func() ([]Request, error) {
@@ -176,6 +186,7 @@ func (s *Service) CloseRequest(ctx context.Context, req CloseRequest) (Request, 
 	staff, clinic, id := req.Staff, req.Clinic, req.ID
 	now := s.now()
 	ev := Event{Time: now, Caller: Caller{Agent: staff.ID}, Clinic: clinic, Action: act, BookingID: id, Session: staff.Session}
+	ctx, tc := s.tel.start(ctx, act, Scope{Clinic: clinic})
 	r, err := func() (Request, error) {
 		if err := staff.authorize(act, clinic); err != nil {
 			return Request{}, err
@@ -191,5 +202,6 @@ func (s *Service) CloseRequest(ctx context.Context, req CloseRequest) (Request, 
 	}()
 	ev.Subject = r.Subject
 	s.recordWrite(ctx, ev, err)
+	tc.end(ctx, id, err)
 	return r, err
 }

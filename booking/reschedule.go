@@ -45,12 +45,15 @@ func (s *Service) Reschedule(ctx context.Context, req RescheduleRequest) (Confir
 	now := s.now()
 	ev := event(req.Scope, ActionReschedule, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionReschedule, req.Scope)
 	c, err := s.doReschedule(ctx, req, now)
 	err = s.reword(tidbok.OpReschedule, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
+		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
 	s.recordWrite(ctx, ev, err)
+	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
@@ -87,6 +90,7 @@ func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now t
 		return Confirmation{}, err
 	case stored != nil:
 		if stored.Result.Refused != tidbok.KindNone {
+			s.tel.replayedRefusal(ctx, act)
 			return Confirmation{}, replayed(act, stored.Result)
 		}
 		return confirmation(stored.Result, true), nil
@@ -249,7 +253,14 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 // findMoved reads the booking to see whether it is at the new slot's time:
 // the reconciliation of a move whose answer was lost. A booking that is
 // gone was not moved.
-func (s *Service) findMoved(ctx context.Context, a access, sc Scope, in tidbok.RescheduleRequest) (tidbok.RescheduleResult, bool, error) {
+func (s *Service) findMoved(ctx context.Context, a access, sc Scope, in tidbok.RescheduleRequest) (res tidbok.RescheduleResult, found bool, err error) {
+	ctx, span := s.tel.startReconcile(ctx, ActionReschedule)
+	defer func() { s.tel.endReconcile(ctx, span, ActionReschedule, found, err) }()
+	return s.findMovedInBook(ctx, a, sc, in)
+}
+
+// findMovedInBook is findMoved without its span.
+func (s *Service) findMovedInBook(ctx context.Context, a access, sc Scope, in tidbok.RescheduleRequest) (tidbok.RescheduleResult, bool, error) {
 	res, err := s.book.BookingDetails(ctx, tidbok.BookingDetailsRequest{
 		Facility: sc.Clinic, BookingID: in.BookingID, Subject: sc.Subject, Actor: a.actor,
 	})

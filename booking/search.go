@@ -55,6 +55,13 @@ type SlotsResult struct {
 // type of kind Boka tid: those the book offers that the case type shows,
 // in the book's order.
 func (s *Service) TimeTypes(ctx context.Context, sc Scope) ([]tidbok.TimeType, error) {
+	ctx, tc := s.tel.start(ctx, ActionSearch, sc)
+	tts, err := s.timeTypes(ctx, sc)
+	tc.end(ctx, "", err)
+	return tts, err
+}
+
+func (s *Service) timeTypes(ctx context.Context, sc Scope) ([]tidbok.TimeType, error) {
 	const act = ActionSearch
 	a, err := s.open(ctx, sc, act, s.now(), casetype.KindBook)
 	if err != nil {
@@ -83,10 +90,12 @@ func (s *Service) Dates(ctx context.Context, req SearchRequest) (DatesResult, er
 	now := s.now()
 	ev := event(req.Scope, ActionSearch, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionSearch, req.Scope)
 	res, err := s.dates(ctx, req, now)
 	if req.BookingID != "" {
 		err = s.recordRead(ctx, ev, err)
 	}
+	tc.end(ctx, ev.BookingID, err)
 	if err != nil {
 		return DatesResult{}, err
 	}
@@ -155,10 +164,12 @@ func (s *Service) Slots(ctx context.Context, req SearchRequest) (SlotsResult, er
 	now := s.now()
 	ev := event(req.Scope, ActionSearch, now)
 	ev.BookingID = req.BookingID
+	ctx, tc := s.tel.start(ctx, ActionSearch, req.Scope)
 	res, err := s.slots(ctx, req, now)
 	if req.BookingID != "" {
 		err = s.recordRead(ctx, ev, err)
 	}
+	tc.end(ctx, ev.BookingID, err)
 	if err != nil {
 		return SlotsResult{}, err
 	}

@@ -33,6 +33,8 @@ type Service struct {
 	log       *slog.Logger
 	// waits wakes calls waiting for a request key held by another call.
 	waits keyWaits
+	// tel records spans and metrics; nil records nothing.
+	tel *telemetry
 
 	holdTTL      time.Duration
 	keyLease     time.Duration
@@ -67,6 +69,7 @@ func New(cfg Config) (*Service, error) {
 		alternatives: orDefault(cfg.Alternatives, DefaultAlternatives),
 		searchDays:   orDefault(cfg.SearchDays, DefaultSearchDays),
 		texts:        cfg.Texts,
+		tel:          newTelemetry(cfg.TracerProvider, cfg.MeterProvider),
 	}
 	if s.holds == nil {
 		s.holds = store.NewMemHolds()

@@ -30,6 +30,13 @@ type TermsStatus struct {
 // guardian acts) has accepted them. Book, Reschedule and Cancel refuse
 // with a [*TermsError] until they have.
 func (s *Service) Terms(ctx context.Context, sc Scope) (TermsStatus, error) {
+	ctx, tc := s.tel.start(ctx, ActionTerms, sc)
+	st, err := s.termsStatus(ctx, sc)
+	tc.end(ctx, "", err)
+	return st, err
+}
+
+func (s *Service) termsStatus(ctx context.Context, sc Scope) (TermsStatus, error) {
 	const act = ActionTerms
 	if _, err := s.open(ctx, sc, act, s.now(), casetype.KindBook, casetype.KindManage); err != nil {
 		return TermsStatus{}, err
@@ -63,6 +70,13 @@ type AcceptTermsRequest struct {
 // show instead. A staff agent cannot accept terms for a citizen
 // ([ErrForbidden]).
 func (s *Service) AcceptTerms(ctx context.Context, req AcceptTermsRequest) (terms.Acceptance, error) {
+	ctx, tc := s.tel.start(ctx, ActionTerms, req.Scope)
+	acc, err := s.acceptTerms(ctx, req)
+	tc.end(ctx, "", err)
+	return acc, err
+}
+
+func (s *Service) acceptTerms(ctx context.Context, req AcceptTermsRequest) (terms.Acceptance, error) {
 	const act = ActionTerms
 	if _, err := s.open(ctx, req.Scope, act, s.now(), casetype.KindBook, casetype.KindManage); err != nil {
 		return terms.Acceptance{}, err

@@ -18,7 +18,9 @@ import (
 	"unicode/utf8"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for -dsn
-	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
@@ -61,6 +63,11 @@ type config struct {
 	// RequestLimit bounds how often the request form may be sent. Its
 	// zero fields mean the defaults.
 	RequestLimit RequestLimit
+	// TracerProvider and MeterProvider receive the booking flow's spans
+	// and metrics. Default: OpenTelemetry's globals, which record
+	// nothing until a program installs an SDK.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 // app is the portal: an http.Handler over the booking flow, the clinic's
@@ -162,6 +169,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Holds: a.stores.Holds(), Keys: a.stores.Keys(), Moves: a.stores.Moves(),
 		Requests: a.stores.Requests(), Audit: a.stores.Audit(),
 		Guardians: a.people, Now: a.now, Logger: a.log,
+		TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider,
 	})
 	if err != nil {
 		return nil, err

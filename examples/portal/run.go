@@ -21,6 +21,7 @@ type options struct {
 	// is set; publicURL is the portal's address as browsers reach it.
 	oidc      oidcConfig
 	publicURL string
+	telemetry telemetryOptions
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -35,6 +36,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.oidc.ClientID, "oidc-client-id", "", "the portal's client ID at the provider (default $WEBBTIDBOK_OIDC_CLIENT_ID)")
 	fs.StringVar(&o.oidc.ClientSecret, "oidc-client-secret", "", "the portal's client secret at the provider; prefer $WEBBTIDBOK_OIDC_CLIENT_SECRET, which a process list does not show")
 	fs.StringVar(&o.publicURL, "public-url", "", "the portal's URL as browsers reach it, for the provider's redirect to /logga-in/svar (default: the address listened on)")
+	o.telemetry.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -57,6 +59,15 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	tel, err := startTelemetry(ctx, o.telemetry, "webbtidbok-portal", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := tel.close(context.WithoutCancel(ctx), nil); err != nil {
+			log.Error("shutting down telemetry", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -71,7 +82,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if o.publicURL != "" {
 		url = strings.TrimSuffix(o.publicURL, "/")
 	}
-	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy}
+	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy,
+		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider}
 	if o.oidc.Issuer != "" {
 		o.oidc.RedirectURL, o.oidc.PostLogoutURL = url+"/logga-in/svar", url+"/"
 		ids, err := newOIDCIdentity(ctx, o.oidc, log)

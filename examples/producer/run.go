@@ -17,6 +17,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
+	booktel "github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 )
 
 // options are the command line.
@@ -28,6 +29,7 @@ type options struct {
 	consumers               string
 	anyConsumer             bool
 	trustPlatform           bool
+	telemetry               telemetryOptions
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -46,6 +48,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.consumers, "consumers", "", "comma-separated HSA-ids of the consumers whose client certificates may call (HTTPS only); required with -cert unless -any-consumer")
 	fs.BoolVar(&o.anyConsumer, "any-consumer", false, "with -cert: let every consumer whose certificate the CA issued call; plain HTTP always lets anyone call")
 	fs.BoolVar(&o.trustPlatform, "trust-platform", false, "trust the service platform to authorize who acts for whom (producer.TrustPlatform) instead of checking each request's actor")
+	o.telemetry.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -96,6 +99,18 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return genCerts(o.genCerts, o.consumerHSAID, facility, stderr)
 	}
 
+	// The SDK is installed as OpenTelemetry's globals, which the
+	// producer and the books report to by default.
+	tel, err := startTelemetry(ctx, o.telemetry, "webbtidbok-producer", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if terr := tel.close(context.WithoutCancel(ctx), nil); terr != nil {
+			err = errors.Join(err, fmt.Errorf("shutting down telemetry: %w", terr))
+		}
+	}()
+
 	book, err := openBook(ctx, o, facility, time.Now())
 	if err != nil {
 		return err
@@ -114,7 +129,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if o.trustPlatform {
 		cfg.Policy = producer.TrustPlatform
 	}
-	h, err := producer.New(book.Tidbok, cfg)
+	// The book's calls get spans and metrics of their own, beside the
+	// producer's requests; without -metrics-addr or -otlp-endpoint both
+	// report to the globals, which do nothing.
+	bookName := "sqltidbok"
+	if book.store == "memory" {
+		bookName = "memtidbok"
+	}
+	instrumented := booktel.Wrap(book.Tidbok, booktel.Config{TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider, Book: bookName})
+	cfg.TracerProvider, cfg.MeterProvider = tel.tracerProvider, tel.meterProvider
+	h, err := producer.New(instrumented, cfg)
 	if err != nil {
 		return err
 	}

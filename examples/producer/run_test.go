@@ -189,6 +189,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"-cert", "x.pem"},
 		{"-addr", "127.0.0.1:0", "extra"},
 		{"-no-such-flag"},
+		{"-addr", "127.0.0.1:0", "-otlp-endpoint", "localhost:4318"},
 		{"-consumers", "SE5565594230-B9P"},
 		{"-cert", "x.pem", "-key", "k.pem", "-client-ca", "ca.pem"},
 		{"-cert", "x.pem", "-key", "k.pem", "-client-ca", "ca.pem", "-consumers", "SE5565594230-B9P", "-any-consumer"},
