@@ -35,7 +35,7 @@ func TestAnInstrumentedBookPassesTheConformanceSuite(t *testing.T) {
 					var book string
 					for _, a := range s.Attributes() {
 						if a.Key == telemetry.BookKey {
-							book = a.Value.Emit()
+							book = a.Value.String()
 						}
 					}
 					if book != "sqltidbok" {

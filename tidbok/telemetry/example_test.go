@@ -38,7 +38,7 @@ func ExampleWrap() {
 		fmt.Println(s.Name(), s.Status().Code, s.Status().Description)
 		for _, a := range s.Attributes() {
 			if a.Key != attribute.Key("tidbok.contract") {
-				fmt.Printf("  %s=%s\n", a.Key, a.Value.Emit())
+				fmt.Printf("  %s=%s\n", a.Key, a.Value.String())
 			}
 		}
 	}

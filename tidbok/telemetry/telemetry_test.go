@@ -83,7 +83,7 @@ func TestEachCallIsASpanAndCountedWithItsErrorsKind(t *testing.T) {
 		s := spans[i]
 		got := map[attribute.Key]string{}
 		for _, a := range s.Attributes() {
-			got[a.Key] = a.Value.Emit()
+			got[a.Key] = a.Value.String()
 		}
 		if s.Name() != w.name || got[telemetry.OperationKey] != w.op || got[telemetry.ContractKey] != w.contract ||
 			got[telemetry.BookKey] != "memtidbok" || got[telemetry.FacilityKey] != testbook.FacilityID ||
@@ -103,12 +103,12 @@ func TestEachCallIsASpanAndCountedWithItsErrorsKind(t *testing.T) {
 			for _, p := range d.DataPoints {
 				op, _ := p.Attributes.Value(telemetry.OperationKey)
 				kind, _ := p.Attributes.Value(telemetry.ErrorTypeKey)
-				counts[m.Name+" "+op.Emit()+" "+kind.Emit()] += p.Value
+				counts[m.Name+" "+op.String()+" "+kind.String()] += p.Value
 			}
 		case metricdata.Histogram[float64]:
 			for _, p := range d.DataPoints {
 				op, _ := p.Attributes.Value(telemetry.OperationKey)
-				counts[m.Name+" "+op.Emit()] += int64(p.Count)
+				counts[m.Name+" "+op.String()] += int64(p.Count)
 			}
 		}
 	}
