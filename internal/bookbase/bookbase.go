@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
@@ -77,6 +78,9 @@ type Config struct {
 	// MeterProvider makes a book's own metrics; nil means otel's global
 	// one.
 	MeterProvider metric.MeterProvider
+	// TracerProvider makes a book's own spans; nil means otel's global
+	// one.
+	TracerProvider trace.TracerProvider
 }
 
 // SetCaps makes the book support exactly caps, plus Schedule,

@@ -45,6 +45,8 @@ type Book struct {
 	slotBookings *batch.Batcher[slotBooking, slotBooked]
 	// batchSizes records the size of each of those batches.
 	batchSizes metric.Int64Histogram
+	// tracing makes the spans of calls to the database.
+	tracing *tracing
 }
 
 // config is what the options set. Its zero value means every default.
@@ -86,6 +88,7 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, opts ...Option) (*Book, er
 		}
 	}
 	b.batchSizes = newBatchSizes(b.cfg.MeterProvider)
+	b.tracing = newTracing(b.cfg.TracerProvider, b.dialect)
 	if err := db.PingContext(ctx); err != nil {
 		return nil, &dbError{op: "open", err: err}
 	}
@@ -126,7 +129,8 @@ func WithFlagPolicy(p staff.FlagPolicy) Option { return func(c *config) { c.Poli
 // distinct slots each batched statement carries. A nil mp means otel's
 // global MeterProvider, which records nothing until the application
 // installs an SDK. The spans and metrics of each operation come from
-// wrapping the book with package tidbok/telemetry.
+// wrapping the book with package tidbok/telemetry; the spans of its calls
+// to the database from [WithTracerProvider].
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(c *config) { c.MeterProvider = mp }
 }
@@ -137,7 +141,7 @@ func newBatchSizes(mp metric.MeterProvider) metric.Int64Histogram {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
 	}
-	h, err := mp.Meter("github.com/webbtidbok/webbtidbok/tidbok/sqltidbok").Int64Histogram("sqltidbok.batch.size",
+	h, err := mp.Meter(scopeName).Int64Histogram("sqltidbok.batch.size",
 		metric.WithDescription("Bookings of distinct slots carried by one batched statement, on PostgreSQL."),
 		metric.WithUnit("{booking}"),
 		metric.WithExplicitBucketBoundaries(1, 2, 4, 8, 16, 32, 64, 128))

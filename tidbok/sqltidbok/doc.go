@@ -91,4 +91,13 @@
 // ended, nor tombstones: how long they are kept is the operator's
 // decision, carried out in the database.
 // Answers give times in Europe/Stockholm.
+//
+// # Telemetry
+//
+// The book traces its calls to the database ([WithTracerProvider]): a
+// client span for each transaction and each statement an operation sends
+// outside one, with OpenTelemetry's database attributes and never a
+// query's text or parameters. On PostgreSQL it records the size of each
+// batch of bookings ([WithMeterProvider]). The span and metrics of each
+// operation come from wrapping the book with package tidbok/telemetry.
 package sqltidbok

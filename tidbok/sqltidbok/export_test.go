@@ -25,3 +25,6 @@ func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, version int) error {
 	s := sqldb.Schema{Name: schema.Name, Table: schema.Table, FS: fs.FS(old)}
 	return s.Migrate(ctx, db, d.sql())
 }
+
+// StatementOf is statementOf, for the tests.
+var StatementOf = statementOf

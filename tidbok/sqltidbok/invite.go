@@ -36,7 +36,7 @@ func (b *Book) Invite(ctx context.Context, s staff.InvitationSpec) (bookingID st
 	if s.Flags != nil {
 		flags = sql.NullInt64{Int64: encodeFlags(*s.Flags), Valid: true}
 	}
-	err = b.inTx(ctx, func(tx *sql.Tx) error {
+	err = b.inTx(ctx, b.tracing.insertBookings, func(tx *sql.Tx) error {
 		var slot sql.NullString
 		if timed {
 			slot = sql.NullString{String: newID(slotPrefix), Valid: true}

@@ -73,7 +73,7 @@ func newSlot(id string, facility tidbok.HSAID, start, end time.Time, a attribute
 // matches tidbok.ErrNotFound) and left as it is.
 func (b *Book) SetWebBookable(ctx context.Context, facility tidbok.HSAID, slotID string, on bool) error {
 	const op = "set web-bookable"
-	err := b.inTx(ctx, func(tx *sql.Tx) error {
+	err := b.inTx(ctx, b.tracing.updateSlots, func(tx *sql.Tx) error {
 		if err := b.liveSlot(ctx, tx, op, facility, slotID); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (b *Book) SetWebBookable(ctx context.Context, facility tidbok.HSAID, slotID
 // the book does not have (tidbok.ErrNotFound) and left as it is.
 func (b *Book) Withdraw(ctx context.Context, facility tidbok.HSAID, slotID string) error {
 	const op = "withdraw"
-	err := b.inTx(ctx, func(tx *sql.Tx) error {
+	err := b.inTx(ctx, b.tracing.updateSlots, func(tx *sql.Tx) error {
 		if err := b.liveSlot(ctx, tx, op, facility, slotID); err != nil {
 			return err
 		}

@@ -19,8 +19,12 @@ func (b *Book) retry(ctx context.Context, op func() error) error { return b.dial
 // inTx runs fn in a transaction and commits it, retrying the whole
 // transaction as retry does (see sqldb.Dialect.InTx). A commit whose
 // outcome is unknown gives an error matching tidbok.ErrOutcomeUnknown.
-func (b *Book) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return b.dialect.InTx(ctx, b.db, fn)
+// The transaction, with its retries, is one span, named by s.
+func (b *Book) inTx(ctx context.Context, s *dbSpan, fn func(tx *sql.Tx) error) error {
+	span := b.tracing.start(ctx, s)
+	err := b.dialect.InTx(ctx, b.db, fn)
+	end(span, err)
+	return err
 }
 
 // afterWrite classifies the error of a statement that changes the book

@@ -111,38 +111,54 @@ func (b *Book) stmtFor(ctx context.Context, q querier, text string) (*sql.Stmt, 
 // dialect) on q and returns its first row.
 func (b *Book) queryRow(ctx context.Context, q querier, query string, args ...any) scanner {
 	text := b.q(query)
+	span := b.statementSpan(ctx, q, text)
 	s, err := b.stmtFor(ctx, q, text)
+	var row scanner
 	switch {
 	case err != nil:
-		return errRow{err}
+		row = errRow{err}
 	case s != nil:
-		return s.QueryRowContext(ctx, args...)
+		row = s.QueryRowContext(ctx, args...)
+	default:
+		row = q.QueryRowContext(ctx, text, args...)
 	}
-	return q.QueryRowContext(ctx, text, args...)
+	if span == nil {
+		return row
+	}
+	return spanRow{row: row, span: span}
 }
 
-// query runs query (with ? placeholders) on q.
+// query runs query (with ? placeholders) on q. Its span, outside a
+// transaction, ends when the first rows have come.
 func (b *Book) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
 	text := b.q(query)
+	span := b.statementSpan(ctx, q, text)
 	s, err := b.stmtFor(ctx, q, text)
+	var rows *sql.Rows
 	switch {
 	case err != nil:
-		return nil, err
 	case s != nil:
-		return s.QueryContext(ctx, args...)
+		rows, err = s.QueryContext(ctx, args...)
+	default:
+		rows, err = q.QueryContext(ctx, text, args...)
 	}
-	return q.QueryContext(ctx, text, args...)
+	end(span, err)
+	return rows, err
 }
 
 // exec runs the statement query (with ? placeholders) on q.
 func (b *Book) exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
 	text := b.q(query)
+	span := b.statementSpan(ctx, q, text)
 	s, err := b.stmtFor(ctx, q, text)
+	var res sql.Result
 	switch {
 	case err != nil:
-		return nil, err
 	case s != nil:
-		return s.ExecContext(ctx, args...)
+		res, err = s.ExecContext(ctx, args...)
+	default:
+		res, err = q.ExecContext(ctx, text, args...)
 	}
-	return q.ExecContext(ctx, text, args...)
+	end(span, err)
+	return res, err
 }

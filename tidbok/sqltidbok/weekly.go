@@ -44,7 +44,7 @@ func (b *Book) PublishWeekly(ctx context.Context, t staff.Template) (n int, err 
 	for _, sl := range pattern.Slots() {
 		rows = append(rows, newSlot(newID(slotPrefix), t.Facility, sl.Start, sl.End, a, !t.StaffOnly, nil))
 	}
-	err = b.inTx(ctx, func(tx *sql.Tx) error {
+	err = b.inTx(ctx, b.tracing.insertSlots, func(tx *sql.Tx) error {
 		// All or none: a retried transaction starts again from the
 		// first slot.
 		for rest := rows; len(rest) > 0; {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/webbtidbok/webbtidbok/internal/batch"
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
 	"github.com/webbtidbok/webbtidbok/internal/sqldb"
@@ -157,6 +159,9 @@ type slotBooking struct {
 	id  string // the new booking's
 	req tidbok.BookRequest
 	now time.Time
+	// caller is the span context of the booking's caller, which the
+	// batch's span links to.
+	caller trace.SpanContext
 }
 
 // slotBooked is what became of a slotBooking: booked, with the notice, or
@@ -197,6 +202,7 @@ func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked
 		args = append(args, n)
 	}
 	var out []slotBooked
+	span := b.batchSpan(ctx, batch)
 	err := b.retry(ctx, func() error {
 		out = make([]slotBooked, len(batch))
 		rows, err := b.db.QueryContext(ctx, bookSlotsSQL, args...)
@@ -215,6 +221,7 @@ func (b *Book) bookSlots(ctx context.Context, batch []slotBooking) ([]slotBooked
 		}
 		return rows.Err()
 	})
+	end(span, err)
 	if err != nil {
 		return nil, b.afterWrite(err)
 	}
@@ -237,7 +244,7 @@ func (b *Book) bookSlot(ctx context.Context, req tidbok.BookRequest, now time.Ti
 		}
 		got, err = b.bookSlotSQLite(ctx, id, req, now)
 	} else {
-		got, err = b.slotBookings.Do(ctx, slotBooking{id: id, req: req, now: now})
+		got, err = b.slotBookings.Do(ctx, slotBooking{id: id, req: req, now: now, caller: trace.SpanContextFromContext(ctx)})
 		switch {
 		case errors.Is(err, batch.ErrNotSent):
 			return tidbok.BookResult{}, tidbok.NotSent(ctx.Err()) // nothing happened
@@ -298,7 +305,7 @@ func (b *Book) bookFound(ctx context.Context, req tidbok.BookRequest, now time.T
 	const op = tidbok.OpBook
 	ts := req.Timeslot
 	var res tidbok.BookResult
-	err := b.inTx(ctx, func(tx *sql.Tx) error {
+	err := b.inTx(ctx, b.tracing.insertBookings, func(tx *sql.Tx) error {
 		if _, err := b.facilityName(ctx, tx, op, ts.Facility); err != nil {
 			return err
 		}
@@ -378,7 +385,7 @@ func (b *Book) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (ti
 	now := b.cfg.Clock()
 	ts := req.Timeslot
 	var res tidbok.RescheduleResult
-	err := b.inTx(ctx, func(tx *sql.Tx) error {
+	err := b.inTx(ctx, b.tracing.updateBookings, func(tx *sql.Tx) error {
 		if _, err := b.facilityName(ctx, tx, op, ts.Facility); err != nil {
 			return err
 		}
@@ -459,7 +466,7 @@ func (b *Book) Cancel(ctx context.Context, req tidbok.CancelRequest) (tidbok.Can
 		return tidbok.CancelResult{}, err
 	}
 	now := b.cfg.Clock()
-	err := b.inTx(ctx, func(tx *sql.Tx) error {
+	err := b.inTx(ctx, b.tracing.deleteBookings, func(tx *sql.Tx) error {
 		if _, err := b.facilityName(ctx, tx, op, req.Facility); err != nil {
 			return err
 		}
