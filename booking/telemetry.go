@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	booktel "github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 )
 
 // ScopeName is the instrumentation scope of the service's spans and
@@ -94,8 +95,13 @@ var allKinds = []tidbok.Kind{
 }
 
 // newTelemetry makes the service's tracer and instruments from the
-// providers, the global ones when nil.
+// providers, the global ones when nil. Both of the API's no-op providers
+// switch the instrumentation off, as they do for the books
+// ([booktel.Off]): nil, and every call site is a nil check.
 func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider) *telemetry {
+	if booktel.Off(tp, mp) {
+		return nil
+	}
 	if tp == nil {
 		tp = otel.GetTracerProvider()
 	}

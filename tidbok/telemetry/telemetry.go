@@ -86,18 +86,20 @@ type Recorder struct {
 	names     [numOps]string
 }
 
-// off reports whether cfg names the API's no-op providers for both
-// traces and metrics.
-func off(cfg Config) bool {
-	_, noTraces := cfg.TracerProvider.(tracenoop.TracerProvider)
-	_, noMetrics := cfg.MeterProvider.(metricnoop.MeterProvider)
+// Off reports whether tp and mp are the API's no-op providers
+// (go.opentelemetry.io/otel/trace/noop and …/metric/noop), which switch
+// instrumentation off altogether (see [Config]). Other instrumented parts
+// of the module, such as booking's Service, honour the same rule with it.
+func Off(tp trace.TracerProvider, mp metric.MeterProvider) bool {
+	_, noTraces := tp.(tracenoop.TracerProvider)
+	_, noMetrics := mp.(metricnoop.MeterProvider)
 	return noTraces && noMetrics
 }
 
 // NewRecorder returns a Recorder for the book cfg names, or nil — which
 // records nothing — when cfg switches instrumentation off (see [Config]).
 func NewRecorder(cfg Config) *Recorder {
-	if off(cfg) {
+	if Off(cfg.TracerProvider, cfg.MeterProvider) {
 		// A nil Recorder records nothing, at the cost of a nil check.
 		return nil
 	}
