@@ -25,11 +25,11 @@ import (
 // stores. It is safe for concurrent use.
 type requestMemo struct {
 	mu       sync.Mutex
-	cases    map[caseKey]caseTypeRead
-	lists    map[tidbok.HSAID][]casetype.CaseType
-	latest   map[caseKey]termsRead
-	versions map[versionKey]termsRead
-	accepted map[acceptedKey]bool
+	cases    map[caseKey]read[casetype.CaseType]
+	lists    map[tidbok.HSAID]read[[]casetype.CaseType]
+	latest   map[caseKey]read[terms.Version]
+	versions map[versionKey]read[terms.Version]
+	accepted map[acceptedKey]read[bool]
 }
 
 type caseKey struct {
@@ -47,14 +47,46 @@ type acceptedKey struct {
 	versionKey
 }
 
-type caseTypeRead struct {
-	ct  casetype.CaseType
+// read is what one read of a store answered.
+type read[V any] struct {
+	v   V
 	err error
 }
 
-type termsRead struct {
-	v   terms.Version
-	err error
+// recall answers a read through m: what table holds for k, or else what
+// load reads, kept in table when keep says its error is an answer (none,
+// or a not-found) rather than a failure, which asking again may mend.
+// clone copies a value going into or out of the memo, so that no caller
+// shares it.
+func recall[K comparable, V any](m *requestMemo, table *map[K]read[V], k K, load func() (V, error), keep func(error) bool, clone func(V) V) (V, error) {
+	m.mu.Lock()
+	got, ok := (*table)[k]
+	m.mu.Unlock()
+	if ok {
+		return clone(got.v), got.err
+	}
+	v, err := load()
+	if !keep(err) {
+		return v, err
+	}
+	m.mu.Lock()
+	if *table == nil {
+		*table = map[K]read[V]{}
+	}
+	(*table)[k] = read[V]{clone(v), err}
+	m.mu.Unlock()
+	return v, err
+}
+
+// same is the clone of values that share nothing.
+func same[V any](v V) V { return v }
+
+// succeeded keeps only reads that did not fail.
+func succeeded(err error) bool { return err == nil }
+
+// answered keeps reads that succeeded or found that nothing is there.
+func answered(notFound error) func(error) bool {
+	return func(err error) bool { return err == nil || errors.Is(err, notFound) }
 }
 
 type memoKey struct{}
@@ -99,24 +131,9 @@ func (s memoCaseTypes) Get(ctx context.Context, clinic tidbok.HSAID, id string) 
 	if m == nil {
 		return s.Store.Get(ctx, clinic, id)
 	}
-	k := caseKey{clinic, id}
-	m.mu.Lock()
-	got, ok := m.cases[k]
-	m.mu.Unlock()
-	if ok {
-		return cloneCaseType(got.ct), got.err
-	}
-	ct, err := s.Store.Get(ctx, clinic, id)
-	if err != nil && !errors.Is(err, casetype.ErrNotFound) {
-		return ct, err // a failure is not remembered: asking again may succeed
-	}
-	m.mu.Lock()
-	if m.cases == nil {
-		m.cases = map[caseKey]caseTypeRead{}
-	}
-	m.cases[k] = caseTypeRead{cloneCaseType(ct), err}
-	m.mu.Unlock()
-	return ct, err
+	return recall(m, &m.cases, caseKey{clinic, id},
+		func() (casetype.CaseType, error) { return s.Store.Get(ctx, clinic, id) },
+		answered(casetype.ErrNotFound), cloneCaseType)
 }
 
 func (s memoCaseTypes) List(ctx context.Context, clinic tidbok.HSAID) ([]casetype.CaseType, error) {
@@ -124,30 +141,15 @@ func (s memoCaseTypes) List(ctx context.Context, clinic tidbok.HSAID) ([]casetyp
 	if m == nil {
 		return s.Store.List(ctx, clinic)
 	}
-	m.mu.Lock()
-	got, ok := m.lists[clinic]
-	m.mu.Unlock()
-	clone := func(cts []casetype.CaseType) []casetype.CaseType {
-		out := make([]casetype.CaseType, len(cts))
-		for i, ct := range cts {
-			out[i] = cloneCaseType(ct)
-		}
-		return out
-	}
-	if ok {
-		return clone(got), nil
-	}
-	cts, err := s.Store.List(ctx, clinic)
-	if err != nil {
-		return cts, err
-	}
-	m.mu.Lock()
-	if m.lists == nil {
-		m.lists = map[tidbok.HSAID][]casetype.CaseType{}
-	}
-	m.lists[clinic] = clone(cts)
-	m.mu.Unlock()
-	return cts, nil
+	return recall(m, &m.lists, clinic,
+		func() ([]casetype.CaseType, error) { return s.Store.List(ctx, clinic) },
+		succeeded, func(cts []casetype.CaseType) []casetype.CaseType {
+			out := make([]casetype.CaseType, len(cts))
+			for i, ct := range cts {
+				out[i] = cloneCaseType(ct)
+			}
+			return out
+		})
 }
 
 func (s memoCaseTypes) Put(ctx context.Context, ct casetype.CaseType, expectVersion int) error {
@@ -163,24 +165,9 @@ func (s memoTerms) Latest(ctx context.Context, clinic tidbok.HSAID, caseTypeID s
 	if m == nil {
 		return s.Store.Latest(ctx, clinic, caseTypeID)
 	}
-	k := caseKey{clinic, caseTypeID}
-	m.mu.Lock()
-	got, ok := m.latest[k]
-	m.mu.Unlock()
-	if ok {
-		return got.v, got.err
-	}
-	v, err := s.Store.Latest(ctx, clinic, caseTypeID)
-	if err != nil && !errors.Is(err, terms.ErrNotFound) {
-		return v, err
-	}
-	m.mu.Lock()
-	if m.latest == nil {
-		m.latest = map[caseKey]termsRead{}
-	}
-	m.latest[k] = termsRead{v, err}
-	m.mu.Unlock()
-	return v, err
+	return recall(m, &m.latest, caseKey{clinic, caseTypeID},
+		func() (terms.Version, error) { return s.Store.Latest(ctx, clinic, caseTypeID) },
+		answered(terms.ErrNotFound), same[terms.Version])
 }
 
 func (s memoTerms) Version(ctx context.Context, clinic tidbok.HSAID, caseTypeID string, n int) (terms.Version, error) {
@@ -188,24 +175,9 @@ func (s memoTerms) Version(ctx context.Context, clinic tidbok.HSAID, caseTypeID 
 	if m == nil {
 		return s.Store.Version(ctx, clinic, caseTypeID, n)
 	}
-	k := versionKey{caseKey{clinic, caseTypeID}, n}
-	m.mu.Lock()
-	got, ok := m.versions[k]
-	m.mu.Unlock()
-	if ok {
-		return got.v, got.err
-	}
-	v, err := s.Store.Version(ctx, clinic, caseTypeID, n)
-	if err != nil && !errors.Is(err, terms.ErrNotFound) {
-		return v, err
-	}
-	m.mu.Lock()
-	if m.versions == nil {
-		m.versions = map[versionKey]termsRead{}
-	}
-	m.versions[k] = termsRead{v, err}
-	m.mu.Unlock()
-	return v, err
+	return recall(m, &m.versions, versionKey{caseKey{clinic, caseTypeID}, n},
+		func() (terms.Version, error) { return s.Store.Version(ctx, clinic, caseTypeID, n) },
+		answered(terms.ErrNotFound), same[terms.Version])
 }
 
 func (s memoTerms) AddVersion(ctx context.Context, v terms.Version) error {
@@ -223,22 +195,7 @@ func (s memoTerms) Accepted(ctx context.Context, citizen tidbok.PersonalNumber, 
 	if m == nil {
 		return s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n)
 	}
-	k := acceptedKey{citizen, versionKey{caseKey{clinic, caseTypeID}, n}}
-	m.mu.Lock()
-	got, ok := m.accepted[k]
-	m.mu.Unlock()
-	if ok {
-		return got, nil
-	}
-	yes, err := s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n)
-	if err != nil {
-		return yes, err
-	}
-	m.mu.Lock()
-	if m.accepted == nil {
-		m.accepted = map[acceptedKey]bool{}
-	}
-	m.accepted[k] = yes
-	m.mu.Unlock()
-	return yes, nil
+	return recall(m, &m.accepted, acceptedKey{citizen, versionKey{caseKey{clinic, caseTypeID}, n}},
+		func() (bool, error) { return s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n) },
+		succeeded, same[bool])
 }
