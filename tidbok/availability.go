@@ -1,6 +1,9 @@
 package tidbok
 
-import "strconv"
+import (
+	"iter"
+	"strconv"
+)
 
 // AvailabilityRequest asks for free web-bookable slots, or the dates that
 // have them, at one clinic (wire: GetAvailableDates and
@@ -66,9 +69,42 @@ type AvailableDatesResult struct {
 	Dates []DateAvailability
 }
 
-// AvailableTimeslotsResult is the answer to AvailableTimeslots.
+// AvailableTimeslotsResult is the answer to AvailableTimeslots: free slots
+// ordered by start, whose IDs are passed back in Book and Reschedule. Read
+// it with Len and At, or range over All; books that build a slice answer
+// with NewAvailableTimeslots.
 type AvailableTimeslotsResult struct {
-	// Timeslots are free slots ordered by start. Their IDs are passed back
-	// in Book and Reschedule.
+	// Timeslots are the free slots. Read them through the methods: the
+	// field is going away in favour of a compact form.
 	Timeslots []Timeslot
+}
+
+// NewAvailableTimeslots is the answer holding slots, which it keeps (the
+// caller must not change them afterwards).
+func NewAvailableTimeslots(slots []Timeslot) AvailableTimeslotsResult {
+	return AvailableTimeslotsResult{Timeslots: slots}
+}
+
+// Len is the number of free slots in the answer.
+func (r AvailableTimeslotsResult) Len() int { return len(r.Timeslots) }
+
+// At is the i-th free slot, 0 ≤ i < Len. It panics for an i out of range,
+// like an index into a slice.
+func (r AvailableTimeslotsResult) At(i int) Timeslot { return r.Timeslots[i] }
+
+// All yields the free slots in order.
+func (r AvailableTimeslotsResult) All() iter.Seq[Timeslot] {
+	return func(yield func(Timeslot) bool) {
+		for _, ts := range r.Timeslots {
+			if !yield(ts) {
+				return
+			}
+		}
+	}
+}
+
+// Slice is a fresh copy of the free slots, for a caller that needs a
+// slice of its own to sort or change.
+func (r AvailableTimeslotsResult) Slice() []Timeslot {
+	return append([]Timeslot(nil), r.Timeslots...)
 }
