@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	m "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -107,7 +108,7 @@ func actorText(a tidbok.Actor) string {
 func (e Event) AuditEvent(observer tidbok.HSAID) m.AuditEvent {
 	ae := m.AuditEvent{
 		Type:     m.Coding{System: ptr("http://terminology.hl7.org/CodeSystem/audit-event-type"), Code: ptr("rest"), Display: ptr("RESTful Operation")},
-		Subtype:  []m.Coding{{System: ptr("urn:webbtidbok:interaction"), Code: ptr(e.Interaction)}},
+		Subtype:  []m.Coding{restful(e.Interaction)},
 		Recorded: instant(e.Time),
 		Source:   m.AuditEventSource{Observer: m.Reference{Display: ptr("webbtidbok FHIR façade")}},
 	}
@@ -154,6 +155,14 @@ func (e Event) AuditEvent(observer tidbok.HSAID) m.AuditEvent {
 			Type: &m.Coding{System: ptr("http://terminology.hl7.org/CodeSystem/audit-entity-type"), Code: ptr("1"), Display: ptr("Person")},
 		})
 	}
+	if e.Interaction != "" {
+		// The interaction by name, e.g. "$find" or "search Slot".
+		ae.Entity = append(ae.Entity, m.AuditEventEntity{
+			Type: &m.Coding{System: ptr("http://terminology.hl7.org/CodeSystem/audit-entity-type"), Code: ptr("2"), Display: ptr("System Object")},
+			Role: &m.Coding{System: ptr("http://terminology.hl7.org/CodeSystem/object-role"), Code: ptr("24"), Display: ptr("Query")},
+			Name: ptr(e.Interaction),
+		})
+	}
 	if e.BookingID != "" {
 		ae.Entity = append(ae.Entity, m.AuditEventEntity{
 			What: &m.Reference{Type: ptr("Appointment"), Identifier: &m.Identifier{System: ptr("urn:webbtidbok:booking:" + e.Facility.String()), Value: ptr(e.BookingID)}},
@@ -161,6 +170,21 @@ func (e Event) AuditEvent(observer tidbok.HSAID) m.AuditEvent {
 		})
 	}
 	return ae
+}
+
+// restful codes an interaction by FHIR's RESTful interactions, as
+// AuditEvent.subtype asks.
+func restful(interaction string) m.Coding {
+	code := "operation"
+	switch {
+	case strings.HasPrefix(interaction, "read "):
+		code = "read"
+	case strings.HasPrefix(interaction, "search "):
+		code = "search-type"
+	case interaction == "capabilities":
+		code = "capabilities"
+	}
+	return m.Coding{System: ptr("http://hl7.org/fhir/restful-interaction"), Code: ptr(code)}
 }
 
 // errForbidden marks a refusal by the policy or the agent rules, for the
