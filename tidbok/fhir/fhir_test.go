@@ -406,7 +406,8 @@ func TestAudit(t *testing.T) {
 		t.Fatalf("events %+v", evs)
 	}
 	ae := evs[0].AuditEvent(hsaA)
-	if ae.Recorded != "2026-01-12T09:00:00+01:00" || len(ae.Entity) != 1 || *ae.Entity[0].What.Identifier.Value != subject {
+	if ae.Recorded != "2026-01-12T09:00:00+01:00" || len(ae.Entity) != 2 || *ae.Entity[0].What.Identifier.Value != subject ||
+		*ae.Entity[1].Name != "search Appointment" || *ae.Subtype[0].Code != "search-type" {
 		t.Errorf("AuditEvent %+v", ae)
 	}
 	f.events.mu.Lock()
