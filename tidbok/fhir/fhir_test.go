@@ -3,13 +3,16 @@ package fhir_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
+	"github.com/webbtidbok/webbtidbok/internal/pnleak"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/fhir"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
@@ -432,3 +435,48 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustPlatform serves the patient a request names without asking
+// who acts, as the producer's TrustPlatform does; staff stay limited.
+func TestTrustPlatform(t *testing.T) {
+	f := setup(t, fhir.Config{Policy: producer.TrustPlatform})
+	theirs := entries(f.do(t, http.MethodGet, "/Appointment?patient:identifier="+url.QueryEscape(pnr+other), "", nil))
+	if len(theirs) != 1 {
+		t.Fatalf("TrustPlatform: %d appointments of the named patient, want 1", len(theirs))
+	}
+	r := f.do(t, http.MethodGet, "/Appointment/"+str(theirs[0], "id"), me, nil)
+	expect(t, "reading any appointment under TrustPlatform", r, http.StatusOK, "")
+	agent := f.do(t, http.MethodGet, "/Appointment/"+str(theirs[0], "id"), fhir.SystemHSAID+"|"+staffID, nil)
+	expect(t, "staff reading under TrustPlatform", agent, http.StatusForbidden, "forbidden")
+}
+
+// TestLogsMaskPersonalNumbers runs refusals and writes with a logger and
+// finds no personal identity number in what it wrote.
+func TestLogsMaskPersonalNumbers(t *testing.T) {
+	var buf syncBuffer
+	f := setup(t, fhir.Config{Logger: slog.New(slog.NewTextHandler(&buf, nil)), Audit: fhir.LogAudit(slog.New(slog.NewTextHandler(&buf, nil)))})
+	ids := f.find(t, me)
+	f.do(t, http.MethodPost, "/Appointment/$book", me, params(bookResource(ids[0], subject)))
+	f.do(t, http.MethodGet, "/Appointment?patient:identifier="+url.QueryEscape(pnr+other), me, nil)
+	f.do(t, http.MethodGet, "/Appointment?patient:identifier="+url.QueryEscape(pnr+"191212121213"), me, nil)
+	f.do(t, http.MethodGet, "/Slot?schedule=Schedule/"+clinicA, fhir.SystemPersonnummer+"|"+other, nil)
+	out := buf.String()
+	if !strings.Contains(out, "fhir audit") || !strings.Contains(out, "$book") {
+		t.Fatalf("the log lacks the audit:\n%s", out)
+	}
+	if found := pnleak.Find(out); len(found) != 0 {
+		t.Errorf("the log shows personal numbers %v:\n%s", found, out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
