@@ -480,3 +480,31 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestCitizenText answers a refusal of the book with the citizen's text
+// in the OperationOutcome: the book's own, which wins over the clinic's
+// wording.
+func TestCitizenText(t *testing.T) {
+	clinicWording := "Ring mottagningen för att avboka."
+	f := setup(t, fhir.Config{Texts: func(op tidbok.Operation, err error) string {
+		if op == tidbok.OpCancel && errors.Is(err, tidbok.ErrNotAllowed) {
+			return clinicWording
+		}
+		return ""
+	}})
+	must(t, f.book.SetFlags(t.Context(), hsaA, f.own, tidbok.Flags{MayReschedule: true}))
+	mine := entries(f.do(t, http.MethodGet, "/Appointment", me, nil))
+	a := f.do(t, http.MethodGet, "/Appointment/"+str(mine[0], "id"), me, nil)
+	for _, e := range asList(a.res["extension"]) {
+		if str(e, "url") == fhir.ExtMayCancel && get(e, "valueBoolean") != false {
+			t.Errorf("the flag may-cancel is %v, want false", get(e, "valueBoolean"))
+		}
+	}
+	a.res["status"] = "cancelled"
+	r := f.do(t, http.MethodPost, "/Appointment/$book", me, params(map[string]any{"name": "appointment-resource", "resource": a.res}))
+	expect(t, "cancelling what may not be cancelled", r, http.StatusUnprocessableEntity, "business-rule")
+	// memtidbok words the refusal itself, and a book's text wins.
+	if _, text := issue(r); text != texts.NoCancel {
+		t.Errorf("citizen's text %q, want the book's %q", text, texts.NoCancel)
+	}
+}

@@ -176,7 +176,13 @@ type slotQuery struct {
 
 // freeSlots asks the book for the free slots of q, in q's window.
 func (h *Handler) freeSlots(c *call, q slotQuery) ([]tidbok.Timeslot, error) {
-	c.uses(tidbok.OpAvailableTimeslots, q.facility)
+	if c.ev.HasOperation && c.ev.Operation.IsWrite() {
+		// A write looks its slot up: the call stays the write's, for
+		// the audit and the citizen's text.
+		c.ev.Facility = q.facility
+	} else {
+		c.uses(tidbok.OpAvailableTimeslots, q.facility)
+	}
 	res, err := h.book.AvailableTimeslots(c.ctx, tidbok.AvailabilityRequest{
 		Facility: q.facility, Subject: q.subject, BookingID: q.bookingID,
 		From: tidbok.DateOf(q.w.lo), To: tidbok.DateOf(q.w.hi.Add(-time.Nanosecond)),
