@@ -492,6 +492,9 @@ func (h *Handler) baseURL(r *http.Request) string {
 
 // pageURL is the URL of the search with its query q.
 func (h *Handler) pageURL(r *http.Request, path string, q url.Values) string {
+	if len(q) == 0 {
+		return h.baseURL(r) + path
+	}
 	return h.baseURL(r) + path + "?" + q.Encode()
 }
 
