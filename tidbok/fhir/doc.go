@@ -30,8 +30,9 @@
 //
 // $find takes start and end (date or dateTime; a date end includes the
 // day), location (Location/{hsa}; optional when one clinic is served),
-// patient, service-type and practitioner, as query parameters or as a
-// Parameters resource; it answers proposed Appointments (status
+// patient, service-type, practitioner and previousAppointment (a booked
+// Appointment: only the times it may be moved to), as query parameters or
+// as a Parameters resource; it answers proposed Appointments (status
 // proposed) whose id is also the id of their Slot. $hold and $book take
 // a Parameters resource with appointment-reference (valueReference
 // Appointment/{id}) or appointment-resource (an Appointment):
@@ -87,6 +88,22 @@
 // details.text is the text to show the citizen ([tidbok.CitizenText], or
 // Config.Texts, or the catalogue tidbok/texts), and its diagnostics is
 // for the client's developer, personal identity numbers masked.
+//
+// # For a client
+//
+// A tidbok.Tidbok over this façade maps its operations so: Capabilities
+// from /metadata (Slot and $find: AvailableTimeslots; HealthcareService:
+// TimeTypes; Practitioner and PractitionerRole: Performers; Appointment
+// search: Schedule; Appointment read: BookingDetails; $book's
+// documentation names which of book, move and cancel the book offers;
+// $hold appears only with Config.Holds). AvailableDates is the dates of a
+// Slot search; AvailableTimeslots with a BookingID is $find with
+// previousAppointment; Book, Reschedule and Cancel are the three forms of
+// $book. Care types appear only as Slot.serviceCategory and
+// Appointment.serviceCategory, and Facilities for a booking's other
+// clinics has no interaction. Reads may be retried; a write whose answer
+// is lost (or 504 timeout) is reconciled by searching the patient's
+// appointments: a booking shows at the slot's start and Location.
 //
 // # Who calls
 //

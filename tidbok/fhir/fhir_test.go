@@ -508,3 +508,18 @@ func TestCitizenText(t *testing.T) {
 		t.Errorf("citizen's text %q, want the book's %q", text, texts.NoCancel)
 	}
 }
+
+// TestFindForMoving asks $find for the times a booking may be moved to,
+// which only its owner may.
+func TestFindForMoving(t *testing.T) {
+	f := setup(t, fhir.Config{})
+	mine := str(entries(f.do(t, http.MethodGet, "/Appointment", me, nil))[0], "id")
+	q := "/Appointment/$find?location=Location/" + clinicA + "&previousAppointment=" + url.QueryEscape("Appointment/"+mine)
+	r := f.do(t, http.MethodGet, q, me, nil)
+	expect(t, "$find for moving", r, http.StatusOK, "")
+	if n := len(entries(r)); n != 3 {
+		t.Errorf("$find for moving: %d times, want 3", n)
+	}
+	theirs := f.do(t, http.MethodGet, q, pnr+other, nil)
+	expect(t, "$find for moving another's booking", theirs, http.StatusNotFound, "not-found")
+}

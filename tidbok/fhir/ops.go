@@ -214,7 +214,25 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	slots, err := h.freeSlots(c, slotQuery{facility: facility, fac: fac, subject: subject, w: w, timeType: tt, performers: performers})
+	var moving string
+	if v := q.Get("previousAppointment"); v != "" {
+		t, ok := parseTarget(v)
+		if !ok || t.booking == "" || t.fac != fac {
+			return answer{}, invalid("previousAppointment %q does not name a booked Appointment of this server at %s", v, facility)
+		}
+		if err := c.agentMay("finding times to move an appointment to", false); err != nil {
+			return answer{}, err
+		}
+		old, err := h.ownedForWrite(c, t, subject)
+		if err != nil {
+			return answer{}, err
+		}
+		if !old.Subject.IsZero() {
+			subject = old.Subject
+		}
+		moving = t.booking
+	}
+	slots, err := h.freeSlots(c, slotQuery{facility: facility, fac: fac, subject: subject, w: w, timeType: tt, performers: performers, bookingID: moving})
 	if err != nil {
 		return answer{}, err
 	}
