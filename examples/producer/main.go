@@ -22,6 +22,16 @@
 // it under another name, such as the portal's clinic SE2321000016-VC01,
 // is served as it is.
 //
+// With -fhir PATH the same process also serves the book as FHIR R4 in the
+// shape of IHE ITI Scheduling (package tidbok/fhir) below PATH, e.g.
+// /fhir/metadata and /fhir/Appointment/$find, with the producer's
+// consumers, policy and audit; the citizen acting is named in the
+// X-Actor-Identifier header, and holds ($hold) are kept in memory.
+//
+//	go run ./examples/producer -fhir /fhir
+//	curl -H 'X-Actor-Identifier: urn:oid:1.2.752.129.2.1.3.1|191212121212' \
+//	  'http://127.0.0.1:8081/fhir/Appointment/$find?_count=3'
+//
 // With -cert, -key and -client-ca it serves HTTPS and requires a client
 // certificate issued by the CA in -client-ca, as RIV-TA does. For a try,
 // -gen-certs DIR writes a throwaway CA, server and client certificates

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/fhir"
 	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	booktel "github.com/webbtidbok/webbtidbok/tidbok/telemetry"
 )
@@ -29,6 +30,7 @@ type options struct {
 	consumers               string
 	anyConsumer             bool
 	trustPlatform           bool
+	fhirPath                string
 	telemetry               telemetryOptions
 }
 
@@ -48,6 +50,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.consumers, "consumers", "", "comma-separated HSA-ids of the consumers whose client certificates may call (HTTPS only); required with -cert unless -any-consumer")
 	fs.BoolVar(&o.anyConsumer, "any-consumer", false, "with -cert: let every consumer whose certificate the CA issued call; plain HTTP always lets anyone call")
 	fs.BoolVar(&o.trustPlatform, "trust-platform", false, "trust the service platform to authorize who acts for whom (producer.TrustPlatform) instead of checking each request's actor")
+	fs.StringVar(&o.fhirPath, "fhir", "", "also serve the book as FHIR R4 (IHE ITI Scheduling) below this path, e.g. /fhir")
 	o.telemetry.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -142,8 +145,14 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if err != nil {
 		return err
 	}
+	var handler http.Handler = h
+	if o.fhirPath != "" {
+		if handler, err = withFHIR(o.fhirPath, instrumented, h, cfg, book.audit, log); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -164,6 +173,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	log.Info("serving crm:scheduling 1.1", "facility", facility.String(), "book", book.store, "slots_published", book.published,
 		"example", fmt.Sprintf("%s://%s/GetAllTimeTypes/1/rivtabp21", scheme, ln.Addr()), "client_certificates", scheme == "https",
 		"policy", cfg.Policy.String(), "consumers", consumerList(cfg))
+	if o.fhirPath != "" {
+		log.Info("serving FHIR R4 (IHE ITI Scheduling)", "metadata", fmt.Sprintf("%s://%s%s/metadata", scheme, ln.Addr(), o.fhirPath),
+			"find", fmt.Sprintf("%s://%s%s/Appointment/$find", scheme, ln.Addr(), o.fhirPath), "actor_header", fhir.ActorHeader)
+	}
 	served := make(chan error, 1)
 	go func() {
 		if scheme == "https" {
