@@ -191,4 +191,3 @@ func TestOutboxQueuesOnceAcrossRepeats(t *testing.T) {
 		})
 	}
 }
-

@@ -44,7 +44,6 @@ func slot(id string, start time.Time) tidbok.Timeslot {
 		TimeType: tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}}
 }
 
-
 // letter returns the message of a booking's change as booking.Service
 // queues it.
 func letter(t testing.TB, kind booking.NotificationKind, channel, to string, b, prev tidbok.Timeslot, seq int, at time.Time) store.Message {

@@ -120,4 +120,3 @@ func (Keep) Send(_ context.Context, m Outgoing) (string, error) {
 	}
 	return "kept: not sent (no mail server or SMS gateway configured)", nil
 }
-
