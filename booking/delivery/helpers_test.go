@@ -1,6 +1,7 @@
 package delivery_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -66,3 +67,5 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

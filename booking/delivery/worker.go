@@ -127,29 +127,51 @@ type Report struct {
 
 // Once claims one batch of due messages, delivers them and records the
 // outcomes. An error is the claim's; a failed delivery is an outcome.
+//
+// Each outcome is recorded while the next message is sent, one at a
+// time, so that a worker that dies leaves at most two messages sent but
+// not recorded (sent again, with the same Message-ID, after the lease).
 func (w *Worker) Once(ctx context.Context) (Report, error) {
 	ms, err := w.cfg.Outbox.Claim(ctx, w.now(), w.cfg.Lease, w.cfg.Batch)
 	if err != nil {
 		return Report{}, fmt.Errorf("delivery: claiming messages: %w", err)
 	}
 	r := Report{Claimed: len(ms)}
-	for _, m := range ms {
-		o := w.deliver(ctx, m)
-		if err := w.cfg.Outbox.Settle(context.WithoutCancel(ctx), m.Key, m.Claim, o); err != nil {
-			r.Lost++
-			w.log.Warn("delivery: recording an outcome failed; the message will be claimed again", "key", m.Key, "state", o.State.String(), "err", err)
-			continue
-		}
-		switch o.State {
-		case store.MessageSent:
-			r.Sent++
-		case store.MessageFailed:
-			r.Failed++
-		default:
-			r.Retry++
-		}
+	type settlement struct {
+		m store.Message
+		o store.Outcome
 	}
+	outcomes := make(chan settlement) // unbuffered: one recording at a time
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range outcomes {
+			w.settle(ctx, s.m, s.o, &r)
+		}
+	}()
+	for _, m := range ms {
+		outcomes <- settlement{m, w.deliver(ctx, m)}
+	}
+	close(outcomes)
+	<-done
 	return r, nil
+}
+
+// settle records the outcome o of m and counts it in r.
+func (w *Worker) settle(ctx context.Context, m store.Message, o store.Outcome, r *Report) {
+	if err := w.cfg.Outbox.Settle(context.WithoutCancel(ctx), m.Key, m.Claim, o); err != nil {
+		r.Lost++
+		w.log.Warn("delivery: recording an outcome failed; the message will be claimed again", "key", m.Key, "state", o.State.String(), "err", err)
+		return
+	}
+	switch o.State {
+	case store.MessageSent:
+		r.Sent++
+	case store.MessageFailed:
+		r.Failed++
+	default:
+		r.Retry++
+	}
 }
 
 // Run delivers until ctx ends, waiting Poll whenever nothing is due or

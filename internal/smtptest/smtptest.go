@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"sync"
 	"testing"
@@ -81,6 +82,7 @@ func Listen(opts Options) (*Server, error) {
 	s := &Server{opts: opts, notify: make(chan struct{})}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
+	s.srv.ErrorLog = log.New(io.Discard, "", 0) // a client killed mid-session is expected
 	s.srv.ReadTimeout, s.srv.WriteTimeout = time.Minute, time.Minute
 	s.srv.MaxMessageBytes = 1 << 20
 	s.srv.TLSConfig = opts.TLS
