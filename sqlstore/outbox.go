@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -133,26 +134,21 @@ func (o Outbox) Settle(ctx context.Context, key, claim string, out store.Outcome
 		"not_before = CASE WHEN ? = 0 AND state = 0 THEN ? ELSE not_before END " +
 		"WHERE msg_key = ? AND claim = ? AND state IN (0, 3)"
 	args := []any{nanos(out.At), out.Detail, int(out.State), int(out.State), int(out.State), nanos(out.Retry), key, claim}
+	if o.s.dialect.Postgres() {
+		// The outcome's commit need not wait for the disk: it is visible
+		// at once, and lost only if the database server itself fails
+		// within a fraction of a second, when the message is sent again
+		// (at least once, with the same Message-ID). A worker that dies
+		// loses nothing. set_config(…, true) lasts for the statement's
+		// own transaction, so this stays one round trip.
+		query = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS v) " +
+			strings.Replace(query, " WHERE ", " FROM async WHERE async.v = 'off' AND ", 1)
+	}
 	var n int64
-	err := o.s.inTx(ctx, func(tx *sql.Tx) error {
-		if o.s.dialect.Postgres() {
-			// The outcome's commit need not wait for the disk: it is
-			// visible at once, and lost only if the database server
-			// itself fails within a fraction of a second, when the
-			// message is sent again (at least once, with the same
-			// Message-ID). A worker that dies loses nothing. This halves
-			// the time a worker spends per message.
-			if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit TO OFF"); err != nil {
-				return err
-			}
-		}
-		res, err := tx.ExecContext(ctx, o.s.q(query), args...)
-		if err != nil {
-			return err
-		}
+	res, err := o.s.exec(ctx, query, args...)
+	if err == nil {
 		n, err = res.RowsAffected()
-		return err
-	})
+	}
 	if err != nil {
 		return wrap("settling a message", err)
 	}
