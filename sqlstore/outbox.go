@@ -32,6 +32,15 @@ func (o Outbox) Enqueue(ctx context.Context, msgs ...store.Message) error {
 	}
 	err := o.s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range msgs {
+			if o.s.dialect.Postgres() {
+				// One enqueue per group at a time, so that two changes
+				// of one booking queued at once see each other and the
+				// older is superseded (SQLite's transactions already take
+				// turns).
+				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", "outbox:"+m.Group); err != nil {
+					return err
+				}
+			}
 			var top sql.NullInt64
 			if err := tx.QueryRowContext(ctx, o.s.q("SELECT MAX(seq) FROM outbox WHERE grp = ?"), m.Group).Scan(&top); err != nil {
 				return err

@@ -15,6 +15,8 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
 // Security is how an SMTP connection is protected.
@@ -67,18 +69,22 @@ type SMTP struct {
 	open   bool
 }
 
-// NewSMTP returns an SMTP sender, or an error naming what is missing.
+// NewSMTP returns an SMTP sender, or an error matching
+// [tidbok.ErrInvalid] naming every problem with cfg.
 func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
-	var errs []error
+	var p tidbok.Problems
 	if cfg.Host == "" {
-		errs = append(errs, errors.New("Host is required"))
+		p.Add("Host", "is required: the submission server's host name")
 	}
 	from, err := mail.ParseAddress(cfg.From)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("From %q is not an address: %v", cfg.From, err))
+		p.Add("From", "is not an e-mail address: %v", err)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("delivery: NewSMTP: %w", errors.Join(errs...))
+	if cfg.Security > ImplicitTLS {
+		p.Add("Security", "is unknown: use StartTLS or ImplicitTLS")
+	}
+	if err := p.Err(); err != nil {
+		return nil, fmt.Errorf("delivery: NewSMTP: %w", err)
 	}
 	if cfg.Port == 0 {
 		cfg.Port = 587

@@ -209,6 +209,9 @@ func (w *Worker) deliver(ctx context.Context, m store.Message) store.Outcome {
 	if err != nil {
 		return fail(err.Error())
 	}
+	if end := l.Booking.End; !end.IsZero() && !end.After(w.now()) {
+		return fail("not sent: the visit is over")
+	}
 	out, err := Write(l, w.clinic(l))
 	if err == nil {
 		out.Key, out.To = m.Key, m.To

@@ -13,6 +13,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/booking/delivery"
 	"github.com/webbtidbok/webbtidbok/booking/store"
+	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
 // sent records what a sender was given, failing as told.
@@ -179,6 +180,24 @@ func TestWorkerNeverSendsAStaleMessage(t *testing.T) {
 	}
 }
 
+// A message about a visit that is over by the time it is due (after
+// retries, or a worker down for days) is not sent.
+func TestWorkerDropsAMessageForAPastVisit(t *testing.T) {
+	t.Parallel()
+	o := store.NewMemOutbox()
+	clk := &clock{now: visit.Add(time.Hour)}
+	s := &sent{}
+	w := newWorker(t, o, clk, map[string]delivery.Sender{booking.ChannelEmail: s})
+	m := letter(t, booking.Confirmed, booking.ChannelEmail, "anna@example.se", slot("b1", visit), tidbok.Timeslot{}, 0, t0)
+	must(t, o.Enqueue(t.Context(), m))
+	if r := once(t, w); r.Failed != 1 || len(s.keys()) != 0 {
+		t.Errorf("%+v, sent %v; want failed, nothing sent", r, s.keys())
+	}
+	if got := state(t, o, m.Key); !strings.Contains(got.Detail, "visit is over") {
+		t.Errorf("recorded %q", got.Detail)
+	}
+}
+
 // A worker that dies between claiming and sending leaves the message to
 // the next claim after the lease; the resent copy keeps its Message-ID.
 func TestWorkerResendsAfterALapsedLease(t *testing.T) {
@@ -239,6 +258,20 @@ func TestNewReportsEveryProblem(t *testing.T) {
 		t.Fatal("New of an empty config succeeded")
 	}
 	for _, want := range []string{"Outbox", "Senders", "negative"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+// NewSMTP reports every problem with its configuration at once.
+func TestNewSMTPReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	_, err := delivery.NewSMTP(delivery.SMTPConfig{From: "inte en adress", Security: 9})
+	if !errors.Is(err, tidbok.ErrInvalid) {
+		t.Fatalf("NewSMTP = %v; want ErrInvalid", err)
+	}
+	for _, want := range []string{"Host", "From", "Security"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
