@@ -222,19 +222,27 @@ func TestKillAWorkerMidRun(t *testing.T) {
 	must(t, err)
 
 	var procs []*exec.Cmd
-	for range 3 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestDeliveryWorkerProcess$")
-		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		must(t, cmd.Start())
-		procs = append(procs, cmd)
-	}
 	t.Cleanup(func() {
 		for _, p := range procs {
 			_ = p.Process.Kill()
 			_ = p.Wait()
 		}
 	})
+	start := func() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDeliveryWorkerProcess$")
+		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		must(t, cmd.Start())
+		procs = append(procs, cmd)
+	}
+	// The worker to kill starts first and is delivering before the
+	// others join, so that it is mid-run when killed.
+	start()
+	if !srv.Wait(10, 2*time.Minute) {
+		t.Fatalf("the first worker delivered %d messages in two minutes", srv.Count())
+	}
+	start()
+	start()
 	if !srv.Wait(n/3, 2*time.Minute) {
 		t.Fatalf("the workers delivered %d of %d messages in two minutes", srv.Count(), n)
 	}
