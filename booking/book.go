@@ -29,6 +29,11 @@ type BookRequest struct {
 	// Contact is what the book learns about the subject of care;
 	// FirstName and LastName are required, as in the population register.
 	Contact tidbok.ContactInfo
+	// Consent says whether the citizen agreed to be told about the
+	// booking by e-mail (to Contact.Email) and SMS (to Contact.Phone):
+	// its confirmation, and later its move or cancellation, are queued
+	// in Config.Outbox for those channels.
+	Consent Consent
 }
 
 // Confirmation is the answer to a successful Book or Reschedule: what the
@@ -175,7 +180,8 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 	defer s.release(ctx, token)
 
 	slot.Subject, slot.Reason = req.Subject, req.Reason
-	in := store.Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor}}
+	in := store.Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor},
+		Recipients: req.Consent.recipients(req.Contact)}
 	if err := s.saveIntent(ctx, c, in); err != nil {
 		s.dropKey(ctx, c)
 		return Confirmation{}, &Error{Action: act, Text: textGeneric, Err: err}
@@ -245,6 +251,7 @@ func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res 
 	b := c.rec.Intent.Book.Timeslot
 	b.ID, b.Flags = res.BookingID, tidbok.Flags{}
 	r := store.KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
+	s.enqueue(ctx, Confirmed, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{

@@ -116,8 +116,9 @@ func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time
 		Cancel: tidbok.CancelRequest{
 			Facility: req.Clinic, BookingID: req.BookingID, Subject: req.Subject, Message: req.Message, Actor: a.actor,
 		},
-		Previous: old,
-		Sequence: seq + 1,
+		Previous:   old,
+		Sequence:   seq + 1,
+		Recipients: s.lastRecipients(ctx, req.Clinic, req.BookingID),
 	}
 	if err := s.saveIntent(ctx, c, in); err != nil {
 		s.dropKey(ctx, c)
@@ -168,6 +169,9 @@ func (s *Service) sendCancel(ctx context.Context, a access, sc Scope, c *claim, 
 func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, res tidbok.CancelResult, reconciled bool) Cancellation {
 	in := c.rec.Intent
 	r := store.KeyResult{Booking: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
+	b := in.Previous
+	b.ID = in.Cancel.BookingID
+	s.enqueue(ctx, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
 	out := cancellation(r, false)
 	s.notify(ctx, Notification{

@@ -63,6 +63,11 @@ type Config struct {
 	// Requests keeps citizens' requests (Beställa tid). Default:
 	// [store.NewMemRequests].
 	Requests store.Requests
+	// Outbox keeps the messages every booking, move and cancellation
+	// owes the citizen (a [Letter] for each channel of the booking's
+	// [Consent]), for a delivery worker (package booking/delivery) to
+	// send. Default: none, and nothing is queued.
+	Outbox store.Outbox
 
 	// Audit receives an event for every read and write of a citizen's
 	// bookings and requests. Default: [LogAudit] with Logger, or with

@@ -49,8 +49,12 @@
 //
 // Every read and write of a citizen's bookings is an audit [Event] for
 // the [AuditSink] (log/slog by default), refusals included. Confirmed,
-// rescheduled and cancelled bookings are told to the [Notifier], for the
-// portal's SMS and e-mail.
+// rescheduled and cancelled bookings are told to the [Notifier], and,
+// with Config.Outbox set, queued there as a [Letter] per channel the
+// citizen agreed to ([Consent]), keyed by the booking's revision so that a
+// repeated or resumed call queues it once and a later change supersedes
+// what is not yet sent; package booking/delivery sends them by e-mail
+// and SMS.
 //
 // # Races, holds and retries
 //

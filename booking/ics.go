@@ -29,7 +29,17 @@ type CalendarEvent struct {
 	// Cancelled marks the event cancelled (STATUS:CANCELLED), so that a
 	// calendar that has it removes it.
 	Cancelled bool
+	// Method is the calendar's METHOD (RFC 5546), for an object sent by
+	// e-mail: [MethodRequest] for a booking or a move, [MethodCancel] for
+	// a cancellation. Empty leaves METHOD out, as for a download.
+	Method string
 }
+
+// The iTIP methods of a calendar object sent by e-mail.
+const (
+	MethodRequest = "REQUEST"
+	MethodCancel  = "CANCEL"
+)
 
 // ICS returns the event as an iCalendar object (RFC 5545): a VCALENDAR
 // with the Europe/Stockholm VTIMEZONE and one VEVENT whose DTSTART and
@@ -49,6 +59,9 @@ func (e CalendarEvent) ICS() []byte {
 	w.line("VERSION:2.0")
 	w.line("PRODID:-//webbtidbok//booking//SV")
 	w.line("CALSCALE:GREGORIAN")
+	if e.Method != "" {
+		w.line("METHOD:" + escapeText(e.Method))
+	}
 	w.raw(stockholmVTimezone)
 	w.line("BEGIN:VEVENT")
 	w.line("UID:" + escapeText(b.ID+"@"+strings.ToLower(b.Facility.String())))

@@ -28,6 +28,10 @@ type RescheduleRequest struct {
 	// Contact, when not zero, updates what the book knows of the subject;
 	// it then needs FirstName and LastName.
 	Contact tidbok.ContactInfo
+	// Consent, with Contact, says where the move's message goes (as for
+	// [BookRequest]); with Contact zero, it goes where the booking's
+	// earlier messages went.
+	Consent Consent
 }
 
 // Reschedule moves a booking to a new slot, atomically: either the
@@ -155,6 +159,10 @@ func (s *Service) freshReschedule(ctx context.Context, a access, req RescheduleR
 		Previous:     old,
 		Sequence:     n,
 		MoveReserved: true,
+		Recipients:   req.Consent.recipients(req.Contact),
+	}
+	if req.Contact.IsZero() {
+		in.Recipients = s.lastRecipients(ctx, req.Clinic, req.BookingID)
 	}
 	if err := s.saveIntent(ctx, c, in); err != nil {
 		undo()
@@ -241,6 +249,8 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 	b.ID, b.Flags = in.Reschedule.BookingID, tidbok.Flags{}
 	b.Reason, b.Purpose = in.Previous.Reason, in.Previous.Purpose
 	r := store.KeyResult{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
+	s.enqueue(ctx, Rescheduled, sc.Clinic, in.Recipients,
+		Letter{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{

@@ -26,6 +26,7 @@ type Service struct {
 	keys      store.Keys
 	moves     store.Moves
 	requests  store.Requests
+	outbox    store.Outbox
 	audit     AuditSink
 	notifier  Notifier
 	guardians GuardianResolver
@@ -58,6 +59,7 @@ func New(cfg Config) (*Service, error) {
 		keys:         cfg.Keys,
 		moves:        cfg.Moves,
 		requests:     cfg.Requests,
+		outbox:       cfg.Outbox,
 		audit:        cfg.Audit,
 		notifier:     cfg.Notifier,
 		guardians:    cfg.Guardians,

@@ -7,7 +7,9 @@
 //
 // The in-memory stores [MemHolds], [MemKeys], [MemMoves] and [MemRequests] serve one
 // process; their zero values are ready to use, and they are what a
-// [booking.Config] defaults to. Package sqlstore keeps the same in a SQL
+// [booking.Config] defaults to. [MemOutbox] keeps the messages owed to
+// citizens for a delivery worker in the same process; a
+// [booking.Config] without an Outbox queues none. Package sqlstore keeps the same in a SQL
 // database shared by every portal process.
 //
 // # Testing

@@ -62,6 +62,18 @@ type Intent struct {
 	// MoveReserved reports that a reschedule counted a move in the
 	// [Moves] store, to take back if the book refuses.
 	MoveReserved bool
+	// Recipients are where the change's messages go, one per channel
+	// the citizen agreed to (see [Outbox]); decided before the write is
+	// sent, so that a resumed call queues the same messages.
+	Recipients []Recipient `json:",omitempty"`
+}
+
+// Recipient is where one channel's messages about a booking go: the
+// channel's name ("email", "sms") and the address on it, empty when the
+// citizen agreed to the channel but gave no address.
+type Recipient struct {
+	Channel string
+	To      string
 }
 
 // IsZero reports whether no write is recorded.

@@ -68,6 +68,8 @@ type config struct {
 	// nothing until a program installs an SDK.
 	TracerProvider trace.TracerProvider
 	MeterProvider  metric.MeterProvider
+	// Mail says how the citizens' e-mail is sent (see messages.go).
+	Mail mailConfig
 }
 
 // app is the portal: an http.Handler over the booking flow, the clinic's
@@ -100,6 +102,8 @@ type app struct {
 	// perCitizen and perClient limit how often the request form may be
 	// sent by one citizen and from one client address.
 	perCitizen, perClient *limiters
+	// delivery sends what the booking flow queues in its outbox.
+	delivery *deliveryRun
 }
 
 // newApp opens the book (creating and seeding it on first use), seeds the
@@ -167,11 +171,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	a.svc, err = booking.New(booking.Config{
 		Book: a.book, CaseTypes: a.cases, Terms: a.terms,
 		Holds: a.stores.Holds(), Keys: a.stores.Keys(), Moves: a.stores.Moves(),
-		Requests: a.stores.Requests(), Audit: a.stores.Audit(),
+		Requests: a.stores.Requests(), Audit: a.stores.Audit(), Outbox: a.stores.Outbox(),
 		Guardians: a.people, Now: a.now, Logger: a.log,
 		TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.startDelivery(cfg.Mail); err != nil {
 		return nil, err
 	}
 	a.handler = a.routes()
@@ -261,7 +268,7 @@ func privateFiles(dir, path string) error {
 
 // Close closes the book and its database.
 func (a *app) Close() error {
-	var errs []error
+	errs := []error{a.stopDelivery()}
 	if a.book != nil {
 		errs = append(errs, a.book.Close())
 	}
@@ -288,6 +295,7 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("POST /logga-ut", a.logout)
 	mux.HandleFunc("GET /mina-bokningar", a.myBookingsShortcut)
 	mux.HandleFunc("GET /mina-bokningar/logg", a.accessLog)
+	mux.HandleFunc("GET /mina-bokningar/meddelanden", a.sentMessages)
 	mux.HandleFunc("POST /agera-for", a.actFor)
 
 	// The citizen's flow at a clinic, under a case type.

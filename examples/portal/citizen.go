@@ -518,7 +518,8 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	conf, err := a.svc.Book(r.Context(), booking.BookRequest{
 		Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
-			Phone: strings.TrimSpace(r.PostFormValue("telefon"))},
+			Phone: strings.TrimSpace(r.PostFormValue("telefon")), Email: strings.TrimSpace(r.PostFormValue("epost"))},
+		Consent: consentFrom(r),
 	})
 	var te *booking.TermsError
 	switch {

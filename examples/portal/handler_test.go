@@ -91,7 +91,7 @@ func TestEveryPageHasATitleAndLabels(t *testing.T) {
 	id := bookingIDIn(t, conf.path)
 	for _, path := range []string{managePath + "/bokningar", managePath + "/bokning/" + id,
 		managePath + "/bokning/" + id + "/omboka", managePath + "/bokning/" + id + "/omboka?datum=" + thursday.AddDays(1).String(),
-		managePath + "/bokning/" + id + "/avboka", "/mina-bokningar/logg"} {
+		managePath + "/bokning/" + id + "/avboka", "/mina-bokningar/logg", "/mina-bokningar/meddelanden"} {
 		pg := b.get(path)
 		if strings.Contains(pg.path, "/villkor") {
 			pg = b.submit(pg, "", 0, url.Values{"godkann": {"ja"}})

@@ -42,6 +42,13 @@
 //	-public-url
 //	       the portal's URL as browsers reach it (default: the address
 //	       listened on), for the redirect URIs
+//	-smtp-addr, -smtp-user, -smtp-from
+//	       send the citizens' confirmations, moves and cancellations by
+//	       e-mail through this submission server (host:port; 587
+//	       STARTTLS, 465 TLS), with AUTH PLAIN; the password is read from
+//	       $WEBBTIDBOK_SMTP_PASSWORD. Without -smtp-addr nothing is sent:
+//	       the messages are kept in the database and shown under Mina
+//	       bokningar, "Skickade meddelanden"
 //
 // The SQLite database and its folder are readable by their owner only
 // (0600 and 0700).

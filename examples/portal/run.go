@@ -22,6 +22,7 @@ type options struct {
 	oidc      oidcConfig
 	publicURL string
 	telemetry telemetryOptions
+	mail      mailConfig
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -37,6 +38,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.oidc.ClientSecret, "oidc-client-secret", "", "the portal's client secret at the provider; prefer $WEBBTIDBOK_OIDC_CLIENT_SECRET, which a process list does not show")
 	fs.StringVar(&o.publicURL, "public-url", "", "the portal's URL as browsers reach it, for the provider's redirect to /logga-in/svar (default: the address listened on)")
 	o.telemetry.register(fs)
+	o.mail.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -83,7 +85,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		url = strings.TrimSuffix(o.publicURL, "/")
 	}
 	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy,
-		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider}
+		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider, Mail: o.mail}
 	if o.oidc.Issuer != "" {
 		o.oidc.RedirectURL, o.oidc.PostLogoutURL = url+"/logga-in/svar", url+"/"
 		ids, err := newOIDCIdentity(ctx, o.oidc, log)

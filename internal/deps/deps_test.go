@@ -75,6 +75,14 @@ var rules = []rule{
 	{"booking$", "booking/store/storetest", "the flow must not import a package that imports testing"},
 	{"booking/store$", "booking/store/storetest", "the in-memory stores must not import a package that imports testing"},
 	{"sqlstore", "booking/store/storetest", "the SQL stores must not import a package that imports testing"},
+	{"booking$", "booking/delivery", "the flow queues messages in its outbox; the delivery worker reads them, never the reverse"},
+	{"booking/store", "booking/delivery", "the stores keep messages unread; they know no channel"},
+	{"sqlstore", "booking/delivery", "the stores keep messages unread; they know no channel"},
+	{"booking/delivery", "sqlstore", "the worker knows the outbox only by its interface"},
+	{"booking/delivery", "mvkclient", "the worker writes from the queued letter; it reads no book"},
+	{"booking/delivery", "tidbok/memtidbok", "the worker writes from the queued letter; it reads no book"},
+	{"booking/delivery", "tidbok/sqltidbok", "the worker writes from the queued letter; it reads no book"},
+	{"*", "internal/smtptest", "the test mail server is test support; nothing ships with it"},
 	{"casetype", "sqlstore", "clinic configuration knows its store only by its interface"},
 	{"terms", "sqlstore", "clinic configuration knows its store only by its interface"},
 	{"casetype", "terms", "casetype and terms stay independent; booking combines them"},
@@ -112,6 +120,12 @@ var externalRules = []struct {
 }{
 	{"*", []string{"go.opentelemetry.io/otel/sdk", "go.opentelemetry.io/otel/exporters"},
 		"the library depends on OpenTelemetry's API only: the application installs an SDK and exporters"},
+	{"booking$", []string{"github.com/wneessen/go-mail", "net/smtp"},
+		"the flow only queues messages: sending mail is booking/delivery's"},
+	{"booking", []string{"github.com/emersion/go-smtp", "github.com/emersion/go-ical", "github.com/emersion/go-sasl"},
+		"the SMTP server and the independent iCalendar parser are test support (internal/smtptest, tests)"},
+	{"sqlstore", []string{"github.com/emersion/go-smtp", "github.com/wneessen/go-mail"},
+		"the stores keep messages unread"},
 }
 
 type pkg struct {

@@ -22,6 +22,7 @@ type Stores struct {
 	Keys     store.Keys
 	Moves    store.Moves
 	Requests store.Requests
+	Outbox   store.Outbox
 }
 
 // Run checks that the stores newStores makes obey the rules of package
@@ -71,7 +72,7 @@ type rule struct {
 // rules returns every rule, by interface, in the order Run checks them.
 func rules() []rule {
 	var all []rule
-	for _, family := range [][]rule{keyRules, holdRules, moveRules, requestRules} {
+	for _, family := range [][]rule{keyRules, holdRules, moveRules, requestRules, outboxRules} {
 		all = append(all, family...)
 	}
 	return all
@@ -81,6 +82,7 @@ func hasKeys(s Stores) bool     { return s.Keys != nil }
 func hasHolds(s Stores) bool    { return s.Holds != nil }
 func hasMoves(s Stores) bool    { return s.Moves != nil }
 func hasRequests(s Stores) bool { return s.Requests != nil }
+func hasOutbox(s Stores) bool   { return s.Outbox != nil }
 
 // precondition wraps err, when not nil, as the failure of a step the
 // check needed before it could judge the rule: not a verdict on the rule

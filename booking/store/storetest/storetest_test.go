@@ -16,6 +16,7 @@ func TestMemStores(t *testing.T) {
 			Keys:     store.NewMemKeys(),
 			Moves:    store.NewMemMoves(),
 			Requests: store.NewMemRequests(),
+			Outbox:   store.NewMemOutbox(),
 		}
 	})
 }
@@ -24,6 +25,6 @@ func TestMemStores(t *testing.T) {
 func TestMemStoresZero(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(*testing.T) storetest.Stores {
-		return storetest.Stores{Holds: new(store.MemHolds), Keys: new(store.MemKeys), Moves: new(store.MemMoves), Requests: new(store.MemRequests)}
+		return storetest.Stores{Holds: new(store.MemHolds), Keys: new(store.MemKeys), Moves: new(store.MemMoves), Requests: new(store.MemRequests), Outbox: new(store.MemOutbox)}
 	})
 }
