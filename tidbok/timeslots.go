@@ -2,8 +2,8 @@ package tidbok
 
 import (
 	"iter"
-	"strings"
 	"time"
+	"unsafe"
 )
 
 // AvailableTimeslotsResult is the answer to AvailableTimeslots: free slots
@@ -115,12 +115,15 @@ func (r AvailableTimeslotsResult) Slice() []Timeslot {
 // order of the answer with Add (an ID, the times and a template), and
 // takes the answer with Result. The answer keeps copies of the templates
 // and IDs, so the book may change or reuse its own afterwards. The zero
-// value is ready to use; a builder must not be copied after its first use,
-// nor used by two goroutines at once.
+// value is ready to use; a builder is not safe for concurrent use.
 type TimeslotsBuilder struct {
+	// recs[:n] and ids[:nids] are filled; the rest is room, so that Add
+	// writes no pointers (and so passes no write barriers).
 	recs  []slotRecord
+	n     int
+	ids   []byte
+	nids  int
 	tmpls []slotTemplate
-	ids   strings.Builder
 }
 
 // Grow makes room for slots more slots and templates more templates, so
@@ -128,21 +131,26 @@ type TimeslotsBuilder struct {
 // allocations.
 func (b *TimeslotsBuilder) Grow(slots, templates int) {
 	if slots > 0 {
-		b.recs = growCap(b.recs, slots)
-		b.ids.Grow(slots * 8)
+		b.growSlots(slots, slots*8)
 	}
-	if templates > 0 {
-		b.tmpls = growCap(b.tmpls, templates)
+	if templates > 0 && cap(b.tmpls)-len(b.tmpls) < templates {
+		b.tmpls = append(make([]slotTemplate, 0, len(b.tmpls)+templates), b.tmpls...)
 	}
 }
 
-func growCap[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
+// growSlots makes room for at least slots more records and idBytes more
+// bytes of IDs.
+func (b *TimeslotsBuilder) growSlots(slots, idBytes int) {
+	if len(b.recs)-b.n < slots {
+		recs := make([]slotRecord, max(b.n+slots, 2*len(b.recs)))
+		copy(recs, b.recs[:b.n])
+		b.recs = recs
 	}
-	out := make([]T, len(s), len(s)+n)
-	copy(out, s)
-	return out
+	if len(b.ids)-b.nids < idBytes {
+		ids := make([]byte, max(b.nids+idBytes, 2*len(b.ids)))
+		copy(ids, b.ids[:b.nids])
+		b.ids = ids
+	}
 }
 
 // Template registers the fields that slots added with the returned
@@ -168,13 +176,17 @@ func (b *TimeslotsBuilder) Add(template int, id string, start, end time.Time) {
 	case t.startLoc != sl || t.endLoc != el:
 		template = b.variant(template, sl, el)
 	}
-	b.ids.WriteString(id)
-	b.recs = append(b.recs, slotRecord{
+	if b.n == len(b.recs) || len(b.ids)-b.nids < len(id) {
+		b.growSlots(1, len(id))
+	}
+	b.nids += copy(b.ids[b.nids:], id)
+	b.recs[b.n] = slotRecord{
 		start: start.Unix(), startNs: int32(start.Nanosecond()),
 		end: end.Unix(), endNs: int32(end.Nanosecond()),
-		idEnd: uint32(b.ids.Len()),
+		idEnd: uint32(b.nids),
 		tmpl:  int32(template),
-	})
+	}
+	b.n++
 }
 
 // variant is the template with the fields of template and times in the
@@ -193,18 +205,23 @@ func (b *TimeslotsBuilder) variant(template int, sl, el *time.Location) int {
 }
 
 // Len is the number of slots added so far.
-func (b *TimeslotsBuilder) Len() int { return len(b.recs) }
+func (b *TimeslotsBuilder) Len() int { return b.n }
 
 // Result is the answer holding the slots added, in the order added. The
 // builder is empty afterwards, its templates forgotten, ready for another
 // answer.
 func (b *TimeslotsBuilder) Result() AvailableTimeslotsResult {
-	if len(b.recs) == 0 {
+	if b.n == 0 {
 		*b = TimeslotsBuilder{}
 		return AvailableTimeslotsResult{}
 	}
-	r := AvailableTimeslotsResult{recs: b.recs, tmpls: b.tmpls, ids: b.ids.String()}
-	b.recs, b.tmpls = nil, nil
-	b.ids = strings.Builder{}
+	// The answer takes the ID bytes over as its string: the builder
+	// forgets them, so nothing writes them again.
+	r := AvailableTimeslotsResult{
+		recs:  b.recs[:b.n:b.n],
+		tmpls: b.tmpls,
+		ids:   unsafe.String(unsafe.SliceData(b.ids), b.nids),
+	}
+	*b = TimeslotsBuilder{}
 	return r
 }
