@@ -145,6 +145,32 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 	}
 }
 
+// BenchmarkAvailableTimeslotsRead asks BenchmarkAvailableTimeslots's
+// question and reads every slot of the answer once, as a whole Timeslot,
+// as the wire's encoder does: the compact answer puts the cost of
+// assembling the slots on its reader.
+func BenchmarkAvailableTimeslotsRead(b *testing.B) {
+	book := benchBook(b, "large")
+	day := tidbok.Date{Year: 2026, Month: 3, Day: 17}
+	req := tidbok.AvailabilityRequest{
+		Facility: benchClinic, Subject: benchCitizen, From: day, To: day,
+		TimeType: tidbok.TimeType{ID: benchTimeType(2)},
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := book.AvailableTimeslots(ctx, req)
+		n := 0
+		for ts := range res.All() {
+			startSink = ts.Start
+			n++
+		}
+		if err != nil || n != 480 {
+			b.Fatalf("AvailableTimeslots = %d slots, %v; want 480", n, err)
+		}
+	}
+}
+
 // BenchmarkMemoryPerSlot builds a book of 1,000,800 slots (100 clinicians
 // × 417 days × 24) and reports the live heap it takes per slot.
 func BenchmarkMemoryPerSlot(b *testing.B) {
