@@ -220,7 +220,7 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 	// tmpl holds, per group, its template in the answer: -1 before the
 	// group is seen, -2 once counted.
 	var tmplBuf [128]int32
-	tmpl := tmplBuf[:0]
+	var tmpl []int32
 	if len(groups) <= len(tmplBuf) {
 		tmpl = tmplBuf[:len(groups)]
 	} else {
