@@ -77,7 +77,7 @@ func newBenchEnv(b *testing.B, years int, opts ...func(*booking.Config)) *benchE
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &benchEnv{svc: svc, slots: res.Timeslots}
+	env := &benchEnv{svc: svc, slots: res.Slice()}
 	for i := range 1000 {
 		p := citizen("19700101", i)
 		for _, id := range []string{ctBook, ctManage} {

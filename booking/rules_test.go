@@ -26,7 +26,7 @@ func (f *fixture) bookSlot(tt string, start time.Time) tidbok.Timeslot {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	for _, s := range res.Timeslots {
+	for s := range res.All() {
 		if s.Start.Equal(start) {
 			return s
 		}

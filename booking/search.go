@@ -309,7 +309,7 @@ func (s *Service) freeSlots(ctx context.Context, sc Scope, a access, q query) ([
 		if err != nil {
 			return nil, err
 		}
-		for _, ts := range res.Timeslots {
+		for ts := range res.All() {
 			if q.window.allows(ts) && (q.allowed == nil || slices.Contains(q.allowed, ts.TimeType.ID)) {
 				out = append(out, ts)
 			}
@@ -426,7 +426,7 @@ func (s *Service) resolve(ctx context.Context, a access, sc Scope, act Action, w
 		if err != nil {
 			return tidbok.Timeslot{}, s.bookError(act, err)
 		}
-		for _, ts := range res.Timeslots {
+		for ts := range res.All() {
 			if !sameSlot(want, ts) {
 				continue
 			}

@@ -99,7 +99,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, ts := range res.Timeslots {
+	for ts := range res.All() {
 		fmt.Printf("%s–%s %s\n", ts.Start.Format("Mon 2 Jan 15:04"), ts.End.Format("15:04"), ts.TimeType.Name)
 	}
 	// Output:
@@ -148,8 +148,8 @@ func ExampleClient_Book() {
 			fmt.Printf("Not booked: %s\n", text)
 		}
 	}
-	book(free.Timeslots[0])
-	book(free.Timeslots[0]) // the same slot again: taken now
+	book(free.At(0))
+	book(free.At(0)) // the same slot again: taken now
 	// Output:
 	// Booked 08:00.
 	// Not booked: Tiden har just blivit bokad av någon annan. Välj en annan tid.

@@ -281,7 +281,7 @@ func TestAnswersLargerThanTheLimitAreRefused(t *testing.T) {
 	for i := range 50 {
 		slots = append(slots, freeSlot("S"+strings.Repeat("x", i), at(8, 0).Add(time.Duration(i)*20*time.Minute)))
 	}
-	answer := ok(t, tidbok.OpAvailableTimeslots, tidbok.AvailableTimeslotsResult{Timeslots: slots})
+	answer := ok(t, tidbok.OpAvailableTimeslots, tidbok.NewAvailableTimeslots(slots))
 	f := newFake(t, func(call, int) reply { return answer })
 
 	small := f.client(t, func(cfg *mvkclient.Config) { cfg.MaxResponseBytes = int64(len(answer.body) - 1) })
@@ -295,7 +295,7 @@ func TestAnswersLargerThanTheLimitAreRefused(t *testing.T) {
 
 	exact := f.client(t, func(cfg *mvkclient.Config) { cfg.MaxResponseBytes = int64(len(answer.body)) })
 	got, err := exact.AvailableTimeslots(bg(t), availability())
-	if err != nil || len(got.Timeslots) != 50 {
-		t.Errorf("a %d-byte answer with MaxResponseBytes %[1]d: %d slots, %v; want 50 slots", len(answer.body), len(got.Timeslots), err)
+	if err != nil || got.Len() != 50 {
+		t.Errorf("a %d-byte answer with MaxResponseBytes %[1]d: %d slots, %v; want 50 slots", len(answer.body), got.Len(), err)
 	}
 }

@@ -49,7 +49,7 @@ func TestAnswersInTheWrongNamespaceAreBadAnswersNotZeroValues(t *testing.T) {
 			func(c *mvkclient.Client, t *testing.T) (any, error) {
 				return c.Facilities(bg(t), tidbok.FacilitiesRequest{Facility: clinic, Subject: citizen})
 			}},
-		{"available timeslots", tidbok.OpAvailableTimeslots, tidbok.AvailableTimeslotsResult{Timeslots: []tidbok.Timeslot{booking("S1", at(11, 0))}},
+		{"available timeslots", tidbok.OpAvailableTimeslots, tidbok.NewAvailableTimeslots([]tidbok.Timeslot{booking("S1", at(11, 0))}),
 			func(c *mvkclient.Client, t *testing.T) (any, error) {
 				return c.AvailableTimeslots(bg(t), tidbok.AvailabilityRequest{Facility: clinic, Subject: citizen,
 					From: tidbok.DateOf(at(0, 0)), To: tidbok.DateOf(at(0, 0))})

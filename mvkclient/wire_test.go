@@ -66,7 +66,7 @@ func allCalls() []operationCall {
 			_, err := b.AvailableTimeslots(ctx, req)
 			return err
 		}, func(t testing.TB) reply {
-			return ok(t, tidbok.OpAvailableTimeslots, tidbok.AvailableTimeslotsResult{Timeslots: []tidbok.Timeslot{slot}})
+			return ok(t, tidbok.OpAvailableTimeslots, tidbok.NewAvailableTimeslots([]tidbok.Timeslot{slot}))
 		}},
 		{tidbok.OpBook, func(ctx context.Context, b tidbok.Tidbok, a tidbok.Actor) error {
 			req := bookRequest(slot)

@@ -61,8 +61,8 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 	must(b, err)
 	free, err := book.AvailableTimeslots(ctx, tidbok.AvailabilityRequest{Facility: clinic, Subject: citizen(999_999), From: from, To: from.AddDays(days)})
 	must(b, err)
-	if len(free.Timeslots) < b.N {
-		b.Fatalf("published %d slots, want %d", len(free.Timeslots), b.N)
+	if free.Len() < b.N {
+		b.Fatalf("published %d slots, want %d", free.Len(), b.N)
 	}
 
 	cfg := booking.Config{Book: book, Now: clock,
@@ -102,7 +102,7 @@ func benchServiceBook(b *testing.B, be backend, sqlStores bool) {
 		for pb.Next() {
 			i := int(next.Add(1)) - 1
 			sc := scopes[i]
-			hold, err := svc.Hold(ctx, booking.HoldRequest{Scope: sc, Slot: free.Timeslots[i]})
+			hold, err := svc.Hold(ctx, booking.HoldRequest{Scope: sc, Slot: free.At(i)})
 			if err == nil {
 				_, err = svc.Book(ctx, booking.BookRequest{Scope: sc, Key: fmt.Sprintf("key-%d", i), Hold: hold.Token,
 					Contact: tidbok.ContactInfo{FirstName: "Test", LastName: "Testsson"}})

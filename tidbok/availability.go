@@ -1,7 +1,6 @@
 package tidbok
 
 import (
-	"iter"
 	"strconv"
 )
 
@@ -67,44 +66,4 @@ type AvailableDatesResult struct {
 	// Dates are ordered by date. A book may answer one entry per date, or
 	// one per date and performer (or resource, or type).
 	Dates []DateAvailability
-}
-
-// AvailableTimeslotsResult is the answer to AvailableTimeslots: free slots
-// ordered by start, whose IDs are passed back in Book and Reschedule. Read
-// it with Len and At, or range over All; books that build a slice answer
-// with NewAvailableTimeslots.
-type AvailableTimeslotsResult struct {
-	// Timeslots are the free slots. Read them through the methods: the
-	// field is going away in favour of a compact form.
-	Timeslots []Timeslot
-}
-
-// NewAvailableTimeslots is the answer holding slots, which it keeps (the
-// caller must not change them afterwards).
-func NewAvailableTimeslots(slots []Timeslot) AvailableTimeslotsResult {
-	return AvailableTimeslotsResult{Timeslots: slots}
-}
-
-// Len is the number of free slots in the answer.
-func (r AvailableTimeslotsResult) Len() int { return len(r.Timeslots) }
-
-// At is the i-th free slot, 0 ≤ i < Len. It panics for an i out of range,
-// like an index into a slice.
-func (r AvailableTimeslotsResult) At(i int) Timeslot { return r.Timeslots[i] }
-
-// All yields the free slots in order.
-func (r AvailableTimeslotsResult) All() iter.Seq[Timeslot] {
-	return func(yield func(Timeslot) bool) {
-		for _, ts := range r.Timeslots {
-			if !yield(ts) {
-				return
-			}
-		}
-	}
-}
-
-// Slice is a fresh copy of the free slots, for a caller that needs a
-// slice of its own to sort or change.
-func (r AvailableTimeslotsResult) Slice() []Timeslot {
-	return append([]Timeslot(nil), r.Timeslots...)
 }

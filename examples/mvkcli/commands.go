@@ -35,7 +35,7 @@ func (c *cli) timeTypes(ctx context.Context) error {
 
 func (c *cli) freeSlots(ctx context.Context) ([]tidbok.Timeslot, error) {
 	res, err := c.client.AvailableTimeslots(ctx, tidbok.AvailabilityRequest{Facility: c.clinic, Subject: c.citizen, From: c.from, To: c.to})
-	return res.Timeslots, err
+	return res.Slice(), err
 }
 
 func (c *cli) slots(ctx context.Context) error {

@@ -421,10 +421,10 @@ func publishFree(b *testing.B, book *sqltidbok.Book, n int) []tidbok.Timeslot {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if len(res.Timeslots) < n {
-		b.Fatalf("published %d slots, want %d", len(res.Timeslots), n)
+	if res.Len() < n {
+		b.Fatalf("published %d slots, want %d", res.Len(), n)
 	}
-	return res.Timeslots[:n]
+	return res.Slice()[:n]
 }
 
 // benchCitizen returns the i-th of 1000 made-up citizens.

@@ -27,10 +27,10 @@ func TestWireAccessIsInTheCitizensLogExtract(t *testing.T) {
 	today := tidbok.DateOf(time.Now())
 	c := wireClient(t, addr)
 	free, err := c.AvailableTimeslots(ctx, tidbok.AvailabilityRequest{Facility: clinic, Subject: citizen, From: today, To: today.AddDays(demoDays - 1)})
-	if err != nil || len(free.Timeslots) == 0 {
-		t.Fatalf("free slots: %v, %d", err, len(free.Timeslots))
+	if err != nil || free.Len() == 0 {
+		t.Fatalf("free slots: %v, %d", err, free.Len())
 	}
-	slot := free.Timeslots[len(free.Timeslots)-1]
+	slot := free.At(free.Len() - 1)
 	slot.Subject = citizen
 	booked, err := c.Book(ctx, tidbok.BookRequest{Timeslot: slot, Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson"}})
 	if err != nil {

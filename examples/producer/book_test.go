@@ -52,16 +52,16 @@ func testSurvivesRestart(t *testing.T, bookFlags ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(free.Timeslots) == 0 {
+	if free.Len() == 0 {
 		t.Fatalf("no free slots in %s–%s", window.From, window.To)
 	}
 	seeded := make(map[string]bool)
-	for _, s := range free.Timeslots {
+	for s := range free.All() {
 		seeded[s.ID] = true
 	}
 	// The last slot in the window: no chance that it starts during the
 	// test.
-	slot := free.Timeslots[len(free.Timeslots)-1]
+	slot := free.At(free.Len() - 1)
 	slot.Subject = citizen
 	booked, err := c.Book(ctx, tidbok.BookRequest{Timeslot: slot, Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson"}})
 	if err != nil {
@@ -85,10 +85,10 @@ func testSurvivesRestart(t *testing.T, bookFlags ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(free.Timeslots) == 0 {
+	if free.Len() == 0 {
 		t.Error("no free slots after the restart")
 	}
-	for _, s := range free.Timeslots {
+	for s := range free.All() {
 		if !seeded[s.ID] || s.ID == slot.ID {
 			t.Errorf("after the restart the book offers %s at %s, not a free slot of the first start", s.ID, s.Start)
 			break

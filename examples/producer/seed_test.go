@@ -68,10 +68,10 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(slots.Timeslots) != 12 || slots.Timeslots[0].TimeType != provtagn || slots.Timeslots[0].Start.Hour() != 13 {
-		t.Fatalf("today's free slots: %d, first %+v", len(slots.Timeslots), slots.Timeslots[0])
+	if slots.Len() != 12 || slots.At(0).TimeType != provtagn || slots.At(0).Start.Hour() != 13 {
+		t.Fatalf("today's free slots: %d, first %+v", slots.Len(), slots.At(0))
 	}
-	slot := slots.Timeslots[0]
+	slot := slots.At(0)
 	slot.Subject = citizen
 	res, err := book.Book(ctx, tidbok.BookRequest{Timeslot: slot, Contact: tidbok.ContactInfo{FirstName: "Tolvan", LastName: "Tolvansson"}})
 	if err != nil {

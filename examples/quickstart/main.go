@@ -69,12 +69,12 @@ func run(ctx context.Context, w io.Writer, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if len(free.Timeslots) < 2 {
-		return fmt.Errorf("expected free slots, found %d", len(free.Timeslots))
+	if free.Len() < 2 {
+		return fmt.Errorf("expected free slots, found %d", free.Len())
 	}
-	first, second := free.Timeslots[0], free.Timeslots[len(free.Timeslots)/2]
+	first, second := free.At(0), free.At(free.Len()/2)
 	fmt.Fprintf(w, "Anna (%v) finds %d free times; the first is %s with %s.\n",
-		anna, len(free.Timeslots), when(first.Start), first.PerformerName)
+		anna, free.Len(), when(first.Start), first.PerformerName)
 
 	slot := first
 	slot.Subject = anna
@@ -125,7 +125,7 @@ func run(ctx context.Context, w io.Writer, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Anna cancels; %d times are free again.\n", len(after.Timeslots))
+	fmt.Fprintf(w, "Anna cancels; %d times are free again.\n", after.Len())
 	return showStaff(w, book, clinic)
 }
 

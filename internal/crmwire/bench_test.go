@@ -15,10 +15,10 @@ import (
 // GetAvailableTimeslots.
 func benchSlots(b testing.TB, n int) tidbok.AvailableTimeslotsResult {
 	start := at(b, "20250310080000")
-	res := tidbok.AvailableTimeslotsResult{Timeslots: make([]tidbok.Timeslot, n)}
-	for i := range res.Timeslots {
+	slots := make([]tidbok.Timeslot, n)
+	for i := range slots {
 		s := start.Add(time.Duration(i) * 15 * time.Minute)
-		res.Timeslots[i] = tidbok.Timeslot{
+		slots[i] = tidbok.Timeslot{
 			ID:            fmt.Sprintf("FREE-%06d", i),
 			Start:         s,
 			End:           s.Add(15 * time.Minute),
@@ -30,7 +30,7 @@ func benchSlots(b testing.TB, n int) tidbok.AvailableTimeslotsResult {
 			TimeType:      tidbok.TimeType{ID: "TT1", Name: "Läkarbesök"},
 		}
 	}
-	return res
+	return tidbok.NewAvailableTimeslots(slots)
 }
 
 // BenchmarkTimeslots measures a GetAvailableTimeslots answer with 50 and
@@ -44,7 +44,7 @@ func BenchmarkTimeslots(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		wire := &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(res.Timeslots, styleFree)}
+		wire := &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(res.Slice(), styleFree)}
 		payload, err := xml.Marshal(wire)
 		if err != nil {
 			b.Fatal(err)

@@ -205,7 +205,7 @@ func fixtures(t testing.TB) []fixture {
 				Performers: []tidbok.HSAID{hsa(t, hsaDoctor)},
 				TimeType:   tidbok.TimeType{ID: "TT1", Name: "Läkarbesök"}, CareType: tidbok.CareType{ID: "VT1", Name: "Allmänmedicin"},
 				Actor: tidbok.Actor{Person: guardian}},
-			tidbok.AvailableTimeslotsResult{Timeslots: []tidbok.Timeslot{freeSlot, minSlot, slot}}},
+			tidbok.NewAvailableTimeslots([]tidbok.Timeslot{freeSlot, minSlot, slot})},
 		{"minimal", tidbok.OpAvailableTimeslots,
 			tidbok.AvailabilityRequest{Facility: clinic, Subject: subject, From: from, To: to},
 			tidbok.AvailableTimeslotsResult{}},

@@ -38,7 +38,7 @@ func (w *GetAvailableTimeslots) tidbok(c *checker, v Version) (any, tidbok.Perso
 }
 
 func (w *GetAvailableTimeslotsResponse) tidbok(c *checker, _ tidbok.Operation) (any, error) {
-	return tidbok.AvailableTimeslotsResult{Timeslots: c.timeslots("timeslotDetail", w.TimeslotDetail, freeSlot)}, nil
+	return tidbok.NewAvailableTimeslots(c.timeslots("timeslotDetail", w.TimeslotDetail, freeSlot)), nil
 }
 
 var availableTimeslotsCodec = codec(
@@ -58,6 +58,6 @@ var availableTimeslotsCodec = codec(
 	},
 	func(r *tidbok.AvailabilityRequest) *tidbok.Actor { return &r.Actor },
 	func(s tidbok.AvailableTimeslotsResult) (any, error) {
-		return &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(s.Timeslots, styleFree)}, nil
+		return &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(s.Slice(), styleFree)}, nil
 	},
 )

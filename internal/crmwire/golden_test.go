@@ -47,12 +47,12 @@ func goldens(t *testing.T) []golden {
 		{file: "MakeBooking-response.xml", op: tidbok.OpBook,
 			result: tidbok.BookResult{BookingID: "BOK-4712", Notice: "Kom fastande. Ta med legitimation."}},
 		{file: "GetAvailableTimeslots-response.xml", op: tidbok.OpAvailableTimeslots,
-			result: tidbok.AvailableTimeslotsResult{Timeslots: []tidbok.Timeslot{
+			result: tidbok.NewAvailableTimeslots([]tidbok.Timeslot{
 				{ID: "FREE-1", Start: at(t, "20250314080000"), End: at(t, "20250314081500"), Facility: clinic,
 					Performer: hsa(t, hsaNurse), PerformerName: "Leg. sjuksköterska Bo Ek", TimeType: tidbok.TimeType{ID: "TT2", Name: "Provtagning"}},
 				{ID: "FREE-2", Start: at(t, "20251026013000"), End: at(t, "20251026040000"), Facility: clinic,
 					Resource: tidbok.Resource{ID: "RTG1", Name: "Röntgen <DT>"}, CareType: tidbok.CareType{ID: "VT7", Name: "Radiologi"}},
-			}}},
+			})},
 		{file: "GetBookingDetails-response-open-invitation.xml", op: tidbok.OpBookingDetails,
 			result: tidbok.BookingDetailsResult{Booking: tidbok.Timeslot{
 				ID: "INV-1", Facility: clinic, FacilityName: "Mammografin Åby", Subject: pn(t, pnSubject),

@@ -245,7 +245,7 @@ func TestEmptyOptionalsNeverWritten(t *testing.T) {
 			t.Errorf("GetBookingDetailsResponse lacks %s=false:\n%s", e, det)
 		}
 	}
-	free, _ := EncodeResponse(tidbok.OpAvailableTimeslots, tidbok.AvailableTimeslotsResult{Timeslots: []tidbok.Timeslot{{Facility: hsa(t, hsaClinic)}}})
+	free, _ := EncodeResponse(tidbok.OpAvailableTimeslots, tidbok.NewAvailableTimeslots([]tidbok.Timeslot{{Facility: hsa(t, hsaClinic)}}))
 	if bytes.Contains(free, []byte("allowed")) || bytes.Contains(free, []byte("isInvitation")) {
 		t.Errorf("a free slot carries false flags:\n%s", free)
 	}

@@ -166,8 +166,8 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 		defer meterCPU(b)()
 		for b.Loop() {
 			res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
-			if err != nil || len(res.Timeslots) != slotsInAnswer {
-				b.Fatalf("%d slots, %v", len(res.Timeslots), err)
+			if err != nil || res.Len() != slotsInAnswer {
+				b.Fatalf("%d slots, %v", res.Len(), err)
 			}
 		}
 	})
@@ -198,8 +198,8 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 		defer meterCPU(b)()
 		for b.Loop() {
 			res, err := direct.AvailableTimeslots(b.Context(), bs.req)
-			if err != nil || len(res.Timeslots) != slotsInAnswer {
-				b.Fatalf("%d slots, %v", len(res.Timeslots), err)
+			if err != nil || res.Len() != slotsInAnswer {
+				b.Fatalf("%d slots, %v", res.Len(), err)
 			}
 		}
 	})
@@ -215,7 +215,7 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 			}
 			res, err := crmwire.DecodeResponse(tidbok.OpAvailableTimeslots, resp.Body, soap.Limits{MaxBytes: 1 << 20})
 			resp.Body.Close()
-			if err != nil || len(res.(tidbok.AvailableTimeslotsResult).Timeslots) != slotsInAnswer {
+			if err != nil || res.(tidbok.AvailableTimeslotsResult).Len() != slotsInAnswer {
 				b.Fatalf("%v, %v", res, err)
 			}
 		}
@@ -230,8 +230,8 @@ func BenchmarkAvailableTimeslots(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
-				if err != nil || len(res.Timeslots) != slotsInAnswer {
-					b.Errorf("%d slots, %v", len(res.Timeslots), err)
+				if err != nil || res.Len() != slotsInAnswer {
+					b.Errorf("%d slots, %v", res.Len(), err)
 					return
 				}
 			}

@@ -162,7 +162,7 @@ func TestACommittedRescheduleWhoseAnswerIsLostIsFound(t *testing.T) {
 	s.wantBookings(t, tidbok.Timeslot{Start: to.Start, Subject: anna})
 	free, err := s.client.AvailableTimeslots(t.Context(), tidbok.AvailabilityRequest{
 		Facility: testbook.Facility(), Subject: bertil, From: tidbok.DateOf(from.Start), To: tidbok.DateOf(from.Start)})
-	if err != nil || len(free.Timeslots) != 1 || free.Timeslots[0].ID != from.ID {
+	if err != nil || free.Len() != 1 || free.At(0).ID != from.ID {
 		t.Errorf("free slots on the old date: %+v, %v; want the old slot free again", free, err)
 	}
 }

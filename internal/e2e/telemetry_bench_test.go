@@ -43,8 +43,8 @@ func BenchmarkRoundTripTelemetry(b *testing.B) {
 		defer meterCPU(b)()
 		for b.Loop() {
 			res, err := bs.s.client.AvailableTimeslots(b.Context(), bs.req)
-			if err != nil || len(res.Timeslots) != slotsInAnswer {
-				b.Fatalf("%d slots, %v", len(res.Timeslots), err)
+			if err != nil || res.Len() != slotsInAnswer {
+				b.Fatalf("%d slots, %v", res.Len(), err)
 			}
 		}
 	}

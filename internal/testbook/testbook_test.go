@@ -72,8 +72,8 @@ func TestTheHarnessGivesAFreshBookEachTime(t *testing.T) {
 	req := tidbok.AvailabilityRequest{Facility: testbook.Facility(), Subject: tidbok.MustPersonalNumber("191212121212"), From: tidbok.DateOf(start), To: tidbok.DateOf(start)}
 	r1, err1 := b1.AvailableTimeslots(context.Background(), req)
 	r2, err2 := b2.AvailableTimeslots(context.Background(), req)
-	if err1 != nil || err2 != nil || len(r1.Timeslots) != 1 || len(r2.Timeslots) != 0 {
-		t.Errorf("first book offers %d (%v), second %d (%v); want 1 and 0", len(r1.Timeslots), err1, len(r2.Timeslots), err2)
+	if err1 != nil || err2 != nil || r1.Len() != 1 || r2.Len() != 0 {
+		t.Errorf("first book offers %d (%v), second %d (%v); want 1 and 0", r1.Len(), err1, r2.Len(), err2)
 	}
 }
 

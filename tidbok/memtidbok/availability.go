@@ -207,19 +207,41 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, err
 	}
-	return tidbok.AvailableTimeslotsResult{Timeslots: b.freeSlots(&q)}, nil
+	return b.freeSlots(&q), nil
 }
 
-// freeSlots lists the slots q matches. It counts them first, from the
-// day counters, so that the answer is allocated once; IDs are parts of
-// the book's ID strings.
-func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
-	n := 0
+// freeSlots builds the answer of the slots q matches. It counts them, and
+// the groups they belong to, first, from the day counters, so that the
+// answer is allocated once; each group's fields go into the answer once,
+// as a template, and each slot adds only its ID (a part of the book's ID
+// strings) and times.
+func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
+	groups := q.f.groups
+	// tmpl holds, per group, its template in the answer: -1 before the
+	// group is seen, -2 once counted.
+	var tmplBuf [128]int32
+	var tmpl []int32
+	if len(groups) <= len(tmplBuf) {
+		tmpl = tmplBuf[:len(groups)]
+	} else {
+		tmpl = make([]int32, len(groups))
+	}
+	for i := range tmpl {
+		tmpl[i] = -1
+	}
+	n, ng := 0, 0
+	see := func(g int32) {
+		if tmpl[g] == -1 {
+			tmpl[g] = -2
+			ng++
+		}
+	}
 	q.days(func(d *day) {
 		if d.num != q.today {
 			for _, c := range d.free {
 				if c.n > 0 && q.gpos[c.group] >= 0 {
 					n += int(c.n)
+					see(c.group)
 				}
 			}
 			return
@@ -227,36 +249,34 @@ func (b *Book) freeSlots(q *query) []tidbok.Timeslot {
 		for _, g := range d.tags[b.scanFrom(q, d):] {
 			if g&entryOfferable != 0 && q.gpos[tagGroup(g)] >= 0 {
 				n++
+				see(tagGroup(g))
 			}
 		}
 	})
-	out := make([]tidbok.Timeslot, n)
 	if n == 0 {
-		return out
+		return tidbok.AvailableTimeslotsResult{}
 	}
+	var out tidbok.TimeslotsBuilder
+	out.Grow(n, ng)
 	l := loc()
-	groups := q.f.groups
-	k := 0
 	q.days(func(d *day) {
 		if d.num != q.today && !b.dayHas(q, d) {
 			return
 		}
 		from := b.scanFrom(q, d)
 		for j, g := range d.tags[from:] {
-			if g&entryOfferable == 0 || q.gpos[tagGroup(g)] < 0 {
+			gi := tagGroup(g)
+			if g&entryOfferable == 0 || q.gpos[gi] < 0 {
 				continue
 			}
-			e := &d.entries[from+j]
-			if k == len(out) { // never, while the day counters agree with the tags
-				out = append(out, tidbok.Timeslot{})
+			t := tmpl[gi]
+			if t < 0 {
+				t = int32(out.Template(groups[gi].tmpl))
+				tmpl[gi] = t
 			}
-			// Filled in place: one copy of the template per slot.
-			ts := &out[k]
-			*ts = groups[tagGroup(g)].tmpl
-			ts.ID = b.slotID(e.slot)
-			ts.Start, ts.End = instant(e.start, l), instant(e.end, l)
-			k++
+			e := &d.entries[from+j]
+			out.Add(int(t), b.slotID(e.slot), instant(e.start, l), instant(e.end, l))
 		}
 	})
-	return out[:k]
+	return out.Result()
 }

@@ -92,8 +92,8 @@ func TestAvailableDatesOfferDatesWithFreeSlotsNotYetStarted(t *testing.T) {
 	t.Run("of the current date only the slot not yet started is offered", func(t *testing.T) {
 		t.Parallel()
 		res, err := b.AvailableTimeslots(noContext, tidbok.AvailabilityRequest{Facility: clinic, Subject: tolvan, From: date(0), To: date(0)})
-		if err != nil || len(res.Timeslots) != 1 || res.Timeslots[0].ID != today {
-			t.Errorf("AvailableTimeslots today = %+v, %v; want only %s", res.Timeslots, err, today)
+		if err != nil || res.Len() != 1 || res.At(0).ID != today {
+			t.Errorf("AvailableTimeslots today = %+v, %v; want only %s", res.Slice(), err, today)
 		}
 	})
 }
@@ -140,7 +140,7 @@ func TestAvailableTimeslotsDescribeEachFreeSlotInOrder(t *testing.T) {
 			ts.Performer, ts.PerformerName, ts.CareType, ts.Resource = drAnna, "Dr Anna Ek", checkup, room
 		}),
 	}
-	if diff := cmp.Diff(want, res.Timeslots); diff != "" {
+	if diff := cmp.Diff(want, res.Slice()); diff != "" {
 		t.Errorf("AvailableTimeslots (-want +got):\n%s", diff)
 	}
 	if bo > anna {
@@ -189,7 +189,7 @@ func TestReschedulingOffersOnlySlotsTheBookingCanMoveTo(t *testing.T) {
 				t.Fatal(err, derr)
 			}
 			var got []string
-			for _, ts := range res.Timeslots {
+			for ts := range res.All() {
 				got = append(got, ts.ID)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -289,7 +289,16 @@ func TestAnswersAreFreshCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Timeslots[0].ID = "changed"
+	slot := res.At(0)
+	slot.ID = "changed"
+	if res.At(0).ID == "changed" {
+		t.Error("changing a slot read from an answer changed the answer")
+	}
+	slots := res.Slice()
+	slots[0].ID = "changed"
+	if res.At(0).ID == "changed" {
+		t.Error("changing the answer's Slice changed the answer")
+	}
 	if diff := cmp.Diff(before, read()); diff != "" {
 		t.Errorf("changing an answer changed the book (-before +after):\n%s", diff)
 	}

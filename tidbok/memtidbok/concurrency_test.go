@@ -111,10 +111,10 @@ func TestConcurrentWritesKeepTheBookConsistent(t *testing.T) {
 			citizen := tidbok.MustPersonalNumber(validNumber(w))
 			for range 10 {
 				res, err := b.AvailableTimeslots(noContext, tidbok.AvailabilityRequest{Facility: clinic, Subject: citizen, From: testToday, To: testToday.AddDays(7)})
-				if err != nil || len(res.Timeslots) < 2 {
+				if err != nil || res.Len() < 2 {
 					continue
 				}
-				first, second := res.Timeslots[w%len(res.Timeslots)], res.Timeslots[(w*7+3)%len(res.Timeslots)]
+				first, second := res.At(w%res.Len()), res.At((w*7+3)%res.Len())
 				booked, err := b.Book(noContext, bookRequest(citizen, first))
 				if err != nil {
 					continue

@@ -50,7 +50,7 @@ func Example() {
 		Facility: clinic, Subject: citizen, From: dates.Dates[1].Date, To: dates.Dates[1].Date,
 	})
 	check(err)
-	slot := slots.Timeslots[1]
+	slot := slots.At(1)
 	slot.Subject, slot.Reason = citizen, "Ont i halsen"
 	res, err := book.Book(ctx, tidbok.BookRequest{
 		Timeslot: slot,

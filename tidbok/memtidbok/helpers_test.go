@@ -87,7 +87,7 @@ func freeSlot(t testing.TB, b *memtidbok.Book, id string) tidbok.Timeslot {
 	if err != nil {
 		t.Fatalf("AvailableTimeslots: %v", err)
 	}
-	for _, ts := range res.Timeslots {
+	for ts := range res.All() {
 		if ts.ID == id {
 			return ts
 		}
@@ -120,7 +120,7 @@ func offeredIDs(t testing.TB, b *memtidbok.Book) []string {
 		t.Fatalf("AvailableTimeslots: %v", err)
 	}
 	var ids []string
-	for _, ts := range res.Timeslots {
+	for ts := range res.All() {
 		ids = append(ids, ts.ID)
 	}
 	return ids

@@ -90,7 +90,7 @@ func reflectEmpty(v any) bool {
 	case tidbok.AvailableDatesResult:
 		return len(r.Dates) == 0
 	case tidbok.AvailableTimeslotsResult:
-		return len(r.Timeslots) == 0
+		return r.Len() == 0
 	}
 	return true
 }

@@ -50,9 +50,11 @@ var (
 )
 
 // cmpOpts compares tidbok values, unexported fields included, with nil
-// and empty slices equal.
+// and empty slices equal; an AvailableTimeslotsResult by the slots it
+// holds, whatever its form.
 var cmpOpts = cmp.Options{
 	cmpopts.EquateEmpty(),
+	cmp.Transformer("Slice", tidbok.AvailableTimeslotsResult.Slice),
 	cmp.Exporter(func(t reflect.Type) bool {
 		return t.PkgPath() == reflect.TypeFor[tidbok.Timeslot]().PkgPath()
 	}),

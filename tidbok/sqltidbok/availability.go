@@ -264,5 +264,5 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
 		out[i] = ts
 	}
-	return tidbok.AvailableTimeslotsResult{Timeslots: out}, nil
+	return tidbok.NewAvailableTimeslots(out), nil
 }

@@ -73,8 +73,8 @@ func publishMany(b *testing.B, book *sqltidbok.Book, n int) []tidbok.Timeslot {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if len(res.Timeslots) < n {
-		b.Fatalf("published %d slots, want %d", len(res.Timeslots), n)
+	if res.Len() < n {
+		b.Fatalf("published %d slots, want %d", res.Len(), n)
 	}
-	return res.Timeslots[:n]
+	return res.Slice()[:n]
 }

@@ -94,5 +94,5 @@ func publishDays(t testing.TB, b *sqltidbok.Book, days int, length time.Duration
 	if err != nil {
 		t.Fatalf("AvailableTimeslots: %v", err)
 	}
-	return res.Timeslots
+	return res.Slice()
 }

@@ -367,8 +367,8 @@ func benchSearches(b *testing.B, be backend, sb *searchBook) {
 			searchClinic.String(), searchTimeType(2), dayKey)
 		alternate(b, func() error {
 			res, err := sb.book.AvailableTimeslots(ctx, req)
-			if err == nil && len(res.Timeslots) != 480 {
-				err = fmt.Errorf("AvailableTimeslots = %d slots, want 480", len(res.Timeslots))
+			if err == nil && res.Len() != 480 {
+				err = fmt.Errorf("AvailableTimeslots = %d slots, want 480", res.Len())
 			}
 			return err
 		}, func() error {
@@ -386,8 +386,8 @@ func benchSearches(b *testing.B, be backend, sb *searchBook) {
 		}
 		alternate(b, func() error {
 			res, err := sb.book.AvailableTimeslots(ctx, req)
-			if err == nil && len(res.Timeslots) != 24 {
-				err = fmt.Errorf("AvailableTimeslots = %d slots, want 24", len(res.Timeslots))
+			if err == nil && res.Len() != 24 {
+				err = fmt.Errorf("AvailableTimeslots = %d slots, want 24", res.Len())
 			}
 			return err
 		}, pkFloor)

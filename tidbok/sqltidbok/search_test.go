@@ -25,8 +25,8 @@ func TestSlotsNameWhatAnotherBookAddedAfterASearch(t *testing.T) {
 			free := publishDays(t, first, 1, time.Hour)
 			day := tidbok.DateOf(free[0].Start)
 			req := tidbok.AvailabilityRequest{Facility: testbook.Facility(), Subject: citizen(1), From: day, To: day}
-			if res, err := first.AvailableTimeslots(ctx, req); err != nil || len(res.Timeslots) != 8 {
-				t.Fatalf("AvailableTimeslots = %d slots, %v; want 8", len(res.Timeslots), err)
+			if res, err := first.AvailableTimeslots(ctx, req); err != nil || res.Len() != 8 {
+				t.Fatalf("AvailableTimeslots = %d slots, %v; want 8", res.Len(), err)
 			}
 
 			second, _ := openBook(t, be, dsn)
@@ -46,10 +46,10 @@ func TestSlotsNameWhatAnotherBookAddedAfterASearch(t *testing.T) {
 
 			req.Performers = []tidbok.HSAID{perf.ID}
 			res, err := first.AvailableTimeslots(ctx, req)
-			if err != nil || len(res.Timeslots) != 1 {
-				t.Fatalf("AvailableTimeslots of the new clinician = %v, %v; want the new slot", res.Timeslots, err)
+			if err != nil || res.Len() != 1 {
+				t.Fatalf("AvailableTimeslots of the new clinician = %v, %v; want the new slot", res.Slice(), err)
 			}
-			got := res.Timeslots[0]
+			got := res.At(0)
 			if got.ID != id || got.PerformerName != "Leg. läkare Ny Doktor" || got.TimeType != tt || got.FacilityName != testbook.FacilityName {
 				t.Errorf("the new slot = %+v; want ID %s, performer name %q, time type %v", got, id, "Leg. läkare Ny Doktor", tt)
 			}

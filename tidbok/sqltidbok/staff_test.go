@@ -236,7 +236,7 @@ func offeredNow(t *testing.T, b *sqltidbok.Book, slot tidbok.Timeslot) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return slices.ContainsFunc(res.Timeslots, func(ts tidbok.Timeslot) bool { return ts.ID == slot.ID })
+	return slices.ContainsFunc(res.Slice(), func(ts tidbok.Timeslot) bool { return ts.ID == slot.ID })
 }
 
 func TestBookingsShowTheClinicEveryBooking(t *testing.T) {

@@ -78,8 +78,8 @@ func TestUpgradeToTheSearchIndexesKeepsTheBook(t *testing.T) {
 				t.Errorf("AvailableDates of %s = %v, %v; want %v (the middle day is booked)", perfs[0], got, err, want)
 			}
 			slots, err := book.AvailableTimeslots(ctx, req)
-			if err != nil || len(slots.Timeslots) != 2 || slots.Timeslots[0].PerformerName != "Dr Doktor 0" {
-				t.Errorf("AvailableTimeslots of %s = %v, %v; want its two free slots", perfs[0], slots.Timeslots, err)
+			if err != nil || slots.Len() != 2 || slots.At(0).PerformerName != "Dr Doktor 0" {
+				t.Errorf("AvailableTimeslots of %s = %v, %v; want its two free slots", perfs[0], slots.Slice(), err)
 			}
 			if got, err := book.Bookings(ctx, testbook.Facility()); err != nil || len(got) != 1 || got[0].Timeslot.ID != "b0000000000000001" {
 				t.Errorf("Bookings = %v, %v; want the booking made before the upgrade", got, err)

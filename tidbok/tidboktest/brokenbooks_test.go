@@ -227,10 +227,11 @@ type namingFreeSlotsBook struct{ tidbok.Tidbok }
 
 func (b namingFreeSlotsBook) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
 	res, err := b.Tidbok.AvailableTimeslots(ctx, req)
-	for i := range res.Timeslots {
-		res.Timeslots[i].Subject = outsider
+	slots := res.Slice()
+	for i := range slots {
+		slots[i].Subject = outsider
 	}
-	return res, err
+	return tidbok.NewAvailableTimeslots(slots), err
 }
 
 // claimsCancelBook declares Cancel but does not support it.
@@ -335,8 +336,9 @@ func (b reversedBook) Schedule(ctx context.Context, req tidbok.ScheduleRequest) 
 
 func (b reversedBook) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
 	res, err := b.Tidbok.AvailableTimeslots(ctx, req)
-	slices.Reverse(res.Timeslots)
-	return res, err
+	slots := res.Slice()
+	slices.Reverse(slots)
+	return tidbok.NewAvailableTimeslots(slots), err
 }
 
 func (b reversedBook) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableDatesResult, error) {
@@ -396,10 +398,11 @@ type vagueSlotsBook struct{ tidbok.Tidbok }
 
 func (b vagueSlotsBook) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
 	res, err := b.Tidbok.AvailableTimeslots(ctx, req)
-	for i := range res.Timeslots {
-		res.Timeslots[i].TimeType, res.Timeslots[i].Performer = tidbok.TimeType{}, tidbok.HSAID{}
+	slots := res.Slice()
+	for i := range slots {
+		slots[i].TimeType, slots[i].Performer = tidbok.TimeType{}, tidbok.HSAID{}
 	}
-	return res, err
+	return tidbok.NewAvailableTimeslots(slots), err
 }
 
 // anySlotForMovingBook ignores the booking an availability request names,
@@ -453,10 +456,10 @@ func (b *stickyBook) Book(ctx context.Context, req tidbok.BookRequest) (tidbok.B
 func (b *stickyBook) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableTimeslotsResult, error) {
 	res, err := b.Tidbok.AvailableTimeslots(ctx, req)
 	b.mu.Lock()
-	res.Timeslots = append(res.Timeslots, b.booked...)
+	slots := append(res.Slice(), b.booked...)
 	b.mu.Unlock()
-	slices.SortStableFunc(res.Timeslots, func(x, y tidbok.Timeslot) int { return x.Start.Compare(y.Start) })
-	return res, err
+	slices.SortStableFunc(slots, func(x, y tidbok.Timeslot) int { return x.Start.Compare(y.Start) })
+	return tidbok.NewAvailableTimeslots(slots), err
 }
 
 func (b *stickyBook) AvailableDates(ctx context.Context, req tidbok.AvailabilityRequest) (tidbok.AvailableDatesResult, error) {
@@ -487,7 +490,7 @@ func (b slowCancelBook) Cancel(ctx context.Context, req tidbok.CancelRequest) (t
 	if err != nil {
 		return res, nil
 	}
-	for _, ts := range free.Timeslots {
+	for ts := range free.All() {
 		if ts.Start.Equal(d.Booking.Start) {
 			ts.Subject = outsider
 			_, _ = b.Tidbok.Book(ctx, tidbok.BookRequest{Timeslot: ts, Contact: someContact})
@@ -630,7 +633,7 @@ func (b reusableInvitationBook) Book(ctx context.Context, req tidbok.BookRequest
 	if ferr != nil {
 		return res, err
 	}
-	for _, ts := range free.Timeslots {
+	for ts := range free.All() {
 		if ts.Start.Equal(req.Timeslot.Start) {
 			req.Timeslot.ID = ts.ID
 			return b.Tidbok.Book(ctx, req)

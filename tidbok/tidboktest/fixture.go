@@ -372,7 +372,7 @@ func (f *fixture) free(subject tidbok.PersonalNumber) ([]tidbok.Timeslot, error)
 	if err != nil {
 		return nil, fmt.Errorf("AvailableTimeslots for %s: %w", who(subject), err)
 	}
-	return res.Timeslots, nil
+	return res.Slice(), nil
 }
 
 // dates returns the dates the book offers subject on the searched dates.
@@ -387,6 +387,16 @@ func (f *fixture) dates(subject tidbok.PersonalNumber) ([]tidbok.DateAvailabilit
 // offered reports whether a free slot at slot's time is among free.
 func offered(free []tidbok.Timeslot, slot tidbok.Timeslot) bool {
 	return slices.ContainsFunc(free, func(ts tidbok.Timeslot) bool { return sameTime(ts, slot) })
+}
+
+// offeredIn reports whether res offers slot, as offered.
+func offeredIn(res tidbok.AvailableTimeslotsResult, slot tidbok.Timeslot) bool {
+	for ts := range res.All() {
+		if sameTime(ts, slot) {
+			return true
+		}
+	}
+	return false
 }
 
 // dateOffered reports whether d is among dates.

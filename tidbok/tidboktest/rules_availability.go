@@ -96,16 +96,16 @@ func checkNoStartedSlot(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 		return fmt.Errorf("AvailableTimeslots: %w", err)
 	}
 	for _, ts := range started {
-		if offered(res.Timeslots, ts) {
+		if offeredIn(res, ts) {
 			v.addf("AvailableTimeslots offers the slot at %s, which started before %s", span(ts), when(f.now))
 		}
 	}
-	for _, ts := range res.Timeslots {
+	for ts := range res.All() {
 		if ts.Start.Before(f.now) && !slices.ContainsFunc(started, func(st tidbok.Timeslot) bool { return sameTime(st, ts) }) {
 			v.addf("AvailableTimeslots offers a slot at %s, which started before %s", span(ts), when(f.now))
 		}
 	}
-	if !offered(res.Timeslots, future) {
+	if !offeredIn(res, future) {
 		v.addf("AvailableTimeslots leaves out the future slot at %s", span(future))
 	}
 	if f.caps.Has(tidbok.OpAvailableDates) {
@@ -195,16 +195,19 @@ func checkTimeslotsOrderedAndInRange(ctx context.Context, b tidbok.Tidbok, s See
 		return fmt.Errorf("AvailableTimeslots from %s to %s: %w", req.From, req.To, err)
 	}
 	var v violations
-	for i, ts := range res.Timeslots {
+	var prev tidbok.Timeslot
+	for i := range res.Len() {
+		ts := res.At(i)
 		if d := tidbok.DateOf(ts.Start); d.Before(req.From) || req.To.Before(d) {
 			v.addf("AvailableTimeslots from %s to %s offers a slot at %s", req.From, req.To, span(ts))
 		}
-		if i > 0 && ts.Start.Before(res.Timeslots[i-1].Start) {
-			v.addf("AvailableTimeslots lists the slot at %s after the one at %s; want them ordered by start", span(ts), span(res.Timeslots[i-1]))
+		if i > 0 && ts.Start.Before(prev.Start) {
+			v.addf("AvailableTimeslots lists the slot at %s after the one at %s; want them ordered by start", span(ts), span(prev))
 		}
+		prev = ts
 	}
 	for _, ts := range inside {
-		if !offered(res.Timeslots, ts) {
+		if !offeredIn(res, ts) {
 			v.addf("AvailableTimeslots from %s to %s leaves out the free slot at %s", req.From, req.To, span(ts))
 		}
 	}
@@ -371,7 +374,7 @@ func checkFilters(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 			continue
 		}
 		for _, ts := range all {
-			if got, want := offered(res.Timeslots, ts), flt.match(ts); got != want {
+			if got, want := offeredIn(res, ts), flt.match(ts); got != want {
 				v.addf("AvailableTimeslots filtered on %s: slot at %s (%s) offered = %t, want %t", flt.name, span(ts), ts.TimeType.Name, got, want)
 			}
 		}
@@ -459,10 +462,10 @@ func checkSlotsForMoving(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 	if err != nil {
 		return fmt.Errorf("AvailableTimeslots for moving booking %q: %w", booking.ID, err)
 	}
-	if !offered(res.Timeslots, same) {
+	if !offeredIn(res, same) {
 		v.addf("AvailableTimeslots for moving a %s booking leaves out the free %s slot at %s", doctorsVisit.Name, doctorsVisit.Name, span(same))
 	}
-	if offered(res.Timeslots, other) {
+	if offeredIn(res, other) {
 		v.addf("AvailableTimeslots for moving a %s booking offers the %s slot at %s", doctorsVisit.Name, bloodSample.Name, span(other))
 	}
 	if f.caps.Has(tidbok.OpAvailableDates) {

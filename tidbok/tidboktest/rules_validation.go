@@ -231,10 +231,10 @@ func checkHSAIDCase(ctx context.Context, b tidbok.Tidbok, s Seeder) error {
 		switch {
 		case err != nil:
 			v.addf("AvailableTimeslots at the lower-case clinic: %w", err)
-		case !offered(res.Timeslots, slot):
+		case !offeredIn(res, slot):
 			v.addf("AvailableTimeslots at the lower-case clinic leaves out the free slot at %s", span(slot))
 		}
-		for _, ts := range res.Timeslots {
+		for ts := range res.All() {
 			if !ts.Facility.Equal(f.facility) {
 				v.addf("AvailableTimeslots at the lower-case clinic: slot at %s is at clinic %v, want %v", span(ts), ts.Facility, f.facility)
 			}
