@@ -150,12 +150,13 @@ func longDate(d tidbok.Date) string {
 func clock(t time.Time) string { return t.In(tidbok.Stockholm()).Format("15:04") }
 
 var funcs = template.FuncMap{
-	"longDate": longDate,
-	"dayOf":    func(t time.Time) string { return longDate(tidbok.DateOf(t)) },
-	"clock":    clock,
-	"unix":     func(t time.Time) int64 { return t.Unix() },
-	"summary":  func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
-	"iso":      func(d tidbok.Date) string { return d.String() },
+	"longDate":  longDate,
+	"dayOf":     func(t time.Time) string { return longDate(tidbok.DateOf(t)) },
+	"clock":     clock,
+	"unix":      func(t time.Time) int64 { return t.Unix() },
+	"summary":   func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
+	"iso":       func(d tidbok.Date) string { return d.String() },
+	"slotForms": slotForms,
 	// clinicHref is the path of the demo clinic's contact card.
 	"clinicHref": func() string { return "/mottagning/" + demoClinic.ID.String() },
 	// pnrFull shows a demo identity's whole personal identity number, on
