@@ -159,8 +159,11 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	// the audit logs are kept in the book's database: they survive a
 	// restart, and portal processes sharing the database share them.
 	// Each request reads a case type and its terms once (see memo.go).
-	a.cases = casetype.New(memoCaseTypes{a.stores.CaseTypes()}, casetype.WithClock(a.now), casetype.WithAudit(a.stores.CaseTypeAudit()))
-	a.terms = terms.New(memoTerms{a.stores.Terms()}, terms.WithClock(a.now))
+	// The process keeps them across requests while the catalog's version
+	// stays the same (see catalogcache.go).
+	catalog := newCatalogCache(a.stores.CatalogVersion)
+	a.cases = casetype.New(memoCaseTypes{a.stores.CaseTypes(), catalog}, casetype.WithClock(a.now), casetype.WithAudit(a.stores.CaseTypeAudit()))
+	a.terms = terms.New(memoTerms{a.stores.Terms(), catalog}, terms.WithClock(a.now))
 	if err := seedClinic(ctx, a.cases, a.terms, a.book); err != nil {
 		return nil, err
 	}
