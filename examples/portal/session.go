@@ -95,7 +95,9 @@ type session struct {
 	who      *Identity
 	subject  Person // whom a citizen acts for; zero: themself
 	hold     *pendingHold
-	confirms []confirmed
+	// confirms are kept as the session stores them; a confirmation's
+	// summary and calendar file are made when it is shown.
+	confirms []keptConfirmation
 	// recent are the request keys of the latest writes this session
 	// made, with the page that shows their outcome, so that a form sent
 	// twice (a double click, a reload) shows the first outcome.
@@ -402,9 +404,7 @@ func (ss *session) snapshot() sessionState {
 func (ss *session) stateLocked() sessionState {
 	st := sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
 		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash}
-	for _, c := range ss.confirms {
-		st.Confirms = append(st.Confirms, c.keep())
-	}
+	st.Confirms = ss.confirms
 	return st
 }
 
@@ -419,10 +419,7 @@ func (ss *session) set(st sessionState) {
 			ss.recent = append(ss.recent, doneWrite{k, p})
 		}
 	}
-	ss.confirms = nil
-	for _, k := range st.Confirms {
-		ss.confirms = append(ss.confirms, k.confirmed())
-	}
+	ss.confirms = st.Confirms
 }
 
 // secure reports whether r's cookies are Secure: when r came over TLS, or
@@ -637,10 +634,9 @@ func (ss *session) setPending(h *pendingHold) {
 func (ss *session) remember(c confirmed) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.confirms = append(ss.confirms, c)
-	if n := len(ss.confirms); n > maxConfirmations {
-		ss.confirms = ss.confirms[n-maxConfirmations:]
-	}
+	// A new slice: a snapshot taken before may share the old one.
+	n := min(len(ss.confirms), maxConfirmations-1)
+	ss.confirms = append(slices.Clone(ss.confirms[len(ss.confirms)-n:]), c.keep())
 }
 
 // confirmation returns the latest confirmation of booking id made in this
@@ -650,7 +646,7 @@ func (ss *session) confirmation(id string) (confirmed, bool) {
 	defer ss.mu.Unlock()
 	for i := len(ss.confirms) - 1; i >= 0; i-- {
 		if ss.confirms[i].Booking.ID == id {
-			return ss.confirms[i], true
+			return ss.confirms[i].confirmed(), true
 		}
 	}
 	return confirmed{}, false
