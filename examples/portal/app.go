@@ -215,9 +215,11 @@ func (a *app) openBook(ctx context.Context, cfg config) error {
 		// in step with each other. A booking lost so is a booking the
 		// citizen was shown but the book no longer holds. The portal
 		// accepts that on SQLite, its single-server demonstration
-		// store, for a booking's twenty commits at the cost of few
-		// flushes; a deployment that may not lose a shown booking runs
-		// on PostgreSQL (config.DSN), which flushes every commit.
+		// store, so that the commits of a booking (its request key,
+		// hold, audit events and the session, a dozen or more) do not
+		// each wait for a flush; a deployment that may not lose a shown
+		// booking runs on PostgreSQL (config.DSN), which flushes every
+		// commit.
 		a.db = openSQLite(sqltidbok.SQLiteDSN(path) + "&_pragma=synchronous(normal)")
 	}
 	if err != nil {
