@@ -46,30 +46,46 @@ func (c CaseTypes) Put(ctx context.Context, ct casetype.CaseType, expectVersion 
 		return err
 	}
 	clinic := ct.Clinic.String()
-	if expectVersion == 0 {
-		_, err := c.s.exec(ctx, "INSERT INTO casetypes (clinic, id, version, data) VALUES (?, ?, ?, ?)", clinic, ct.ID, ct.Version, data)
-		if c.s.dialect.IsUnique(err) {
-			return answerf("%w: %q exists already at clinic %v", casetype.ErrConflict, ct.ID, ct.Clinic)
+	// The write and the catalog's version change in one transaction
+	// (see Stores.CatalogVersion).
+	var refused error
+	err = c.s.inTx(ctx, func(tx *sql.Tx) error {
+		refused = nil
+		if expectVersion == 0 {
+			_, err := tx.ExecContext(ctx, c.s.q("INSERT INTO casetypes (clinic, id, version, data) VALUES (?, ?, ?, ?)"), clinic, ct.ID, ct.Version, data)
+			if c.s.dialect.IsUnique(err) {
+				refused = answerf("%w: %q exists already at clinic %v", casetype.ErrConflict, ct.ID, ct.Clinic)
+				return refused
+			}
+			if err != nil {
+				return err
+			}
+			return c.s.bumpCatalog(ctx, tx)
 		}
-		return wrap("storing a case type", err)
+		res, err := tx.ExecContext(ctx, c.s.q("UPDATE casetypes SET version = ?, data = ? WHERE clinic = ? AND id = ? AND version = ?"),
+			ct.Version, data, clinic, ct.ID, expectVersion)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			return c.s.bumpCatalog(ctx, tx)
+		}
+		var cur int
+		err = c.s.scanRow(ctx, tx, "SELECT version FROM casetypes WHERE clinic = ? AND id = ?", []any{clinic, ct.ID}, &cur)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			refused = answerf("%w: %q at clinic %v", casetype.ErrNotFound, ct.ID, ct.Clinic)
+		case err != nil:
+			return err
+		default:
+			refused = answerf("%w: %q at clinic %v is at version %d, not %d", casetype.ErrConflict, ct.ID, ct.Clinic, cur, expectVersion)
+		}
+		return refused
+	})
+	if refused != nil && err == refused {
+		return refused
 	}
-	res, err := c.s.exec(ctx, "UPDATE casetypes SET version = ?, data = ? WHERE clinic = ? AND id = ? AND version = ?",
-		ct.Version, data, clinic, ct.ID, expectVersion)
-	if err != nil {
-		return wrap("storing a case type", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return wrap("storing a case type", err)
-	} else if n == 1 {
-		return nil
-	}
-	var cur int
-	err = c.s.scanRow(ctx, c.s.db, "SELECT version FROM casetypes WHERE clinic = ? AND id = ?", []any{clinic, ct.ID}, &cur)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return answerf("%w: %q at clinic %v", casetype.ErrNotFound, ct.ID, ct.Clinic)
-	case err != nil:
-		return wrap("storing a case type", err)
-	}
-	return answerf("%w: %q at clinic %v is at version %d, not %d", casetype.ErrConflict, ct.ID, ct.Clinic, cur, expectVersion)
+	return wrap("storing a case type", err)
 }

@@ -52,17 +52,28 @@ func (t Terms) AddVersion(ctx context.Context, v terms.Version) error {
 		return err
 	}
 	clinic := v.Clinic.String()
-	res, err := t.s.exec(ctx, `INSERT INTO terms_versions (clinic, case_type, number, data)
+	// The version and the catalog's version are written in one
+	// transaction (see Stores.CatalogVersion).
+	conflict := answerf("%w: version %d of %q at clinic %v is not the next", terms.ErrConflict, v.Number, v.CaseTypeID, v.Clinic)
+	err = t.s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, t.s.q(`INSERT INTO terms_versions (clinic, case_type, number, data)
 		SELECT ?, ?, ?, ?
-		WHERE (SELECT COALESCE(MAX(number), 0) FROM terms_versions WHERE clinic = ? AND case_type = ?) = ?`,
-		clinic, v.CaseTypeID, v.Number, data, clinic, v.CaseTypeID, v.Number-1)
-	n := int64(0)
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
-	switch {
-	case t.s.dialect.IsUnique(err), err == nil && n == 0:
-		return answerf("%w: version %d of %q at clinic %v is not the next", terms.ErrConflict, v.Number, v.CaseTypeID, v.Clinic)
+		WHERE (SELECT COALESCE(MAX(number), 0) FROM terms_versions WHERE clinic = ? AND case_type = ?) = ?`),
+			clinic, v.CaseTypeID, v.Number, data, clinic, v.CaseTypeID, v.Number-1)
+		n := int64(0)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		switch {
+		case t.s.dialect.IsUnique(err), err == nil && n == 0:
+			return conflict
+		case err != nil:
+			return err
+		}
+		return t.s.bumpCatalog(ctx, tx)
+	})
+	if err == conflict {
+		return conflict
 	}
 	return wrap("storing terms", err)
 }

@@ -184,14 +184,9 @@ type demoLogin struct {
 }
 
 func (d demoIdentity) Start(w http.ResponseWriter, r *http.Request, state string) {
-	var people []demoPerson
-	for _, p := range demoPeople {
-		if p.Listed {
-			people = append(people, p)
-		}
-	}
-	d.render(w, r, http.StatusOK, "login", view{Title: "Logga in (demo)",
-		Data: demoLogin{State: state, People: people, Staff: demoStaff}})
+	// The people and staff roles to choose from are rendered once, from
+	// demoPeople and demoStaff (see withDemoChoices).
+	d.render(w, r, http.StatusOK, "login", view{Title: "Logga in (demo)", Data: demoLogin{State: state}})
 }
 
 func (d demoIdentity) Finish(r *http.Request, state string) (Identity, error) {

@@ -16,10 +16,10 @@ import (
 // booking flow several questions, and each would read the case type, its
 // current terms and the citizen's acceptance from the database again. The
 // stores the portal hands the flow remember, for the rest of the request,
-// what they read during it; any write through them forgets it all. Nothing
-// outlives the request, so a change made by another process or request is
-// seen by the next request, as without the memo: there is no cache to
-// keep in step across processes.
+// what they read during it; any write through them forgets it all. The
+// memo outlives no request; what the process keeps across requests is
+// kept in step with every process's writes by the catalog's version (see
+// catalogcache.go).
 
 // requestMemo is what one request read from the case type and terms
 // stores. It is safe for concurrent use.
@@ -30,6 +30,10 @@ type requestMemo struct {
 	latest   map[caseKey]read[terms.Version]
 	versions map[versionKey]read[terms.Version]
 	accepted map[acceptedKey]read[bool]
+	// catalog is the catalog version the request reads case types and
+	// terms at, once catalogRead (see catalogcache.go).
+	catalog     int64
+	catalogRead bool
 }
 
 type caseKey struct {
@@ -112,6 +116,7 @@ func (m *requestMemo) forget() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.cases, m.lists, m.latest, m.versions, m.accepted = nil, nil, nil, nil, nil
+	m.catalogRead = false
 }
 
 // cloneCaseType returns a copy of ct that shares no slice with it, so that
@@ -123,8 +128,11 @@ func cloneCaseType(ct casetype.CaseType) casetype.CaseType {
 }
 
 // memoCaseTypes is a casetype.Store that reads through the request's
-// memo.
-type memoCaseTypes struct{ casetype.Store }
+// memo, and the process's cache if it has one.
+type memoCaseTypes struct {
+	casetype.Store
+	cache *catalogCache
+}
 
 func (s memoCaseTypes) Get(ctx context.Context, clinic tidbok.HSAID, id string) (casetype.CaseType, error) {
 	m := memoOf(ctx)
@@ -132,7 +140,11 @@ func (s memoCaseTypes) Get(ctx context.Context, clinic tidbok.HSAID, id string) 
 		return s.Store.Get(ctx, clinic, id)
 	}
 	return recall(m, &m.cases, caseKey{clinic, id},
-		func() (casetype.CaseType, error) { return s.Store.Get(ctx, clinic, id) },
+		func() (casetype.CaseType, error) {
+			return through(ctx, s.cache, m, func(c *catalogCache) *map[caseKey]read[casetype.CaseType] { return &c.cases }, caseKey{clinic, id},
+				func() (casetype.CaseType, error) { return s.Store.Get(ctx, clinic, id) },
+				answered(casetype.ErrNotFound), cloneCaseType)
+		},
 		answered(casetype.ErrNotFound), cloneCaseType)
 }
 
@@ -142,14 +154,21 @@ func (s memoCaseTypes) List(ctx context.Context, clinic tidbok.HSAID) ([]casetyp
 		return s.Store.List(ctx, clinic)
 	}
 	return recall(m, &m.lists, clinic,
-		func() ([]casetype.CaseType, error) { return s.Store.List(ctx, clinic) },
-		succeeded, func(cts []casetype.CaseType) []casetype.CaseType {
-			out := make([]casetype.CaseType, len(cts))
-			for i, ct := range cts {
-				out[i] = cloneCaseType(ct)
-			}
-			return out
-		})
+		func() ([]casetype.CaseType, error) {
+			return through(ctx, s.cache, m, func(c *catalogCache) *map[tidbok.HSAID]read[[]casetype.CaseType] { return &c.lists }, clinic,
+				func() ([]casetype.CaseType, error) { return s.Store.List(ctx, clinic) },
+				succeeded, cloneCaseTypes)
+		},
+		succeeded, cloneCaseTypes)
+}
+
+// cloneCaseTypes returns a copy of cts that shares nothing with it.
+func cloneCaseTypes(cts []casetype.CaseType) []casetype.CaseType {
+	out := make([]casetype.CaseType, len(cts))
+	for i, ct := range cts {
+		out[i] = cloneCaseType(ct)
+	}
+	return out
 }
 
 func (s memoCaseTypes) Put(ctx context.Context, ct casetype.CaseType, expectVersion int) error {
@@ -157,8 +176,12 @@ func (s memoCaseTypes) Put(ctx context.Context, ct casetype.CaseType, expectVers
 	return s.Store.Put(ctx, ct, expectVersion)
 }
 
-// memoTerms is a terms.Store that reads through the request's memo.
-type memoTerms struct{ terms.Store }
+// memoTerms is a terms.Store that reads through the request's memo, and
+// the process's cache if it has one.
+type memoTerms struct {
+	terms.Store
+	cache *catalogCache
+}
 
 func (s memoTerms) Latest(ctx context.Context, clinic tidbok.HSAID, caseTypeID string) (terms.Version, error) {
 	m := memoOf(ctx)
@@ -166,7 +189,11 @@ func (s memoTerms) Latest(ctx context.Context, clinic tidbok.HSAID, caseTypeID s
 		return s.Store.Latest(ctx, clinic, caseTypeID)
 	}
 	return recall(m, &m.latest, caseKey{clinic, caseTypeID},
-		func() (terms.Version, error) { return s.Store.Latest(ctx, clinic, caseTypeID) },
+		func() (terms.Version, error) {
+			return through(ctx, s.cache, m, func(c *catalogCache) *map[caseKey]read[terms.Version] { return &c.latest }, caseKey{clinic, caseTypeID},
+				func() (terms.Version, error) { return s.Store.Latest(ctx, clinic, caseTypeID) },
+				answered(terms.ErrNotFound), same[terms.Version])
+		},
 		answered(terms.ErrNotFound), same[terms.Version])
 }
 
@@ -176,7 +203,11 @@ func (s memoTerms) Version(ctx context.Context, clinic tidbok.HSAID, caseTypeID 
 		return s.Store.Version(ctx, clinic, caseTypeID, n)
 	}
 	return recall(m, &m.versions, versionKey{caseKey{clinic, caseTypeID}, n},
-		func() (terms.Version, error) { return s.Store.Version(ctx, clinic, caseTypeID, n) },
+		func() (terms.Version, error) {
+			return through(ctx, s.cache, m, func(c *catalogCache) *map[versionKey]read[terms.Version] { return &c.versions }, versionKey{caseKey{clinic, caseTypeID}, n},
+				func() (terms.Version, error) { return s.Store.Version(ctx, clinic, caseTypeID, n) },
+				answered(terms.ErrNotFound), same[terms.Version])
+		},
 		answered(terms.ErrNotFound), same[terms.Version])
 }
 
@@ -195,7 +226,17 @@ func (s memoTerms) Accepted(ctx context.Context, citizen tidbok.PersonalNumber, 
 	if m == nil {
 		return s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n)
 	}
-	return recall(m, &m.accepted, acceptedKey{citizen, versionKey{caseKey{clinic, caseTypeID}, n}},
-		func() (bool, error) { return s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n) },
+	k := acceptedKey{citizen, versionKey{caseKey{clinic, caseTypeID}, n}}
+	return recall(m, &m.accepted, k,
+		func() (bool, error) {
+			if s.cache.acceptedBefore(k) {
+				return true, nil
+			}
+			ok, err := s.Store.Accepted(ctx, citizen, clinic, caseTypeID, n)
+			if ok && err == nil {
+				s.cache.foundAccepted(k)
+			}
+			return ok, err
+		},
 		succeeded, same[bool])
 }

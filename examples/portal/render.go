@@ -66,12 +66,40 @@ func parsePages() (map[string]*template.Template, error) {
 			continue
 		}
 		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		if err == nil && base == "login" {
+			t, err = withDemoChoices(t, n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parsing template %s: %w", n, err)
 		}
 		pages[base] = t
 	}
 	return pages, nil
+}
+
+// withDemoChoices returns the login page n, parsed as t, with the demo's
+// people and staff roles rendered once, by t's own "demo-people" and
+// "demo-staff" templates (so escaped as html/template escapes them), and
+// shown by demoPeopleChoices and demoStaffChoices: they are the same on
+// every login page.
+func withDemoChoices(t *template.Template, n string) (*template.Template, error) {
+	d := demoLogin{Staff: demoStaff}
+	for _, p := range demoPeople {
+		if p.Listed {
+			d.People = append(d.People, p)
+		}
+	}
+	var people, staff bytes.Buffer
+	if err := t.ExecuteTemplate(&people, "demo-people", d); err != nil {
+		return nil, err
+	}
+	if err := t.ExecuteTemplate(&staff, "demo-staff", d); err != nil {
+		return nil, err
+	}
+	return template.New(t.Name()).Funcs(funcs).Funcs(template.FuncMap{
+		"demoPeopleChoices": func() template.HTML { return template.HTML(people.String()) }, // escaped by html/template above
+		"demoStaffChoices":  func() template.HTML { return template.HTML(staff.String()) },
+	}).ParseFS(templateFiles, "templates/layout.html", n)
 }
 
 // render writes page with v, filling in what the session knows.
@@ -150,12 +178,17 @@ func longDate(d tidbok.Date) string {
 func clock(t time.Time) string { return t.In(tidbok.Stockholm()).Format("15:04") }
 
 var funcs = template.FuncMap{
-	"longDate": longDate,
-	"dayOf":    func(t time.Time) string { return longDate(tidbok.DateOf(t)) },
-	"clock":    clock,
-	"unix":     func(t time.Time) int64 { return t.Unix() },
-	"summary":  func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
-	"iso":      func(d tidbok.Date) string { return d.String() },
+	"longDate":  longDate,
+	"dayOf":     func(t time.Time) string { return longDate(tidbok.DateOf(t)) },
+	"clock":     clock,
+	"unix":      func(t time.Time) int64 { return t.Unix() },
+	"summary":   func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
+	"iso":       func(d tidbok.Date) string { return d.String() },
+	"slotForms": slotForms,
+	// demoPeopleChoices and demoStaffChoices are the demo login's
+	// choices, rendered once (see withDemoChoices).
+	"demoPeopleChoices": func() template.HTML { return "" },
+	"demoStaffChoices":  func() template.HTML { return "" },
 	// clinicHref is the path of the demo clinic's contact card.
 	"clinicHref": func() string { return "/mottagning/" + demoClinic.ID.String() },
 	// pnrFull shows a demo identity's whole personal identity number, on

@@ -89,13 +89,15 @@ type session struct {
 	id      string
 	created time.Time
 
-	mu       sync.Mutex
-	seen     time.Time
-	csrf     string
-	who      *Identity
-	subject  Person // whom a citizen acts for; zero: themself
-	hold     *pendingHold
-	confirms []confirmed
+	mu      sync.Mutex
+	seen    time.Time
+	csrf    string
+	who     *Identity
+	subject Person // whom a citizen acts for; zero: themself
+	hold    *pendingHold
+	// confirms are kept as the session stores them; a confirmation's
+	// summary and calendar file are made when it is shown.
+	confirms []keptConfirmation
 	// recent are the request keys of the latest writes this session
 	// made, with the page that shows their outcome, so that a form sent
 	// twice (a double click, a reload) shows the first outcome.
@@ -210,6 +212,9 @@ type sessions struct {
 	// secureAlways: cookies are Secure whether or not the request came
 	// over TLS (config.BehindTLSProxy).
 	secureAlways bool
+	// decoded is the states the process decoded lately (see
+	// sessionDecoder).
+	decoded sessionDecoder
 }
 
 // sessionTables are the portal's own table and its index, beside the
@@ -313,8 +318,8 @@ func (s *sessions) get(ctx context.Context, id string) (*session, error) {
 		s.delete(ctx, id)
 		return nil, nil
 	}
-	var st sessionState
-	if err := json.Unmarshal([]byte(data), &st); err != nil {
+	st, err := s.decoded.decode(key(id), data)
+	if err != nil {
 		return nil, fmt.Errorf("reading the session: %w", err)
 	}
 	ss := &session{id: id, created: created, seen: now, stored: []byte(data), storedSeen: seen}
@@ -402,9 +407,7 @@ func (ss *session) snapshot() sessionState {
 func (ss *session) stateLocked() sessionState {
 	st := sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
 		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash}
-	for _, c := range ss.confirms {
-		st.Confirms = append(st.Confirms, c.keep())
-	}
+	st.Confirms = ss.confirms
 	return st
 }
 
@@ -419,10 +422,7 @@ func (ss *session) set(st sessionState) {
 			ss.recent = append(ss.recent, doneWrite{k, p})
 		}
 	}
-	ss.confirms = nil
-	for _, k := range st.Confirms {
-		ss.confirms = append(ss.confirms, k.confirmed())
-	}
+	ss.confirms = st.Confirms
 }
 
 // secure reports whether r's cookies are Secure: when r came over TLS, or
@@ -637,10 +637,9 @@ func (ss *session) setPending(h *pendingHold) {
 func (ss *session) remember(c confirmed) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.confirms = append(ss.confirms, c)
-	if n := len(ss.confirms); n > maxConfirmations {
-		ss.confirms = ss.confirms[n-maxConfirmations:]
-	}
+	// A new slice: a snapshot taken before may share the old one.
+	n := min(len(ss.confirms), maxConfirmations-1)
+	ss.confirms = append(slices.Clone(ss.confirms[len(ss.confirms)-n:]), c.keep())
 }
 
 // confirmation returns the latest confirmation of booking id made in this
@@ -650,7 +649,7 @@ func (ss *session) confirmation(id string) (confirmed, bool) {
 	defer ss.mu.Unlock()
 	for i := len(ss.confirms) - 1; i >= 0; i-- {
 		if ss.confirms[i].Booking.ID == id {
-			return ss.confirms[i], true
+			return ss.confirms[i].confirmed(), true
 		}
 	}
 	return confirmed{}, false
@@ -684,4 +683,75 @@ func (ss *session) doneAt(key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// sessionDecoder keeps the state a session's stored JSON decoded to, by
+// the session's key, so that a request that reads back what the
+// session's previous request stored does not decode it again: the row is
+// still read on every request, and only JSON equal byte for byte to what
+// was decoded is answered from it, so a change made by any process is
+// decoded afresh. What it answers is a copy that shares no slice or
+// pointer of the session with the kept one, whose parts are changed only
+// by replacing them. It keeps at most maxDecodedSessions states and
+// starts over past that.
+type sessionDecoder struct {
+	mu   sync.Mutex
+	kept map[string]decodedSession
+}
+
+// decodedSession is a session's stored JSON and what it decoded to.
+type decodedSession struct {
+	data string
+	st   sessionState
+}
+
+const maxDecodedSessions = 4096
+
+// decode returns the state data decodes to, of the session with key k.
+func (d *sessionDecoder) decode(k, data string) (sessionState, error) {
+	d.mu.Lock()
+	got, ok := d.kept[k]
+	d.mu.Unlock()
+	if ok && got.data == data {
+		return got.st.clone(), nil
+	}
+	var st sessionState
+	if err := json.Unmarshal([]byte(data), &st); err != nil {
+		return sessionState{}, err
+	}
+	if st.Done != nil {
+		return st, nil // the earlier form; rewritten on the next save
+	}
+	d.mu.Lock()
+	if d.kept == nil || len(d.kept) >= maxDecodedSessions {
+		d.kept = map[string]decodedSession{}
+	}
+	d.kept[k] = decodedSession{data, st.clone()}
+	d.mu.Unlock()
+	return st, nil
+}
+
+// clone returns a copy of st that shares no slice, map or pointer with
+// it; the slots, holds and identities in it are values, and their own
+// slices are never changed in place.
+func (st sessionState) clone() sessionState {
+	if st.Who != nil {
+		who := *st.Who
+		who.StaffAt, who.AdminOf = slices.Clone(who.StaffAt), slices.Clone(who.AdminOf)
+		st.Who = &who
+	}
+	if st.Hold != nil {
+		h := *st.Hold
+		st.Hold = &h
+	}
+	st.Confirms = slices.Clone(st.Confirms)
+	st.Recent = slices.Clone(st.Recent)
+	if st.Done != nil {
+		done := make(map[string]string, len(st.Done))
+		for k, v := range st.Done {
+			done[k] = v
+		}
+		st.Done = done
+	}
+	return st
 }
