@@ -104,8 +104,10 @@ type wireDemo struct {
 	book   *memtidbok.Book
 	client *mvkclient.Client
 	url    string
-	srv    *http.Server
-	done   chan struct{}
+	// pki made the producer's and the portal's certificates.
+	pki  demoPKI
+	srv  *http.Server
+	done chan struct{}
 
 	mu   sync.Mutex
 	seen map[tidbok.Operation]int // the producer's audited calls, by operation
@@ -118,7 +120,7 @@ func startWireDemo(book *memtidbok.Book, clinic tidbok.HSAID, guardians producer
 	if err != nil {
 		return nil, fmt.Errorf("the remote demo clinic's certificates: %w", err)
 	}
-	d := &wireDemo{book: book, done: make(chan struct{}), seen: map[tidbok.Operation]int{}}
+	d := &wireDemo{book: book, pki: pki, done: make(chan struct{}), seen: map[tidbok.Operation]int{}}
 	h, err := producer.New(book, producer.Config{
 		Facilities: []tidbok.HSAID{clinic},
 		Consumers:  []tidbok.HSAID{portalHSAID},
@@ -179,6 +181,7 @@ func (d *wireDemo) stop() {
 // forgotten once they are made.
 type demoPKI struct {
 	pool           *x509.CertPool
+	caDER          []byte
 	server, client tls.Certificate
 }
 
@@ -205,7 +208,7 @@ func newDemoPKI() (demoPKI, error) {
 	if err != nil {
 		return demoPKI{}, err
 	}
-	p := demoPKI{pool: x509.NewCertPool()}
+	p := demoPKI{pool: x509.NewCertPool(), caDER: caDER}
 	p.pool.AddCert(caCert)
 	leaf := func(tmpl *x509.Certificate) (tls.Certificate, error) {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
