@@ -31,8 +31,8 @@ type BookRequest struct {
 	Contact tidbok.ContactInfo
 	// Invitation, when set, is the ID of the subject's open invitation to
 	// book at Slot, a free slot of the invitation's time type as Slots
-	// with SearchRequest.Invitation offered it (see "Invitations" at
-	// [Service.AcceptInvitation]).
+	// with SearchRequest.Invitation offered it (see "Invitations" in the
+	// package doc).
 	Invitation string
 }
 

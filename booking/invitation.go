@@ -8,35 +8,6 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// Invitations (kallelser) are made by the clinic, not by the citizen.
-// crm:scheduling knows two kinds, and the flow treats them so:
-//
-//   - A timed invitation has a time already: it is a booking the clinic
-//     made. [Service.MyBookings] lists it with the citizen's bookings
-//     (Invitation true), and it is moved with [Service.Reschedule] and
-//     cancelled with [Service.Cancel] as its flags allow, like any
-//     booking; a moved invitation becomes a booking. The contract has no
-//     write that confirms it: the citizen keeps the time by doing
-//     nothing. [Service.AcceptInvitation] gives the citizen what a
-//     booking's confirmation gives (summary and calendar file) and
-//     records that they looked.
-//   - An open invitation has no time: the citizen chooses one. The book
-//     leaves it out of the schedule; the citizen learns its ID from the
-//     clinic's message, and [Service.Details] reads it. [Service.Dates]
-//     and [Service.Slots] with SearchRequest.Invitation offer the free
-//     slots of the invitation's time type only, and [Service.Book] with
-//     BookRequest.Invitation books one of them naming the invitation
-//     (wire: MakeBooking with the invitation's bookingId). It is booked
-//     once: a repeat with the same request key returns the first
-//     outcome, and another attempt is refused with an [*Error] matching
-//     [tidbok.ErrNotAllowed], as the book itself refuses a second
-//     booking of one invitation.
-//
-// Both are under a case type of kind Boka tid or Av- och omboka; the
-// invitation's time type governs, whatever time types the case type
-// lists (the clinic chose it), while the case type's notice, horizon and
-// terms apply.
-
 // invitationKinds are the case type kinds an open invitation is searched
 // and booked under.
 var invitationKinds = []casetype.Kind{casetype.KindBook, casetype.KindManage}
@@ -54,8 +25,10 @@ func (s *Service) openInvitation(ctx context.Context, a access, sc Scope, act Ac
 		return access{}, tidbok.Timeslot{}, &Error{Action: act, Text: textInvitationBooked,
 			Err: because(tidbok.ErrNotAllowed, "%q is a booking, not an open invitation: it was booked already", id)}
 	case !inv.IsOpenInvitation():
-		return access{}, tidbok.Timeslot{}, &Error{Action: act, Text: textInvitationTimed,
-			Err: because(tidbok.ErrNotAllowed, "%q is a timed invitation: move it with Reschedule", id)}
+		// A timed invitation, or an open one booked already (the book may
+		// keep it an invitation): either has its time.
+		return access{}, tidbok.Timeslot{}, &Error{Action: act, Text: textInvitationBooked,
+			Err: because(tidbok.ErrNotAllowed, "invitation %q has a time already: move it with Reschedule", id)}
 	case inv.TimeType.ID == "":
 		return access{}, tidbok.Timeslot{}, &Error{Action: act, Text: textInvitationNoType,
 			Err: because(ErrTimeTypeNotOffered, "open invitation %q names no time type to search", id)}

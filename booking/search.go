@@ -24,8 +24,8 @@ type SearchRequest struct {
 	BookingID string
 	// Invitation, when set, is the ID of the subject's open invitation:
 	// the search offers the free slots of its time type only, under a case
-	// type of kind Boka tid or Av- och omboka (see "Invitations" at
-	// [Service.AcceptInvitation]). Not with BookingID.
+	// type of kind Boka tid or Av- och omboka (see "Invitations" in the
+	// package doc). Not with BookingID.
 	Invitation string
 	// Performers, when not empty, keeps only slots of these clinicians.
 	Performers []tidbok.HSAID

@@ -35,7 +35,6 @@ const (
 	textNoReschedule     = texts.NoReschedule
 	textOpenInvitation   = texts.OpenInvitation
 	textInvitationBooked = "Kallelsen är redan bokad. Du hittar tiden under Mina bokningar."
-	textInvitationTimed  = "Kallelsen har redan en tid. Passar den inte kan du boka om den under Mina bokningar."
 	textInvitationNoType = "Kallelsen kan inte bokas via webben. Kontakta mottagningen."
 	textNotInvitation    = "Det här är ingen kallelse utan en bokad tid."
 	textCancelDeadline   = "Det är för sent att avboka via webben. Kontakta mottagningen."
