@@ -32,6 +32,10 @@ type clinic struct {
 	// message, in 1177 the inbox, which this stands in for. Set at start,
 	// read only after.
 	invitations map[tidbok.PersonalNumber][]string
+	// epoch tells one life of a book that starts afresh at every start
+	// from the next, whose IDs it may reuse: it goes into request keys,
+	// so that a stored outcome of an earlier life is not replayed.
+	epoch string
 }
 
 // clinics are the clinics the portal serves, in the order the start page
@@ -268,8 +272,12 @@ func (a *app) bookInvitation(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Tiden kunde inte läsas. Gå tillbaka och välj en tid.")
 		return
 	}
+	var epoch string
+	if cl, ok := a.clinics.byID[c.clinic.ID]; ok {
+		epoch = cl.epoch
+	}
 	conf, err := c.svc.Book(r.Context(), booking.BookRequest{
-		Scope: c.scope(), Key: "kallelse:" + id + ":" + strconv.FormatInt(slot.Start.Unix(), 10),
+		Scope: c.scope(), Key: "kallelse:" + epoch + id + ":" + strconv.FormatInt(slot.Start.Unix(), 10),
 		Invitation: id, Slot: slot,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName},
 	})

@@ -110,7 +110,7 @@ func (a *app) openWireDemo(ctx context.Context, cfg config, days int) error {
 	if err != nil {
 		return err
 	}
-	a.clinics.add(&clinic{info: demoRemote, svc: svc, remote: a.wire.url,
+	a.clinics.add(&clinic{info: demoRemote, svc: svc, remote: a.wire.url, epoch: randomToken(8) + ":",
 		invitations: map[tidbok.PersonalNumber][]string{demoTolvan: {open}}})
 	a.log.Info("demo clinic over crm:scheduling with mutual TLS", "clinic", demoRemote.ID.String(), "url", a.wire.url)
 	return nil
