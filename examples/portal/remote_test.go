@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"io"
 	"log/slog"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/memtidbok"
 )
@@ -98,4 +100,31 @@ func TestARemoteClinicFromTheFlags(t *testing.T) {
 
 func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
+
+// TestARemoteClinicWithoutSomeTimeTypes seeds the demo's case types at a
+// clinic whose book offers only Läkarbesök and Provtagning: the case type
+// of the time type it lacks stays a draft, and the others are active.
+func TestARemoteClinicWithoutSomeTimeTypes(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	p := newPortalIn(t, t.TempDir(), config{NoWireDemo: true})
+	far := clinicInfo{ID: tidbok.MustHSAID("SE2321000016-VC08"), Name: "Vårdcentralen Fjärran"}
+	mem := memtidbok.New(memtidbok.WithClock(p.clock.Now))
+	if err := errors.Join(
+		mem.AddFacility(ctx, tidbok.Facility{ID: far.ID, Name: far.Name}),
+		mem.AddTimeType(ctx, far.ID, ttDoctor),
+		mem.AddTimeType(ctx, far.ID, ttSample),
+	); err != nil {
+		t.Fatal(err)
+	}
+	err := seedCaseTypes(ctx, p.cases, p.terms, mem, far)
+	if err == nil || !strings.Contains(err.Error(), ctChild) {
+		t.Errorf("seeding without Barnvaccination: %v, want the case type %s named", err, ctChild)
+	}
+	for id, want := range map[string]casetype.Status{ctBook: casetype.StatusActive, ctManage: casetype.StatusActive, ctRequest: casetype.StatusActive, ctChild: casetype.StatusDraft} {
+		if ct, err := p.cases.Get(ctx, far.ID, id); err != nil || ct.Status != want {
+			t.Errorf("case type %s: %v, %v; want %v", id, ct.Status, err, want)
+		}
+	}
 }

@@ -193,6 +193,7 @@ func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Regist
 // seedCaseTypes is seedClinic for clinic cl: its terms greet by its name.
 func seedCaseTypes(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book tidbok.Tidbok, cl clinicInfo) error {
 	admin := casetype.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{cl.ID}}
+	var inactive []error
 	for _, ct := range demoCaseTypes() {
 		ct.Clinic = cl.ID
 		switch _, err := cases.Get(ctx, cl.ID, ct.ID); {
@@ -216,9 +217,11 @@ func seedCaseTypes(ctx context.Context, cases *casetype.Registry, reg *terms.Reg
 		if ct.ID == ctNurse {
 			continue
 		}
+		// One that cannot be activated (a remote book without its time
+		// types) stays a draft; the others are still seeded.
 		if _, err := cases.Activate(ctx, admin, cl.ID, ct.ID, casetype.ActivationDeps{Book: book, Terms: reg}); err != nil {
-			return fmt.Errorf("activating case type %s: %w", ct.ID, err)
+			inactive = append(inactive, fmt.Errorf("activating case type %s: %w", ct.ID, err))
 		}
 	}
-	return nil
+	return errors.Join(inactive...)
 }
