@@ -123,7 +123,17 @@ func TestOpenInvitationIsBookedOnceAtAFreeSlotOfItsTimeType(t *testing.T) {
 			t.Errorf("Book of another citizen's invitation: %v, want ErrNotFound", err)
 		}
 
-		first := booking.BookRequest{Scope: sc, Key: "inv-1", Invitation: inv, Slot: res.Slots[0], Contact: contact}
+		// Held for the invitation, the slot is booked with the hold; a PROV
+		// slot cannot be held for it.
+		if _, err := f.svc.Hold(ctx, booking.HoldRequest{Scope: sc, Invitation: inv, Slot: prov}); !errors.Is(err, booking.ErrTimeTypeNotOffered) {
+			t.Errorf("Hold of a PROV slot for the invitation: %v, want ErrTimeTypeNotOffered", err)
+		}
+		h, err := f.svc.Hold(ctx, booking.HoldRequest{Scope: sc, Invitation: inv, Slot: res.Slots[0]})
+		must(t, err)
+		if _, err := f.svc.Hold(ctx, booking.HoldRequest{Scope: scope(bo, ctBook), Slot: res.Slots[0]}); !errors.Is(err, booking.ErrHeld) {
+			t.Errorf("another citizen holding the slot held for the invitation: %v, want ErrHeld", err)
+		}
+		first := booking.BookRequest{Scope: sc, Key: "inv-1", Invitation: inv, Hold: h.Token, Contact: contact}
 		conf, err := f.svc.Book(ctx, first)
 		must(t, err)
 		if !conf.Booking.Start.Equal(res.Slots[0].Start) || conf.Booking.Purpose == "" {
