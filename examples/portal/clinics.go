@@ -14,6 +14,7 @@ import (
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
+	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -121,20 +122,20 @@ type clinicBookings struct {
 const askTimeout = 4 * time.Second
 
 // allBookings lists the subject's coming bookings and invitations at
-// every clinic the portal serves, asking each clinic's book at once. A
-// real portal asks the clinics the engagement index names for the
-// citizen; the demo asks all of its clinics, which are few.
+// every clinic the subject has used, asking each clinic's book at once,
+// each within askTimeout.
 func (a *app) allBookings(w http.ResponseWriter, r *http.Request) {
 	r.SetPathValue("hsa", demoClinic.ID.String())
 	c, ok := a.citizenAt(w, r)
 	if !ok {
 		return
 	}
-	d := allBookingsData{Subject: c.subject, Clinics: make([]clinicBookings, len(a.clinics.list))}
+	used := a.usedClinics(r.Context(), c.subject.Number)
+	d := allBookingsData{Subject: c.subject, Clinics: make([]clinicBookings, len(used))}
 	ctx, cancel := context.WithTimeout(r.Context(), askTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
-	for i, cl := range a.clinics.list {
+	for i, cl := range used {
 		at := c
 		at.clinic, at.svc = cl.info, cl.svc
 		wg.Go(func() { d.Clinics[i] = a.bookingsAt(ctx, r, at, cl) })
@@ -145,6 +146,27 @@ func (a *app) allBookings(w http.ResponseWriter, r *http.Request) {
 		title = c.subject.FirstName + "s bokningar"
 	}
 	a.render(w, r, http.StatusOK, "allbookings", view{Title: title, Data: d})
+}
+
+// usedClinics returns the clinics the subject has used: those the audit
+// log has an event of the subject at (a booking, a look at the
+// bookings, a request), and those that sent the subject an invitation. 1177
+// asks the engagement index instead, which every clinic's system tells
+// of its bookings and invitations. A clinic whose use cannot be read is
+// asked anyway.
+func (a *app) usedClinics(ctx context.Context, subject tidbok.PersonalNumber) []*clinic {
+	var out []*clinic
+	for _, cl := range a.clinics.list {
+		if len(cl.invitations[subject]) > 0 {
+			out = append(out, cl)
+			continue
+		}
+		ev, err := a.stores.Audit().Events(ctx, sqlstore.AuditQuery{Clinic: cl.info.ID, Subject: subject, Limit: 1})
+		if err != nil || len(ev) > 0 {
+			out = append(out, cl)
+		}
+	}
+	return out
 }
 
 // bookingsAt asks one clinic's book for the subject's bookings and open

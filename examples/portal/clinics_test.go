@@ -169,8 +169,27 @@ func TestMyBookingsWithAClinicDownInChromium(t *testing.T) {
 	if !strings.Contains(up, "torsdag 12 mars 2026 kl. 08:00") {
 		t.Errorf("%s's bookings are not listed while another clinic is down: %q", demoClinic.Name, up)
 	}
-	other := tb.text(`section[aria-labelledby="mottagning-` + demoClinic2.ID.String() + `"]`)
-	if !strings.Contains(other, "Inga kommande bokningar") {
-		t.Errorf("%s's section says %q", demoClinic2.Name, other)
+	// Blåklockan, which Tolvan never used, is not asked.
+	if n := eval[int](tb, `document.querySelectorAll("section.clinic-bookings").length`); n != 2 {
+		t.Errorf("Mina bokningar shows %d clinics, want the two Tolvan used", n)
+	}
+}
+
+// TestMyBookingsAsksTheClinicsUsed: a citizen who has used no clinic is
+// led to find one; once she has looked at her bookings at a clinic, Mina
+// bokningar asks that clinic, and only that one.
+func TestMyBookingsAsksTheClinicsUsed(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("siv", "eid")
+	pg := b.get("/mina-bokningar")
+	if pg.status != 200 || !strings.Contains(pg.body, `id="inga-mottagningar"`) || strings.Contains(pg.body, "clinic-bookings") {
+		t.Fatalf("Mina bokningar of a citizen who used no clinic (%d):\n%s", pg.status, pg.body)
+	}
+	b.get("/mottagning/" + demoClinic2.ID.String() + "/" + ctManage + "/bokningar")
+	pg = b.get("/mina-bokningar")
+	if n := strings.Count(pg.body, `<section class="clinic-bookings"`); n != 1 || !strings.Contains(pg.body, demoClinic2.Name) || !strings.Contains(pg.body, "Inga kommande bokningar") {
+		t.Errorf("after a look at %s, Mina bokningar lists %d clinics:\n%s", demoClinic2.Name, n, pg.body)
 	}
 }

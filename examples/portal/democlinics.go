@@ -83,12 +83,13 @@ func (a *app) openWireDemo(ctx context.Context, cfg config, days int) error {
 	}
 	day := tidbok.DateOf(a.now()).AddDays(3)
 	start := time.Date(day.Year, day.Month, day.Day, 16, 30, 0, 0, tidbok.Stockholm())
-	if _, err := mem.Invite(ctx, staff.InvitationSpec{
+	timed, err := mem.Invite(ctx, staff.InvitationSpec{
 		Facility: demoRemote.ID, Subject: demoTolvan, Start: start, End: start.Add(20 * time.Minute),
 		TimeTypeID: ttNurse.ID, Performer: demoNurse.ID,
 		Purpose: "Kallelse till hälsosamtal hos distriktssköterskan. Ta med dina aktuella mediciner.",
 		Flags:   &tidbok.Flags{MayCancel: true, MayReschedule: true},
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("inviting Tolvan: %w", err)
 	}
 	open, err := mem.Invite(ctx, staff.InvitationSpec{
@@ -111,7 +112,7 @@ func (a *app) openWireDemo(ctx context.Context, cfg config, days int) error {
 		return err
 	}
 	a.clinics.add(&clinic{info: demoRemote, svc: svc, remote: a.wire.url, epoch: randomToken(8) + ":",
-		invitations: map[tidbok.PersonalNumber][]string{demoTolvan: {open}}})
+		invitations: map[tidbok.PersonalNumber][]string{demoTolvan: {timed, open}}})
 	a.log.Info("demo clinic over crm:scheduling with mutual TLS", "clinic", demoRemote.ID.String(), "url", a.wire.url)
 	return nil
 }

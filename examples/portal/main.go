@@ -14,9 +14,10 @@
 // Linnéan's book starts afresh at every start, with two invitations
 // (kallelser) for Tolvan Tolvansson: a timed one to confirm, move or
 // cancel, and an open one to book at a free time of its time type. "Mina
-// bokningar" asks every clinic's book at once and lists the bookings and
-// invitations of each; a clinic that does not answer in time is named as
-// such while the others list.
+// bokningar" asks the book of every clinic the citizen has used (the
+// audit log has their bookings there, or the clinic invited them) at
+// once, and lists the bookings and invitations of each; a clinic that
+// does not answer in time is named as such while the others list.
 //
 // Each clinic has a contact card, terms, time types, dates and slots,
 // confirmation with a calendar file, the citizen's bookings with
