@@ -34,6 +34,11 @@ type BookRequest struct {
 	// its confirmation, and later its move or cancellation, are queued
 	// in Config.Outbox for those channels.
 	Consent Consent
+	// Invitation, when set, is the ID of the subject's open invitation to
+	// book at Slot, a free slot of the invitation's time type as Slots
+	// with SearchRequest.Invitation offered it (see "Invitations" in the
+	// package doc).
+	Invitation string
 }
 
 // Confirmation is the answer to a successful Book or Reschedule: what the
@@ -84,6 +89,14 @@ type Confirmation struct {
 // lost answer that reading the book does not settle gives an error
 // matching [tidbok.ErrOutcomeUnknown]: repeat with the same key.
 //
+// With Invitation, Book books the subject's open invitation at the slot,
+// under a case type of kind Boka tid or Av- och omboka: the slot must be
+// of the invitation's time type, the invitation must still be open (one
+// booked already is refused with an [*Error] matching
+// [tidbok.ErrNotAllowed]), and the case type's limit on future bookings
+// does not apply, the clinic having asked for the visit. The book is
+// sent the invitation's ID with the slot's times.
+//
 // [rate.Limiter.Wait]: https://pkg.go.dev/golang.org/x/time/rate#Limiter.Wait
 func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, error) {
 	now := s.now()
@@ -116,7 +129,11 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	if err := p.Err(); err != nil {
 		return Confirmation{}, &Error{Action: act, Text: textInvalid, Err: err}
 	}
-	a, err := s.open(ctx, req.Scope, act, now, casetype.KindBook)
+	kinds := []casetype.Kind{casetype.KindBook}
+	if req.Invitation != "" {
+		kinds = invitationKinds
+	}
+	a, err := s.open(ctx, req.Scope, act, now, kinds...)
 	if err != nil {
 		return Confirmation{}, err
 	}
@@ -130,7 +147,11 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	if merr != nil {
 		return Confirmation{}, merr
 	}
-	fp := fingerprint(act, req.Scope, slotPrint(req.Slot), req.Hold, req.Reason)
+	parts := []string{slotPrint(req.Slot), req.Hold, req.Reason}
+	if req.Invitation != "" {
+		parts = append(parts, "invitation:"+req.Invitation)
+	}
+	fp := fingerprint(act, req.Scope, parts...)
 	c, stored, err := s.claimKey(ctx, req.Scope, act, req.Key, fp, now)
 	switch {
 	case err != nil:
@@ -154,9 +175,19 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 	const act = ActionBook
 	var (
 		slot  tidbok.Timeslot
+		inv   tidbok.Timeslot
 		token string
 		err   error
 	)
+	if req.Invitation != "" {
+		// The invitation is read after the key is claimed: a repeat of a
+		// booked invitation replays, and only another attempt is refused.
+		a, inv, err = s.openInvitation(ctx, a, req.Scope, act, req.Invitation)
+		if err != nil {
+			s.dropKey(ctx, c)
+			return Confirmation{}, err
+		}
+	}
 	if req.Hold != "" {
 		var h Hold
 		h, err = s.heldSlot(ctx, req.Scope, act, req.Hold, "", req.Slot, a.now)
@@ -164,10 +195,14 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 			slot, token = h.Slot, h.Token
 			err = rulesWindow(a.ct.Rules, a.now).check(act, slot)
 		}
+		if err == nil && req.Invitation != "" && slot.TimeType.ID != inv.TimeType.ID {
+			err = &Error{Action: act, Text: textTimeType,
+				Err: because(ErrTimeTypeNotOffered, "the held slot is of time type %q, the invitation of %q", slot.TimeType.ID, inv.TimeType.ID)}
+		}
 	} else {
 		slot, err = s.resolve(ctx, a, req.Scope, act, req.Slot, "")
 	}
-	if err == nil {
+	if err == nil && req.Invitation == "" {
 		err = s.checkFutureBookings(ctx, a, req.Scope, act)
 	}
 	if err == nil && token == "" {
@@ -180,6 +215,10 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 	defer s.release(ctx, token)
 
 	slot.Subject, slot.Reason = req.Subject, req.Reason
+	if req.Invitation != "" {
+		// MakeBooking names the open invitation, at the free slot's times.
+		slot.ID, slot.Purpose = inv.ID, inv.Purpose
+	}
 	in := store.Intent{Book: tidbok.BookRequest{Timeslot: slot, Contact: req.Contact, Actor: a.actor},
 		Recipients: req.Consent.recipients(req.Contact)}
 	if err := s.saveIntent(ctx, c, in); err != nil {

@@ -134,6 +134,38 @@
 // kept for Config.KeyTTL. Portal processes that share a keys store (e.g.
 // sqlstore's) share outcomes; the in-memory store serves one process.
 //
+// # Invitations
+//
+// Invitations (kallelser) are made by the clinic, not by the citizen.
+// crm:scheduling knows two kinds, and the flow treats them so:
+//
+//   - A timed invitation has a time already: it is a booking the clinic
+//     made. [Service.MyBookings] lists it with the citizen's bookings
+//     (Invitation true), and it is moved with [Service.Reschedule] and
+//     cancelled with [Service.Cancel] as its flags allow, like any
+//     booking; a moved invitation becomes a booking. The contract has no
+//     write that confirms it: the citizen keeps the time by doing
+//     nothing. [Service.AcceptInvitation] gives the citizen what a
+//     booking's confirmation gives (summary and calendar file) and
+//     records that they looked.
+//   - An open invitation has no time: the citizen chooses one. The book
+//     leaves it out of the schedule; the citizen learns its ID from the
+//     clinic's message, and [Service.Details] reads it. [Service.Dates]
+//     and [Service.Slots] with SearchRequest.Invitation offer the free
+//     slots of the invitation's time type only, and [Service.Book] with
+//     BookRequest.Invitation books one of them naming the invitation
+//     (wire: MakeBooking with the invitation's bookingId). It is booked
+//     once: a repeat with the same request key returns the first
+//     outcome, and another attempt is refused with an [*Error] matching
+//     [tidbok.ErrNotAllowed], as the book itself refuses a second
+//     booking of one invitation.
+//
+// An open invitation is searched and booked under a case type of kind
+// Boka tid or Av- och omboka: the invitation's time type governs,
+// whatever time types the case type lists (the clinic chose it), while
+// the case type's notice, horizon and terms apply, and its limit on
+// future bookings does not.
+//
 // # Stores and defaults
 //
 // [New] takes a [Config] whose zero fields mean documented defaults. The

@@ -47,6 +47,10 @@ type HoldRequest struct {
 	// Scope's case type is then of kind Av- och omboka); when empty, for
 	// a new booking (Boka tid).
 	BookingID string
+	// Invitation, when set, holds the slot for booking that open
+	// invitation of the subject's: the slot must be of its time type (see
+	// "Invitations" in the package doc). Not with BookingID.
+	Invitation string
 }
 
 // Hold reserves a free slot for the subject of care for Config.HoldTTL,
@@ -78,11 +82,19 @@ func (s *Service) hold(ctx context.Context, req HoldRequest, now time.Time) (Hol
 	if req.Slot.Start.IsZero() {
 		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Slot", Problem: "is required: a slot as Slots returned it"}}
 	}
-	kind := casetype.KindBook
-	if req.BookingID != "" {
-		kind = casetype.KindManage
+	kinds := []casetype.Kind{casetype.KindBook}
+	switch {
+	case req.BookingID != "" && req.Invitation != "":
+		return Hold{}, &Error{Action: act, Text: textInvalid, Err: &tidbok.FieldError{Field: "Invitation", Problem: "is set with BookingID: hold for one of them"}}
+	case req.BookingID != "":
+		kinds = []casetype.Kind{casetype.KindManage}
+	case req.Invitation != "":
+		kinds = invitationKinds
 	}
-	a, err := s.open(ctx, req.Scope, act, now, kind)
+	a, err := s.open(ctx, req.Scope, act, now, kinds...)
+	if err == nil && req.Invitation != "" {
+		a, _, err = s.openInvitation(ctx, a, req.Scope, act, req.Invitation)
+	}
 	if err != nil {
 		return Hold{}, err
 	}

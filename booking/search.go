@@ -22,6 +22,11 @@ type SearchRequest struct {
 	TimeType string
 	// BookingID, when set, asks for the slots the booking may be moved to.
 	BookingID string
+	// Invitation, when set, is the ID of the subject's open invitation:
+	// the search offers the free slots of its time type only, under a case
+	// type of kind Boka tid or Av- och omboka (see "Invitations" in the
+	// package doc). Not with BookingID.
+	Invitation string
 	// Performers, when not empty, keeps only slots of these clinicians.
 	Performers []tidbok.HSAID
 	// From and To are the first and last Swedish date searched, both
@@ -238,6 +243,9 @@ func (s *Service) openSearch(ctx context.Context, req SearchRequest, now time.Ti
 			p.Add(d.field, "is not a calendar date")
 		}
 	}
+	if req.BookingID != "" && req.Invitation != "" {
+		p.Add("Invitation", "is set with BookingID: search for one of them")
+	}
 	if err := p.Err(); err != nil {
 		return access{}, query{}, &Error{Action: act, Text: textInvalid, Err: err}
 	}
@@ -245,9 +253,15 @@ func (s *Service) openSearch(ctx context.Context, req SearchRequest, now time.Ti
 		a   access
 		err error
 	)
-	if req.BookingID == "" {
+	switch {
+	case req.Invitation != "":
+		a, err = s.open(ctx, req.Scope, act, now, invitationKinds...)
+		if err == nil {
+			a, _, err = s.openInvitation(ctx, a, req.Scope, act, req.Invitation)
+		}
+	case req.BookingID == "":
 		a, err = s.open(ctx, req.Scope, act, now, casetype.KindBook)
-	} else {
+	default:
 		// Searching where to move a booking reads the booking: only its
 		// subject (or their guardian) may, never a staff agent.
 		a, err = s.open(ctx, req.Scope, ActionReschedule, now, casetype.KindManage)

@@ -34,6 +34,9 @@ const (
 	textNoCancel         = texts.NoCancel
 	textNoReschedule     = texts.NoReschedule
 	textOpenInvitation   = texts.OpenInvitation
+	textInvitationBooked = "Kallelsen är redan bokad. Du hittar tiden under Mina bokningar."
+	textInvitationNoType = "Kallelsen kan inte bokas via webben. Kontakta mottagningen."
+	textNotInvitation    = "Det här är ingen kallelse utan en bokad tid."
 	textCancelDeadline   = "Det är för sent att avboka via webben. Kontakta mottagningen."
 	textMoveDeadline     = "Det är för sent att omboka via webben. Kontakta mottagningen."
 	textTooManyMoves     = "Bokningen har redan ombokats så många gånger som går via webben. Kontakta mottagningen."

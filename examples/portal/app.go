@@ -26,7 +26,6 @@ import (
 	"github.com/webbtidbok/webbtidbok/casetype"
 	"github.com/webbtidbok/webbtidbok/sqlstore"
 	"github.com/webbtidbok/webbtidbok/terms"
-	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/sqltidbok"
 )
 
@@ -48,6 +47,12 @@ type config struct {
 	Identity IdentityProvider
 	// Register is the population register. Default: the demo people.
 	Register Register
+	// Remotes are clinics whose books are reached over crm:scheduling,
+	// besides the demo's.
+	Remotes []RemoteClinic
+	// NoWireDemo leaves out the demo clinic whose book the portal serves
+	// itself over crm:scheduling on loopback.
+	NoWireDemo bool
 	// SeedDays is how many days, today included, the demo clinic's book
 	// has slots. Default: 28.
 	SeedDays int
@@ -84,9 +89,13 @@ type app struct {
 	stores    *sqlstore.Stores
 	cases     *casetype.Registry
 	terms     *terms.Registry
-	svc       *booking.Service
+	svc       *booking.Service // over book, for the clinics in it
+	clinics   clinics
 	ids       IdentityProvider
 	people    Register
+
+	// wire is the demo clinic reached over crm:scheduling; nil without.
+	wire *wireDemo
 
 	sessions *sessions
 	pages    map[string]*template.Template
@@ -179,6 +188,9 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.openClinics(ctx, cfg, days); err != nil {
 		return nil, err
 	}
 	if err := a.startDelivery(cfg.Mail); err != nil {
@@ -289,6 +301,9 @@ func privateFiles(dir, path string) error {
 // Close closes the book and its database.
 func (a *app) Close() error {
 	errs := []error{a.stopDelivery()}
+	if a.wire != nil {
+		a.wire.stop()
+	}
 	if a.book != nil {
 		errs = append(errs, a.book.Close())
 	}
@@ -313,7 +328,7 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("GET /logga-in", a.login)
 	mux.HandleFunc("/logga-in/svar", a.loginDone)
 	mux.HandleFunc("POST /logga-ut", a.logout)
-	mux.HandleFunc("GET /mina-bokningar", a.myBookingsShortcut)
+	mux.HandleFunc("GET /mina-bokningar", a.allBookings)
 	mux.HandleFunc("GET /mina-bokningar/logg", a.accessLog)
 	mux.HandleFunc("GET /mina-bokningar/meddelanden", a.sentMessages)
 	mux.HandleFunc("POST /agera-for", a.actFor)
@@ -341,6 +356,10 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("POST "+ct+"/bokning/{id}/omboka/bekrafta", a.reschedule)
 	mux.HandleFunc("GET "+ct+"/bokning/{id}/avboka", a.cancelPage)
 	mux.HandleFunc("POST "+ct+"/bokning/{id}/avboka", a.cancel)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/bekrafta-kallelse", a.acceptInvitation)
+	mux.HandleFunc("GET "+ct+"/kallelse/{id}", a.invitation)
+	mux.HandleFunc("GET "+ct+"/kallelse/{id}/tider", a.invitationSlots)
+	mux.HandleFunc("POST "+ct+"/kallelse/{id}", a.bookInvitation)
 	mux.HandleFunc("GET "+ct+"/forfragan", a.requestPage)
 	mux.HandleFunc("POST "+ct+"/forfragan", a.submitRequest)
 	mux.HandleFunc("GET "+ct+"/forfragan/skickad", a.requestSent)
@@ -469,16 +488,6 @@ func localPath(p string) string {
 		return ""
 	}
 	return p
-}
-
-// clinicByID returns the clinic the portal knows by the HSA-id in the
-// path.
-func clinicByID(s string) (clinicInfo, bool) {
-	id, err := tidbok.ParseHSAID(s)
-	if err != nil || id != demoClinic.ID {
-		return clinicInfo{}, false
-	}
-	return demoClinic, true
 }
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,9 @@ import (
 
 // start is the front page: what the demo is, and where to begin.
 func (a *app) start(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusOK, "start", view{Title: "Välkommen till demoportalen", Data: demoClinic})
+	q := strings.TrimSpace(r.URL.Query().Get("sok"))
+	d := startData{Name: demoClinic.Name, Query: q, Searched: r.URL.Query().Has("sok"), Found: a.findClinics(q)}
+	a.render(w, r, http.StatusOK, "start", view{Title: "Välkommen till demoportalen", Data: d})
 }
 
 // login starts a login: it keeps the login's secret and where to go
@@ -92,7 +94,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) {
 	if ss := sessionOf(r); ss != nil {
 		// A slot held while confirming is free for others at once.
 		if h := ss.pending(); h != nil {
-			if err := a.svc.Release(r.Context(), booking.ReleaseRequest{Scope: booking.Scope{Clinic: h.Clinic, Subject: h.Subject}, Token: h.Token}); err != nil {
+			if err := a.serviceAt(h.Clinic).Release(r.Context(), booking.ReleaseRequest{Scope: booking.Scope{Clinic: h.Clinic, Subject: h.Subject}, Token: h.Token}); err != nil {
 				a.log.Warn("releasing a hold at logout", "err", err)
 			}
 		}
@@ -118,6 +120,8 @@ type citizen struct {
 	subject Person
 	clinic  clinicInfo
 	ct      casetype.CaseType
+	// svc is the booking flow over the clinic's book.
+	svc *booking.Service
 }
 
 // scope is the booking flow's scope of the request.
@@ -158,12 +162,12 @@ func (a *app) citizenAt(w http.ResponseWriter, r *http.Request) (citizen, bool) 
 			"Du är inloggad som personal. Logga ut och logga in som invånare för att boka tid.")
 		return citizen{}, false
 	}
-	clinic, ok := clinicByID(r.PathValue("hsa"))
+	cl, ok := a.clinicByID(r.PathValue("hsa"))
 	if !ok {
 		a.notFound(w, r)
 		return citizen{}, false
 	}
-	c := citizen{ss: ss, who: who, clinic: clinic, subject: ss.actingFor()}
+	c := citizen{ss: ss, who: who, clinic: cl.info, svc: cl.svc, subject: ss.actingFor()}
 	if c.subject.Number.IsZero() {
 		c.subject = a.self(r, who)
 	}
@@ -205,35 +209,7 @@ func (a *app) citizenUnder(w http.ResponseWriter, r *http.Request, kinds ...case
 // manageCaseType returns the ID of the clinic's Av- och omboka case type
 // the citizen may use for the subject, or "".
 func (a *app) manageCaseType(r *http.Request, c citizen) string {
-	card, err := a.svc.ContactCard(r.Context(), booking.ContactCardRequest{
-		Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID,
-	})
-	if err != nil {
-		return ""
-	}
-	for _, ct := range card.CaseTypes {
-		if ct.Kind == casetype.KindManage {
-			return ct.ID
-		}
-	}
-	return ""
-}
-
-// myBookingsShortcut leads to the bookings at the demo clinic.
-func (a *app) myBookingsShortcut(w http.ResponseWriter, r *http.Request) {
-	r.SetPathValue("hsa", demoClinic.ID.String())
-	c, ok := a.citizenAt(w, r)
-	if !ok {
-		return
-	}
-	id := a.manageCaseType(r, c)
-	if id == "" {
-		a.render(w, r, http.StatusNotFound, "error", view{Title: "Mina bokningar",
-			Data: errorData{Text: "Mottagningen visar inte bokningar på webben just nu. Kontakta mottagningen på " + demoClinic.Phone + ".",
-				Links: []link{{c.card(), "Till mottagningens kontaktkort"}}}})
-		return
-	}
-	seeOther(w, r, c.card()+"/"+url.PathEscape(id)+"/bokningar")
+	return a.manageCaseTypeCtx(r.Context(), c)
 }
 
 // actFor chooses whom a citizen acts for: themself, or a child of theirs

@@ -54,7 +54,7 @@ func (a *app) contactCard(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	req := booking.ContactCardRequest{Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID}
-	card, err := a.svc.ContactCard(ctx, req)
+	card, err := c.svc.ContactCard(ctx, req)
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -69,7 +69,7 @@ func (a *app) contactCard(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.who.Assurance != casetype.AssuranceEID {
 		req.Caller.Assurance = casetype.AssuranceEID
-		if more, err := a.svc.ContactCard(ctx, req); err == nil && len(more.CaseTypes) > len(card.CaseTypes) {
+		if more, err := c.svc.ContactCard(ctx, req); err == nil && len(more.CaseTypes) > len(card.CaseTypes) {
 			d.MoreWithEID = true
 		}
 	}
@@ -116,7 +116,7 @@ func (a *app) caseType(w http.ResponseWriter, r *http.Request) {
 // the current version, and reports whether it did. After accepting they
 // come back to the page they asked for.
 func (a *app) needTerms(w http.ResponseWriter, r *http.Request, c citizen, back string) bool {
-	st, err := a.svc.Terms(r.Context(), c.scope())
+	st, err := c.svc.Terms(r.Context(), c.scope())
 	if err != nil {
 		a.fail(w, r, c, err)
 		return true
@@ -142,7 +142,7 @@ func (a *app) termsPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	st, err := a.svc.Terms(r.Context(), c.scope())
+	st, err := c.svc.Terms(r.Context(), c.scope())
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -172,7 +172,7 @@ func (a *app) acceptTerms(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("till"))
 	n, _ := strconv.Atoi(r.PostFormValue("version"))
 	if r.PostFormValue("godkann") != "ja" {
-		st, err := a.svc.Terms(r.Context(), c.scope())
+		st, err := c.svc.Terms(r.Context(), c.scope())
 		if err != nil {
 			a.fail(w, r, c, err)
 			return
@@ -181,7 +181,7 @@ func (a *app) acceptTerms(w http.ResponseWriter, r *http.Request) {
 			"Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta.")
 		return
 	}
-	_, err := a.svc.AcceptTerms(r.Context(), booking.AcceptTermsRequest{Scope: c.scope(), Version: n})
+	_, err := c.svc.AcceptTerms(r.Context(), booking.AcceptTermsRequest{Scope: c.scope(), Version: n})
 	var te *booking.TermsError
 	switch {
 	case errors.As(err, &te):
@@ -213,7 +213,7 @@ func (a *app) timeTypes(w http.ResponseWriter, r *http.Request) {
 	if !ok || a.needTerms(w, r, c, r.URL.RequestURI()) {
 		return
 	}
-	tts, err := a.svc.TimeTypes(r.Context(), c.scope())
+	tts, err := c.svc.TimeTypes(r.Context(), c.scope())
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -228,7 +228,7 @@ func (a *app) timeTypes(w http.ResponseWriter, r *http.Request) {
 // timeTypeName returns the name of the time type the case type shows with
 // id, and whether there is one.
 func (a *app) timeTypeName(r *http.Request, c citizen, id string) (string, bool) {
-	tts, err := a.svc.TimeTypes(r.Context(), c.scope())
+	tts, err := c.svc.TimeTypes(r.Context(), c.scope())
 	if err != nil {
 		return "", false
 	}
@@ -259,7 +259,7 @@ func (a *app) dates(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, c.base()+"/tidstyp")
 		return
 	}
-	res, err := a.svc.Dates(r.Context(), booking.SearchRequest{Scope: c.scope(), TimeType: tt})
+	res, err := c.svc.Dates(r.Context(), booking.SearchRequest{Scope: c.scope(), TimeType: tt})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -302,7 +302,7 @@ func (a *app) slots(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, c.base()+"/tidstyp")
 		return
 	}
-	res, err := a.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), TimeType: tt, From: day, To: day})
+	res, err := c.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), TimeType: tt, From: day, To: day})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -353,7 +353,7 @@ func (a *app) hold(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Tiden kunde inte läsas. Gå tillbaka och välj en tid.")
 		return
 	}
-	h, err := a.svc.Hold(r.Context(), booking.HoldRequest{Scope: c.scope(), Slot: slot})
+	h, err := c.svc.Hold(r.Context(), booking.HoldRequest{Scope: c.scope(), Slot: slot})
 	if err != nil {
 		a.slotProblem(w, r, c, err, c.base()+"/tider", "")
 		return
@@ -391,7 +391,7 @@ func (a *app) fallbackRequest(r *http.Request, c citizen, moving bool) string {
 	if moving {
 		want = casetype.KindManageRequest
 	}
-	card, err := a.svc.ContactCard(r.Context(), booking.ContactCardRequest{Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID})
+	card, err := c.svc.ContactCard(r.Context(), booking.ContactCardRequest{Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID})
 	if err != nil {
 		return ""
 	}
@@ -515,7 +515,7 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	if !utf8.ValidString(h.Message) {
 		h.Message = ""
 	}
-	conf, err := a.svc.Book(r.Context(), booking.BookRequest{
+	conf, err := c.svc.Book(r.Context(), booking.BookRequest{
 		Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
 			Phone: strings.TrimSpace(r.PostFormValue("telefon")), Email: strings.TrimSpace(r.PostFormValue("epost"))},
@@ -562,7 +562,7 @@ func (a *app) release(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ss.setPending(nil)
-	if err := a.svc.Release(r.Context(), booking.ReleaseRequest{Scope: c.scope(), Token: h.Token}); err != nil {
+	if err := c.svc.Release(r.Context(), booking.ReleaseRequest{Scope: c.scope(), Token: h.Token}); err != nil {
 		a.log.Warn("releasing a hold", "err", err)
 	}
 	seeOther(w, r, a.chooseAgain(c, h.BookingID, h.Slot))
@@ -623,7 +623,7 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 		}
 		sc := c.scope()
 		sc.CaseType = m
-		b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: sc, BookingID: id})
+		b, err := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: sc, BookingID: id})
 		if err != nil {
 			a.fail(w, r, c, err)
 			return

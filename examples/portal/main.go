@@ -1,13 +1,28 @@
 // Command portal is a reference web portal for webbtidbok: the whole
 // booking flow in a browser, on the standalone appointment book in
-// SQLite.
+// SQLite and on a clinic's book over crm:scheduling.
 //
 //	go run ./examples/portal
 //
-// It serves http://localhost:8080 with a demo clinic: a contact card,
-// terms, time types, dates and slots, confirmation with a calendar file,
-// the citizen's bookings with reschedule and cancel, a request form, a
-// guardian booking for a child, the local administrator's case types and
+// It serves http://localhost:8080 with three demo clinics, found by name
+// on the start page: Vårdcentralen Solrosen and Vårdcentralen Blåklockan
+// in the standalone book, and Vårdcentralen Linnéan, whose book the
+// portal reaches as most portals reach most clinics: over crm:scheduling
+// through mvkclient, to a producer (tidbok/producer over memtidbok) that
+// the portal starts on loopback with mutual TLS and certificates it makes
+// at start, so that every citizen action there is a real SOAP exchange.
+// Linnéan's book starts afresh at every start, with two invitations
+// (kallelser) for Tolvan Tolvansson: a timed one to confirm, move or
+// cancel, and an open one to book at a free time of its time type. "Mina
+// bokningar" asks the book of every clinic the citizen has used (the
+// audit log has their bookings there, or the clinic invited them) at
+// once, and lists the bookings and invitations of each; a clinic that
+// does not answer in time is named as such while the others list.
+//
+// Each clinic has a contact card, terms, time types, dates and slots,
+// confirmation with a calendar file, the citizen's bookings with
+// reschedule and cancel, a request form and a guardian booking for a
+// child; Solrosen also has the local administrator's case types and
 // terms, and the staff's day view of the clinic's book. The login is a
 // demo that lets anyone pick a test identity; it is clearly marked as
 // such, and sits behind an interface (IdentityProvider). The flags
@@ -49,6 +64,15 @@
 //	       $WEBBTIDBOK_SMTP_PASSWORD. Without -smtp-addr nothing is sent:
 //	       the messages are kept in the database and shown under Mina
 //	       bokningar, "Skickade meddelanden"
+//	-remote HSAID=URL
+//	       a clinic whose book is reached over crm:scheduling at URL (the
+//	       producer's or the service platform's base address); repeatable.
+//	       Its case types are the demo's, activated where its book offers
+//	       their time types
+//	-remote-cert, -remote-key, -remote-ca
+//	       the portal's client certificate and key (PEM; the portal's
+//	       HSA-id in the subject's serialNumber) and the CA of the remote
+//	       producers' server certificates, for every -remote
 //
 // The SQLite database and its folder are readable by their owner only
 // (0600 and 0700).

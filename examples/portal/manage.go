@@ -33,7 +33,7 @@ func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	list, err := a.svc.MyBookings(r.Context(), c.scope())
+	list, err := c.svc.MyBookings(r.Context(), c.scope())
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -52,6 +52,8 @@ func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
 type detailsData struct {
 	booking.Booking
 	Reschedule, Cancel, Calendar string
+	// Accept confirms a timed invitation.
+	Accept string
 	// Why says why the booking cannot be changed on the web, if it
 	// cannot.
 	Why    string
@@ -67,7 +69,7 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	b, err := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -79,6 +81,9 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 	}
 	if b.Allows.Cancel {
 		d.Cancel = p + "/avboka"
+	}
+	if b.Invitation && !b.IsOpenInvitation() {
+		d.Accept = p + "/bekrafta-kallelse"
 	}
 	if !b.Allows.Cancel && !b.Allows.Reschedule {
 		d.Why = "Den här tiden kan inte av- eller ombokas via webben."
@@ -94,7 +99,7 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 // changeable reads the booking and checks that the citizen may change it
 // as act says; otherwise it shows why, with the way forward.
 func (a *app) changeable(w http.ResponseWriter, r *http.Request, c citizen, id string, act booking.Action) (booking.Booking, bool) {
-	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	b, err := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return b, false
@@ -144,7 +149,7 @@ func (a *app) rescheduleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	day, hasDay := parseDate(r.URL.Query().Get("datum"))
 	if !hasDay {
-		res, err := a.svc.Dates(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id})
+		res, err := c.svc.Dates(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id})
 		if err != nil {
 			a.fail(w, r, c, err)
 			return
@@ -158,7 +163,7 @@ func (a *app) rescheduleSearch(w http.ResponseWriter, r *http.Request) {
 			Back:  c.base() + "/bokning/" + url.PathEscape(id), BackText: "Tillbaka till bokningen"})
 		return
 	}
-	res, err := a.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id, From: day, To: day})
+	res, err := c.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), BookingID: id, From: day, To: day})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -180,7 +185,7 @@ func (a *app) rescheduleHold(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusBadRequest, "Felaktig begäran", "Tiden kunde inte läsas. Gå tillbaka och välj en tid.")
 		return
 	}
-	h, err := a.svc.Hold(r.Context(), booking.HoldRequest{Scope: c.scope(), Slot: slot, BookingID: id})
+	h, err := c.svc.Hold(r.Context(), booking.HoldRequest{Scope: c.scope(), Slot: slot, BookingID: id})
 	if err != nil {
 		a.slotProblem(w, r, c, err, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka", id)
 		return
@@ -200,7 +205,7 @@ func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+	b, err := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
@@ -225,7 +230,7 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	conf, err := a.svc.Reschedule(r.Context(), booking.RescheduleRequest{
+	conf, err := c.svc.Reschedule(r.Context(), booking.RescheduleRequest{
 		Scope: c.scope(), Key: key, BookingID: id, Hold: h.Token,
 	})
 	var te *booking.TermsError
@@ -300,7 +305,7 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := strings.TrimSpace(r.PostFormValue("meddelande"))
-	res, err := a.svc.Cancel(r.Context(), booking.CancelRequest{
+	res, err := c.svc.Cancel(r.Context(), booking.CancelRequest{
 		Scope: c.scope(), Key: key, BookingID: id, Message: msg,
 	})
 	var te *booking.TermsError
@@ -313,7 +318,7 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 		c.ss.setFlash(termsChanged)
 		seeOther(w, r, c.base()+"/villkor?till="+url.QueryEscape(c.base()+"/bokning/"+url.PathEscape(id)+"/avboka"))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
-		b, derr := a.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
+		b, derr := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
 		if derr != nil {
 			a.fail(w, r, c, derr)
 			return

@@ -85,7 +85,7 @@ func (a *app) startDelivery(cfg mailConfig) error {
 	w, err := delivery.New(delivery.Config{
 		Outbox:  a.stores.Outbox(),
 		Senders: map[string]delivery.Sender{booking.ChannelEmail: mail, booking.ChannelSMS: delivery.Keep{}},
-		Clinics: map[tidbok.HSAID]delivery.Clinic{demoClinic.ID: demoDeliveryClinic()},
+		Clinics: a.deliveryClinics(),
 		Now:     a.now, Logger: a.log, Poll: cfg.Poll,
 	})
 	if err != nil {
@@ -98,12 +98,22 @@ func (a *app) startDelivery(cfg mailConfig) error {
 	return nil
 }
 
-// demoDeliveryClinic is what the messages say about the demo clinic.
-func demoDeliveryClinic() delivery.Clinic {
+// deliveryClinics is what the messages say about each clinic the portal
+// serves.
+func (a *app) deliveryClinics() map[tidbok.HSAID]delivery.Clinic {
+	m := make(map[tidbok.HSAID]delivery.Clinic, len(a.clinics.list))
+	for _, c := range a.clinics.list {
+		m[c.info.ID] = deliveryClinic(c.info)
+	}
+	return m
+}
+
+// deliveryClinic is what the messages say about the clinic c.
+func deliveryClinic(c clinicInfo) delivery.Clinic {
 	return delivery.Clinic{
-		Name: demoClinic.Name, Address: demoClinic.Address, Phone: demoClinic.Phone,
+		Name: c.Name, Address: c.Address, Phone: c.Phone,
 		Bring: "legitimation och eventuellt frikort",
-		Cancel: "Logga in på 1177.se och välj Mina bokningar, eller ring mottagningen på " + demoClinic.Phone +
+		Cancel: "Logga in på 1177.se och välj Mina bokningar, eller ring mottagningen på " + c.Phone +
 			". Avboka senast dagen före om du inte kan komma.",
 	}
 }
@@ -174,7 +184,11 @@ func (a *app) sentMessages(w http.ResponseWriter, r *http.Request) {
 				row.Channel = "Sms"
 			}
 			if l, err := booking.DecodeLetter(m.Body); err == nil {
-				row.Out, _ = delivery.Write(l, demoDeliveryClinic())
+				info := demoClinic
+				if c, ok := a.clinics.byID[l.Booking.Facility]; ok {
+					info = c.info
+				}
+				row.Out, _ = delivery.Write(l, deliveryClinic(info))
 			}
 			rows = append(rows, row)
 		}

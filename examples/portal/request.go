@@ -55,7 +55,7 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 	if !a.allowRequest(w, r, c) {
 		return
 	}
-	_, err := a.svc.SubmitRequest(r.Context(), booking.SubmitRequest{
+	_, err := c.svc.SubmitRequest(r.Context(), booking.SubmitRequest{
 		Scope: c.scope(), Message: msg,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName, Phone: phone},
 	})

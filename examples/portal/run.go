@@ -23,6 +23,24 @@ type options struct {
 	publicURL string
 	telemetry telemetryOptions
 	mail      mailConfig
+	// remotes are the -remote clinics; remoteCert, remoteKey and
+	// remoteCA the client's TLS files for all of them.
+	remotes                         remoteFlag
+	remoteCert, remoteKey, remoteCA string
+}
+
+// remoteFlag collects the repeatable -remote HSAID=URL.
+type remoteFlag []RemoteClinic
+
+func (f *remoteFlag) String() string { return fmt.Sprint(len(*f), " remote clinics") }
+
+func (f *remoteFlag) Set(s string) error {
+	rc, err := parseRemote(s)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, rc)
+	return nil
 }
 
 func parse(args []string, stderr io.Writer) (options, error) {
@@ -37,6 +55,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.oidc.ClientID, "oidc-client-id", "", "the portal's client ID at the provider (default $WEBBTIDBOK_OIDC_CLIENT_ID)")
 	fs.StringVar(&o.oidc.ClientSecret, "oidc-client-secret", "", "the portal's client secret at the provider; prefer $WEBBTIDBOK_OIDC_CLIENT_SECRET, which a process list does not show")
 	fs.StringVar(&o.publicURL, "public-url", "", "the portal's URL as browsers reach it, for the provider's redirect to /logga-in/svar (default: the address listened on)")
+	fs.Var(&o.remotes, "remote", "a clinic whose book is reached over crm:scheduling, as HSAID=URL (the producer's or service platform's base address); repeatable")
+	fs.StringVar(&o.remoteCert, "remote-cert", "", "the portal's client certificate (PEM) for -remote, with its HSA-id in the subject's serialNumber")
+	fs.StringVar(&o.remoteKey, "remote-key", "", "the key of -remote-cert (PEM)")
+	fs.StringVar(&o.remoteCA, "remote-ca", "", "the CA (PEM) that signed the -remote producers' server certificates; default the system's roots")
 	o.telemetry.register(fs)
 	o.mail.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -45,6 +67,13 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	o.oidc.fromEnv()
 	if o.oidc.Issuer != "" && o.oidc.ClientID == "" {
 		return o, errors.New("-oidc-issuer needs -oidc-client-id")
+	}
+	tlsCfg, err := remoteTLS(o.remoteCert, o.remoteKey, o.remoteCA)
+	if err != nil {
+		return o, err
+	}
+	for i := range o.remotes {
+		o.remotes[i].TLS = tlsCfg
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -84,7 +113,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if o.publicURL != "" {
 		url = strings.TrimSuffix(o.publicURL, "/")
 	}
-	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy,
+	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy, Remotes: o.remotes,
 		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider, Mail: o.mail}
 	if o.oidc.Issuer != "" {
 		o.oidc.RedirectURL, o.oidc.PostLogoutURL = url+"/logga-in/svar", url+"/"

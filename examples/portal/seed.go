@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/casetype"
@@ -74,8 +75,13 @@ var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Th
 // restart weeks later tops the book up. It returns how many slots it
 // published.
 func seedBook(ctx context.Context, book staff.Book, now time.Time, days int) (int, error) {
-	c := demoClinic.ID
-	if err := book.AddFacility(ctx, tidbok.Facility{ID: c, Name: demoClinic.Name}); err != nil {
+	return seedClinicBook(ctx, book, demoClinic, now, days)
+}
+
+// seedClinicBook is seedBook for clinic cl.
+func seedClinicBook(ctx context.Context, book staff.Book, cl clinicInfo, now time.Time, days int) (int, error) {
+	c := cl.ID
+	if err := book.AddFacility(ctx, tidbok.Facility{ID: c, Name: cl.Name}); err != nil {
 		return 0, fmt.Errorf("seeding the book: %w", err)
 	}
 	var err error
@@ -181,17 +187,24 @@ var demoTerms = map[string]terms.Terms{
 // runs at every start and leaves the case types that exist as the
 // administrator left them.
 func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book tidbok.Tidbok) error {
-	admin := casetype.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{demoClinic.ID}}
+	return seedCaseTypes(ctx, cases, reg, book, demoClinic)
+}
+
+// seedCaseTypes is seedClinic for clinic cl: its terms greet by its name.
+func seedCaseTypes(ctx context.Context, cases *casetype.Registry, reg *terms.Registry, book tidbok.Tidbok, cl clinicInfo) error {
+	admin := casetype.Admin{ID: demoAdmin, Clinics: []tidbok.HSAID{cl.ID}}
+	var inactive []error
 	for _, ct := range demoCaseTypes() {
-		ct.Clinic = demoClinic.ID
-		switch _, err := cases.Get(ctx, demoClinic.ID, ct.ID); {
+		ct.Clinic = cl.ID
+		switch _, err := cases.Get(ctx, cl.ID, ct.ID); {
 		case err == nil:
 			continue
 		case !errors.Is(err, casetype.ErrNotFound):
 			return fmt.Errorf("reading case type %s: %w", ct.ID, err)
 		}
 		if t, ok := demoTerms[ct.ID]; ok {
-			if _, err := reg.Publish(ctx, terms.Admin(admin), demoClinic.ID, ct.ID, t); err != nil {
+			t.ClinicText = strings.ReplaceAll(t.ClinicText, demoClinic.Name, cl.Name)
+			if _, err := reg.Publish(ctx, terms.Admin(admin), cl.ID, ct.ID, t); err != nil {
 				return fmt.Errorf("seeding the terms of %s: %w", ct.ID, err)
 			}
 		}
@@ -204,9 +217,11 @@ func seedClinic(ctx context.Context, cases *casetype.Registry, reg *terms.Regist
 		if ct.ID == ctNurse {
 			continue
 		}
-		if _, err := cases.Activate(ctx, admin, demoClinic.ID, ct.ID, casetype.ActivationDeps{Book: book, Terms: reg}); err != nil {
-			return fmt.Errorf("activating case type %s: %w", ct.ID, err)
+		// One that cannot be activated (a remote book without its time
+		// types) stays a draft; the others are still seeded.
+		if _, err := cases.Activate(ctx, admin, cl.ID, ct.ID, casetype.ActivationDeps{Book: book, Terms: reg}); err != nil {
+			inactive = append(inactive, fmt.Errorf("activating case type %s: %w", ct.ID, err))
 		}
 	}
-	return nil
+	return errors.Join(inactive...)
 }
