@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
@@ -30,6 +31,9 @@ type search struct {
 	// in where.
 	perfs []string
 	split bool
+	// whole reports that the search asks for every free slot of the
+	// facility: no type, booking or performer narrows it.
+	whole bool
 }
 
 // plan resolves req. A BookingID must name the citizen's booking; its
@@ -51,6 +55,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 	sr.cond("s.start_ns > ?", now.UnixNano())
 	sr.cond("s.web_bookable AND NOT s.withdrawn")
 	sr.cond("NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)")
+	free := sr.where.Len()
 	typeFilter(sr, fac, "s.time_type_id", "time_types", req.TimeType.ID, req.TimeType.Name)
 	typeFilter(sr, fac, "s.care_type_id", "care_types", req.CareType.ID, req.CareType.Name)
 	if req.BookingID != "" {
@@ -75,6 +80,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 			}
 		}
 	}
+	sr.whole = !sr.split && sr.where.Len() == free
 	return sr, nil
 }
 
@@ -166,6 +172,13 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	}
 	var pairs []pair
 	days, args := sr.freeDays()
+	switch {
+	case b.dialect != sqldb.SQLite:
+	case sr.whole:
+		days, args = sr.freeDaysCounted()
+	case sr.listDays():
+		days, args = sr.freeDaysListed()
+	}
 	err = b.each(ctx, days+" SELECT days.day, days.n FROM days WHERE days.day IS NOT NULL", args, func(sc scanner) error {
 		var p pair
 		err := sc.Scan(&p.day, &p.perf)
@@ -225,20 +238,30 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	// The slots' own columns only: the names come from the book's
 	// snapshot of the registers, read again if a slot names an entry it
 	// lacks.
-	type row struct {
-		id         string
-		start, end int64
-		d          describe
-	}
-	var rows []row
-	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
-		var r row
-		if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
-			return err
+	var rows []freeSlot
+	ok := false
+	if b.dialect == sqldb.SQLite {
+		var n int64
+		var agg string
+		err = b.queryRow(ctx, b.db, aggregatedSlots+" FROM slots s"+where, args...).Scan(&n, &agg)
+		if err != nil {
+			return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 		}
-		rows = append(rows, r)
-		return nil
-	})
+		if rows, ok = parseSlots(agg, n); ok && !slices.IsSortedFunc(rows, bySlotOrder) {
+			slices.SortFunc(rows, bySlotOrder)
+		}
+	}
+	if !ok {
+		rows = nil
+		err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
+			var r freeSlot
+			if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
+				return err
+			}
+			rows = append(rows, r)
+			return nil
+		})
+	}
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
@@ -264,5 +287,5 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
 		out[i] = ts
 	}
-	return tidbok.AvailableTimeslotsResult{Timeslots: out}, nil
+	return tidbok.NewAvailableTimeslots(out), nil
 }
