@@ -54,7 +54,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 	sr.cond("s.facility_id = ?", fac)
 	sr.cond("s.start_ns > ?", now.UnixNano())
 	sr.cond("s.web_bookable AND NOT s.withdrawn")
-	sr.cond("NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)")
+	sr.cond(unbooked)
 	free := sr.where.Len()
 	typeFilter(sr, fac, "s.time_type_id", "time_types", req.TimeType.ID, req.TimeType.Name)
 	typeFilter(sr, fac, "s.care_type_id", "care_types", req.CareType.ID, req.CareType.Name)
@@ -243,7 +243,7 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if b.dialect == sqldb.SQLite {
 		var n int64
 		var agg string
-		err = b.queryRow(ctx, b.db, aggregatedSlots+" FROM slots s"+where, args...).Scan(&n, &agg)
+		err = b.queryRow(ctx, b.db, aggregatedSlots+unbookedJoin(where), args...).Scan(&n, &agg)
 		if err != nil {
 			return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 		}
@@ -272,7 +272,7 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	}
 	regs, err := b.registersOf(ctx, fac, false)
 	for i := 0; err == nil && i < len(rows); i++ {
-		if !regs.has(&rows[i].d) {
+		if (i == 0 || rows[i].d != rows[i-1].d) && !regs.has(&rows[i].d) {
 			regs, err = b.registersOf(ctx, fac, true)
 			break
 		}
@@ -280,10 +280,16 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
+	// Slots in a row mostly share their types, clinician and resource
+	// (one clinician's day, one time type's): each is named once.
 	out := make([]tidbok.Timeslot, len(rows))
+	var named tidbok.Timeslot
 	for i := range rows {
 		r := &rows[i]
-		ts := regs.timeslot(sr.facility, facName, &r.d)
+		if i == 0 || r.d != rows[i-1].d {
+			named = regs.timeslot(sr.facility, facName, &r.d)
+		}
+		ts := named
 		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
 		out[i] = ts
 	}

@@ -109,6 +109,18 @@ const aggregatedSlots = "SELECT COUNT(*), COALESCE(GROUP_CONCAT(s.id || '" + slo
 	"' || s.end_ns || '" + slotSep + "' || s.time_type_id || '" + slotSep + "' || s.care_type_id || '" + slotSep +
 	"' || s.performer_id || '" + slotSep + "' || s.resource_id, '" + slotSep + "'), '')"
 
+// unbooked is the condition that no booking or invitation holds the slot.
+const unbooked = "NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)"
+
+// unbookedJoin returns the FROM and WHERE clauses of a query over the
+// slots s that meet where, with unbooked asked as an anti-join: SQLite
+// then keeps one cursor on bookings for the whole query instead of opening
+// one for each slot.
+func unbookedJoin(where string) string {
+	return " FROM slots s LEFT JOIN bookings x ON x.slot_id = s.id" +
+		strings.Replace(where, unbooked, "x.slot_id IS NULL", 1)
+}
+
 // parseSlots decodes the aggregated row of n slots. ok is false when the
 // row is not n slots' worth of fields (a column held slotSep) or a time
 // is not an integer.
@@ -134,15 +146,43 @@ func parseSlots(s string, n int64) (out []freeSlot, ok bool) {
 	for i := range out {
 		r := &out[i]
 		r.id = next()
-		var err1, err2 error
-		r.start, err1 = strconv.ParseInt(next(), 10, 64)
-		r.end, err2 = strconv.ParseInt(next(), 10, 64)
-		if err1 != nil || err2 != nil {
+		var ok1, ok2 bool
+		r.start, ok1 = parseInt(next())
+		r.end, ok2 = parseInt(next())
+		if !ok1 || !ok2 {
 			return nil, false
 		}
 		r.d.timeType, r.d.careType, r.d.performer, r.d.resource = next(), next(), next(), next()
 	}
 	return out, true
+}
+
+// parseInt parses SQLite's text of an integer: an optional '-' and at
+// most 19 digits. (strconv.ParseInt does the same, more slowly.)
+func parseInt(f string) (int64, bool) {
+	digits := f
+	neg := len(digits) > 0 && digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	var n uint64 // 19 digits stay below 2^64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(c)
+	}
+	switch {
+	case neg && n <= 1<<63:
+		return int64(-n), true
+	case !neg && n < 1<<63:
+		return int64(n), true
+	}
+	return 0, false
 }
 
 // bySlotOrder orders slots as AvailableTimeslots answers: by start, then
