@@ -255,7 +255,7 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		rows = nil
 		err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
 			var r freeSlot
-			if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
+			if err := sc.Scan(&r.id, &r.start, &r.end, &r.ids.timeType, &r.ids.careType, &r.ids.performer, &r.ids.resource); err != nil {
 				return err
 			}
 			rows = append(rows, r)
@@ -272,7 +272,10 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	}
 	regs, err := b.registersOf(ctx, fac, false)
 	for i := 0; err == nil && i < len(rows); i++ {
-		if (i == 0 || rows[i].d != rows[i-1].d) && !regs.has(&rows[i].d) {
+		if i > 0 && rows[i].ids == rows[i-1].ids {
+			continue
+		}
+		if d := rows[i].ids.describe(); !regs.has(&d) {
 			regs, err = b.registersOf(ctx, fac, true)
 			break
 		}
@@ -286,8 +289,9 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	var named tidbok.Timeslot
 	for i := range rows {
 		r := &rows[i]
-		if i == 0 || r.d != rows[i-1].d {
-			named = regs.timeslot(sr.facility, facName, &r.d)
+		if i == 0 || r.ids != rows[i-1].ids {
+			d := r.ids.describe()
+			named = regs.timeslot(sr.facility, facName, &d)
 		}
 		ts := named
 		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)

@@ -90,7 +90,17 @@ func (sr *search) listDays() bool {
 type freeSlot struct {
 	id         string
 	start, end int64
-	d          describe
+	ids        slotIDs
+}
+
+// slotIDs are the IDs a slot names: fewer strings than a describe, which
+// also holds names.
+type slotIDs struct {
+	timeType, careType, performer, resource string
+}
+
+func (s slotIDs) describe() describe {
+	return describe{timeType: s.timeType, careType: s.careType, performer: s.performer, resource: s.resource}
 }
 
 // slotSep separates the columns, and the slots, of the one row that
@@ -152,7 +162,7 @@ func parseSlots(s string, n int64) (out []freeSlot, ok bool) {
 		if !ok1 || !ok2 {
 			return nil, false
 		}
-		r.d.timeType, r.d.careType, r.d.performer, r.d.resource = next(), next(), next(), next()
+		r.ids = slotIDs{next(), next(), next(), next()}
 	}
 	return out, true
 }

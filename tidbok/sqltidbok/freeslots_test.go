@@ -16,8 +16,8 @@ func TestParseSlots(t *testing.T) {
 	two := row("s2", "200", "260", "LAK", "", "P1", "R1", "s1", "100", "160", "SSK", "C1", "", "")
 	got, ok := parseSlots(two, 2)
 	want := []freeSlot{
-		{id: "s2", start: 200, end: 260, d: describe{timeType: "LAK", performer: "P1", resource: "R1"}},
-		{id: "s1", start: 100, end: 160, d: describe{timeType: "SSK", careType: "C1"}},
+		{id: "s2", start: 200, end: 260, ids: slotIDs{timeType: "LAK", performer: "P1", resource: "R1"}},
+		{id: "s1", start: 100, end: 160, ids: slotIDs{timeType: "SSK", careType: "C1"}},
 	}
 	if !ok || !slices.Equal(got, want) {
 		t.Errorf("parseSlots(two slots) = %+v, %v; want %+v", got, ok, want)
