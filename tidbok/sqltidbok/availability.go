@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/bookbase"
+	"github.com/webbtidbok/webbtidbok/internal/sqldb"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/texts"
 )
@@ -30,6 +31,9 @@ type search struct {
 	// in where.
 	perfs []string
 	split bool
+	// whole reports that the search asks for every free slot of the
+	// facility: no type, booking or performer narrows it.
+	whole bool
 }
 
 // plan resolves req. A BookingID must name the citizen's booking; its
@@ -50,7 +54,8 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 	sr.cond("s.facility_id = ?", fac)
 	sr.cond("s.start_ns > ?", now.UnixNano())
 	sr.cond("s.web_bookable AND NOT s.withdrawn")
-	sr.cond("NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)")
+	sr.cond(unbooked)
+	free := sr.where.Len()
 	typeFilter(sr, fac, "s.time_type_id", "time_types", req.TimeType.ID, req.TimeType.Name)
 	typeFilter(sr, fac, "s.care_type_id", "care_types", req.CareType.ID, req.CareType.Name)
 	if req.BookingID != "" {
@@ -75,6 +80,7 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 			}
 		}
 	}
+	sr.whole = !sr.split && sr.where.Len() == free
 	return sr, nil
 }
 
@@ -166,6 +172,13 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	}
 	var pairs []pair
 	days, args := sr.freeDays()
+	switch {
+	case b.dialect != sqldb.SQLite:
+	case sr.whole:
+		days, args = sr.freeDaysCounted()
+	case sr.listDays():
+		days, args = sr.freeDaysListed()
+	}
 	err = b.each(ctx, days+" SELECT days.day, days.n FROM days WHERE days.day IS NOT NULL", args, func(sc scanner) error {
 		var p pair
 		err := sc.Scan(&p.day, &p.perf)
@@ -225,20 +238,30 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	// The slots' own columns only: the names come from the book's
 	// snapshot of the registers, read again if a slot names an entry it
 	// lacks.
-	type row struct {
-		id         string
-		start, end int64
-		d          describe
-	}
-	var rows []row
-	err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
-		var r row
-		if err := sc.Scan(&r.id, &r.start, &r.end, &r.d.timeType, &r.d.careType, &r.d.performer, &r.d.resource); err != nil {
-			return err
+	var rows []freeSlot
+	ok := false
+	if b.dialect == sqldb.SQLite {
+		var n int64
+		var agg string
+		err = b.queryRow(ctx, b.db, aggregatedSlots+unbookedJoin(where), args...).Scan(&n, &agg)
+		if err != nil {
+			return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 		}
-		rows = append(rows, r)
-		return nil
-	})
+		if rows, ok = parseSlots(agg, n); ok && !slices.IsSortedFunc(rows, bySlotOrder) {
+			slices.SortFunc(rows, bySlotOrder)
+		}
+	}
+	if !ok {
+		rows = nil
+		err = b.each(ctx, "SELECT s.id, s.start_ns, s.end_ns, s.time_type_id, s.care_type_id, s.performer_id, s.resource_id FROM slots s"+where+" ORDER BY s.start_ns, s.id", args, func(sc scanner) error {
+			var r freeSlot
+			if err := sc.Scan(&r.id, &r.start, &r.end, &r.ids.timeType, &r.ids.careType, &r.ids.performer, &r.ids.resource); err != nil {
+				return err
+			}
+			rows = append(rows, r)
+			return nil
+		})
+	}
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
@@ -249,7 +272,10 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	}
 	regs, err := b.registersOf(ctx, fac, false)
 	for i := 0; err == nil && i < len(rows); i++ {
-		if !regs.has(&rows[i].d) {
+		if i > 0 && rows[i].ids == rows[i-1].ids {
+			continue
+		}
+		if d := rows[i].ids.describe(); !regs.has(&d) {
 			regs, err = b.registersOf(ctx, fac, true)
 			break
 		}
@@ -257,10 +283,17 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
+	// Slots in a row mostly share their types, clinician and resource
+	// (one clinician's day, one time type's): each is named once.
 	out := make([]tidbok.Timeslot, len(rows))
+	var named tidbok.Timeslot
 	for i := range rows {
 		r := &rows[i]
-		ts := regs.timeslot(sr.facility, facName, &r.d)
+		if i == 0 || r.ids != rows[i-1].ids {
+			d := r.ids.describe()
+			named = regs.timeslot(sr.facility, facName, &d)
+		}
+		ts := named
 		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
 		out[i] = ts
 	}

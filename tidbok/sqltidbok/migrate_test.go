@@ -12,8 +12,9 @@ import (
 
 // schemaVersion is the version of the newest migration, one for each
 // version from 1: the book's tables, the tombstones of cancelled
-// bookings, then the search indexes.
-const schemaVersion = 3
+// bookings, the search indexes, then SQLite's covering indexes of the
+// free slots.
+const schemaVersion = 4
 
 func TestOpenChecksItsArguments(t *testing.T) {
 	t.Parallel()
