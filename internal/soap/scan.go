@@ -29,6 +29,9 @@ type scanner struct {
 	// is there to save.
 	err   error
 	ns    []binding
+	// scope changes whenever a namespace declaration comes into or goes
+	// out of scope (see Tokens.Scope).
+	scope uint32
 	open  []span // raw qualified names of the open elements
 	attrs []rawAttr
 	text  []byte // scratch for text with references
@@ -47,6 +50,9 @@ type scanner struct {
 	// once per tag and a pointer would cost a write barrier each time).
 	space             string
 	localAt, localEnd int
+	// qnameAt is where the qualified name of the last element Leaf read
+	// starts (it ends at localEnd).
+	qnameAt int
 	empty             bool
 	// pending: the last start tag was an empty element whose scope
 	// ends at the next token.
@@ -331,11 +337,13 @@ func (s *scanner) startTag() bool {
 				return false
 			}
 			s.ns = append(s.ns, binding{string(al), s.nsValue(start, end, refs), s.depth})
+			s.scope++
 		case ap == nil && string(al) == "xmlns":
 			if s.declared("") {
 				return false
 			}
 			s.ns = append(s.ns, binding{"", s.nsValue(start, end, refs), s.depth})
+			s.scope++
 		default:
 			if s.attrBytes += int64(s.pos - attrStart); s.attrBytes > s.maxAttrBytes {
 				s.err = tooManyAttrBytes(s.maxAttrBytes)
@@ -413,6 +421,7 @@ func (s *scanner) closed() {
 	s.depth--
 	for len(s.ns) > 0 && s.ns[len(s.ns)-1].depth > s.depth {
 		s.ns = s.ns[:len(s.ns)-1]
+		s.scope++
 	}
 }
 

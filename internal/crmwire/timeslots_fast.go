@@ -1,0 +1,524 @@
+package crmwire
+
+import (
+	"encoding/xml"
+	"sync"
+	"time"
+
+	"github.com/webbtidbok/webbtidbok/internal/soap"
+	"github.com/webbtidbok/webbtidbok/tidbok"
+)
+
+// The GetAvailableTimeslots answer, the longest the wire carries, is
+// written and read without its wire struct: the encoder writes each
+// tidbok.Timeslot's elements itself (AppendContent), and the decoder
+// fills tidbok.Timeslots straight from the scanner's tokens
+// (decodeFreeSlots). Both cover the common case only and leave anything
+// else to the layout and the checker, which decide it as before: the
+// decoder takes an answer whose slots have their elements in schema
+// order, once each, with the required ones present and every value
+// valid, and gives up on anything else (an element it does not expect, a
+// problem to report), the message then being read by the wire struct.
+
+// freeSlotsAnswer is GetAvailableTimeslotsResponse as the encoder writes
+// it: the same elements (the same layout and prefixes), its slots
+// written from answer.
+type freeSlotsAnswer struct {
+	XMLName        xml.Name       `xml:"urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1 GetAvailableTimeslotsResponse"`
+	TimeslotDetail []TimeslotType `xml:"urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1 timeslotDetail"`
+
+	answer tidbok.AvailableTimeslotsResult
+}
+
+// slotElem is an element of TimeslotType, in schema order.
+type slotElem uint8
+
+const (
+	elStart slotElem = iota
+	elEnd
+	elFacility
+	elPerformer
+	elBookingID
+	elSubject
+	elPurpose
+	elReason
+	elResourceName
+	elFacilityName
+	elPerformerName
+	elResourceID
+	elTimeTypeName
+	elTimeTypeID
+	elCareTypeName
+	elCareTypeID
+	elCancel
+	elRebook
+	elMessage
+	elInvitation // isInvitation, in NSCore11
+	numSlotElems
+)
+
+// slotElemNames are the local names of the slot elements.
+var slotElemNames = [numSlotElems]string{
+	"startTimeInclusive", "endTimeExclusive", "healthcare_facility", "performer", "bookingId",
+	"subject_of_care", "purpose", "reason", "resourceName", "healthcare_facility_name",
+	"performerName", "resourceID", "timeTypeName", "timeTypeID", "careTypeName", "careTypeID",
+	"cancel_booking_allowed", "rebooking_allowed", "message_allowed", "isInvitation",
+}
+
+// freeSlotTags are the open and close tags of GetAvailableTimeslotsResponse's
+// content, with the prefixes its envelope declares.
+type freeSlotTags struct {
+	itemOpen, itemClose string
+	open, close         [numSlotElems]string
+}
+
+// timeslotTags gives the tags once: they follow from the wire struct's
+// layout, which never changes.
+var timeslotTags = sync.OnceValue(func() *freeSlotTags {
+	w := new(freeSlotsAnswer)
+	const responder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
+	pr, ok1 := soap.Prefix(w, responder)
+	pc, ok2 := soap.Prefix(w, NSCore)
+	pc11, ok3 := soap.Prefix(w, NSCore11)
+	if !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	t := &freeSlotTags{itemOpen: "<" + pr + ":timeslotDetail>", itemClose: "</" + pr + ":timeslotDetail>"}
+	for i, local := range slotElemNames {
+		p := pc
+		if slotElem(i) == elInvitation {
+			p = pc11
+		}
+		t.open[i], t.close[i] = "<"+p+":"+local+">", "</"+p+":"+local+">"
+	}
+	return t
+})
+
+// AppendContent implements soap.ContentAppender: an answer made from a
+// tidbok result writes its free slots as timeslotsToWire and the layout
+// would (styleFree), without building them as TimeslotTypes first.
+func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
+	tags := timeslotTags()
+	if len(w.TimeslotDetail) > 0 || tags == nil {
+		return dst, false
+	}
+	var (
+		wt wireTimes
+		// The last text of each element and where its escaped form is
+		// in dst: values repeat from slot to slot.
+		last            [numSlotElems]string
+		lastAt, lastEnd [numSlotElems]int
+	)
+	for ts := range w.answer.All() {
+		dst = append(dst, tags.itemOpen...)
+		str := func(e slotElem, s string) {
+			if s == "" {
+				return
+			}
+			dst = append(dst, tags.open[e]...)
+			if s == last[e] && lastEnd[e] > 0 {
+				dst = append(dst, dst[lastAt[e]:lastEnd[e]]...)
+			} else {
+				at := len(dst)
+				dst = soap.AppendText(dst, s)
+				last[e], lastAt[e], lastEnd[e] = s, at, len(dst)
+			}
+			dst = append(dst, tags.close[e]...)
+		}
+		flag := func(e slotElem, v bool) {
+			if v {
+				dst = append(dst, tags.open[e]...)
+				dst = append(dst, "true"...)
+				dst = append(dst, tags.close[e]...)
+			}
+		}
+		if !ts.Start.IsZero() {
+			dst = append(dst, tags.open[elStart]...)
+			dst = wt.append(dst, ts.Start)
+			dst = append(dst, tags.close[elStart]...)
+		}
+		if !ts.End.IsZero() {
+			dst = append(dst, tags.open[elEnd]...)
+			dst = wt.append(dst, ts.End)
+			dst = append(dst, tags.close[elEnd]...)
+		}
+		// healthcare_facility is written even when empty.
+		if ts.Facility.IsZero() {
+			dst = append(dst, tags.open[elFacility]...)
+			dst = append(dst, tags.close[elFacility]...)
+		} else {
+			str(elFacility, ts.Facility.String())
+		}
+		str(elPerformer, wireHSA(ts.Performer))
+		str(elBookingID, ts.ID)
+		str(elSubject, wirePN(ts.Subject))
+		str(elPurpose, ts.Purpose)
+		str(elReason, ts.Reason)
+		str(elResourceName, ts.Resource.Name)
+		str(elFacilityName, ts.FacilityName)
+		str(elPerformerName, ts.PerformerName)
+		str(elResourceID, ts.Resource.ID)
+		str(elTimeTypeName, ts.TimeType.Name)
+		str(elTimeTypeID, ts.TimeType.ID)
+		str(elCareTypeName, ts.CareType.Name)
+		str(elCareTypeID, ts.CareType.ID)
+		flag(elCancel, ts.Flags.MayCancel)
+		flag(elRebook, ts.Flags.MayReschedule)
+		flag(elMessage, ts.Flags.MayMessage)
+		flag(elInvitation, ts.Invitation)
+		dst = append(dst, tags.itemClose...)
+	}
+	return dst, true
+}
+
+// wireTimes formats wire times as tidbok.AppendWireTime does, through the
+// Stockholm offset and date of the last local day and zone period met:
+// an answer's slots mostly fall on a few days.
+type wireTimes struct {
+	// from ≤ unix seconds < to share the local date y-mo-d, whose
+	// midnight is at unix seconds midnight.
+	from, to, midnight int64
+	y, mo, d           int
+	valid              bool
+}
+
+func (c *wireTimes) append(dst []byte, t time.Time) []byte {
+	u := t.Unix()
+	if !c.valid || u < c.from || u >= c.to {
+		if !c.load(t) {
+			return tidbok.AppendWireTime(dst, t)
+		}
+	}
+	sec := int(u - c.midnight)
+	var b [14]byte
+	put := func(at, v, n int) {
+		for j := at + n - 1; j >= at; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, c.y, 4)
+	put(4, c.mo, 2)
+	put(6, c.d, 2)
+	put(8, sec/3600, 2)
+	put(10, sec/60%60, 2)
+	put(12, sec%60, 2)
+	return append(dst, b[:]...)
+}
+
+// load sets c to t's local day and zone period; false for a year
+// AppendWireTime does not write in 14 digits.
+func (c *wireTimes) load(t time.Time) bool {
+	l := t.In(tidbok.Stockholm())
+	y, mo, d := l.Date()
+	if y < 0 || y > 9999 {
+		c.valid = false
+		return false
+	}
+	h, mi, s := l.Clock()
+	u := t.Unix()
+	c.midnight = u - int64(h*3600+mi*60+s)
+	c.from, c.to = c.midnight, c.midnight+24*3600
+	if zs, ze := l.ZoneBounds(); !zs.IsZero() || !ze.IsZero() {
+		if !zs.IsZero() && zs.Unix() > c.from {
+			c.from = zs.Unix()
+		}
+		if !ze.IsZero() && ze.Unix() < c.to {
+			c.to = ze.Unix()
+		}
+	}
+	c.y, c.mo, c.d, c.valid = y, int(mo), d, true
+	return true
+}
+
+// decodeFreeSlots reads GetAvailableTimeslotsResponse's content into
+// the answer, or gives up (false) on anything but valid free slots in
+// schema order.
+func decodeFreeSlots(t soap.Tokens) (any, bool) {
+	d := freeSlotDecoder{t: t}
+	return d.decode()
+}
+
+// freeSlotDecoder reads free slots. Values that repeat from one slot to
+// the next (the clinic, the clinician, the time type …) are kept as one
+// string; the slots' IDs are gathered into one string for the answer.
+type freeSlotDecoder struct {
+	t     soap.Tokens
+	slots []tidbok.Timeslot
+	// ids holds the IDs' bytes, slot i's at idAt[i]:idAt[i+1] once the
+	// answer is read.
+	ids  []byte
+	idAt []int
+	// last holds the last text of each string element, and the parsed
+	// HSA-ids of the last facility and performer.
+	last                [numSlotElems]string
+	facility, performer tidbok.HSAID
+	start, end          wireHours
+	// qname holds each element's qualified name as the message writes
+	// it, valid while the scanner's scope is scope.
+	qname [numSlotElems][]byte
+	scope uint32
+}
+
+const nsResponder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
+
+func (d *freeSlotDecoder) decode() (any, bool) {
+	from := d.t.Offset()
+	for {
+		start, ok := d.t.Next()
+		if !ok {
+			return nil, false
+		}
+		if !start {
+			break // the answer's end tag
+		}
+		space, local := d.t.Name()
+		if space != nsResponder || string(local) != "timeslotDetail" || d.t.Empty() {
+			return nil, false
+		}
+		if !d.slot() {
+			return nil, false
+		}
+		if len(d.slots) == 1 {
+			// Room for as many slots as would fill the rest of the
+			// message at the first one's size.
+			if size := d.t.Offset() - from; size > 0 {
+				n := min(1+d.t.Rest()/size, 4096)
+				d.slots = append(make([]tidbok.Timeslot, 0, n), d.slots...)
+				d.idAt = append(make([]int, 0, n+1), d.idAt...)
+				d.ids = append(make([]byte, 0, n*len(d.ids)), d.ids...)
+			}
+		}
+	}
+	if len(d.slots) == 0 {
+		return tidbok.NewAvailableTimeslots(nil), true
+	}
+	d.idAt = append(d.idAt, len(d.ids))
+	ids := string(d.ids)
+	for i := range d.slots {
+		d.slots[i].ID = ids[d.idAt[i]:d.idAt[i+1]]
+	}
+	return tidbok.NewAvailableTimeslots(d.slots), true
+}
+
+// slot reads one timeslotDetail after its start tag, through its end
+// tag, and appends it.
+func (d *freeSlotDecoder) slot() bool {
+	d.slots = append(d.slots, tidbok.Timeslot{})
+	ts := &d.slots[len(d.slots)-1]
+	next := slotElem(0)
+	var seen [numSlotElems]bool
+	d.idAt = append(d.idAt, len(d.ids))
+	for {
+		var (
+			e     slotElem
+			text  []byte
+			found bool
+		)
+		// Mostly the elements of the slots before, as written there.
+		if d.t.Scope() == d.scope {
+			for k := next; k < numSlotElems && !found; k++ {
+				if d.qname[k] != nil {
+					text, found = d.t.LeafNamed(d.qname[k])
+					e = k
+				}
+			}
+		}
+		if !found {
+			// Else <p:name>text</p:name> read at once, or token by token.
+			space, local, leafText, leaf := d.t.Leaf()
+			if !leaf {
+				start, ok := d.t.Next()
+				if !ok {
+					return false
+				}
+				if !start {
+					break
+				}
+				space, local = d.t.Name()
+			}
+			e = next
+			for e < numSlotElems && slotElemNames[e] != string(local) {
+				e++
+			}
+			want := NSCore
+			if e == elInvitation {
+				want = NSCore11
+			}
+			// Out of order, repeated, unknown, in another namespace, or
+			// subject_of_care (a free slot has none): the wire struct
+			// decides.
+			if e == numSlotElems || space != want || e == elSubject {
+				return false
+			}
+			if leaf {
+				text = leafText
+				if sc := d.t.Scope(); sc != d.scope {
+					d.qname, d.scope = [numSlotElems][]byte{}, sc
+				}
+				d.qname[e] = d.t.QName()
+			} else {
+				var ok bool
+				if text, ok = d.t.Text(); !ok {
+					return false
+				}
+			}
+		}
+		next = e + 1
+		seen[e] = true
+		ok := true
+		switch e {
+		case elStart:
+			if ts.Start, ok = d.start.parse(text); !ok {
+				return false
+			}
+		case elEnd:
+			if ts.End, ok = d.end.parse(text); !ok {
+				return false
+			}
+		case elFacility:
+			if ts.Facility, ok = d.hsa(e, &d.facility, text); !ok {
+				return false
+			}
+		case elPerformer:
+			if ts.Performer, ok = d.hsa(e, &d.performer, text); !ok {
+				return false
+			}
+		case elBookingID:
+			d.ids = append(d.ids, text...)
+		case elCancel, elRebook, elMessage, elInvitation:
+			v, ok := parseBool(text)
+			if !ok {
+				return false
+			}
+			switch e {
+			case elCancel:
+				ts.Flags.MayCancel = v
+			case elRebook:
+				ts.Flags.MayReschedule = v
+			case elMessage:
+				ts.Flags.MayMessage = v
+			default:
+				ts.Invitation = v
+			}
+		default:
+			s := d.str(e, text)
+			switch e {
+			case elPurpose:
+				ts.Purpose = s
+			case elReason:
+				ts.Reason = s
+			case elResourceName:
+				ts.Resource.Name = s
+			case elFacilityName:
+				ts.FacilityName = s
+			case elPerformerName:
+				ts.PerformerName = s
+			case elResourceID:
+				ts.Resource.ID = s
+			case elTimeTypeName:
+				ts.TimeType.Name = s
+			case elTimeTypeID:
+				ts.TimeType.ID = s
+			case elCareTypeName:
+				ts.CareType.Name = s
+			case elCareTypeID:
+				ts.CareType.ID = s
+			}
+		}
+	}
+	// A free slot's required elements (freeSlot): otherwise the checker
+	// words the problem.
+	return seen[elStart] && seen[elEnd] && seen[elFacility] && !ts.Start.IsZero() && !ts.End.IsZero() && !ts.Facility.IsZero()
+}
+
+// str returns text as a string, the last one of element e if the same.
+func (d *freeSlotDecoder) str(e slotElem, text []byte) string {
+	if string(text) != d.last[e] {
+		d.last[e] = string(text)
+	}
+	return d.last[e]
+}
+
+// hsa parses the HSA-id of element e, reusing *last when the text is the
+// last one's.
+func (d *freeSlotDecoder) hsa(e slotElem, last *tidbok.HSAID, text []byte) (tidbok.HSAID, bool) {
+	if string(text) == d.last[e] && d.last[e] != "" {
+		return *last, true
+	}
+	s := trimXML(string(text))
+	if s == "" {
+		return tidbok.HSAID{}, true
+	}
+	h, err := tidbok.ParseHSAID(s)
+	if err != nil {
+		return tidbok.HSAID{}, false
+	}
+	d.last[e], *last = string(text), h
+	return h, true
+}
+
+// parseBool reads an xs:boolean as Bool.UnmarshalText does.
+func parseBool(text []byte) (v, ok bool) {
+	switch trimXML(string(text)) {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// wireHours parses wire times as tidbok.ParseWireTime does, through the
+// instant of the last whole local hour met: within the years of the EU
+// rules Swedish time changes only at whole hours, so a wall time mm:ss
+// past an hour is that hour's instant plus mm:ss, and a gap or repeat
+// covers whole hours.
+type wireHours struct {
+	key   [10]byte // YYYYMMDDhh
+	hour  time.Time
+	valid bool
+}
+
+func (w *wireHours) parse(text []byte) (time.Time, bool) {
+	for len(text) > 0 && isXMLSpace(text[0]) {
+		text = text[1:]
+	}
+	for len(text) > 0 && isXMLSpace(text[len(text)-1]) {
+		text = text[:len(text)-1]
+	}
+	if len(text) != 14 {
+		return time.Time{}, false
+	}
+	for _, c := range text {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+	}
+	mm := int(text[10]-'0')*10 + int(text[11]-'0')
+	ss := int(text[12]-'0')*10 + int(text[13]-'0')
+	year := int(text[0]-'0')*1000 + int(text[1]-'0')*100 + int(text[2]-'0')*10 + int(text[3]-'0')
+	if mm > 59 || ss > 59 || year < cachedYearMin || year > cachedYearMax {
+		t, err := tidbok.ParseWireTime(string(text))
+		return t, err == nil
+	}
+	if !w.valid || string(text[:10]) != string(w.key[:]) {
+		var hour [14]byte
+		copy(hour[:], text[:10])
+		copy(hour[10:], "0000")
+		t, err := tidbok.ParseWireTime(string(hour[:]))
+		if err != nil {
+			return time.Time{}, false
+		}
+		copy(w.key[:], text[:10])
+		w.hour, w.valid = t, true
+	}
+	return w.hour.Add(time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second), true
+}
+
+// The years wireHours takes through its hour (those of the EU rules,
+// tested against tidbok.ParseWireTime); others are parsed whole.
+const (
+	cachedYearMin = 1981
+	cachedYearMax = 2037
+)
