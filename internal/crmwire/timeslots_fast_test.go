@@ -77,27 +77,35 @@ func timeslotAnswers(t testing.TB) [][]byte {
 	s := string(env)
 	out := [][]byte{env, full}
 	for _, edit := range []struct{ from, to string }{
-		{"<ns2:performer>", "<ns2:performer>\n "},                                             // trimmed HSA-id
-		{"<ns2:bookingId>FREE-000003", "<ns2:bookingId> FREE-&amp;000003"},                    // a reference
-		{"<ns2:timeTypeID>TT1</ns2:timeTypeID>", ""},                                          // left out
-		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive> 20250310"},             // trimmed time
-		{"<ns2:startTimeInclusive>20250310080000", "<ns2:startTimeInclusive>20250310080060"},  // bad second
-		{"<ns2:startTimeInclusive>20250310081500", "<ns2:startTimeInclusive></ns2:startTimeInclusive><x"}, // broken
-		{"<ns2:endTimeExclusive>20250310083000</ns2:endTimeExclusive>", ""},                   // required
+		{"<ns2:performer>", "<ns2:performer>\n "},                                                                              // trimmed HSA-id
+		{"<ns2:bookingId>FREE-000003", "<ns2:bookingId> FREE-&amp;000003"},                                                     // a reference
+		{"<ns2:timeTypeID>TT1</ns2:timeTypeID>", ""},                                                                           // left out
+		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive> 20250310"},                                              // trimmed time
+		{"<ns2:startTimeInclusive>20250310080000", "<ns2:startTimeInclusive>20250310080060"},                                   // bad second
+		{"<ns2:startTimeInclusive>20250310081500", "<ns2:startTimeInclusive></ns2:startTimeInclusive><x"},                      // broken
+		{"<ns2:endTimeExclusive>20250310083000</ns2:endTimeExclusive>", ""},                                                    // required
 		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns2:resourceID>R12</ns2:resourceID><ns2:resourceName>x</ns2:resourceName>"}, // order
-		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns3:resourceID>R12</ns3:resourceID>"},      // namespace
-		{"<ns2:resourceID>R12</ns2:resourceID>", "<resourceID>R12</resourceID>"},              // no namespace
-		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns2:isInvitation>1</ns2:isInvitation>"},    // core isInvitation
+		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns3:resourceID>R12</ns3:resourceID>"},                                       // namespace
+		{"<ns2:resourceID>R12</ns2:resourceID>", "<resourceID>R12</resourceID>"},                                               // no namespace
+		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns2:isInvitation>1</ns2:isInvitation>"},                                     // core isInvitation
 		{"<ns2:resourceID>R12</ns2:resourceID>", "<ns2:subject_of_care>191212121212</ns2:subject_of_care>"},
-		{"<ns2:healthcare_facility>", "<ns2:healthcare_facility>x"},                           // bad HSA-id
+		{"<ns2:healthcare_facility>", "<ns2:healthcare_facility>x"}, // bad HSA-id
 		{"<ns2:timeTypeID>TT1</ns2:timeTypeID>", "<ns2:timeTypeID>TT1</ns2:timeTypeID><ns2:cancel_booking_allowed> 0 </ns2:cancel_booking_allowed>"},
 		{"<ns2:timeTypeID>TT1</ns2:timeTypeID>", "<ns2:timeTypeID>TT1</ns2:timeTypeID><ns2:message_allowed>yes</ns2:message_allowed>"},
-		{"<ns2:timeTypeName>", "<ns2:timeTypeName><!-- c -->"},                                // a comment
+		{"<ns2:timeTypeName>", "<ns2:timeTypeName><!-- c -->"}, // a comment
 		{"</ns1:GetAvailableTimeslotsResponse>", "<ns1:other/></ns1:GetAvailableTimeslotsResponse>"},
-		{"</soapenv:Body>", "<x/></soapenv:Body>"},                                             // after the payload
-		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20260329"},               // spring gap
-		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20251026"},               // autumn repeat
-		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20500310"},               // past the cached years
+		{"</soapenv:Body>", "<x/></soapenv:Body>"},                               // after the payload
+		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20260329"}, // spring gap
+		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20251026"}, // autumn repeat
+		{"<ns2:startTimeInclusive>20250310", "<ns2:startTimeInclusive>20500310"}, // past the cached years
+		// A slot that binds its prefix to another namespace, or to the
+		// same one again, or writes another prefix.
+		{"<ns1:timeslotDetail><ns2:startTimeInclusive>20250310081500", `<ns1:timeslotDetail xmlns:ns2="urn:riv:crm:scheduling:1.1"><ns2:startTimeInclusive>20250310081500`},
+		{"<ns1:timeslotDetail><ns2:startTimeInclusive>20250310081500", `<ns1:timeslotDetail xmlns:ns2="urn:riv:crm:scheduling:1"><ns2:startTimeInclusive>20250310081500`},
+		{"<ns2:performer>SE2321000016-DR01</ns2:performer>", `<ns3:performer xmlns:ns3="urn:riv:crm:scheduling:1">SE2321000016-DR01</ns3:performer>`},
+		{"<ns2:performer>SE2321000016-DR01</ns2:performer>", `<ns2:performer xmlns:ns2="urn:riv:crm:scheduling:1.1">SE2321000016-DR01</ns2:performer>`},
+		{"<ns2:performer>SE2321000016-DR01</ns2:performer>", `<ns2:performer >SE2321000016-DR01</ns2:performer >`},
+		{"<ns2:timeTypeName>", "\n  <ns2:timeTypeName>"},
 	} {
 		if !strings.Contains(s, edit.from) {
 			t.Fatalf("no %q in the answer", edit.from)

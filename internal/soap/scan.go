@@ -27,8 +27,8 @@ type scanner struct {
 	// err is set when the scanner stops on a limit: unlike a bail, that
 	// is the answer, since the reference path would spend what the limit
 	// is there to save.
-	err   error
-	ns    []binding
+	err error
+	ns  []binding
 	// scope changes whenever a namespace declaration comes into or goes
 	// out of scope (see Tokens.Scope).
 	scope uint32
@@ -53,7 +53,7 @@ type scanner struct {
 	// qnameAt is where the qualified name of the last element Leaf read
 	// starts (it ends at localEnd).
 	qnameAt int
-	empty             bool
+	empty   bool
 	// pending: the last start tag was an empty element whose scope
 	// ends at the next token.
 	pending bool
