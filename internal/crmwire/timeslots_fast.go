@@ -253,7 +253,7 @@ type freeSlotDecoder struct {
 	// HSA-ids of the last facility and performer.
 	last                [numSlotElems]string
 	facility, performer tidbok.HSAID
-	start, end          wireHours
+	times               wireHours
 	// qname holds each element's qualified name as the message writes
 	// it, valid while the scanner's scope is scope.
 	qname [numSlotElems][]byte
@@ -369,11 +369,11 @@ func (d *freeSlotDecoder) slot() bool {
 		ok := true
 		switch e {
 		case elStart:
-			if ts.Start, ok = d.start.parse(text); !ok {
+			if ts.Start, ok = d.times.parse(text); !ok {
 				return false
 			}
 		case elEnd:
-			if ts.End, ok = d.end.parse(text); !ok {
+			if ts.End, ok = d.times.parse(text); !ok {
 				return false
 			}
 		case elFacility:
@@ -470,14 +470,16 @@ func parseBool(text []byte) (v, ok bool) {
 }
 
 // wireHours parses wire times as tidbok.ParseWireTime does, through the
-// instant of the last whole local hour met: within the years of the EU
-// rules Swedish time changes only at whole hours, so a wall time mm:ss
-// past an hour is that hour's instant plus mm:ss, and a gap or repeat
-// covers whole hours.
+// instants of the last two whole local hours met: within the years of
+// the EU rules Swedish time changes only at whole hours, so a wall time
+// mm:ss past an hour is that hour's instant plus mm:ss, and a gap or
+// repeat covers whole hours. Two, as a slot mostly starts in the hour its
+// predecessor ended in, and may end in the next.
 type wireHours struct {
-	key   [10]byte // YYYYMMDDhh
-	hour  time.Time
-	valid bool
+	key   [2][10]byte // YYYYMMDDhh
+	hour  [2]time.Time
+	valid [2]bool
+	older int // the entry to replace next
 }
 
 func (w *wireHours) parse(text []byte) (time.Time, bool) {
@@ -502,7 +504,12 @@ func (w *wireHours) parse(text []byte) (time.Time, bool) {
 		t, err := tidbok.ParseWireTime(string(text))
 		return t, err == nil
 	}
-	if !w.valid || string(text[:10]) != string(w.key[:]) {
+	i := 0
+	switch {
+	case w.valid[0] && string(text[:10]) == string(w.key[0][:]):
+	case w.valid[1] && string(text[:10]) == string(w.key[1][:]):
+		i = 1
+	default:
 		var hour [14]byte
 		copy(hour[:], text[:10])
 		copy(hour[10:], "0000")
@@ -510,10 +517,11 @@ func (w *wireHours) parse(text []byte) (time.Time, bool) {
 		if err != nil {
 			return time.Time{}, false
 		}
-		copy(w.key[:], text[:10])
-		w.hour, w.valid = t, true
+		i, w.older = w.older, 1-w.older
+		copy(w.key[i][:], text[:10])
+		w.hour[i], w.valid[i] = t, true
 	}
-	return w.hour.Add(time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second), true
+	return w.hour[i].Add(time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second), true
 }
 
 // The years wireHours takes through its hour (those of the EU rules,

@@ -50,6 +50,10 @@ type scanner struct {
 	// once per tag and a pointer would cost a write barrier each time).
 	space             string
 	localAt, localEnd int
+	// nsRoom and openRoom are the first room of ns and open.
+	nsRoom   [8]binding
+	openRoom [16]span
+
 	// qnameAt is where the qualified name of the last element Leaf read
 	// starts (it ends at localEnd).
 	qnameAt int
@@ -336,7 +340,7 @@ func (s *scanner) startTag() bool {
 			if string(al) == "xml" || string(al) == "xmlns" || s.declared(string(al)) {
 				return false
 			}
-			s.ns = append(s.ns, binding{string(al), s.nsValue(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{prefixString(al), s.nsValue(start, end, refs), s.depth})
 			s.scope++
 		case ap == nil && string(al) == "xmlns":
 			if s.declared("") {
@@ -384,6 +388,50 @@ func (s *scanner) startTag() bool {
 		s.open = append(s.open, span{tagStart, tagStart + len(qname)})
 	}
 	return true
+}
+
+// prefixString is string(p), without a copy for the prefixes SOAP
+// stacks commonly declare.
+func prefixString(p []byte) string {
+	switch string(p) {
+	case "soapenv":
+		return "soapenv"
+	case "soap":
+		return "soap"
+	case "S":
+		return "S"
+	case "SOAP-ENV":
+		return "SOAP-ENV"
+	case "env":
+		return "env"
+	case "ns1":
+		return "ns1"
+	case "ns2":
+		return "ns2"
+	case "ns3":
+		return "ns3"
+	case "ns4":
+		return "ns4"
+	case "ns5":
+		return "ns5"
+	case "itr":
+		return "itr"
+	case "ih":
+		return "ih"
+	case "add":
+		return "add"
+	case "wsa":
+		return "wsa"
+	case "urn":
+		return "urn"
+	case "urn1":
+		return "urn1"
+	case "urn2":
+		return "urn2"
+	case "core":
+		return "core"
+	}
+	return string(p)
 }
 
 // declared reports whether the start tag being read already declared
