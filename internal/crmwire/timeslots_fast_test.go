@@ -66,7 +66,7 @@ func sameAnswer(t *testing.T, a, b any) {
 // timeslotAnswers are answers the token decoder takes or gives up on:
 // each must come out as the wire struct reads it.
 func timeslotAnswers(t testing.TB) [][]byte {
-	env, err := EncodeResponse(tidbok.OpAvailableTimeslots, benchSlots(t, 20))
+	env, err := EncodeResponse(tidbok.OpAvailableTimeslots, benchSlots(t, 4))
 	if err != nil {
 		t.Fatal(err)
 	}
