@@ -254,10 +254,16 @@ type freeSlotDecoder struct {
 	last                [numSlotElems]string
 	facility, performer tidbok.HSAID
 	times               wireHours
+	// plain[e]: last[e] is an element's content as written (no
+	// references), so the next one may be compared with it as it stands.
+	plain [numSlotElems]bool
 	// qname holds each element's qualified name as the message writes
-	// it, valid while the scanner's scope is scope.
-	qname [numSlotElems][]byte
-	scope uint32
+	// it, valid while the scanner's scope is scope; item is
+	// timeslotDetail's, valid while it is itemScope.
+	qname     [numSlotElems][]byte
+	scope     uint32
+	item      []byte
+	itemScope uint32
 }
 
 const nsResponder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
@@ -265,16 +271,19 @@ const nsResponder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
 func (d *freeSlotDecoder) decode() (any, bool) {
 	from := d.t.Offset()
 	for {
-		start, ok := d.t.Next()
-		if !ok {
-			return nil, false
-		}
-		if !start {
-			break // the answer's end tag
-		}
-		space, local := d.t.Name()
-		if space != nsResponder || string(local) != "timeslotDetail" || d.t.Empty() {
-			return nil, false
+		if d.item == nil || d.t.Scope() != d.itemScope || !d.t.StartNamed(d.item) {
+			start, ok := d.t.Next()
+			if !ok {
+				return nil, false
+			}
+			if !start {
+				break // the answer's end tag
+			}
+			space, local := d.t.Name()
+			if space != nsResponder || string(local) != "timeslotDetail" || d.t.Empty() {
+				return nil, false
+			}
+			d.item, d.itemScope = d.t.QName(), d.t.Scope()
 		}
 		if !d.slot() {
 			return nil, false
@@ -315,15 +324,23 @@ func (d *freeSlotDecoder) slot() bool {
 			text  []byte
 			found bool
 		)
-		// Mostly the elements of the slots before, as written there.
+		// Mostly the elements of the slots before, as written there,
+		// often with the same text.
+		same := false
 		if d.t.Scope() == d.scope {
 			for k := next; k < numSlotElems && !found; k++ {
-				if d.qname[k] != nil {
-					text, found = d.t.LeafNamed(d.qname[k])
+				q := d.qname[k]
+				if q == nil {
+					continue
+				}
+				if d.plain[k] && d.t.LeafNamedAs(q, d.last[k]) {
+					e, found, same = k, true, true
+				} else if text, found = d.t.LeafNamed(q); found {
 					e = k
 				}
 			}
 		}
+		plain := found
 		if !found {
 			// Else <p:name>text</p:name> read at once, or token by token.
 			space, local, leafText, leaf := d.t.Leaf()
@@ -351,6 +368,7 @@ func (d *freeSlotDecoder) slot() bool {
 			if e == numSlotElems || space != want || e == elSubject {
 				return false
 			}
+			plain = leaf
 			if leaf {
 				text = leafText
 				if sc := d.t.Scope(); sc != d.scope {
@@ -367,6 +385,18 @@ func (d *freeSlotDecoder) slot() bool {
 		next = e + 1
 		seen[e] = true
 		ok := true
+		if same {
+			// d.last[e] is the text, and what it gave is at hand.
+			switch e {
+			case elFacility:
+				ts.Facility = d.facility
+			case elPerformer:
+				ts.Performer = d.performer
+			default:
+				d.setString(ts, e, d.last[e])
+			}
+			continue
+		}
 		switch e {
 		case elStart:
 			if ts.Start, ok = d.times.parse(text); !ok {
@@ -377,11 +407,11 @@ func (d *freeSlotDecoder) slot() bool {
 				return false
 			}
 		case elFacility:
-			if ts.Facility, ok = d.hsa(e, &d.facility, text); !ok {
+			if ts.Facility, ok = d.hsa(e, &d.facility, text, plain); !ok {
 				return false
 			}
 		case elPerformer:
-			if ts.Performer, ok = d.hsa(e, &d.performer, text); !ok {
+			if ts.Performer, ok = d.hsa(e, &d.performer, text, plain); !ok {
 				return false
 			}
 		case elBookingID:
@@ -402,29 +432,7 @@ func (d *freeSlotDecoder) slot() bool {
 				ts.Invitation = v
 			}
 		default:
-			s := d.str(e, text)
-			switch e {
-			case elPurpose:
-				ts.Purpose = s
-			case elReason:
-				ts.Reason = s
-			case elResourceName:
-				ts.Resource.Name = s
-			case elFacilityName:
-				ts.FacilityName = s
-			case elPerformerName:
-				ts.PerformerName = s
-			case elResourceID:
-				ts.Resource.ID = s
-			case elTimeTypeName:
-				ts.TimeType.Name = s
-			case elTimeTypeID:
-				ts.TimeType.ID = s
-			case elCareTypeName:
-				ts.CareType.Name = s
-			case elCareTypeID:
-				ts.CareType.ID = s
-			}
+			d.setString(ts, e, d.str(e, text, plain))
 		}
 	}
 	// A free slot's required elements (freeSlot): otherwise the checker
@@ -432,17 +440,44 @@ func (d *freeSlotDecoder) slot() bool {
 	return seen[elStart] && seen[elEnd] && seen[elFacility] && !ts.Start.IsZero() && !ts.End.IsZero() && !ts.Facility.IsZero()
 }
 
-// str returns text as a string, the last one of element e if the same.
-func (d *freeSlotDecoder) str(e slotElem, text []byte) string {
+// setString sets ts's field of the string element e.
+func (d *freeSlotDecoder) setString(ts *tidbok.Timeslot, e slotElem, s string) {
+	switch e {
+	case elPurpose:
+		ts.Purpose = s
+	case elReason:
+		ts.Reason = s
+	case elResourceName:
+		ts.Resource.Name = s
+	case elFacilityName:
+		ts.FacilityName = s
+	case elPerformerName:
+		ts.PerformerName = s
+	case elResourceID:
+		ts.Resource.ID = s
+	case elTimeTypeName:
+		ts.TimeType.Name = s
+	case elTimeTypeID:
+		ts.TimeType.ID = s
+	case elCareTypeName:
+		ts.CareType.Name = s
+	case elCareTypeID:
+		ts.CareType.ID = s
+	}
+}
+
+// str returns text as a string, the last one of element e if the same;
+// plain says the text is the element's content as written.
+func (d *freeSlotDecoder) str(e slotElem, text []byte, plain bool) string {
 	if string(text) != d.last[e] {
-		d.last[e] = string(text)
+		d.last[e], d.plain[e] = string(text), plain
 	}
 	return d.last[e]
 }
 
 // hsa parses the HSA-id of element e, reusing *last when the text is the
-// last one's.
-func (d *freeSlotDecoder) hsa(e slotElem, last *tidbok.HSAID, text []byte) (tidbok.HSAID, bool) {
+// last one's; plain says the text is the element's content as written.
+func (d *freeSlotDecoder) hsa(e slotElem, last *tidbok.HSAID, text []byte, plain bool) (tidbok.HSAID, bool) {
 	if string(text) == d.last[e] && d.last[e] != "" {
 		return *last, true
 	}
@@ -454,7 +489,7 @@ func (d *freeSlotDecoder) hsa(e slotElem, last *tidbok.HSAID, text []byte) (tidb
 	if err != nil {
 		return tidbok.HSAID{}, false
 	}
-	d.last[e], *last = string(text), h
+	d.last[e], d.plain[e], *last = string(text), plain, h
 	return h, true
 }
 

@@ -113,6 +113,15 @@ func timeslotAnswers(t testing.TB) [][]byte {
 		out = append(out, []byte(strings.Replace(s, edit.from, edit.to, 1)))
 		out = append(out, []byte(strings.ReplaceAll(s, edit.from, edit.to)))
 	}
+	// A text with a reference, then the same text written raw (not XML),
+	// or again with the reference.
+	raw := strings.ReplaceAll(s, "<ns2:timeTypeID>TT1<", "<ns2:timeTypeID>T&1<")
+	out = append(out, []byte(strings.Replace(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>T&amp;1<", 1)))
+	out = append(out, []byte(strings.ReplaceAll(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>T&amp;1<")))
+	raw = strings.Replace(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>X<", 1)
+	out = append(out, []byte(strings.Replace(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>T&amp;1<", 1)))
+	// An item that binds a prefix, then plain ones.
+	out = append(out, []byte(strings.Replace(s, "<ns1:timeslotDetail>", `<ns1:timeslotDetail xmlns:ns2="urn:riv:crm:scheduling:1">`, 2)))
 	return out
 }
 

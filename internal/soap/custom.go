@@ -214,9 +214,9 @@ func (t Tokens) Leaf() (space string, local, text []byte, ok bool) {
 	return space, b[localAt:j], b[j+1 : end], true
 }
 
-// QName is the qualified name, as written, of the element Leaf has just
-// read (before any other call), for LeafNamed; the bytes stay valid
-// while the message is read.
+// QName is the qualified name, as written, of the element Leaf or Next
+// has just read (before any other call), for LeafNamed and StartNamed;
+// the bytes stay valid while the message is read.
 func (t Tokens) QName() []byte { return t.s.b[t.s.qnameAt:t.s.localEnd] }
 
 // Scope changes whenever a namespace declaration comes into or goes out
@@ -252,4 +252,53 @@ func (t Tokens) LeafNamed(qname []byte) (text []byte, ok bool) {
 	}
 	s.pos = closeAt + 1
 	return b[j+1 : end], true
+}
+
+// LeafNamedAs is LeafNamed for an element whose text the caller expects
+// too: text must be one Leaf or LeafNamed returned for this message (so
+// known to be valid text without references), and the element is read
+// only when its content is exactly that text, without looking at each
+// byte again. A list's items mostly repeat their neighbours' values.
+func (t Tokens) LeafNamedAs(qname []byte, text string) bool {
+	s := t.s
+	if s.pending || s.depth+1 > s.max {
+		return false
+	}
+	b, i := s.b, s.pos
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n') {
+		i++
+	}
+	j := i + 1 + len(qname)  // the start tag's '>'
+	end := j + 1 + len(text) // the end tag's '<'
+	closeAt := end + 2 + len(qname)
+	if closeAt >= len(b) || b[i] != '<' || b[j] != '>' || b[end] != '<' || b[end+1] != '/' || b[closeAt] != '>' ||
+		string(b[i+1:j]) != string(qname) || string(b[j+1:end]) != text || string(b[end+2:closeAt]) != string(qname) {
+		return false
+	}
+	s.pos = closeAt + 1
+	return true
+}
+
+// StartNamed reads the start tag <qname> (no attributes, no space before
+// its '>') when the message goes on with it, qname being a QName Leaf
+// gave while Scope is the same, and reports whether it did; Name and
+// QName then stay those of the element read before.
+func (t Tokens) StartNamed(qname []byte) bool {
+	s := t.s
+	if s.pending || s.depth+1 > s.max {
+		return false
+	}
+	b, i := s.b, s.pos
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n') {
+		i++
+	}
+	j := i + 1 + len(qname)
+	if j >= len(b) || b[i] != '<' || b[j] != '>' || string(b[i+1:j]) != string(qname) {
+		return false
+	}
+	s.pos = j + 1
+	s.depth++
+	s.open = append(s.open, span{i + 1, j})
+	s.empty = false
+	return true
 }

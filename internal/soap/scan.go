@@ -54,7 +54,7 @@ type scanner struct {
 	nsRoom   [8]binding
 	openRoom [16]span
 
-	// qnameAt is where the qualified name of the last element Leaf read
+	// qnameAt is where the qualified name of the last start tag read
 	// starts (it ends at localEnd).
 	qnameAt int
 	empty   bool
@@ -382,6 +382,7 @@ func (s *scanner) startTag() bool {
 	}
 	s.localEnd = tagStart + len(qname)
 	s.localAt = s.localEnd - len(local)
+	s.qnameAt = tagStart
 	if s.empty {
 		s.pending = true
 	} else {
