@@ -59,6 +59,10 @@ var availableTimeslotsCodec = withTokens(codec(
 	},
 	func(r *tidbok.AvailabilityRequest) *tidbok.Actor { return &r.Actor },
 	func(s tidbok.AvailableTimeslotsResult) (any, error) {
+		if timeslotTags() == nil {
+			// Never: the tags follow from the layout of a fixed type.
+			return &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(s.Slice(), styleFree)}, nil
+		}
 		// Written by AppendContent straight from s.
 		return &freeSlotsAnswer{answer: s}, nil
 	},

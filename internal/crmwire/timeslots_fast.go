@@ -13,16 +13,19 @@ import (
 // written and read without its wire struct: the encoder writes each
 // tidbok.Timeslot's elements itself (AppendContent), and the decoder
 // fills tidbok.Timeslots straight from the scanner's tokens
-// (decodeFreeSlots). Both cover the common case only and leave anything
-// else to the layout and the checker, which decide it as before: the
-// decoder takes an answer whose slots have their elements in schema
-// order, once each, with the required ones present and every value
-// valid, and gives up on anything else (an element it does not expect, a
-// problem to report), the message then being read by the wire struct.
+// (decodeFreeSlots). The encoder writes every answer, byte for byte as
+// the wire struct's layout would. The decoder covers the common case
+// only and leaves anything else to the wire struct and the checker, which
+// decide it as before: it takes an answer whose slots have their
+// elements in schema order, once each, with the required ones present
+// and every value valid, and gives up on anything else (an element it
+// does not expect, a problem to report), the message then being read by
+// the wire struct.
 
 // freeSlotsAnswer is GetAvailableTimeslotsResponse as the encoder writes
-// it: the same elements (the same layout and prefixes), its slots
-// written from answer.
+// it: the same fields and tags, so the same layout and prefixes on the
+// Envelope, its slots written from answer by AppendContent (its
+// TimeslotDetail stays empty).
 type freeSlotsAnswer struct {
 	XMLName        xml.Name       `xml:"urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1 GetAvailableTimeslotsResponse"`
 	TimeslotDetail []TimeslotType `xml:"urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1 timeslotDetail"`

@@ -29,7 +29,7 @@ func Prefix(payload any, ns string) (prefix string, ok bool) {
 	if rl == nil || rl.prefixes == nil {
 		return "", false
 	}
-	prefix, ok = rl.prefixes[internSpace(ns)]
+	prefix, ok = rl.prefixes[ns]
 	return prefix, ok
 }
 
