@@ -508,12 +508,22 @@ func parseBool(text []byte) (v, ok bool) {
 }
 
 // wireHours parses wire times as tidbok.ParseWireTime does, through the
-// instants of the last two whole local hours met: within the years of
-// the EU rules Swedish time changes only at whole hours, so a wall time
-// mm:ss past an hour is that hour's instant plus mm:ss, and a gap or
-// repeat covers whole hours. Two, as a slot mostly starts in the hour its
+// instant of the last local midnight met and those of the last two whole
+// local hours met. In the years of the EU rules Swedish time changes
+// only at 01:00 UTC, in the small hours: on a day whose noon is twelve
+// hours after its midnight it does not change at all, and a wall time
+// there is its midnight's instant plus the time of day. On the two days a
+// year it changes, it changes at a whole hour, so a wall time mm:ss past
+// an hour is that hour's instant plus mm:ss, and a gap or repeat covers
+// whole hours. Two hours, as a slot mostly starts in the hour its
 // predecessor ended in, and may end in the next.
 type wireHours struct {
+	day      [8]byte // YYYYMMDD
+	midnight time.Time
+	// dayState is 0 before a day is loaded, 1 for a day whose offset
+	// does not change, 2 for one whose offset does.
+	dayState uint8
+
 	key   [2][10]byte // YYYYMMDDhh
 	hour  [2]time.Time
 	valid [2]bool
@@ -535,12 +545,32 @@ func (w *wireHours) parse(text []byte) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
+	hh := int(text[8]-'0')*10 + int(text[9]-'0')
 	mm := int(text[10]-'0')*10 + int(text[11]-'0')
 	ss := int(text[12]-'0')*10 + int(text[13]-'0')
 	year := int(text[0]-'0')*1000 + int(text[1]-'0')*100 + int(text[2]-'0')*10 + int(text[3]-'0')
-	if mm > 59 || ss > 59 || year < cachedYearMin || year > cachedYearMax {
+	if hh > 23 || mm > 59 || ss > 59 || year < cachedYearMin || year > cachedYearMax {
 		t, err := tidbok.ParseWireTime(string(text))
 		return t, err == nil
+	}
+	if w.dayState == 0 || string(text[:8]) != string(w.day[:]) {
+		var at [14]byte
+		copy(at[:], text[:8])
+		copy(at[8:], "000000")
+		midnight, err := tidbok.ParseWireTime(string(at[:]))
+		if err != nil {
+			return time.Time{}, false // not a date
+		}
+		copy(at[8:], "120000")
+		noon, err := tidbok.ParseWireTime(string(at[:]))
+		copy(w.day[:], text[:8])
+		w.midnight, w.dayState = midnight, 2
+		if err == nil && noon.Sub(midnight) == 12*time.Hour {
+			w.dayState = 1
+		}
+	}
+	if w.dayState == 1 {
+		return w.midnight.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second), true
 	}
 	i := 0
 	switch {

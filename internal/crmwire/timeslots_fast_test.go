@@ -216,10 +216,15 @@ func TestWireTimesMatchTidbok(t *testing.T) {
 			}
 		}
 	}
-	// Every wall time of the cached years' change days, gaps included.
+	// Every wall hour of the cached years' change days (the last Sunday
+	// of March, of September until 1995, of October since), gaps
+	// included, and of the days around them.
 	for y := cachedYearMin; y <= cachedYearMax; y++ {
-		for _, mo := range []time.Month{time.March, time.October} {
-			for d := 24; d <= 31; d++ {
+		for _, mo := range []time.Month{time.March, time.September, time.October} {
+			for d := 23; d <= 31; d++ {
+				if mo == time.September && d == 31 {
+					continue
+				}
 				for _, hms := range []int{0, 1, 30*60 + 7, 59*60 + 59} {
 					for h := range 24 {
 						s := time.Date(y, mo, d, h, 0, 0, 0, time.UTC).Format("2006010215") +
