@@ -168,22 +168,34 @@ func TestFreeSlotsEncodeAsWireStruct(t *testing.T) {
 	far.Start = time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)
 	far.End = time.Date(999, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, slots := range [][]tidbok.Timeslot{
-		benchSlots(t, 50).Timeslots,
+		benchSlots(t, 50).Slice(),
 		{fullSlot(t), edge, far},
 		{},
 	} {
-		res := tidbok.NewAvailableTimeslots(slots)
-		got, err := EncodeResponse(tidbok.OpAvailableTimeslots, res)
-		if err != nil {
-			t.Fatal(err)
+		// The same slots as a slice and as a book's compact answer.
+		var b tidbok.TimeslotsBuilder
+		for _, ts := range slots {
+			b.Add(b.Template(ts), ts.ID, ts.Start, ts.End)
 		}
-		want, err := soap.Marshal(soap.Header{}, &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(slots, styleFree)})
-		if err != nil {
-			t.Fatal(err)
+		for _, res := range []tidbok.AvailableTimeslotsResult{tidbok.NewAvailableTimeslots(slots), b.Result()} {
+			encodeAsWireStruct(t, res)
 		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("written from the slots:\n%s\nby the wire struct:\n%s", got, want)
-		}
+	}
+}
+
+// encodeAsWireStruct checks that res is written as its wire struct is.
+func encodeAsWireStruct(t *testing.T, res tidbok.AvailableTimeslotsResult) {
+	t.Helper()
+	got, err := EncodeResponse(tidbok.OpAvailableTimeslots, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := soap.Marshal(soap.Header{}, &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(res.Slice(), styleFree)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("written from the slots:\n%s\nby the wire struct:\n%s", got, want)
 	}
 }
 
