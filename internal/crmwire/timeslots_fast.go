@@ -238,20 +238,22 @@ func (c *wireTimes) load(t time.Time) bool {
 // the answer, or gives up (false) on anything but valid free slots in
 // schema order.
 func decodeFreeSlots(t soap.Tokens) (any, bool) {
-	d := freeSlotDecoder{t: t}
+	d := freeSlotDecoder{t: t, template: -1}
 	return d.decode()
 }
 
-// freeSlotDecoder reads free slots. Values that repeat from one slot to
-// the next (the clinic, the clinician, the time type …) are kept as one
-// string; the slots' IDs are gathered into one string for the answer.
+// freeSlotDecoder reads free slots into a compact answer. Values that
+// repeat from one slot to the next (the clinic, the clinician, the time
+// type …) are kept as one string, and slots that share all of them share
+// one template of the answer.
 type freeSlotDecoder struct {
-	t     soap.Tokens
-	slots []tidbok.Timeslot
-	// ids holds the IDs' bytes, slot i's at idAt[i]:idAt[i+1] once the
-	// answer is read.
-	ids  []byte
-	idAt []int
+	t soap.Tokens
+	b tidbok.TimeslotsBuilder
+	// shared holds the fields of template, the builder's last template
+	// (-1 before the first); id the slot's ID being read.
+	shared   tidbok.Timeslot
+	template int
+	id       []byte
 	// last holds the last text of each string element, and the parsed
 	// HSA-ids of the last facility and performer.
 	last                [numSlotElems]string
@@ -291,36 +293,28 @@ func (d *freeSlotDecoder) decode() (any, bool) {
 		if !d.slot() {
 			return nil, false
 		}
-		if len(d.slots) == 1 {
+		if d.b.Len() == 1 {
 			// Room for as many slots as would fill the rest of the
 			// message at the first one's size.
 			if size := d.t.Offset() - from; size > 0 {
-				n := min(1+d.t.Rest()/size, 4096)
-				d.slots = append(make([]tidbok.Timeslot, 0, n), d.slots...)
-				d.idAt = append(make([]int, 0, n+1), d.idAt...)
-				d.ids = append(make([]byte, 0, n*len(d.ids)), d.ids...)
+				d.b.Grow(min(d.t.Rest()/size, 4096), 0)
 			}
 		}
 	}
-	if len(d.slots) == 0 {
+	if d.b.Len() == 0 {
 		return tidbok.NewAvailableTimeslots(nil), true
 	}
-	d.idAt = append(d.idAt, len(d.ids))
-	ids := string(d.ids)
-	for i := range d.slots {
-		d.slots[i].ID = ids[d.idAt[i]:d.idAt[i+1]]
-	}
-	return tidbok.NewAvailableTimeslots(d.slots), true
+	return d.b.Result(), true
 }
 
 // slot reads one timeslotDetail after its start tag, through its end
 // tag, and appends it.
 func (d *freeSlotDecoder) slot() bool {
-	d.slots = append(d.slots, tidbok.Timeslot{})
-	ts := &d.slots[len(d.slots)-1]
+	var tsv tidbok.Timeslot
+	ts := &tsv
 	next := slotElem(0)
 	var seen [numSlotElems]bool
-	d.idAt = append(d.idAt, len(d.ids))
+	d.id = d.id[:0]
 	for {
 		var (
 			e     slotElem
@@ -418,7 +412,7 @@ func (d *freeSlotDecoder) slot() bool {
 				return false
 			}
 		case elBookingID:
-			d.ids = append(d.ids, text...)
+			d.id = append(d.id, text...)
 		case elCancel, elRebook, elMessage, elInvitation:
 			v, ok := parseBool(text)
 			if !ok {
@@ -440,7 +434,16 @@ func (d *freeSlotDecoder) slot() bool {
 	}
 	// A free slot's required elements (freeSlot): otherwise the checker
 	// words the problem.
-	return seen[elStart] && seen[elEnd] && seen[elFacility] && !ts.Start.IsZero() && !ts.End.IsZero() && !ts.Facility.IsZero()
+	if !seen[elStart] || !seen[elEnd] || !seen[elFacility] || ts.Start.IsZero() || ts.End.IsZero() || ts.Facility.IsZero() {
+		return false
+	}
+	start, end := ts.Start, ts.End
+	ts.Start, ts.End = time.Time{}, time.Time{}
+	if d.template < 0 || *ts != d.shared {
+		d.template, d.shared = d.b.Template(*ts), *ts
+	}
+	d.b.Add(d.template, string(d.id), start, end)
+	return true
 }
 
 // setString sets ts's field of the string element e.
