@@ -61,6 +61,10 @@ type opCodec struct {
 	// errorResult returns a write's response with resultCode ERROR; nil
 	// for reads.
 	errorResult func(text, kind string) any
+	// decodeTokens, when set, reads the response's payload content from
+	// the scanner's tokens straight into the tidbok result, or gives up
+	// (false) and leaves it to newResponse's wire struct.
+	decodeTokens func(soap.Tokens) (any, bool)
 }
 
 // codec builds an opCodec from typed conversions.
@@ -198,6 +202,22 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 	if got, want := m.Payload(), c.Response(); got != want {
 		return nil, &decodeError{what: c.Name + "Response", problems: []string{
 			fmt.Sprintf("the Body holds {%s}%s, not {%s}%s", got.Space, got.Local, want.Space, want.Local)}}
+	}
+	if cd.decodeTokens != nil {
+		var res any
+		done, err := m.DecodeTokens(func(t soap.Tokens) bool {
+			var ok bool
+			res, ok = cd.decodeTokens(t)
+			return ok
+		})
+		switch {
+		case err != nil && !errors.Is(err, ErrMalformed):
+			return nil, &wireError{msg: "reading " + c.Name + "Response", err: err}
+		case err != nil:
+			return nil, &decodeError{what: c.Name + "Response", cause: err}
+		case done:
+			return res, nil
+		}
 	}
 	w := cd.newResponse()
 	defer recycleWire(w)

@@ -126,7 +126,9 @@ func OperationForPayload(name xml.Name) (tidbok.Operation, bool) {
 func OperationForAction(action string) (tidbok.Operation, bool) {
 	action = strings.Trim(strings.TrimSpace(action), `"`)
 	for _, c := range contracts {
-		if c.SOAPAction() == action {
+		// c.SOAPAction() == action, without building it.
+		if len(action) == len(c.Namespace)+1+len(c.Name) && strings.HasPrefix(action, c.Namespace) &&
+			action[len(c.Namespace)] == ':' && strings.HasSuffix(action, c.Name) {
 			return c.Op, true
 		}
 	}

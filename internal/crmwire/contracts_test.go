@@ -63,3 +63,15 @@ func TestContractTable(t *testing.T) {
 		t.Error("ContractFor(200) succeeded")
 	}
 }
+
+func TestOperationForActionRejectsNearMisses(t *testing.T) {
+	c := contracts[tidbok.OpBook]
+	for _, action := range []string{
+		"", c.Namespace, c.Namespace + ":", c.Namespace + c.Name, c.Namespace + "/" + c.Name,
+		c.Namespace + ":" + c.Name + "x", c.Namespace + "x:" + c.Name, ":" + c.Name, c.Name,
+	} {
+		if op, ok := OperationForAction(action); ok {
+			t.Errorf("OperationForAction(%q) = %v, want none", action, op)
+		}
+	}
+}

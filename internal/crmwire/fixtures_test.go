@@ -64,9 +64,11 @@ func at(t testing.TB, s string) time.Time {
 
 // cmpOpts compares tidbok values: unexported fields of tidbok types are
 // compared (unless the type has an Equal method), and nil and empty
-// slices are equal.
+// slices are equal; an AvailableTimeslotsResult by its slots, whichever
+// form (a slice or a compact answer) holds them.
 var cmpOpts = cmp.Options{
 	cmpopts.EquateEmpty(),
+	cmp.Transformer("Slots", func(r tidbok.AvailableTimeslotsResult) []tidbok.Timeslot { return r.Slice() }),
 	cmp.Exporter(func(t reflect.Type) bool {
 		return t.PkgPath() == reflect.TypeFor[tidbok.Timeslot]().PkgPath()
 	}),

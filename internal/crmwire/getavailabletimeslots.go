@@ -3,6 +3,7 @@ package crmwire
 import (
 	"encoding/xml"
 
+	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -41,7 +42,7 @@ func (w *GetAvailableTimeslotsResponse) tidbok(c *checker, _ tidbok.Operation) (
 	return tidbok.NewAvailableTimeslots(c.timeslots("timeslotDetail", w.TimeslotDetail, freeSlot)), nil
 }
 
-var availableTimeslotsCodec = codec(
+var availableTimeslotsCodec = withTokens(codec(
 	func() wireRequest { return new(GetAvailableTimeslots) },
 	func() wireResponse {
 		// Decoded into reused room, recycled once converted.
@@ -58,6 +59,16 @@ var availableTimeslotsCodec = codec(
 	},
 	func(r *tidbok.AvailabilityRequest) *tidbok.Actor { return &r.Actor },
 	func(s tidbok.AvailableTimeslotsResult) (any, error) {
-		return &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(s.Slice(), styleFree)}, nil
+		if timeslotTags() == nil {
+			// Never: the tags follow from the layout of a fixed type.
+			return &GetAvailableTimeslotsResponse{TimeslotDetail: timeslotsToWire(s.Slice(), styleFree)}, nil
+		}
+		// Written by AppendContent straight from s.
+		return &freeSlotsAnswer{answer: s}, nil
 	},
-)
+), decodeFreeSlots)
+
+func withTokens(c opCodec, decode func(soap.Tokens) (any, bool)) opCodec {
+	c.decodeTokens = decode
+	return c
+}

@@ -51,6 +51,9 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 // (s.err says so).
 func fastRead(buf []byte, lim Limits) (m *Message, s *scanner, ok bool) {
 	s = &scanner{b: buf, max: lim.MaxDepth, maxAttrs: lim.MaxAttrs, maxAttrBytes: lim.MaxAttrBytes}
+	// A message's bindings and open elements mostly fit in the
+	// scanner's own room.
+	s.ns, s.open = s.nsRoom[:0], s.openRoom[:0]
 	m, ok = s.read()
 	return m, s, ok
 }

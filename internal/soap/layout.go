@@ -70,6 +70,8 @@ type rootLayout struct {
 	*layout
 	open, close string // the root element's tags
 	decls       string // ` xmlns:ns1="…" xmlns:ns2="…"`
+	// prefixes maps each namespace declared in decls to its prefix.
+	prefixes map[string]string
 }
 
 var layouts sync.Map // reflect.Type (pointer to struct) → *rootLayout or nil
@@ -103,6 +105,7 @@ func layoutOf(t reflect.Type) *rootLayout {
 					d.WriteString(`"`)
 				}
 				rl.decls = d.String()
+				rl.prefixes = maps.Clone(b.prefix)
 			} else {
 				b.prefix = nil
 				rl.open, rl.close = "<"+l.local+` xmlns="`+escapeString(l.space)+`"`, "</"+l.local+">"

@@ -11,6 +11,11 @@ import (
 func appendPayload(dst []byte, rl *rootLayout, v reflect.Value) []byte {
 	dst = append(dst, rl.open...)
 	dst = append(dst, '>')
+	if ca, ok := v.Interface().(ContentAppender); ok && rl.prefixes != nil {
+		if d, ok := ca.AppendContent(dst); ok {
+			return append(d, rl.close...)
+		}
+	}
 	dst = appendFields(dst, rl.layout, v.Elem())
 	return append(dst, rl.close...)
 }

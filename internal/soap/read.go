@@ -161,6 +161,9 @@ type Message struct {
 	raw  []byte
 	lim  Limits
 	pool *[]byte
+	// spent: the scanner read past the payload for DecodeTokens, and
+	// only the reference path may read the message now.
+	spent bool
 
 	misplaced []Misplaced
 }
@@ -181,7 +184,7 @@ func (m *Message) DecodePayload(v any) error {
 	m.decoded = true
 	if m.fast != nil {
 		defer m.release()
-		if m.fastDecode(v) {
+		if !m.spent && m.fastDecode(v) {
 			return nil
 		}
 		if err := m.fast.err; err != nil {
@@ -222,7 +225,7 @@ func (m *Message) Discard() error {
 	m.decoded = true
 	if m.fast != nil {
 		defer m.release()
-		if m.fast.skip() && m.fast.finish() {
+		if !m.spent && m.fast.skip() && m.fast.finish() {
 			return nil
 		}
 		if err := m.fast.err; err != nil {

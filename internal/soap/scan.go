@@ -27,8 +27,11 @@ type scanner struct {
 	// err is set when the scanner stops on a limit: unlike a bail, that
 	// is the answer, since the reference path would spend what the limit
 	// is there to save.
-	err   error
-	ns    []binding
+	err error
+	ns  []binding
+	// scope changes whenever a namespace declaration comes into or goes
+	// out of scope (see Tokens.Scope).
+	scope uint32
 	open  []span // raw qualified names of the open elements
 	attrs []rawAttr
 	text  []byte // scratch for text with references
@@ -47,7 +50,14 @@ type scanner struct {
 	// once per tag and a pointer would cost a write barrier each time).
 	space             string
 	localAt, localEnd int
-	empty             bool
+	// nsRoom and openRoom are the first room of ns and open.
+	nsRoom   [8]binding
+	openRoom [16]span
+
+	// qnameAt is where the qualified name of the last start tag read
+	// starts (it ends at localEnd).
+	qnameAt int
+	empty   bool
 	// pending: the last start tag was an empty element whose scope
 	// ends at the next token.
 	pending bool
@@ -330,12 +340,14 @@ func (s *scanner) startTag() bool {
 			if string(al) == "xml" || string(al) == "xmlns" || s.declared(string(al)) {
 				return false
 			}
-			s.ns = append(s.ns, binding{string(al), s.nsValue(start, end, refs), s.depth})
+			s.ns = append(s.ns, binding{prefixString(al), s.nsValue(start, end, refs), s.depth})
+			s.scope++
 		case ap == nil && string(al) == "xmlns":
 			if s.declared("") {
 				return false
 			}
 			s.ns = append(s.ns, binding{"", s.nsValue(start, end, refs), s.depth})
+			s.scope++
 		default:
 			if s.attrBytes += int64(s.pos - attrStart); s.attrBytes > s.maxAttrBytes {
 				s.err = tooManyAttrBytes(s.maxAttrBytes)
@@ -370,12 +382,57 @@ func (s *scanner) startTag() bool {
 	}
 	s.localEnd = tagStart + len(qname)
 	s.localAt = s.localEnd - len(local)
+	s.qnameAt = tagStart
 	if s.empty {
 		s.pending = true
 	} else {
 		s.open = append(s.open, span{tagStart, tagStart + len(qname)})
 	}
 	return true
+}
+
+// prefixString is string(p), without a copy for the prefixes SOAP
+// stacks commonly declare.
+func prefixString(p []byte) string {
+	switch string(p) {
+	case "soapenv":
+		return "soapenv"
+	case "soap":
+		return "soap"
+	case "S":
+		return "S"
+	case "SOAP-ENV":
+		return "SOAP-ENV"
+	case "env":
+		return "env"
+	case "ns1":
+		return "ns1"
+	case "ns2":
+		return "ns2"
+	case "ns3":
+		return "ns3"
+	case "ns4":
+		return "ns4"
+	case "ns5":
+		return "ns5"
+	case "itr":
+		return "itr"
+	case "ih":
+		return "ih"
+	case "add":
+		return "add"
+	case "wsa":
+		return "wsa"
+	case "urn":
+		return "urn"
+	case "urn1":
+		return "urn1"
+	case "urn2":
+		return "urn2"
+	case "core":
+		return "core"
+	}
+	return string(p)
 }
 
 // declared reports whether the start tag being read already declared
@@ -413,6 +470,7 @@ func (s *scanner) closed() {
 	s.depth--
 	for len(s.ns) > 0 && s.ns[len(s.ns)-1].depth > s.depth {
 		s.ns = s.ns[:len(s.ns)-1]
+		s.scope++
 	}
 }
 
