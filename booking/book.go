@@ -291,6 +291,7 @@ func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res 
 	b.ID, b.Flags = res.BookingID, tidbok.Flags{}
 	r := store.KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
 	s.enqueue(ctx, Confirmed, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
+	s.remind(ctx, a, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{

@@ -172,6 +172,7 @@ func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, r
 	b := in.Previous
 	b.ID = in.Cancel.BookingID
 	s.enqueue(ctx, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
+	s.withdrawReminders(ctx, sc.Clinic, b.ID, in.Sequence)
 	s.settleKey(ctx, c, r)
 	out := cancellation(r, false)
 	s.notify(ctx, Notification{

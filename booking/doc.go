@@ -166,6 +166,25 @@
 // the case type's notice, horizon and terms apply, and its limit on
 // future bookings does not.
 //
+// # Reminders
+//
+// A Boka tid case type's Reminders say how long before the visit the
+// citizen is reminded (casetype.CaseType.Reminders, e.g. 48 h and 2 h).
+// With a Config.Outbox, [Service.Book] queues, next to the
+// confirmation, one [Reminder] letter per offset and channel the
+// citizen agreed to, due ([store.Message] NotBefore) at the visit's
+// start less the offset ([ReminderDue]: elapsed time, so that across a
+// change to or from summer time a 48 h reminder comes 48 real hours
+// before, an hour earlier or later by the wall clock). A reminder
+// already due when the booking is made is not queued: a visit booked 24
+// h ahead gets its 2 h reminder only. [Service.Reschedule] withdraws the
+// booking's pending reminders and queues those of the new time, under
+// the booking's new revision ([ReminderKey]); [Service.Cancel] withdraws
+// them. The delivery worker sends a reminder when it is due, and none
+// once the visit has begun. A moved booking, and an invitation booked
+// under Av- och omboka, are reminded as the clinic's Boka tid case type
+// that shows the booking's time type says.
+//
 // # Stores and defaults
 //
 // [New] takes a [Config] whose zero fields mean documented defaults. The

@@ -18,9 +18,13 @@ const (
 	Rescheduled
 	// Cancelled: a booking was cancelled.
 	Cancelled
+	// Reminder: a booking's visit is near, as the case type's Reminders
+	// say. Only a [Letter] has this kind (see "Reminders" in the
+	// package doc); a [Notifier] is never told of it.
+	Reminder
 )
 
-// String returns "confirmed", "rescheduled" or "cancelled".
+// String returns "confirmed", "rescheduled", "cancelled" or "reminder".
 func (k NotificationKind) String() string {
 	switch k {
 	case Confirmed:
@@ -29,6 +33,8 @@ func (k NotificationKind) String() string {
 		return "rescheduled"
 	case Cancelled:
 		return "cancelled"
+	case Reminder:
+		return "reminder"
 	}
 	return "unknown"
 }

@@ -59,6 +59,8 @@ type Letter struct {
 	Notice string `json:",omitempty"`
 	// Sequence is the booking's calendar revision (SEQUENCE).
 	Sequence int
+	// Before is how long before the visit a Reminder is due.
+	Before time.Duration `json:",omitzero"`
 	// Time is when the change was made (the calendar's DTSTAMP).
 	Time time.Time
 }

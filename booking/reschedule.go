@@ -251,6 +251,7 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 	r := store.KeyResult{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
 	s.enqueue(ctx, Rescheduled, sc.Clinic, in.Recipients,
 		Letter{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
+	s.remind(ctx, a, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{

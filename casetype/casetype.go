@@ -54,6 +54,20 @@ type CaseType struct {
 	// Proxy is who may act for the subject of care; the zero value is the
 	// strict [ProxyOwnLogin].
 	Proxy Proxy
+	// Reminders are how long before the visit the citizen is reminded of
+	// a booking made under the case type, e.g. 48 * time.Hour and
+	// 2 * time.Hour: one message per offset on every channel the citizen
+	// agreed to. Only a [KindBook] case type has reminders; at most
+	// [MaxReminders], each positive, at most [MaxReminderBefore], none
+	// twice. None (a case type stored before reminders existed reads so)
+	// sends none.
+	//
+	// An offset is elapsed time, not wall-clock time: a reminder 48 h
+	// before a visit at 09:00 on the Monday after the change to summer
+	// time (last Sunday of March) is due at 08:00 on the Saturday, 48
+	// real hours before, and one before a visit on the Monday after the
+	// change back (last Sunday of October) at 10:00.
+	Reminders []time.Duration
 
 	// Status is where the case type is in its life cycle.
 	Status Status
@@ -185,6 +199,7 @@ func (c CaseType) Needs() tidbok.Capabilities {
 func (c CaseType) clone() CaseType {
 	c.TimeTypeIDs = slices.Clone(c.TimeTypeIDs)
 	c.Eligibility.Citizens = slices.Clone(c.Eligibility.Citizens)
+	c.Reminders = slices.Clone(c.Reminders)
 	return c
 }
 

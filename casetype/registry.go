@@ -129,6 +129,7 @@ func (r *Registry) Update(ctx context.Context, admin Admin, ct CaseType) (CaseTy
 	next.Message, next.Rules, next.Assurance, next.Proxy = ct.Message, ct.Rules, ct.Assurance, ct.Proxy
 	next.Eligibility = ct.Eligibility
 	next.Eligibility.Citizens = slices.Clone(ct.Eligibility.Citizens)
+	next.Reminders = slices.Clone(ct.Reminders)
 
 	var p tidbok.Problems
 	if old.Status == StatusActive {

@@ -1,5 +1,6 @@
 // Package delivery delivers the messages the booking flow queues in its
-// outbox: confirmations, moves and cancellations, by e-mail and SMS.
+// outbox: confirmations, moves, cancellations and reminders, by e-mail
+// and SMS.
 //
 // booking.Service writes a [booking.Letter] per channel the citizen agreed
 // to ([booking.Consent]) into its Config.Outbox in the same step as the
@@ -10,6 +11,12 @@
 // channel's [Sender] and records the outcome in the outbox: sent, failed
 // for good (no or a bad address, a permanent refusal, too many
 // attempts), or due again after an exponential backoff.
+//
+// A reminder is queued due ahead of the visit (its NotBefore, see
+// "Reminders" in package booking) and claimed once due; it is dropped,
+// recorded as failed, once the visit has begun, as any message is once
+// the visit is over. A reminder of a moved or cancelled booking was
+// withdrawn or superseded in the outbox and is never claimed.
 //
 // # Wiring
 //

@@ -212,6 +212,9 @@ func (w *Worker) deliver(ctx context.Context, m store.Message) store.Outcome {
 	if end := l.Booking.End; !end.IsZero() && !end.After(w.now()) {
 		return fail("not sent: the visit is over")
 	}
+	if l.Kind == booking.Reminder && !l.Booking.Start.After(w.now()) {
+		return fail("not sent: a reminder of a visit that has begun")
+	}
 	out, err := Write(l, w.clinic(l))
 	if err == nil {
 		out.Key, out.To = m.Key, m.To

@@ -82,13 +82,22 @@ type letterView struct {
 	Previous      string
 	Clinic        Clinic
 	Cancelled     bool
+	// Attached says the calendar file is attached (not to a reminder).
+	Attached bool
 }
 
 // Write writes letter l for its channel (l.Channel), in Swedish: what
 // happened, when, where, with whom, what to bring and how to cancel. It
 // names no personal identity number and not the citizen's reason.
+//
+// A reminder ([booking.Reminder]) is headed "Påminnelse" and says the
+// same of the visit, with no calendar file attached: it changes nothing
+// in the citizen's calendar, which the booking's confirmation (or its
+// latest move) updated with the revision it names, and a second METHOD
+// REQUEST would have mail clients ask the citizen to accept the visit
+// again.
 func Write(l booking.Letter, c Clinic) (Outgoing, error) {
-	v := letterView{Summary: booking.Summarize(l.Booking, l.Notice), Clinic: c}
+	v := letterView{Summary: booking.Summarize(l.Booking, l.Notice), Clinic: c, Attached: l.Kind != booking.Reminder}
 	v.Summary.Reason = ""
 	if c.Cancel == "" {
 		v.Clinic.Cancel = defaultCancel
@@ -105,6 +114,8 @@ func Write(l booking.Letter, c Clinic) (Outgoing, error) {
 		v.Previous = p.Date + " kl. " + p.Time
 	case booking.Cancelled:
 		v.Heading, v.Lead, v.Cancelled = "Avbokad tid", "Din tid är avbokad.", true
+	case booking.Reminder:
+		v.Heading, v.Lead = "Påminnelse", "Du har en bokad tid. Välkommen!"
 	default:
 		return Outgoing{}, fmt.Errorf("delivery: a letter of unknown kind %d", l.Kind)
 	}
@@ -124,13 +135,16 @@ func Write(l booking.Letter, c Clinic) (Outgoing, error) {
 		if err := htmlTmpl.Execute(&html, v); err != nil {
 			return Outgoing{}, fmt.Errorf("delivery: writing the HTML: %w", err)
 		}
-		cal := l.Calendar()
-		return Outgoing{
-			Subject:  v.Heading + ": " + what + " " + when + ", " + v.Clinic.Name,
-			Text:     text.String(),
-			HTML:     html.String(),
-			Calendar: cal.ICS(), CalendarMethod: cal.Method,
-		}, nil
+		out := Outgoing{
+			Subject: v.Heading + ": " + what + " " + when + ", " + v.Clinic.Name,
+			Text:    text.String(),
+			HTML:    html.String(),
+		}
+		if v.Attached {
+			cal := l.Calendar()
+			out.Calendar, out.CalendarMethod = cal.ICS(), cal.Method
+		}
+		return out, nil
 	}
 	return Outgoing{}, fmt.Errorf("delivery: a letter for unknown channel %q", l.Channel)
 }
@@ -187,7 +201,7 @@ Vill du boka en ny tid? Logga in på 1177.se eller kontakta mottagningen.
 {{- if .Clinic.Phone}}
 Telefon till mottagningen: {{.Clinic.Phone}}
 {{end}}
-Det här meddelandet går inte att svara på. Tiden finns i den bifogade kalenderfilen.
+Det här meddelandet går inte att svara på.{{if .Attached}} Tiden finns i den bifogade kalenderfilen.{{end}}
 `))
 
 var htmlTmpl = template.Must(template.New("html").Parse(`<!DOCTYPE html>
@@ -213,6 +227,6 @@ var htmlTmpl = template.Must(template.New("html").Parse(`<!DOCTYPE html>
 {{else}}<p>Vill du boka en ny tid? Logga in på 1177.se eller kontakta mottagningen.</p>
 {{end}}
 {{- if .Clinic.Phone}}<p>Telefon till mottagningen: {{.Clinic.Phone}}</p>
-{{end}}<p>Det här meddelandet går inte att svara på. Tiden finns i den bifogade kalenderfilen.</p>
+{{end}}<p>Det här meddelandet går inte att svara på.{{if .Attached}} Tiden finns i den bifogade kalenderfilen.{{end}}</p>
 </body></html>
 `))

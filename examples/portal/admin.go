@@ -104,6 +104,8 @@ type editData struct {
 	Terms        string
 	// Form values of the durations, in the units the form uses.
 	MinNoticeHours, HorizonDays, DeadlineHours int
+	// ReminderHours are the reminders' hours before the visit, "48, 2".
+	ReminderHours string
 }
 
 type timeTypeChoice struct {
@@ -137,7 +139,7 @@ func (a *app) adminEdit(w http.ResponseWriter, r *http.Request) {
 func (a *app) showEdit(w http.ResponseWriter, r *http.Request, status int, ct casetype.CaseType, problems []problem, errText string) {
 	d := editData{CaseType: ct, Status: statusText(ct.Status), Problems: problems,
 		MinNoticeHours: int(ct.Rules.MinNotice / time.Hour), HorizonDays: int(ct.Rules.Horizon / (24 * time.Hour)),
-		DeadlineHours: int(ct.Rules.ChangeDeadline / time.Hour)}
+		DeadlineHours: int(ct.Rules.ChangeDeadline / time.Hour), ReminderHours: reminderHours(ct.Reminders)}
 	if ct.Kind.Books() {
 		d.Terms = "/admin/arendetyp/" + url.PathEscape(ct.ID) + "/villkor"
 		if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
@@ -235,6 +237,13 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 		ct.Rules.ChangeDeadline = time.Duration(num("sista", "Sista tid för ändring")) * time.Hour
 		ct.Rules.MaxReschedules = num("maxombokningar", "Antal ombokningar")
 	}
+	if ct.Kind == casetype.KindBook {
+		if rs, ok := remindersFromForm(r.PostFormValue("paminnelser")); ok {
+			ct.Reminders = rs
+		} else {
+			ps = append(ps, problem{Field: "Påminnelser", Text: "Ange hela timmar före besöket, åtskilda med kommatecken, t.ex. 48, 2."})
+		}
+	}
 	// A level not chosen stays as it was; unset, activation asks for it.
 	switch r.PostFormValue("inloggning") {
 	case "sms":
@@ -325,6 +334,7 @@ var fieldNames = map[string]string{
 	"Rules.MaxReschedules": "Antal ombokningar", "Rules.MaxFutureBookings": "Antal bokade tider",
 	"Eligibility.MinAge": "Lägsta ålder", "Eligibility.UnderAge": "Åldersgräns", "Eligibility.Citizens": "Invånare",
 	"Assurance": "Inloggning", "Proxy": "Ombud", "Terms": "Villkor", "Book": "Tidbok",
+	"Reminders":  "Påminnelser",
 	"ClinicText": "Mottagningens text", "MessageLabel": "Etikett för meddelande", "Conditions": "Villkor",
 }
 
@@ -380,6 +390,8 @@ func problemText(ct casetype.CaseType, fe *tidbok.FieldError) string {
 		return "Ett högsta antal ombokningar är angivet, men ombokning är inte tillåten."
 	case f == "Eligibility.UnderAge":
 		return "Åldersgränsen måste vara högre än lägsta ålder."
+	case f == "Reminders" || strings.HasPrefix(f, "Reminders["):
+		return "Ange högst tre olika påminnelser, var och en mellan 1 timme och 14 dygn (336 timmar) före besöket."
 	case f == "Book":
 		return "Mottagningens tidbok stöder inte allt som ärendetypen behöver. Koppla en tidbok som gör det, eller erbjud ett formulär i stället."
 	case f == "Clinic":
@@ -499,4 +511,28 @@ func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
 	}
 	sessionOf(r).setFlash(msg)
 	seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID)+"/villkor")
+}
+
+// reminderHours writes a case type's reminders as the form shows them,
+// in hours before the visit: "48, 2".
+func reminderHours(rs []time.Duration) string {
+	parts := make([]string, len(rs))
+	for i, d := range rs {
+		parts[i] = strconv.FormatFloat(d.Hours(), 'f', -1, 64)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// remindersFromForm reads the reminders' whole hours, separated by
+// commas or spaces; the case type's checks judge the values. ok is false
+// when a part is not a whole number.
+func remindersFromForm(s string) (rs []time.Duration, ok bool) {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		n, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, false
+		}
+		rs = append(rs, time.Duration(n)*time.Hour)
+	}
+	return rs, true
 }

@@ -137,6 +137,10 @@ type sentMessage struct {
 	store.Message
 	Channel, State string
 	Out            delivery.Outgoing
+	// ID tells the page's messages apart.
+	ID string
+	// Due is when a reminder still to be sent is due; zero otherwise.
+	Due time.Time
 }
 
 // messageStates say in Swedish where a message is.
@@ -183,7 +187,17 @@ func (a *app) sentMessages(w http.ResponseWriter, r *http.Request) {
 			if m.Channel == booking.ChannelSMS {
 				row.Channel = "Sms"
 			}
+			row.ID = strconv.Itoa(m.Sequence) + "-" + row.Channel
 			if l, err := booking.DecodeLetter(m.Body); err == nil {
+				if l.Kind == booking.Reminder {
+					if !showReminder(m) {
+						continue
+					}
+					row.ID = strconv.Itoa(m.Sequence) + "-paminnelse-" + strconv.Itoa(int(l.Before/time.Hour)) + "h-" + row.Channel
+					if m.State == store.MessagePending {
+						row.Due = m.NotBefore
+					}
+				}
 				info := demoClinic
 				if c, ok := a.clinics.byID[l.Booking.Facility]; ok {
 					info = c.info
@@ -204,4 +218,11 @@ func (a *app) sentMessages(w http.ResponseWriter, r *http.Request) {
 // consentFrom reads the booking form's consent boxes.
 func consentFrom(r *http.Request) booking.Consent {
 	return booking.Consent{Email: r.PostFormValue("epost-ok") == "ja", SMS: r.PostFormValue("sms-ok") == "ja"}
+}
+
+// showReminder reports whether the messages page shows reminder m: one
+// to be sent, sent, or failed; not one withdrawn or superseded by a move
+// or a cancellation, which the citizen was told of by its own message.
+func showReminder(m store.Message) bool {
+	return m.State != store.MessageWithdrawn && m.State != store.MessageSuperseded
 }

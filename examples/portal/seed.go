@@ -128,19 +128,22 @@ func seedClinicBook(ctx context.Context, book staff.Book, cl clinicInfo, now tim
 // activated at start.
 func demoCaseTypes() []casetype.CaseType {
 	const day = 24 * time.Hour
+	// The Boka tid case types remind the citizen two days and two hours
+	// before the visit.
+	remind := func() []time.Duration { return []time.Duration{2 * day, 2 * time.Hour} }
 	return []casetype.CaseType{
 		{ID: ctBook, Kind: casetype.KindBook, Name: "Boka tid hos läkare eller för provtagning",
 			Concerns:    "Läkarbesök för nya besvär, och provtagning som din läkare har ordinerat.",
 			TimeTypeIDs: []string{ttDoctor.ID, ttSample.ID},
 			Message:     casetype.MessageSettings{Allowed: true, Label: "Information till vården", MaxLen: 200},
 			Rules:       casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 28 * day, MaxFutureBookings: 4},
-			Assurance:   casetype.AssurancePasswordSMS},
+			Assurance:   casetype.AssurancePasswordSMS, Reminders: remind()},
 		{ID: ctChild, Kind: casetype.KindBook, Name: "Boka tid för barnvaccination",
 			Concerns:    "Vaccinationer enligt barnvaccinationsprogrammet, för barn under 13 år.",
 			TimeTypeIDs: []string{ttVaccine.ID},
 			Rules:       casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 28 * day},
 			Eligibility: casetype.Eligibility{UnderAge: 13},
-			Assurance:   casetype.AssuranceEID, Proxy: casetype.ProxyGuardianUnder13},
+			Assurance:   casetype.AssuranceEID, Proxy: casetype.ProxyGuardianUnder13, Reminders: remind()},
 		{ID: ctManage, Kind: casetype.KindManage, Name: "Mina tidsbokningar – av- och omboka",
 			Message: casetype.MessageSettings{Allowed: true, Label: "Meddelande till mottagningen", MaxLen: 200},
 			Rules: casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 28 * day, AllowCancel: true, AllowReschedule: true,
