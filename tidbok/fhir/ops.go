@@ -217,6 +217,7 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	var moving string
 	if v := q.Get("previousAppointment"); v != "" {
 		t, ok := parseTarget(v)
+		t = h.resolve(t)
 		if !ok || t.booking == "" || t.fac != fac {
 			return answer{}, invalid("previousAppointment %q does not name a booked Appointment of this server at %s", v, facility)
 		}
@@ -239,7 +240,7 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	base := h.baseURL(c.r)
 	entries := make([]entry, 0, len(slots))
 	for _, ts := range slots {
-		id, err := slotID(fac, ts)
+		id, err := slotID(facility, ts)
 		if err != nil {
 			return answer{}, fmt.Errorf("slot at %s: %w", instant(ts.Start), err)
 		}
@@ -257,6 +258,7 @@ type target struct {
 	hold    string
 	booking string
 	fac     int
+	tag     uint32
 }
 
 // parseTarget reads an Appointment or Slot reference or id.
@@ -273,14 +275,14 @@ func parseTarget(ref string) (target, bool) {
 		return target{}, false
 	}
 	if s, ok := parseSlotID(id); ok {
-		return target{slot: s, isSlot: true, fac: s.fac}, true
+		return target{slot: s, isSlot: true, fac: -1}, true
 	}
 	if typ != "Slot" {
 		if t, ok := parseHoldID(id); ok {
 			return target{hold: t}, true
 		}
-		if fac, b, ok := parseIndexed('b', id); ok {
-			return target{booking: b, fac: fac}, true
+		if tag, b, ok := parseIndexed('b', id); ok {
+			return target{booking: b, tag: tag, fac: -1}, true
 		}
 	}
 	return target{}, false
@@ -437,6 +439,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	rq.target, rq.previous = h.resolve(rq.target), h.resolve(rq.previous)
 	if !rq.target.isSlot {
 		return answer{}, invalid("$hold takes a proposed Appointment of $find (or a Slot), not a booked or held one")
 	}
@@ -454,7 +457,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 		}
 		subject = old.Subject
 	}
-	ts, err := h.resolveSlot(c, rq.target.slot, subject, rq.previous.booking)
+	ts, err := h.resolveSlot(c, rq.target.slot, subject, rq.previous.booking, true)
 	if err != nil {
 		return answer{}, err
 	}
@@ -467,7 +470,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 		return answer{}, fmt.Errorf("acquiring the hold: %w", err)
 	}
 	ts.Subject = subject
-	slot, _ := slotID(rq.target.fac, ts)
+	slot, _ := slotID(ts.Facility, ts)
 	a := appointment(holdID(hd.Token), m.AppointmentStatusPending, ts, slot)
 	a.Extension = append(a.Extension, m.Extension{Url: ExtHoldExpires, ValueInstant: ptr(instant(hd.Expires))})
 	b, err := searchset([]entry{{fullURL: h.baseURL(c.r) + "/Appointment/" + *a.Id, resource: a, mode: m.SearchEntryModeMatch}}, 1, "", "")
@@ -497,6 +500,7 @@ func (h *Handler) bookOp(c *call, ps params) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	rq.target, rq.previous = h.resolve(rq.target), h.resolve(rq.previous)
 	switch {
 	case rq.appt != nil && rq.appt.Status == m.AppointmentStatusCancelled:
 		return h.cancel(c, rq)
@@ -563,7 +567,7 @@ func (h *Handler) heldOrFree(c *call, t target, subject tidbok.PersonalNumber, b
 	if !t.isSlot {
 		return tidbok.Timeslot{}, "", invalid("name a proposed Appointment of $find, a Slot, or a held Appointment of $hold")
 	}
-	ts, err := h.resolveSlot(c, t.slot, subject, bookingID)
+	ts, err := h.resolveSlot(c, t.slot, subject, bookingID, false)
 	if err != nil {
 		return tidbok.Timeslot{}, "", err
 	}
@@ -594,7 +598,6 @@ func (h *Handler) release(c *call, token string) {
 // the book has it now (when it can tell), and the notice for the citizen
 // as an OperationOutcome of severity information.
 func (h *Handler) booked(c *call, ts tidbok.Timeslot, id, notice string, status m.AppointmentStatus) (answer, error) {
-	fac := h.index[ts.Facility]
 	if status == m.AppointmentStatusBooked && h.caps.Has(tidbok.OpBookingDetails) {
 		d, err := h.book.BookingDetails(c.ctx, tidbok.BookingDetailsRequest{Facility: ts.Facility, BookingID: id, Subject: ts.Subject})
 		if err == nil {
@@ -602,7 +605,7 @@ func (h *Handler) booked(c *call, ts tidbok.Timeslot, id, notice string, status 
 		}
 	}
 	ts.ID = id
-	aid, err := bookingID(fac, id)
+	aid, err := bookingID(ts.Facility, id)
 	if err != nil {
 		return answer{}, fmt.Errorf("booking: %w", err)
 	}
@@ -637,6 +640,9 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	}
 	old, err := h.ownedForWrite(c, prev, subject)
 	if err != nil {
+		return answer{}, err
+	}
+	if err := h.namedOwner(rq, old); err != nil {
 		return answer{}, err
 	}
 	if !old.Subject.IsZero() {
@@ -691,6 +697,9 @@ func (h *Handler) cancel(c *call, rq request) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	if err := h.namedOwner(rq, old); err != nil {
+		return answer{}, err
+	}
 	if !old.Subject.IsZero() {
 		subject = old.Subject
 	}
@@ -721,4 +730,21 @@ func (h *Handler) cancel(c *call, rq request) (answer, error) {
 		}
 	}
 	return ans, err
+}
+
+// namedOwner refuses, as an unknown appointment, a move or cancellation
+// whose request names a patient other than the booking's: a request
+// about one citizen never touches another's booking, whoever acts.
+func (h *Handler) namedOwner(rq request, old tidbok.Timeslot) error {
+	if rq.patient == "" || old.Subject.IsZero() {
+		return nil
+	}
+	p, err := parsePerson(rq.patient)
+	if err != nil {
+		return invalid("the patient %s", err.Error())
+	}
+	if p != old.Subject {
+		return hidden(errors.New("the request names another patient than the booking's"))
+	}
+	return nil
 }
