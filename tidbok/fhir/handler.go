@@ -243,6 +243,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // encode returns the status and body of the answer, or of the
 // OperationOutcome for err.
 func (h *Handler) encode(c *call, ans answer, err error) (int, []byte) {
+	if raw, ok := ans.body.(rawJSON); ok && err == nil {
+		if ans.status == 0 {
+			ans.status = http.StatusOK
+		}
+		return ans.status, raw
+	}
 	if err == nil {
 		body, merr := json.Marshal(ans.body)
 		if merr == nil {

@@ -245,7 +245,7 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 			return answer{}, fmt.Errorf("slot at %s: %w", instant(ts.Start), err)
 		}
 		ts.Subject = subject
-		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: appointment(id, m.AppointmentStatusProposed, ts, id), mode: m.SearchEntryModeMatch})
+		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: proposed{id: id, ts: ts}, mode: m.SearchEntryModeMatch})
 	}
 	return h.paged(c, "/Appointment/$find", q, entries, count, offset)
 }

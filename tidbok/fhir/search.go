@@ -282,8 +282,8 @@ func (h *Handler) paged(c *call, path string, q url.Values, all []entry, count, 
 		nq.Set("_count", strconv.Itoa(count))
 		next = h.pageURL(c.r, path, nq)
 	}
-	b, err := searchset(all[lo:hi], total, self, next)
-	return answer{body: b}, err
+	b, err := appendSearchset(make([]byte, 0, 512+900*(hi-lo)), all[lo:hi], total, self, next)
+	return answer{body: rawJSON(b)}, err
 }
 
 func (h *Handler) searchSlots(c *call, q url.Values) (answer, error) {
