@@ -190,7 +190,13 @@ func (c *Client) attempt(ctx context.Context, op tidbok.Operation, method, u str
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return true, outcomeError(op, resp.StatusCode, buf.Bytes())
 	}
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+	var derr error
+	if fd, ok := out.(interface{ decode([]byte) error }); ok {
+		derr = fd.decode(buf.Bytes())
+	} else {
+		derr = json.Unmarshal(buf.Bytes(), out)
+	}
+	if err := derr; err != nil {
 		return true, &AnswerError{Op: op, URL: stripQuery(u), err: fmt.Errorf("not the JSON expected: %w", err)}
 	}
 	if problems := out.check(); len(problems) > 0 {

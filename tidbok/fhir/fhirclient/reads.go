@@ -45,11 +45,11 @@ func (c *Client) searchAppointments(ctx context.Context, op tidbok.Operation, pa
 	var all []tidbok.Timeslot
 	u := c.s.base + path + "?" + q.Encode()
 	for page := 0; ; page++ {
-		var b bundle[resource]
+		var b appointmentBundle
 		if err := c.getURL(ctx, op, u, actor, &b); err != nil {
 			return nil, err
 		}
-		ts, _, problems := appointments(&b)
+		ts, _, problems := appointments(&b.bundle)
 		if len(problems) > 0 {
 			return nil, c.bad(op, path, problems)
 		}

@@ -106,10 +106,10 @@ func encodeParameters(ps ...parameter) ([]byte, error) {
 // as it is; anything else after sending (a lost connection, 504, 500, an
 // unreadable answer) is lost, and the caller reconciles.
 func (c *Client) write(ctx context.Context, op tidbok.Operation, body []byte, actor string) (b *bundle[resource], lost, err error) {
-	b = new(bundle[resource])
-	sent, err := c.post(ctx, op, "/Appointment/$book", body, actor, b)
+	ab := new(appointmentBundle)
+	sent, err := c.post(ctx, op, "/Appointment/$book", body, actor, ab)
 	if err == nil {
-		return b, nil, nil
+		return &ab.bundle, nil, nil
 	}
 	var oe *OutcomeError
 	switch {
