@@ -214,3 +214,38 @@ func TestFHIRLostBookAnswerIsReconciled(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestFHIRBookCarriesEveryField: what a Book names reaches the book
+// behind the façade — the contact with its c/o address, the note, the
+// unit with medical responsibility, the reason — and a move's note too.
+func TestFHIRBookCarriesEveryField(t *testing.T) {
+	t.Parallel()
+	s := newFHIRStack(t, fhirOptions{})
+	slot, later := s.slotAt(t, 2, 10), s.slotAt(t, 3, 10)
+	med := tidbok.MustHSAID("SE2321000016-MED1")
+	ci := tidbok.ContactInfo{FirstName: "Anna", MiddleName: "Maria Sofia", LastName: "Andersson", Phone: "0701234567",
+		Email: "anna@example.se", Address: "Storgatan 1, 111 22 Stockholm", CoAddress: "c/o Berg"}
+	req := bookReq(slot, anna)
+	req.Contact, req.Notification, req.MedicalFacility = ci, "ring före", med
+	req.Timeslot.Reason = "ont i halsen"
+	res, err := s.client.Book(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := s.bookings(t)
+	if len(bs) != 1 {
+		t.Fatalf("%d bookings, want 1", len(bs))
+	}
+	bk := bs[0]
+	if bk.ID != res.BookingID || bk.Contact != ci || bk.Notification != "ring före" || !bk.MedicalFacility.Equal(med) || bk.Reason != "ont i halsen" {
+		t.Errorf("the book holds %+v; want the contact %+v, the note, the unit %s and the reason", bk, ci, med)
+	}
+	mv := later
+	mv.Subject = anna
+	if _, err := s.client.Reschedule(t.Context(), tidbok.RescheduleRequest{BookingID: res.BookingID, Timeslot: mv, Notification: "flyttad"}); err != nil {
+		t.Fatal(err)
+	}
+	if bs := s.bookings(t); len(bs) != 1 || bs[0].Notification != "flyttad" {
+		t.Errorf("after the move the book holds %+v, want the move's note", bs)
+	}
+}

@@ -44,7 +44,10 @@
 //   - $book of a proposed or held Appointment books it for the patient
 //     (status booked). The appointment-resource must contain a Patient
 //     with the citizen's name (name.given, name.family), and may carry
-//     telecom and address; its comment is the citizen's reason. A held
+//     telecom and address (a c/o address as the extension
+//     [ExtCoAddress]); its comment is the citizen's reason, and the
+//     extensions [ExtNotification] and [ExtMedicalFacility] carry the
+//     book's note and the unit with medical responsibility. A held
 //     slot is booked only by the hold's patient, before the hold ends;
 //     another patient's hold answers conflict.
 //   - $book of a proposed or held Appointment with previousAppointment

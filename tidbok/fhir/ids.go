@@ -58,6 +58,17 @@ const (
 	// booking is moved to the new slot. It is FHIR R5's
 	// Appointment.previousAppointment as an R4 cross-version extension.
 	ExtPreviousAppointment = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.previousAppointment"
+
+	// ExtNotification (valueString) on a $book's Appointment is the
+	// book's opaque note (tidbok.BookRequest.Notification).
+	ExtNotification = "urn:webbtidbok:notification"
+	// ExtMedicalFacility (valueIdentifier, system SystemHSAID) on a
+	// $book's Appointment is the unit with medical responsibility
+	// (tidbok.BookRequest.MedicalFacility).
+	ExtMedicalFacility = "urn:webbtidbok:medical-facility"
+	// ExtCoAddress (valueString) on the contained Patient's address is
+	// the citizen's c/o address (tidbok.ContactInfo.CoAddress).
+	ExtCoAddress = "urn:webbtidbok:co-address"
 )
 
 // idEncoding writes the opaque parts of the façade's ids in the FHIR id

@@ -296,6 +296,10 @@ type request struct {
 	previous target
 	patient  string
 	contact  tidbok.ContactInfo
+	// notification and medical are the book's note and the unit with
+	// medical responsibility, from the Appointment's extensions.
+	notification string
+	medical      tidbok.HSAID
 }
 
 // readRequest reads appointment-reference or appointment-resource, the
@@ -332,6 +336,23 @@ func readRequest(ps params) (request, error) {
 			}
 		}
 		for _, e := range a.Extension {
+			switch {
+			case e.Url == ExtNotification && e.ValueString != nil:
+				rq.notification = *e.ValueString
+			case e.Url == ExtMedicalFacility:
+				if e.ValueIdentifier == nil || e.ValueIdentifier.Value == nil {
+					return rq, invalid("the extension %s carries no valueIdentifier", ExtMedicalFacility)
+				}
+				tok := *e.ValueIdentifier.Value
+				if e.ValueIdentifier.System != nil {
+					tok = *e.ValueIdentifier.System + "|" + tok
+				}
+				h, err := parseHSA(tok)
+				if err != nil {
+					return rq, invalid("the extension %s does not name a unit by HSA-id: %v", ExtMedicalFacility, err)
+				}
+				rq.medical = h
+			}
 			if e.Url == ExtPreviousAppointment && e.ValueReference != nil && e.ValueReference.Reference != nil {
 				t, ok := parseTarget(*e.ValueReference.Reference)
 				if !ok || t.booking == "" {
@@ -422,6 +443,11 @@ func contactOf(appt json.RawMessage) tidbok.ContactInfo {
 				parts = []string{*ad.Text}
 			}
 			ci.Address = strings.Join(parts, ", ")
+			for _, e := range ad.Extension {
+				if e.Url == ExtCoAddress && e.ValueString != nil {
+					ci.CoAddress = *e.ValueString
+				}
+			}
 		}
 		break
 	}
@@ -533,7 +559,7 @@ func (h *Handler) create(c *call, rq request) (answer, error) {
 		ts.Reason = *rq.appt.Comment
 	}
 	c.uses(tidbok.OpBook, ts.Facility)
-	res, err := h.book.Book(c.ctx, tidbok.BookRequest{Timeslot: ts, Contact: rq.contact, Actor: c.actor})
+	res, err := h.book.Book(c.ctx, tidbok.BookRequest{Timeslot: ts, Contact: rq.contact, MedicalFacility: rq.medical, Notification: rq.notification, Actor: c.actor})
 	if err != nil {
 		return answer{}, err
 	}
@@ -656,7 +682,7 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	ts.Subject = subject
 	c.uses(tidbok.OpReschedule, ts.Facility)
 	c.ev.BookingID = prev.booking
-	res, err := h.book.Reschedule(c.ctx, tidbok.RescheduleRequest{BookingID: prev.booking, Timeslot: ts, Contact: rq.contact, Actor: c.actorFor(subject)})
+	res, err := h.book.Reschedule(c.ctx, tidbok.RescheduleRequest{BookingID: prev.booking, Timeslot: ts, Contact: rq.contact, Notification: rq.notification, Actor: c.actorFor(subject)})
 	if err != nil {
 		return answer{}, err
 	}

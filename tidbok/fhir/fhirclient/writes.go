@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/fhir"
 )
 
 // The shapes of a $book request.
@@ -30,6 +31,7 @@ type (
 		Contained         []patientIn     `json:"contained,omitempty"`
 		CancelationReason *concept        `json:"cancelationReason,omitempty"`
 		Comment           string          `json:"comment,omitempty"`
+		Extension         []extensionIn   `json:"extension,omitempty"`
 		Participant       []participantIn `json:"participant"`
 	}
 	participantIn struct {
@@ -58,7 +60,13 @@ type (
 		Value  string `json:"value"`
 	}
 	addressIn struct {
-		Line []string `json:"line,omitempty"`
+		Line      []string      `json:"line,omitempty"`
+		Extension []extensionIn `json:"extension,omitempty"`
+	}
+	extensionIn struct {
+		URL             string      `json:"url"`
+		ValueString     string      `json:"valueString,omitempty"`
+		ValueIdentifier *identifier `json:"valueIdentifier,omitempty"`
 	}
 )
 
@@ -87,8 +95,15 @@ func appointmentFor(id, status string, subject tidbok.PersonalNumber, ci tidbok.
 		if ci.Email != "" {
 			p.Telecom = append(p.Telecom, contactPoint{System: "email", Value: ci.Email})
 		}
-		if ci.Address != "" {
-			p.Address = []addressIn{{Line: []string{ci.Address}}}
+		if ci.Address != "" || ci.CoAddress != "" {
+			ad := addressIn{}
+			if ci.Address != "" {
+				ad.Line = []string{ci.Address}
+			}
+			if ci.CoAddress != "" {
+				ad.Extension = []extensionIn{{URL: fhir.ExtCoAddress, ValueString: ci.CoAddress}}
+			}
+			p.Address = []addressIn{ad}
 		}
 		a.Contained = []patientIn{p}
 		ref.Reference = "#patient"
@@ -154,6 +169,12 @@ func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (_ tidbok.Boo
 	}
 	a := appointmentFor(sid, "booked", ts.Subject, req.Contact)
 	a.Comment = ts.Reason
+	if req.Notification != "" {
+		a.Extension = append(a.Extension, extensionIn{URL: fhir.ExtNotification, ValueString: req.Notification})
+	}
+	if !req.MedicalFacility.IsZero() {
+		a.Extension = append(a.Extension, extensionIn{URL: fhir.ExtMedicalFacility, ValueIdentifier: &identifier{System: fhir.SystemHSAID, Value: req.MedicalFacility.String()}})
+	}
 	body, err := encodeParameters(parameter{Name: "appointment-resource", Resource: a})
 	if err != nil {
 		return tidbok.BookResult{}, err
@@ -216,6 +237,9 @@ func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (
 		return tidbok.RescheduleResult{}, err
 	}
 	a := appointmentFor(sid, "booked", ts.Subject, req.Contact)
+	if req.Notification != "" {
+		a.Extension = append(a.Extension, extensionIn{URL: fhir.ExtNotification, ValueString: req.Notification})
+	}
 	body, err := encodeParameters(
 		parameter{Name: "appointment-resource", Resource: a},
 		parameter{Name: "previousAppointment", ValueReference: &reference{Reference: "Appointment/" + prev}},
