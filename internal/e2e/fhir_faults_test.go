@@ -249,3 +249,27 @@ func TestFHIRBookCarriesEveryField(t *testing.T) {
 		t.Errorf("after the move the book holds %+v, want the move's note", bs)
 	}
 }
+
+// TestFHIRStaffLostWriteIsUnknownAtOnce: staff may not read the
+// citizen's appointments, so a staff booking whose answer is lost is an
+// unknown outcome without a reconciling read.
+func TestFHIRStaffLostWriteIsUnknownAtOnce(t *testing.T) {
+	t.Parallel()
+	reads := &counting{match: isPath(http.MethodGet, "/Appointment")}
+	s := newFHIRStack(t, fhirOptions{wrap: reads.wrap})
+	slot := s.slotAt(t, 2, 10)
+	s.faults.Set(tidbok.OpBook, faulty.Fault{LoseAnswer: true, Times: 1})
+	req := bookReq(slot, anna)
+	req.Actor = tidbok.Actor{Agent: tidbok.MustHSAID("SE2321000016-ST03")}
+	_, err := s.client.Book(t.Context(), req)
+	var oe *fhirclient.OutcomeUnknownError
+	if !errors.Is(err, tidbok.ErrOutcomeUnknown) || !errors.As(err, &oe) {
+		t.Fatalf("staff Book whose answer was lost: %v, want an *OutcomeUnknownError", err)
+	}
+	if n := reads.n.Load(); n != 0 {
+		t.Errorf("%d searches of appointments, want none", n)
+	}
+	if bs := s.bookings(t); len(bs) != 1 {
+		t.Errorf("the book holds %d bookings, want the one staff made", len(bs))
+	}
+}

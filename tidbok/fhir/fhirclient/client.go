@@ -231,6 +231,8 @@ func outcomeError(op tidbok.Operation, status int, body []byte) *OutcomeError {
 		case http.StatusServiceUnavailable:
 			// Only the FHIR server's own transient says nothing was done;
 			// a proxy's 503 may follow a forwarded request.
+		case http.StatusTooManyRequests:
+			e.kind = tidbok.ErrNotSent // throttled: not carried out
 		case http.StatusNotFound:
 			e.kind = tidbok.ErrNotFound
 		case http.StatusConflict:
