@@ -83,6 +83,7 @@ var rules = []rule{
 	{"casetype", "terms", "casetype and terms stay independent; booking combines them"},
 	{"terms", "casetype", "casetype and terms stay independent; booking combines them"},
 	{"internal/soap", "*", "the envelope knows nothing about the contract"},
+	{"internal/httpsend", "*", "the send trace knows nothing about the contract or its wires"},
 	{"*", "examples", "examples are leaves"},
 	{"*", "internal/pnleak", "the leak detector is test support; nothing ships with it"},
 }

@@ -3,14 +3,11 @@ package fhirclient
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -22,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/fhir"
 	"github.com/webbtidbok/webbtidbok/tidbok/telemetry"
@@ -128,7 +126,7 @@ func retryable(err error) bool {
 	case errors.As(err, &ae):
 		return true
 	case errors.As(err, &te):
-		return !isCertificateError(err)
+		return !httpsend.IsCertificateError(err)
 	case errors.Is(err, tidbok.ErrNotSent):
 		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	}
@@ -151,8 +149,8 @@ func (c *Client) attempt(ctx context.Context, op tidbok.Operation, method, u str
 	}
 	actx, cancel := context.WithTimeout(ctx, c.s.attemptTimeout)
 	defer cancel()
-	tr := &sendTrace{hooked: c.s.hooked}
-	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
+	tr := httpsend.NewTrace(c.s.hooked)
+	actx = httptrace.WithClientTrace(actx, tr.ClientTrace())
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -171,8 +169,8 @@ func (c *Client) attempt(ctx context.Context, op tidbok.Operation, method, u str
 	c.prop.Inject(ctx, propagation.HeaderCarrier(req.Header))
 	resp, err := c.s.doer.Do(req)
 	if err != nil {
-		terr := &transportError{op: op, url: stripQuery(u), err: unwrapURLError(err)}
-		if tr.notSent(err) || ctx.Err() != nil && !tr.wroteAny() {
+		terr := &transportError{op: op, url: stripQuery(u), err: httpsend.UnwrapURLError(err)}
+		if tr.NotSent(err) {
 			return false, &NotSentError{Op: op, Err: terr}
 		}
 		return true, terr
@@ -303,83 +301,4 @@ func (w *withinDeadline) NextBackOff() time.Duration {
 		return backoff.Stop
 	}
 	return next
-}
-
-// sendTrace tells, from net/http's hooks, whether a failed request
-// certainly did not reach the server, as mvkclient's does.
-type sendTrace struct {
-	hooked    bool
-	mu        sync.Mutex
-	asked     bool
-	got       bool
-	wrote     bool
-	lastWrite error
-}
-
-func (t *sendTrace) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn: func(string) { t.mu.Lock(); t.asked = true; t.mu.Unlock() },
-		GotConn: func(httptrace.GotConnInfo) { t.mu.Lock(); t.got = true; t.mu.Unlock() },
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			t.mu.Lock()
-			t.wrote, t.lastWrite = true, i.Err
-			t.mu.Unlock()
-		},
-	}
-}
-
-func (t *sendTrace) wroteAny() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.wrote && t.lastWrite == nil
-}
-
-func (t *sendTrace) notSent(err error) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	switch {
-	case t.asked && !t.got:
-		return true
-	case t.wrote && t.lastWrite != nil:
-		return true
-	case isRemoteTLSAlert(err):
-		return true
-	case !t.asked:
-		return t.hooked || isDialError(err)
-	}
-	return false
-}
-
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok && ue.Err != nil {
-		return ue.Err
-	}
-	return err
-}
-
-func isCertificateError(err error) bool {
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		invalid          x509.CertificateInvalidError
-		hostname         x509.HostnameError
-		verification     *tls.CertificateVerificationError
-		alert            tls.AlertError
-	)
-	return errors.As(err, &unknownAuthority) || errors.As(err, &invalid) ||
-		errors.As(err, &hostname) || errors.As(err, &verification) || errors.As(err, &alert) ||
-		isRemoteTLSAlert(err)
-}
-
-func isRemoteTLSAlert(err error) bool {
-	var oe *net.OpError
-	return errors.As(err, &oe) && oe.Op == "remote error"
-}
-
-func isDialError(err error) bool {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
 }

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -144,13 +145,7 @@ func (c Config) settings() (*settings, error) {
 	default:
 		s.doer = newHTTPClient(c.TLSConfig)
 	}
-	if hc, ok := s.doer.(*http.Client); ok {
-		rt := hc.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-		_, s.hooked = rt.(*http.Transport)
-	}
+	s.hooked = httpsend.Hooked(s.doer)
 	limit, burst := c.RateLimit, c.Burst
 	if limit == 0 {
 		limit = DefaultRateLimit
