@@ -48,8 +48,6 @@ func (b *appointmentBundle) decode(data []byte) error {
 			return list(d, &b.Entry, func(e *entry[resource]) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
-					case "fullUrl":
-						return d.str(&e.FullURL)
 					case "resource":
 						if d.null() {
 							e.Resource = nil
@@ -178,7 +176,9 @@ func list[T any](d *scanner, p *[]T, item func(*T) error) error {
 		return d.typeError("an array")
 	}
 	if *p == nil {
-		*p = []T{}
+		// Room for what a façade's answer holds: two or three
+		// participants, three flags, one coding.
+		*p = make([]T, 0, 4)
 	}
 	*p = (*p)[:0]
 	return d.array(func() error {

@@ -37,6 +37,9 @@ func location(h tidbok.HSAID) string { return "Location/" + h.String() }
 
 // bad is an answer that decoded but does not hold what the call needs.
 func (c *Client) bad(op tidbok.Operation, path string, problems []string) error {
+	for i, p := range problems {
+		problems[i] = tidbok.MaskPersonalNumbers(p)
+	}
 	return &AnswerError{Op: op, URL: c.s.base + path, Problems: problems}
 }
 

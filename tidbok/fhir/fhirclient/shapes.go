@@ -83,9 +83,10 @@ type resource struct {
 	Issue           []issue       `json:"issue"`
 }
 
+// entry is a Bundle's entry; its fullUrl is not read: the client names
+// resources by their ids.
 type entry[R any] struct {
-	FullURL  string `json:"fullUrl"`
-	Resource *R     `json:"resource"`
+	Resource *R `json:"resource"`
 }
 
 type bundle[R any] struct {
@@ -130,12 +131,13 @@ func (a *resource) check() []string {
 // named by its path.
 func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, problems []string) {
 	out = make([]tidbok.Timeslot, 0, len(b.Entry))
+	var seen parsed
 	for i := range b.Entry {
 		r := b.Entry[i].Resource
 		path := "entry[" + strconv.Itoa(i) + "].resource"
 		switch r.ResourceType {
 		case "Appointment":
-			ts, p := timeslot(path, r)
+			ts, p := seen.timeslot(path, r)
 			problems = append(problems, p...)
 			out = append(out, ts)
 		case "OperationOutcome":
@@ -151,9 +153,44 @@ func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, pr
 	return out, notice, problems
 }
 
+// parsed remembers the last personal identity number and clinic read,
+// which every entry of a page repeats.
+type parsed struct {
+	pnRaw, locRaw string
+	pn            tidbok.PersonalNumber
+	loc           tidbok.HSAID
+}
+
+func (c *parsed) person(raw string) (tidbok.PersonalNumber, error) {
+	if raw == c.pnRaw && raw != "" {
+		return c.pn, nil
+	}
+	pn, err := tidbok.ParsePersonalNumber(raw)
+	if err == nil {
+		c.pnRaw, c.pn = raw, pn
+	}
+	return pn, err
+}
+
+func (c *parsed) clinic(raw string) (tidbok.HSAID, error) {
+	if raw == c.locRaw && raw != "" {
+		return c.loc, nil
+	}
+	h, err := tidbok.ParseHSAID(raw)
+	if err == nil {
+		c.locRaw, c.loc = raw, h
+	}
+	return h, err
+}
+
 // timeslot reads an Appointment: every field the façade sets for the
 // status is required.
 func timeslot(path string, a *resource) (tidbok.Timeslot, []string) {
+	var c parsed
+	return c.timeslot(path, a)
+}
+
+func (c *parsed) timeslot(path string, a *resource) (tidbok.Timeslot, []string) {
 	var p []string
 	bad := func(field, format string, args ...any) {
 		p = append(p, path+"."+field+": "+fmt.Sprintf(format, args...))
@@ -225,14 +262,14 @@ func timeslot(path string, a *resource) (tidbok.Timeslot, []string) {
 		r := pt.Actor
 		switch {
 		case r.Identifier != nil && (r.Identifier.System == fhir.SystemPersonnummer || r.Identifier.System == fhir.SystemSamordningsnummer):
-			pn, err := tidbok.ParsePersonalNumber(r.Identifier.Value)
+			pn, err := c.person(r.Identifier.Value)
 			if err != nil {
 				bad(ppath+".identifier.value", "not a personal identity number")
 				continue
 			}
 			ts.Subject = pn
 		case strings.HasPrefix(r.Reference, "Location/"):
-			h, err := tidbok.ParseHSAID(strings.TrimPrefix(r.Reference, "Location/"))
+			h, err := c.clinic(strings.TrimPrefix(r.Reference, "Location/"))
 			if err != nil {
 				bad(ppath+".reference", "%q does not name a clinic by HSA-id", r.Reference)
 				continue
