@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
-	"sync"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -76,7 +76,7 @@ func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interfac
 // attempt sends body once to op's endpoint, after waiting for the rate
 // limiter, and decodes the answer. sent reports whether the request may
 // have reached the producer; it is false only when it certainly did not
-// (see sendTrace). The error is a *FaultError, a *StatusError, a
+// (see httpsend.Trace). The error is a *FaultError, a *StatusError, a
 // *tidbok.OpError (a write's ERROR), a *notSentError, a *transportError,
 // or an *AnswerError.
 func (c *Client) attempt(ctx context.Context, op tidbok.Operation, body []byte, n int) (res any, sent bool, err error) {
@@ -108,8 +108,8 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	if err := actx.Err(); err != nil {
 		return nil, false, 0, &NotSentError{Op: op, Err: err}
 	}
-	tr := &sendTrace{hooked: c.s.hooked}
-	actx = httptrace.WithClientTrace(actx, tr.clientTrace())
+	tr := httpsend.NewTrace(c.s.hooked)
+	actx = httptrace.WithClientTrace(actx, tr.ClientTrace())
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, false, 0, &NotSentError{Op: op, Err: err}
@@ -122,7 +122,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	resp, err := c.s.doer.Do(req)
 	if err != nil {
 		terr := &transportError{op: op, endpoint: endpoint, err: err}
-		if tr.notSent(err) {
+		if tr.NotSent(err) {
 			return nil, false, 0, &NotSentError{Op: op, Err: terr}
 		}
 		return nil, true, 0, terr
@@ -172,69 +172,4 @@ func (c *Client) logAttempt(ctx context.Context, op tidbok.Operation, n int, d t
 		slog.Duration("duration", d),
 		slog.String("outcome", outcome),
 	)
-}
-
-// sendTrace watches one request through net/http's client trace hooks to
-// tell whether it can have reached the server. It certainly did not when
-// the transport asked for a connection and never got one (the dial or
-// the TLS handshake failed, or the context ended first), or when the last
-// write of the request failed (the server then never has the whole
-// envelope, and a SOAP server acts only on a whole one). net/http itself
-// resends a POST only when nothing of it was written. Any other failure
-// (a timeout or reset while waiting for the answer) may come after the
-// producer received the request. A TLS alert from the server (it refused
-// our certificate; with TLS 1.3 after we wrote) also means the request
-// was never processed. A Doer that does not use net/http's
-// transport calls no hooks; then only a *net.OpError from dialling counts
-// as not sent. With net/http's transport, no hook at all means the
-// request ended (its context, say) before a connection was sought.
-type sendTrace struct {
-	// hooked: the Doer is an *http.Client over an *http.Transport, which
-	// calls GetConn before it can send anything.
-	hooked bool
-
-	mu        sync.Mutex
-	asked     bool  // GetConn: the transport looked for a connection
-	got       bool  // GotConn: it had one
-	wrote     bool  // WroteRequest was called
-	lastWrite error // the error of the last WroteRequest
-}
-
-func (t *sendTrace) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn: func(string) {
-			t.mu.Lock()
-			t.asked = true
-			t.mu.Unlock()
-		},
-		GotConn: func(httptrace.GotConnInfo) {
-			t.mu.Lock()
-			t.got = true
-			t.mu.Unlock()
-		},
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			t.mu.Lock()
-			t.wrote = true
-			t.lastWrite = i.Err
-			t.mu.Unlock()
-		},
-	}
-}
-
-// notSent reports whether a request that failed with err certainly did
-// not reach the server.
-func (t *sendTrace) notSent(err error) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	switch {
-	case t.asked && !t.got:
-		return true
-	case t.wrote && t.lastWrite != nil:
-		return true
-	case isRemoteTLSAlert(err):
-		return true
-	case !t.asked:
-		return t.hooked || isDialError(err)
-	}
-	return false
 }

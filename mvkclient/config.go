@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -266,13 +267,7 @@ func (c Config) settings() (*settings, error) {
 		s.doer = newHTTPClient(c.TLSConfig)
 	}
 
-	if hc, ok := s.doer.(*http.Client); ok {
-		rt := hc.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-		_, s.hooked = rt.(*http.Transport)
-	}
+	s.hooked = httpsend.Hooked(s.doer)
 
 	limit, burst := c.RateLimit, c.Burst
 	if limit == 0 {

@@ -4,11 +4,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/webbtidbok/webbtidbok/internal/crmwire"
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -348,19 +348,10 @@ type transportError struct {
 func (e *transportError) Error() string { return prefixed(e) }
 
 func (e *transportError) opDetail() (tidbok.Operation, string) {
-	return e.op, "POST " + e.endpoint + ": " + unwrapURLError(e.err).Error()
+	return e.op, "POST " + e.endpoint + ": " + httpsend.UnwrapURLError(e.err).Error()
 }
 
 func (e *transportError) Unwrap() error { return e.err }
-
-// unwrapURLError drops the *url.Error wrapper, whose message repeats the
-// method and URL.
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok && ue.Err != nil {
-		return ue.Err
-	}
-	return err
-}
 
 // faultKind returns the sentinel a fault's detail names (our producer's
 // errorKind extension element), or nil.

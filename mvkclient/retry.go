@@ -2,15 +2,13 @@ package mvkclient
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
 
+	"github.com/webbtidbok/webbtidbok/internal/httpsend"
 	"github.com/webbtidbok/webbtidbok/internal/soap"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
@@ -121,43 +119,9 @@ func retryable(err error) bool {
 	case errors.Is(err, soap.ErrMalformed):
 		return false
 	case errors.As(err, &te):
-		return !isCertificateError(err)
+		return !httpsend.IsCertificateError(err)
 	}
 	return false
-}
-
-func isCertificateError(err error) bool {
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		invalid          x509.CertificateInvalidError
-		hostname         x509.HostnameError
-		verification     *tls.CertificateVerificationError
-		alert            tls.AlertError
-	)
-	return errors.As(err, &unknownAuthority) || errors.As(err, &invalid) ||
-		errors.As(err, &hostname) || errors.As(err, &verification) || errors.As(err, &alert) ||
-		isRemoteTLSAlert(err)
-}
-
-// isRemoteTLSAlert reports whether err is a TLS alert the server sent,
-// such as "certificate required" when it refuses the client certificate.
-// With TLS 1.3 that alert arrives after the client has written its
-// request, which the server has then not processed: it never completed
-// the handshake, so no byte of the request reached its HTTP layer.
-func isRemoteTLSAlert(err error) bool {
-	var oe *net.OpError
-	return errors.As(err, &oe) && oe.Op == "remote error"
-}
-
-// isDialError reports whether err is a failure to connect: no byte of the
-// request can have been sent.
-func isDialError(err error) bool {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
 }
 
 // newBackOff returns the exponential backoff of one call, which stops

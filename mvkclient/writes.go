@@ -14,7 +14,7 @@ import (
 //
 //   - the producer's logical refusal (resultCode ERROR) is returned as the
 //     *tidbok.OpError the codec made, its text for the citizen kept;
-//   - a request that certainly did not reach the producer (see sendTrace)
+//   - a request that certainly did not reach the producer (see httpsend.Trace)
 //     is an error matching tidbok.ErrNotSent: nothing happened;
 //   - a refusal that proves the request was not carried out — a Client
 //     fault, a fault naming a definite condition (our producer's

@@ -56,6 +56,9 @@ var rules = []rule{
 	{"tidbok/producer", "tidbok/fhir", "the FHIR façade builds on the producer's policy, never the reverse"},
 	{"tidbok/texts", "tidbok/fhir", "the catalogue knows no wire"},
 	{"tidbok/staff", "tidbok/fhir", "the staff side knows no wire"},
+	{"tidbok/fhir$", "tidbok/fhir/fhirclient", "the façade knows no client of it"},
+	{"mvkclient", "tidbok/fhir", "the SOAP client and the FHIR side share nothing"},
+	{"booking", "tidbok/fhir/fhirclient", "the flow reaches a FHIR book as any book, through tidbok.Tidbok"},
 	{"tidbok/producer", "casetype", "adapters stay below the flow"},
 	{"tidbok/producer", "terms", "adapters stay below the flow"},
 	{"mvkclient", "booking", "adapters stay below the flow"},
@@ -88,6 +91,7 @@ var rules = []rule{
 	{"casetype", "terms", "casetype and terms stay independent; booking combines them"},
 	{"terms", "casetype", "casetype and terms stay independent; booking combines them"},
 	{"internal/soap", "*", "the envelope knows nothing about the contract"},
+	{"internal/httpsend", "*", "the send trace knows nothing about the contract or its wires"},
 	{"*", "examples", "examples are leaves"},
 	{"*", "internal/pnleak", "the leak detector is test support; nothing ships with it"},
 }

@@ -44,7 +44,10 @@
 //   - $book of a proposed or held Appointment books it for the patient
 //     (status booked). The appointment-resource must contain a Patient
 //     with the citizen's name (name.given, name.family), and may carry
-//     telecom and address; its comment is the citizen's reason. A held
+//     telecom and address (a c/o address as the extension
+//     [ExtCoAddress]); its comment is the citizen's reason, and the
+//     extensions [ExtNotification] and [ExtMedicalFacility] carry the
+//     book's note and the unit with medical responsibility. A held
 //     slot is booked only by the hold's patient, before the hold ends;
 //     another patient's hold answers conflict.
 //   - $book of a proposed or held Appointment with previousAppointment
@@ -70,11 +73,13 @@
 // extensions of the Appointment ([ExtMayCancel], [ExtMayReschedule],
 // [ExtMayMessage]), and an invitation is marked with [ExtInvitation].
 //
-// The ids of slots, bookings and services are opaque: they carry the
-// clinic's index in Config.Facilities and the book's own ID, encoded in
-// the FHIR id alphabet, so the façade keeps no state of its own but its
-// holds. A book ID too long for a FHIR id (64 characters with the rest)
-// is answered as an exception.
+// The ids of slots, bookings and services are opaque: they carry a hash
+// of the clinic's HSA-id and the book's own ID, encoded in the FHIR id
+// alphabet, so the façade keeps no state of its own but its holds, and
+// an id stays valid when Config.Facilities is reordered. [SlotID] and
+// [AppointmentID] make them from the book's IDs, [BookID] reads the
+// book's ID back. A book ID too long for a FHIR id (64 characters with
+// the rest) is answered as an exception.
 //
 // # Errors
 //
@@ -96,14 +101,19 @@
 // TimeTypes; Practitioner and PractitionerRole: Performers; Appointment
 // search: Schedule; Appointment read: BookingDetails; $book's
 // documentation names which of book, move and cancel the book offers;
-// $hold appears only with Config.Holds). AvailableDates is the dates of a
-// Slot search; AvailableTimeslots with a BookingID is $find with
+// $hold appears only with Config.Holds). AvailableDates is the dates of
+// $find's answer; AvailableTimeslots with a BookingID is $find with
 // previousAppointment; Book, Reschedule and Cancel are the three forms of
-// $book. Care types appear only as Slot.serviceCategory and
-// Appointment.serviceCategory, and Facilities for a booking's other
-// clinics has no interaction. Reads may be retried; a write whose answer
-// is lost (or 504 timeout) is reconciled by searching the patient's
-// appointments: a booking shows at the slot's start and Location.
+// $book. Booking an open invitation is $book of the slot id made with
+// the invitation's ID at the free slot's time ([SlotID]): the book
+// decides, as on the wire. Care types appear only as
+// Slot.serviceCategory and Appointment.serviceCategory, and Facilities
+// for a booking's other clinics has no interaction. A move or
+// cancellation whose Appointment names a patient other than the
+// booking's is answered not-found. Reads may be retried; a write whose
+// answer is lost (or 504 timeout) is reconciled by searching the
+// patient's appointments: a booking shows at the slot's start and
+// Location. Package tidbok/fhir/fhirclient is that client.
 //
 // # Who calls
 //

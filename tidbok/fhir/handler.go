@@ -40,6 +40,7 @@ type Handler struct {
 	caps       tidbok.Capabilities
 	facilities []tidbok.HSAID
 	index      map[tidbok.HSAID]int
+	byTag      map[uint32]int
 	base       string
 	texts      texts.Func
 	maxBody    int64
@@ -76,6 +77,7 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 		book:        book,
 		caps:        book.Capabilities(),
 		index:       make(map[tidbok.HSAID]int, len(cfg.Facilities)),
+		byTag:       make(map[uint32]int, len(cfg.Facilities)),
 		base:        cfg.BasePath,
 		texts:       cfg.Texts,
 		maxBody:     cfg.MaxBodyBytes,
@@ -95,6 +97,11 @@ func New(book tidbok.Tidbok, cfg Config) (*Handler, error) {
 	}
 	for _, f := range cfg.Facilities {
 		if _, dup := h.index[f]; !dup {
+			tag := facilityTag(f)
+			if other, clash := h.byTag[tag]; clash {
+				return nil, fmt.Errorf("fhir: Config.Facilities: %s and %s have the same id tag: serve them with two façades", h.facilities[other], f)
+			}
+			h.byTag[tag] = len(h.facilities)
 			h.index[f] = len(h.facilities)
 			h.facilities = append(h.facilities, f)
 		}
@@ -236,6 +243,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // encode returns the status and body of the answer, or of the
 // OperationOutcome for err.
 func (h *Handler) encode(c *call, ans answer, err error) (int, []byte) {
+	if raw, ok := ans.body.(rawJSON); ok && err == nil {
+		if ans.status == 0 {
+			ans.status = http.StatusOK
+		}
+		return ans.status, raw
+	}
 	if err == nil {
 		body, merr := json.Marshal(ans.body)
 		if merr == nil {
@@ -499,3 +512,24 @@ func (h *Handler) pageURL(r *http.Request, path string, q url.Values) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// at is the index in h.facilities of the clinic with the id tag; an
+// unknown tag is len(h.facilities), which every lookup answers as not
+// found.
+func (h *Handler) at(tag uint32) int {
+	if i, ok := h.byTag[tag]; ok {
+		return i
+	}
+	return len(h.facilities)
+}
+
+// resolve makes a parsed target's facility tag its index.
+func (h *Handler) resolve(t target) target {
+	if t.isSlot {
+		t.slot.fac = h.at(t.slot.tag)
+		t.fac = t.slot.fac
+	} else if t.booking != "" {
+		t.fac = h.at(t.tag)
+	}
+	return t
+}

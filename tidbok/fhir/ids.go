@@ -4,6 +4,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -57,6 +58,17 @@ const (
 	// booking is moved to the new slot. It is FHIR R5's
 	// Appointment.previousAppointment as an R4 cross-version extension.
 	ExtPreviousAppointment = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.previousAppointment"
+
+	// ExtNotification (valueString) on a $book's Appointment is the
+	// book's opaque note (tidbok.BookRequest.Notification).
+	ExtNotification = "urn:webbtidbok:notification"
+	// ExtMedicalFacility (valueIdentifier, system SystemHSAID) on a
+	// $book's Appointment is the unit with medical responsibility
+	// (tidbok.BookRequest.MedicalFacility).
+	ExtMedicalFacility = "urn:webbtidbok:medical-facility"
+	// ExtCoAddress (valueString) on the contained Patient's address is
+	// the citizen's c/o address (tidbok.ContactInfo.CoAddress).
+	ExtCoAddress = "urn:webbtidbok:co-address"
 )
 
 // idEncoding writes the opaque parts of the façade's ids in the FHIR id
@@ -72,34 +84,72 @@ var errLongID = errors.New("the book's ID is too long for a FHIR id (64 characte
 // The ids of the resources the façade makes up, each a kind letter and
 // its encoded parts:
 //
-//	Slot and proposed Appointment: "p" + (facility index, start, length, slot ID)
-//	booked Appointment:            "b" + (facility index, booking ID)
+//	Slot and proposed Appointment: "p" + (facility tag, start, length, slot ID)
+//	booked Appointment:            "b" + (facility tag, booking ID)
 //	held Appointment:              "h" + the hold's token
-//	HealthcareService:             "t" + (facility index, time type ID)
+//	HealthcareService:             "t" + (facility tag, time type ID)
 //
-// Schedule, Location and Organization ids are the clinic's HSA-id,
-// Practitioner ids the clinician's, PractitionerRole ids the clinic's and
-// the clinician's joined by a dot.
+// The facility tag is a hash of the clinic's HSA-id ([facilityTag]), so
+// that an id stays valid when Config.Facilities is reordered, and a
+// client that knows the clinic and the book's ID can make it ([SlotID],
+// [AppointmentID]). Schedule, Location and Organization ids are the
+// clinic's HSA-id, Practitioner ids the clinician's, PractitionerRole ids
+// the clinic's and the clinician's joined by a dot.
 
-// slotID encodes a free slot at the facility with index fac.
-func slotID(fac int, ts tidbok.Timeslot) (string, error) {
-	b := binary.AppendUvarint(nil, uint64(fac))
+// facilityTag is the 32-bit FNV-1a hash of the clinic's HSA-id.
+func facilityTag(f tidbok.HSAID) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(f.String()))
+	return h.Sum32()
+}
+
+func appendTag(b []byte, f tidbok.HSAID) []byte {
+	return binary.BigEndian.AppendUint32(b, facilityTag(f))
+}
+
+// slotID encodes a free slot at facility.
+func slotID(facility tidbok.HSAID, ts tidbok.Timeslot) (string, error) {
+	b := appendTag(make([]byte, 0, 16+len(ts.ID)), facility)
 	b = binary.AppendVarint(b, ts.Start.Unix())
 	b = binary.AppendUvarint(b, uint64(ts.End.Sub(ts.Start)/time.Second))
 	b = append(b, ts.ID...)
 	return withKind('p', b)
 }
 
-// bookingID encodes a booking at the facility with index fac.
-func bookingID(fac int, id string) (string, error) {
-	b := binary.AppendUvarint(nil, uint64(fac))
-	return withKind('b', append(b, id...))
+// bookingID encodes a booking at facility.
+func bookingID(facility tidbok.HSAID, id string) (string, error) {
+	return withKind('b', append(appendTag(nil, facility), id...))
 }
 
-// serviceID encodes a time type at the facility with index fac.
-func serviceID(fac int, tt string) (string, error) {
-	b := binary.AppendUvarint(nil, uint64(fac))
-	return withKind('t', append(b, tt...))
+// serviceID encodes a time type at facility.
+func serviceID(facility tidbok.HSAID, tt string) (string, error) {
+	return withKind('t', append(appendTag(nil, facility), tt...))
+}
+
+// SlotID is the id the façade gives a free slot of the book (its Slot's
+// and its proposed Appointment's): ts names its clinic (Facility), Start,
+// End and the book's ID. It fails for a book ID too long for a FHIR id.
+func SlotID(ts tidbok.Timeslot) (string, error) { return slotID(ts.Facility, ts) }
+
+// AppointmentID is the id the façade gives the booking with the book's
+// ID bookingID at the clinic.
+func AppointmentID(facility tidbok.HSAID, bookID string) (string, error) {
+	return bookingID(facility, bookID)
+}
+
+// BookID returns the book's own ID that an id of a Slot, a proposed or a
+// booked Appointment or a HealthcareService of the façade carries; ok is
+// false for any other id (a held Appointment's, say).
+func BookID(id string) (bookID string, ok bool) {
+	if s, ok := parseSlotID(id); ok {
+		return s.id, true
+	}
+	for _, kind := range []byte{'b', 't'} {
+		if _, b, ok := parseIndexed(kind, id); ok {
+			return b, true
+		}
+	}
+	return "", false
 }
 
 func withKind(kind byte, b []byte) (string, error) {
@@ -110,9 +160,11 @@ func withKind(kind byte, b []byte) (string, error) {
 	return s, nil
 }
 
-// slotRef is a decoded slot id.
+// slotRef is a decoded slot id; fac is the facility's tag until
+// [Handler.at] makes it its index.
 type slotRef struct {
 	fac        int
+	tag        uint32
 	start, end time.Time
 	id         string
 }
@@ -120,14 +172,11 @@ type slotRef struct {
 // parseSlotID decodes an id slotID made; ok is false for anything else.
 func parseSlotID(s string) (slotRef, bool) {
 	b, ok := decode('p', s)
-	if !ok {
+	if !ok || len(b) < 4 {
 		return slotRef{}, false
 	}
-	fac, n := binary.Uvarint(b)
-	if n <= 0 {
-		return slotRef{}, false
-	}
-	b = b[n:]
+	tag := binary.BigEndian.Uint32(b)
+	b = b[4:]
 	start, n := binary.Varint(b)
 	if n <= 0 {
 		return slotRef{}, false
@@ -138,21 +187,17 @@ func parseSlotID(s string) (slotRef, bool) {
 		return slotRef{}, false
 	}
 	st := time.Unix(start, 0).In(tidbok.Stockholm())
-	return slotRef{fac: int(fac), start: st, end: st.Add(time.Duration(secs) * time.Second), id: string(b[n:])}, true
+	return slotRef{fac: -1, tag: tag, start: st, end: st.Add(time.Duration(secs) * time.Second), id: string(b[n:])}, true
 }
 
-// parseIndexed decodes an id of kind made of a facility index and a
-// book's ID (bookingID, serviceID).
-func parseIndexed(kind byte, s string) (fac int, id string, ok bool) {
+// parseIndexed decodes an id of kind made of a facility tag and a book's
+// ID (bookingID, serviceID).
+func parseIndexed(kind byte, s string) (tag uint32, id string, ok bool) {
 	b, ok := decode(kind, s)
-	if !ok {
+	if !ok || len(b) <= 4 {
 		return 0, "", false
 	}
-	f, n := binary.Uvarint(b)
-	if n <= 0 || f > 1<<16 || n == len(b) {
-		return 0, "", false
-	}
-	return int(f), string(b[n:]), true
+	return binary.BigEndian.Uint32(b), string(b[4:]), true
 }
 
 func decode(kind byte, s string) ([]byte, bool) {

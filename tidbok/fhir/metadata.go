@@ -47,7 +47,8 @@ func (h *Handler) capabilityStatement(c *call) m.CapabilityStatement {
 	if has(tidbok.OpPerformers) {
 		add(m.ResourceTypePractitioner, "Clinicians bookable on the web; id and identifier are the HSA-id.", both, patient)
 		add(m.ResourceTypePractitionerRole, "A clinician at a clinic; id is the clinic's and the clinician's HSA-ids joined by a dot.", both,
-			searchParam("location", m.SearchParamTypeReference, "Location/{HSA-id}"), searchParam("practitioner", m.SearchParamTypeReference, "Practitioner/{HSA-id}"), patient)
+			searchParam("location", m.SearchParamTypeReference, "Location/{HSA-id}"), searchParam("practitioner", m.SearchParamTypeReference, "Practitioner/{HSA-id}"),
+			searchParam("service-type", m.SearchParamTypeToken, "clinicians offering the time type, system "+SystemTimeType), patient)
 	}
 	if has(tidbok.OpTimeTypes) {
 		add(m.ResourceTypeHealthcareService, "The time types bookable on the web, one per clinic and type.", both,

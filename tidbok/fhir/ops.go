@@ -217,6 +217,7 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	var moving string
 	if v := q.Get("previousAppointment"); v != "" {
 		t, ok := parseTarget(v)
+		t = h.resolve(t)
 		if !ok || t.booking == "" || t.fac != fac {
 			return answer{}, invalid("previousAppointment %q does not name a booked Appointment of this server at %s", v, facility)
 		}
@@ -239,12 +240,12 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	base := h.baseURL(c.r)
 	entries := make([]entry, 0, len(slots))
 	for _, ts := range slots {
-		id, err := slotID(fac, ts)
+		id, err := slotID(facility, ts)
 		if err != nil {
 			return answer{}, fmt.Errorf("slot at %s: %w", instant(ts.Start), err)
 		}
 		ts.Subject = subject
-		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: appointment(id, m.AppointmentStatusProposed, ts, id), mode: m.SearchEntryModeMatch})
+		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: proposed{id: id, ts: ts}, mode: m.SearchEntryModeMatch})
 	}
 	return h.paged(c, "/Appointment/$find", q, entries, count, offset)
 }
@@ -257,6 +258,7 @@ type target struct {
 	hold    string
 	booking string
 	fac     int
+	tag     uint32
 }
 
 // parseTarget reads an Appointment or Slot reference or id.
@@ -273,14 +275,14 @@ func parseTarget(ref string) (target, bool) {
 		return target{}, false
 	}
 	if s, ok := parseSlotID(id); ok {
-		return target{slot: s, isSlot: true, fac: s.fac}, true
+		return target{slot: s, isSlot: true, fac: -1}, true
 	}
 	if typ != "Slot" {
 		if t, ok := parseHoldID(id); ok {
 			return target{hold: t}, true
 		}
-		if fac, b, ok := parseIndexed('b', id); ok {
-			return target{booking: b, fac: fac}, true
+		if tag, b, ok := parseIndexed('b', id); ok {
+			return target{booking: b, tag: tag, fac: -1}, true
 		}
 	}
 	return target{}, false
@@ -294,6 +296,10 @@ type request struct {
 	previous target
 	patient  string
 	contact  tidbok.ContactInfo
+	// notification and medical are the book's note and the unit with
+	// medical responsibility, from the Appointment's extensions.
+	notification string
+	medical      tidbok.HSAID
 }
 
 // readRequest reads appointment-reference or appointment-resource, the
@@ -330,6 +336,23 @@ func readRequest(ps params) (request, error) {
 			}
 		}
 		for _, e := range a.Extension {
+			switch {
+			case e.Url == ExtNotification && e.ValueString != nil:
+				rq.notification = *e.ValueString
+			case e.Url == ExtMedicalFacility:
+				if e.ValueIdentifier == nil || e.ValueIdentifier.Value == nil {
+					return rq, invalid("the extension %s carries no valueIdentifier", ExtMedicalFacility)
+				}
+				tok := *e.ValueIdentifier.Value
+				if e.ValueIdentifier.System != nil {
+					tok = *e.ValueIdentifier.System + "|" + tok
+				}
+				h, err := parseHSA(tok)
+				if err != nil {
+					return rq, invalid("the extension %s does not name a unit by HSA-id: %v", ExtMedicalFacility, err)
+				}
+				rq.medical = h
+			}
 			if e.Url == ExtPreviousAppointment && e.ValueReference != nil && e.ValueReference.Reference != nil {
 				t, ok := parseTarget(*e.ValueReference.Reference)
 				if !ok || t.booking == "" {
@@ -420,6 +443,11 @@ func contactOf(appt json.RawMessage) tidbok.ContactInfo {
 				parts = []string{*ad.Text}
 			}
 			ci.Address = strings.Join(parts, ", ")
+			for _, e := range ad.Extension {
+				if e.Url == ExtCoAddress && e.ValueString != nil {
+					ci.CoAddress = *e.ValueString
+				}
+			}
 		}
 		break
 	}
@@ -437,6 +465,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	rq.target, rq.previous = h.resolve(rq.target), h.resolve(rq.previous)
 	if !rq.target.isSlot {
 		return answer{}, invalid("$hold takes a proposed Appointment of $find (or a Slot), not a booked or held one")
 	}
@@ -454,7 +483,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 		}
 		subject = old.Subject
 	}
-	ts, err := h.resolveSlot(c, rq.target.slot, subject, rq.previous.booking)
+	ts, err := h.resolveSlot(c, rq.target.slot, subject, rq.previous.booking, true)
 	if err != nil {
 		return answer{}, err
 	}
@@ -467,7 +496,7 @@ func (h *Handler) hold(c *call, ps params) (answer, error) {
 		return answer{}, fmt.Errorf("acquiring the hold: %w", err)
 	}
 	ts.Subject = subject
-	slot, _ := slotID(rq.target.fac, ts)
+	slot, _ := slotID(ts.Facility, ts)
 	a := appointment(holdID(hd.Token), m.AppointmentStatusPending, ts, slot)
 	a.Extension = append(a.Extension, m.Extension{Url: ExtHoldExpires, ValueInstant: ptr(instant(hd.Expires))})
 	b, err := searchset([]entry{{fullURL: h.baseURL(c.r) + "/Appointment/" + *a.Id, resource: a, mode: m.SearchEntryModeMatch}}, 1, "", "")
@@ -497,6 +526,7 @@ func (h *Handler) bookOp(c *call, ps params) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	rq.target, rq.previous = h.resolve(rq.target), h.resolve(rq.previous)
 	switch {
 	case rq.appt != nil && rq.appt.Status == m.AppointmentStatusCancelled:
 		return h.cancel(c, rq)
@@ -529,7 +559,7 @@ func (h *Handler) create(c *call, rq request) (answer, error) {
 		ts.Reason = *rq.appt.Comment
 	}
 	c.uses(tidbok.OpBook, ts.Facility)
-	res, err := h.book.Book(c.ctx, tidbok.BookRequest{Timeslot: ts, Contact: rq.contact, Actor: c.actor})
+	res, err := h.book.Book(c.ctx, tidbok.BookRequest{Timeslot: ts, Contact: rq.contact, MedicalFacility: rq.medical, Notification: rq.notification, Actor: c.actor})
 	if err != nil {
 		return answer{}, err
 	}
@@ -563,7 +593,7 @@ func (h *Handler) heldOrFree(c *call, t target, subject tidbok.PersonalNumber, b
 	if !t.isSlot {
 		return tidbok.Timeslot{}, "", invalid("name a proposed Appointment of $find, a Slot, or a held Appointment of $hold")
 	}
-	ts, err := h.resolveSlot(c, t.slot, subject, bookingID)
+	ts, err := h.resolveSlot(c, t.slot, subject, bookingID, false)
 	if err != nil {
 		return tidbok.Timeslot{}, "", err
 	}
@@ -594,7 +624,6 @@ func (h *Handler) release(c *call, token string) {
 // the book has it now (when it can tell), and the notice for the citizen
 // as an OperationOutcome of severity information.
 func (h *Handler) booked(c *call, ts tidbok.Timeslot, id, notice string, status m.AppointmentStatus) (answer, error) {
-	fac := h.index[ts.Facility]
 	if status == m.AppointmentStatusBooked && h.caps.Has(tidbok.OpBookingDetails) {
 		d, err := h.book.BookingDetails(c.ctx, tidbok.BookingDetailsRequest{Facility: ts.Facility, BookingID: id, Subject: ts.Subject})
 		if err == nil {
@@ -602,7 +631,7 @@ func (h *Handler) booked(c *call, ts tidbok.Timeslot, id, notice string, status 
 		}
 	}
 	ts.ID = id
-	aid, err := bookingID(fac, id)
+	aid, err := bookingID(ts.Facility, id)
 	if err != nil {
 		return answer{}, fmt.Errorf("booking: %w", err)
 	}
@@ -639,6 +668,9 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	if err := h.namedOwner(rq, old); err != nil {
+		return answer{}, err
+	}
 	if !old.Subject.IsZero() {
 		subject = old.Subject
 	}
@@ -650,7 +682,7 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	ts.Subject = subject
 	c.uses(tidbok.OpReschedule, ts.Facility)
 	c.ev.BookingID = prev.booking
-	res, err := h.book.Reschedule(c.ctx, tidbok.RescheduleRequest{BookingID: prev.booking, Timeslot: ts, Contact: rq.contact, Actor: c.actorFor(subject)})
+	res, err := h.book.Reschedule(c.ctx, tidbok.RescheduleRequest{BookingID: prev.booking, Timeslot: ts, Contact: rq.contact, Notification: rq.notification, Actor: c.actorFor(subject)})
 	if err != nil {
 		return answer{}, err
 	}
@@ -691,6 +723,9 @@ func (h *Handler) cancel(c *call, rq request) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
+	if err := h.namedOwner(rq, old); err != nil {
+		return answer{}, err
+	}
 	if !old.Subject.IsZero() {
 		subject = old.Subject
 	}
@@ -721,4 +756,21 @@ func (h *Handler) cancel(c *call, rq request) (answer, error) {
 		}
 	}
 	return ans, err
+}
+
+// namedOwner refuses, as an unknown appointment, a move or cancellation
+// whose request names a patient other than the booking's: a request
+// about one citizen never touches another's booking, whoever acts.
+func (h *Handler) namedOwner(rq request, old tidbok.Timeslot) error {
+	if rq.patient == "" || old.Subject.IsZero() {
+		return nil
+	}
+	p, err := parsePerson(rq.patient)
+	if err != nil {
+		return invalid("the patient %s", err.Error())
+	}
+	if p != old.Subject {
+		return hidden(errors.New("the request names another patient than the booking's"))
+	}
+	return nil
 }

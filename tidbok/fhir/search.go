@@ -282,8 +282,8 @@ func (h *Handler) paged(c *call, path string, q url.Values, all []entry, count, 
 		nq.Set("_count", strconv.Itoa(count))
 		next = h.pageURL(c.r, path, nq)
 	}
-	b, err := searchset(all[lo:hi], total, self, next)
-	return answer{body: b}, err
+	b, err := appendSearchset(make([]byte, 0, 512+900*(hi-lo)), all[lo:hi], total, self, next)
+	return answer{body: rawJSON(b)}, err
 }
 
 func (h *Handler) searchSlots(c *call, q url.Values) (answer, error) {
@@ -318,7 +318,7 @@ func (h *Handler) searchSlots(c *call, q url.Values) (answer, error) {
 	base := h.baseURL(c.r)
 	entries := make([]entry, 0, len(slots))
 	for _, ts := range slots {
-		id, err := slotID(fac, ts)
+		id, err := slotID(facility, ts)
 		if err != nil {
 			return answer{}, fmt.Errorf("slot at %s: %w", instant(ts.Start), err)
 		}
@@ -330,7 +330,7 @@ func (h *Handler) searchSlots(c *call, q url.Values) (answer, error) {
 // resolveSlot finds the free slot ref stands for in the book, for the
 // subject (and, when moving, the booking), so that a booking carries
 // every field the book gave. A slot the book no longer offers is taken.
-func (h *Handler) resolveSlot(c *call, ref slotRef, subject tidbok.PersonalNumber, bookingID string) (tidbok.Timeslot, error) {
+func (h *Handler) resolveSlot(c *call, ref slotRef, subject tidbok.PersonalNumber, bookingID string, exact bool) (tidbok.Timeslot, error) {
 	if ref.fac >= len(h.facilities) {
 		return tidbok.Timeslot{}, notFound("the slot")
 	}
@@ -350,12 +350,27 @@ func (h *Handler) resolveSlot(c *call, ref slotRef, subject tidbok.PersonalNumbe
 			return ts, nil
 		}
 	}
+	if !exact {
+		// The id names no free slot, but a slot is free at its time: the
+		// book decides, as on the wire, whether the ID is an open
+		// invitation's to book at that time (or nothing, to be found by
+		// time), or a slot's that is taken.
+		for _, ts := range slots {
+			if ts.Start.Equal(ref.start) && ts.End.Equal(ref.end) {
+				if ref.id != "" {
+					ts.ID = ref.id
+				}
+				return ts, nil
+			}
+		}
+	}
 	return tidbok.Timeslot{}, &failure{status: http.StatusConflict, code: m.IssueTypeConflict, text: texts.TimeChanged,
 		diag: "the slot is no longer free", err: fmt.Errorf("%w: the slot is no longer offered", tidbok.ErrSlotTaken)}
 }
 
 func (h *Handler) readSlot(c *call, id string) (answer, error) {
 	ref, ok := parseSlotID(id)
+	ref.fac = h.at(ref.tag)
 	if !ok {
 		return answer{}, notFound("Slot/" + id)
 	}
@@ -363,7 +378,7 @@ func (h *Handler) readSlot(c *call, id string) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	ts, err := h.resolveSlot(c, ref, subject, "")
+	ts, err := h.resolveSlot(c, ref, subject, "", true)
 	if err != nil {
 		if tidbok.KindOf(err) == tidbok.KindSlotTaken {
 			return answer{}, notFound("Slot/" + id)
@@ -378,6 +393,7 @@ func (h *Handler) readSlot(c *call, id string) (answer, error) {
 // or any (TrustPlatform). Another citizen's booking is answered as an
 // unknown one.
 func (h *Handler) owned(c *call, fac int, id string) (tidbok.Timeslot, error) {
+	c.uses(tidbok.OpBookingDetails, tidbok.HSAID{})
 	if fac >= len(h.facilities) {
 		return tidbok.Timeslot{}, notFound("the appointment")
 	}
@@ -414,7 +430,8 @@ func (h *Handler) readAppointment(c *call, id string) (answer, error) {
 	if err := c.agentMay("reading an appointment", false); err != nil {
 		return answer{}, err
 	}
-	fac, bid, ok := parseIndexed('b', id)
+	tag, bid, ok := parseIndexed('b', id)
+	fac := h.at(tag)
 	if !ok {
 		return answer{}, notFound("Appointment/" + id)
 	}
@@ -477,7 +494,7 @@ func (h *Handler) searchAppointments(c *call, q url.Values) (answer, error) {
 			return answer{}, err
 		}
 		for _, ts := range res.Bookings {
-			id, err := bookingID(h.index[f], ts.ID)
+			id, err := bookingID(f, ts.ID)
 			if err != nil {
 				return answer{}, fmt.Errorf("booking: %w", err)
 			}
@@ -609,6 +626,16 @@ func (h *Handler) searchPerformers(c *call, typ string, q url.Values, id string)
 		}
 		facs = []tidbok.HSAID{f}
 	}
+	var tts []string
+	for _, v := range q["service-type"] {
+		for _, one := range strings.Split(v, ",") {
+			tt, err := timeTypeParam(one)
+			if err != nil {
+				return answer{}, err
+			}
+			tts = append(tts, tt.ID)
+		}
+	}
 	want := cmpOr(q.Get("identifier"), cmpOr(q.Get("practitioner"), q.Get("_id")))
 	if i := strings.LastIndexByte(want, '/'); i >= 0 {
 		want = want[i+1:]
@@ -621,7 +648,7 @@ func (h *Handler) searchPerformers(c *call, typ string, q url.Values, id string)
 	var entries []entry
 	for _, f := range facs {
 		c.uses(tidbok.OpPerformers, f)
-		res, err := h.book.Performers(c.ctx, tidbok.PerformersRequest{Facility: f, Subject: subject, Actor: c.actor})
+		res, err := h.book.Performers(c.ctx, tidbok.PerformersRequest{Facility: f, Subject: subject, TimeTypeIDs: tts, Actor: c.actor})
 		if err != nil {
 			return answer{}, err
 		}
@@ -672,7 +699,8 @@ func (h *Handler) searchServices(c *call, q url.Values, id string) (answer, erro
 	}
 	facs := h.facilities
 	if id != "" {
-		fac, _, ok := parseIndexed('t', id)
+		tag, _, ok := parseIndexed('t', id)
+		fac := h.at(tag)
 		if !ok || fac >= len(h.facilities) {
 			return answer{}, notFound("HealthcareService/" + id)
 		}
@@ -700,7 +728,7 @@ func (h *Handler) searchServices(c *call, q url.Values, id string) (answer, erro
 			if tt.ID != "" && t.ID != tt.ID {
 				continue
 			}
-			sid, err := serviceID(h.index[f], t.ID)
+			sid, err := serviceID(f, t.ID)
 			if err != nil {
 				return answer{}, fmt.Errorf("time type: %w", err)
 			}

@@ -1,0 +1,109 @@
+package fhirclient
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// decodeInputs are answers the façade gives and shapes it never does:
+// every field the client reads, escapes, nulls, unknown fields of every
+// type, duplicate keys.
+var decodeInputs = []string{
+	`{"resourceType":"Bundle","type":"searchset","total":2,"link":[{"relation":"self","url":"http://h/fhir/Appointment/$find?a=1\u0026b=2"},{"relation":"next","url":"http://h/n"}],"entry":[{"fullUrl":"http://h/fhir/Appointment/pabc","resource":{"resourceType":"Appointment","id":"pabc","status":"proposed","serviceType":[{"coding":[{"system":"urn:webbtidbok:time-type","code":"LAK","display":"L\u00e4karbes\u00f6k"}],"text":"Läkarbesök"}],"serviceCategory":[{"text":"only text"}],"description":"tab\there \"q\" \\ \/ \b\f\n\r \ud83d\ude00 \ud800 x","comment":"c","start":"2026-01-14T10:00:00+01:00","end":"2026-01-14T10:20:00+01:00","minutesDuration":20,"slot":[{"reference":"Slot/pabc"}],"participant":[{"actor":{"type":"Patient","identifier":{"system":"urn:oid:1.2.752.129.2.1.3.1","value":"191212121212"}},"status":"needs-action"},{"actor":{"reference":"Location/SE2321000016-TEST","display":"Testmottagningen"},"status":"accepted"},{"actor":null},{"type":[{"text":"unknown"}],"status":"accepted"}],"extension":[{"url":"urn:webbtidbok:may-cancel","valueBoolean":true},{"url":"urn:webbtidbok:may-message","valueBoolean":false},{"url":"x","valueReference":{"reference":"Appointment/b1"}},{"url":"y","valueBoolean":null}]},"search":{"mode":"match"}},{"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"Ta med legitimation."},"expression":["a","b"]}]},"search":{"mode":"outcome"}}]}`,
+	`{"resourceType":"Bundle","entry":[]}`,
+	`{"resourceType":"Bundle","entry":null,"link":null}`,
+	`  {"resourceType" : "Bundle" , "unknown": {"a":[1,-2.5e+3,0,true,false,null,{"b":"c"}]}, "entry" : [ { "resource" : null } ] }  `,
+	`{"resourceType":"Bundle","type":"a","type":"b","entry":[{"resource":{"id":"1"}}],"entry":[{"resource":{"id":"2","participant":[{"status":"x"}],"participant":[]}}]}`,
+	`{"resourceType":"Bundle","entry":[{"resource":{"id":"bad \xff utf-8 \u0041"}}]}`,
+	`null`,
+	// Errors, which both must refuse.
+	`{"resourceType":5}`,
+	`{"entry":{}}`,
+	`{"entry":[{"resource":{"participant":[{"actor":{"identifier":[]}}]}}]}`,
+	`{"entry":[{"resource":{"extension":[{"valueBoolean":"yes"}]}}]}`,
+	`{"resourceType":"Bundle",}`,
+	`{"resourceType":"Bundle"} x`,
+	`{"resourceType":"Bund`,
+	`{"resourceType":"a\x01b"}`,
+	`{"n":01}`,
+	`{"n":-}`,
+	`{"n":1.}`,
+	`[]`,
+	``,
+}
+
+// TestDecodeAgrees holds the scanner equal to encoding/json into the same
+// shapes: the same values when both succeed, and an error when
+// encoding/json gives one.
+func TestDecodeAgrees(t *testing.T) {
+	for _, in := range decodeInputs {
+		checkDecode(t, []byte(in))
+	}
+}
+
+func checkDecode(t *testing.T, in []byte) {
+	t.Helper()
+	var want bundle[resource]
+	werr := json.Unmarshal(in, &want)
+	var got appointmentBundle
+	gerr := got.decode(in)
+	switch {
+	case werr != nil && gerr == nil:
+		t.Errorf("%q: encoding/json fails (%v), the scanner does not", in, werr)
+	case werr == nil && gerr != nil:
+		t.Errorf("%q: the scanner fails (%v), encoding/json does not", in, gerr)
+	case werr == nil && !reflect.DeepEqual(got.bundle, want):
+		t.Errorf("%q:\nscanner       %+v\nencoding/json %+v", in, got.bundle, want)
+	}
+}
+
+// FuzzDecode: on any input the scanner does not panic, and agrees with
+// encoding/json on inputs whose keys are spelled exactly (encoding/json
+// also takes keys in other cases; FHIR's JSON has only one).
+func FuzzDecode(f *testing.F) {
+	for _, in := range decodeInputs {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var got appointmentBundle
+		gerr := got.decode(in)
+		var want bundle[resource]
+		werr := json.Unmarshal(in, &want)
+		if werr != nil && gerr == nil {
+			t.Errorf("%q: encoding/json fails (%v), the scanner does not", in, werr)
+		}
+		if werr == nil && gerr == nil && !reflect.DeepEqual(got.bundle, want) && !foldedKeys(in) {
+			t.Errorf("%q:\nscanner       %+v\nencoding/json %+v", in, got.bundle, want)
+		}
+	})
+}
+
+// foldedKeys reports whether the input has a string that is not, but
+// case-folds to, a key the client reads.
+func foldedKeys(in []byte) bool {
+	keys := []string{"resourceType", "type", "link", "relation", "url", "entry", "fullUrl", "resource", "id", "status", "start", "end",
+		"description", "comment", "serviceType", "serviceCategory", "participant", "actor", "extension", "valueBoolean", "valueReference",
+		"issue", "severity", "code", "details", "diagnostics", "expression", "text", "coding", "system", "display", "reference", "identifier", "value"}
+	s := string(in)
+	for _, k := range keys {
+		for i := 0; i+len(k) <= len(s); i++ {
+			if w := s[i : i+len(k)]; w != k && equalFold(w, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func equalFold(a, b string) bool {
+	return len(a) == len(b) && func() bool {
+		for i := range len(a) {
+			x, y := a[i]|0x20, b[i]|0x20
+			if x != y {
+				return false
+			}
+		}
+		return true
+	}()
+}
