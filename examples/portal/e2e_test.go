@@ -188,7 +188,8 @@ func (tb *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // navigate runs actions that load a page (a click on a link or a submit
-// button), waits for the page, and returns its HTTP status.
+// button), waits for the page, checks it with axe-core, and returns its
+// HTTP status.
 func (tb *tab) navigate(what string, actions ...chromedp.Action[chromedp.Void]) int64 {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
@@ -197,6 +198,8 @@ func (tb *tab) navigate(what string, actions ...chromedp.Action[chromedp.Void]) 
 	if err != nil {
 		tb.t.Fatalf("%s: %s: %v", tb.name, what, err)
 	}
+	// Every page a test visits is checked with axe-core (axe_test.go).
+	tb.axeCheck()
 	return statusOf(resp)
 }
 
@@ -550,7 +553,7 @@ func TestAdministratorActivatesACaseType(t *testing.T) {
 	tb.login("staff:admin")
 	tb.expectPage("admin")
 	tb.check()
-	tb.click(`a[href="/admin/arendetyp/` + ctNurse + `"]`)
+	tb.click(`a[href^="/admin/arendetyp/` + ctNurse + `?"]`)
 	tb.expectPage("admin_edit")
 	tb.check()
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -26,12 +28,12 @@ func removeLink(t testing.TB, body string, i int) string {
 }
 
 var (
-	pageTitleTag     = regexp.MustCompile(`<title>([^<]*)</title>`)
+	pageTitleTag = regexp.MustCompile(`<title>([^<]*)</title>`)
 	summaryLink  = regexp.MustCompile(`(?s)<ul class="problems" id="problem">(.*?)</ul>`)
 	hashHref     = regexp.MustCompile(`href="#([^"]+)"`)
 	invalidField = regexp.MustCompile(`<(?:input|select|textarea)[^>]*aria-invalid="true"[^>]*>`)
 	describedBy  = regexp.MustCompile(`aria-describedby="([^"]*)"`)
-	anyIDAttr       = regexp.MustCompile(`\sid="([^"]+)"`)
+	anyIDAttr    = regexp.MustCompile(`\sid="([^"]+)"`)
 )
 
 // errorPattern fails t unless pg shows its errors as every form of the
@@ -322,5 +324,61 @@ func TestDemoTexts(t *testing.T) {
 	if strings.Contains(start.body, "finns bara i minnet i den här versionen") || !strings.Contains(start.body, "Demon har tre mottagningar") ||
 		!strings.Contains(start.body, "finns kvar när portalen startas om") {
 		t.Errorf("Om demon:\n%s", start.body)
+	}
+}
+
+// TestStaffAndErrorPagesInChromium visits, on a phone and a desktop, the
+// pages with errors and the staff pages the other browser tests do not:
+// a refused slot, the question before removing one, the remote clinic's
+// staff page, a page that does not exist, the administrator's refused
+// terms. Each is checked as every page is (axe-core included, see
+// navigate).
+func TestStaffAndErrorPagesInChromium(t *testing.T) {
+	needChromium(t)
+	t.Parallel()
+	for _, vp := range []viewport{phone, desktop} {
+		t.Run("on a "+vp.name, func(t *testing.T) {
+			t.Parallel()
+			p := newPortal(t)
+			staff := newTab(t, p, vp, "staff")
+			staff.login("staff:personal")
+			staff.open("/personal?datum=2026-03-02")
+			staff.check()
+			if status := staff.click("#publicera"); status != http.StatusUnprocessableEntity {
+				t.Errorf("publishing in the past: %d, want 422", status)
+			}
+			staff.check()
+			if title := eval[string](staff, `document.title`); !strings.HasPrefix(title, "Fel: ") {
+				t.Errorf("the refused slot's title is %q", title)
+			}
+			if d := eval[string](staff, `document.getElementById("start").getAttribute("aria-describedby")`); d != "start-fel" {
+				t.Errorf("the start field is described by %q, want start-fel", d)
+			}
+			staff.open("/personal?datum=" + thursday.String())
+			staff.click(".day-row a.remove")
+			staff.expectPage("staff_withdraw")
+			staff.check()
+			staff.click("#behall")
+			staff.expectPage("staff")
+			staff.open("/personal?mottagning=" + demoRemote.ID.String())
+			staff.check()
+			if status := staff.open("/finns-inte"); status != http.StatusNotFound {
+				t.Errorf("a page that does not exist: %d", status)
+			}
+			staff.check()
+
+			admin := newTab(t, p, vp, "admin")
+			admin.login("staff:admin")
+			admin.open("/admin/arendetyp/" + ctBook + "/villkor")
+			admin.do("writing too long terms", chromedp.SetValue(chromedp.ID("villkor"), strings.Repeat("x", 4001)))
+			if status := admin.click("#publicera"); status != http.StatusUnprocessableEntity {
+				t.Errorf("publishing too long terms: %d, want 422", status)
+			}
+			admin.check()
+			admin.do("following the summary's link", chromedp.Click(chromedp.CSS(`#problem a[href="#villkor"]`)))
+			if h := eval[string](admin, `location.hash`); h != "#villkor" {
+				t.Errorf("the summary's link leads to %q", h)
+			}
+		})
 	}
 }
