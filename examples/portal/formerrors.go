@@ -11,7 +11,9 @@ package main
 //
 // A handler sets view.Problems to a formProblem per problem, Field being
 // the id of the input the problem is about (empty for a problem of the
-// whole form: listed, not linked). A template marks a field with
+// whole form: listed, not linked); or, for a form with one problem, sets
+// view.Error and view.ErrorField, the id of the field it is about. A
+// template marks a field with
 //
 //	<input id="namn" …{{with problemFor $ "namn"}} aria-invalid="true" aria-describedby="namn-fel"{{end}}>
 //	{{template "field-error" problemFor $ "namn"}}
@@ -29,6 +31,9 @@ type formProblem struct {
 // problemFor returns the problem of the field with the id field, or nil.
 // Templates call it as problemFor.
 func problemFor(v view, field string) *formProblem {
+	if v.ErrorField != "" && v.ErrorField == field {
+		return &formProblem{Field: field, Text: v.Error}
+	}
 	for i := range v.Problems {
 		if v.Problems[i].Field == field {
 			return &v.Problems[i]

@@ -50,8 +50,10 @@ type view struct {
 	Flash string
 	Error string
 	// Problems are the problems with each field of a form, shown with
-	// Error (see formerrors.go).
-	Problems []formProblem
+	// Error; ErrorField is the id of the field Error is about, if it is
+	// about one (see formerrors.go).
+	Problems   []formProblem
+	ErrorField string
 	// InClinic is the clinic the page is about, if any: the one in the
 	// path of the citizen's pages, or named by "mottagning" on staff and
 	// administration pages. The menu's links go to it.

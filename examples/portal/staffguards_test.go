@@ -382,3 +382,22 @@ func TestStaffAndErrorPagesInChromium(t *testing.T) {
 		})
 	}
 }
+
+// A citizen's form shows its error the same way: the terms sent without
+// the box ticked say so in the title, and the message links to the box,
+// which it describes.
+func TestACitizensFormErrorIsLinkedToItsField(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.get(bookPath + "/villkor")
+	pg = b.submit(pg, "", 0, nil)
+	if pg.status != http.StatusUnprocessableEntity {
+		t.Fatalf("terms without the box: %d\n%s", pg.status, pg.body)
+	}
+	if errorPattern(t, pg); !strings.Contains(pg.body, `<a href="#godkann">Kryssa i rutan`) ||
+		!strings.Contains(pg.body, `aria-invalid="true" aria-describedby="godkann-fel"`) {
+		t.Errorf("the unticked box:\n%s", pg.body)
+	}
+}
