@@ -15,6 +15,12 @@ import (
 // Publishing and withdrawing slots, with the checks a clinic's staff
 // need: no slot in the past, no second slot for a clinician at a time
 // they already have one, and a question before a slot is removed.
+//
+// The checks are the staff screen's, not the book's: staff.Book lets a
+// clinic publish overlapping slots (two rooms, a group visit) and slots
+// that have started (a journal system recording the day as it went), and
+// the conformance suite relies on the latter. A screen for publishing
+// one slot at a time refuses both, as a clinic's staff expect.
 
 // publishForm is the publish form as sent, shown again with its
 // problems.
