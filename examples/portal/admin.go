@@ -17,24 +17,41 @@ import (
 
 // The clinic's local administrator: case types and their terms.
 
-// adminAt checks that a local administrator of the demo clinic is logged
-// in; it answers the request itself and returns false otherwise.
-func (a *app) adminAt(w http.ResponseWriter, r *http.Request) (casetype.Admin, bool) {
+// adminAt checks that a local administrator of the clinic the request
+// names in "mottagning" (see chosenClinic) is logged in, and returns the
+// administrator, the clinic and the clinics to choose from; it answers
+// the request itself and returns false otherwise.
+func (a *app) adminAt(w http.ResponseWriter, r *http.Request) (casetype.Admin, adminClinic, bool) {
 	who, ok := sessionOf(r).identity()
-	switch {
-	case !ok:
+	if !ok {
 		to := "/logga-in"
 		if r.Method == http.MethodGet {
 			to += "?till=" + url.QueryEscape(r.URL.RequestURI())
 		}
 		seeOther(w, r, to)
-		return casetype.Admin{}, false
-	case !slices.Contains(who.AdminOf, demoClinic.ID):
-		a.adminForbidden(w, r)
-		return casetype.Admin{}, false
+		return casetype.Admin{}, adminClinic{}, false
 	}
-	return casetype.Admin{ID: who.Staff, Clinics: who.AdminOf}, true
+	id, ok := a.chosenClinic(r, who.AdminOf)
+	if !ok {
+		a.adminForbidden(w, r)
+		return casetype.Admin{}, adminClinic{}, false
+	}
+	info, ok := a.ownBookClinic(w, r, id, who.AdminOf, "/admin", "Ärendetyperna och villkoren")
+	if !ok {
+		return casetype.Admin{}, adminClinic{}, false
+	}
+	return casetype.Admin{ID: who.Staff, Clinics: who.AdminOf}, adminClinic{info, a.clinicChoices(who.AdminOf, id, "/admin")}, true
 }
+
+// adminClinic is the clinic an administration page is about, and the
+// clinics the administrator may choose.
+type adminClinic struct {
+	clinicInfo
+	Choices []clinicChoice
+}
+
+// q is the query naming the clinic.
+func (c adminClinic) Q() string { return clinicQuery(c.ID) }
 
 // adminForbidden answers someone who is not the clinic's local
 // administrator: the page says so, and so does the library when it
@@ -45,7 +62,7 @@ func (a *app) adminForbidden(w http.ResponseWriter, r *http.Request) {
 }
 
 type adminListData struct {
-	Clinic    clinicInfo
+	Clinic    adminClinic
 	CaseTypes []adminEntry
 }
 
@@ -68,26 +85,27 @@ func statusText(s casetype.Status) string {
 
 // adminList lists the clinic's case types.
 func (a *app) adminList(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.adminAt(w, r); !ok {
+	_, clinic, ok := a.adminAt(w, r)
+	if !ok {
 		return
 	}
-	all, err := a.cases.List(r.Context(), demoClinic.ID)
+	all, err := a.cases.List(r.Context(), clinic.ID)
 	if err != nil {
 		a.adminFailed(w, r, err)
 		return
 	}
-	d := adminListData{Clinic: demoClinic}
+	d := adminListData{Clinic: clinic}
 	for _, ct := range all {
-		e := adminEntry{CaseType: ct, Status: statusText(ct.Status), Edit: "/admin/arendetyp/" + url.PathEscape(ct.ID)}
+		e := adminEntry{CaseType: ct, Status: statusText(ct.Status), Edit: "/admin/arendetyp/" + url.PathEscape(ct.ID) + clinic.Q()}
 		if ct.Kind.Books() {
-			e.Terms = e.Edit + "/villkor"
-			if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+			e.Terms = "/admin/arendetyp/" + url.PathEscape(ct.ID) + "/villkor" + clinic.Q()
+			if v, err := a.terms.Current(r.Context(), clinic.ID, ct.ID); err == nil {
 				e.TermsVersion = v.Number
 			}
 		}
 		d.CaseTypes = append(d.CaseTypes, e)
 	}
-	a.render(w, r, http.StatusOK, "admin", view{Title: "Ärendetyper – " + demoClinic.Name, Data: d})
+	a.render(w, r, http.StatusOK, "admin", view{Title: "Ärendetyper – " + clinic.Name, Data: d})
 }
 
 func (a *app) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
@@ -96,10 +114,10 @@ func (a *app) adminFailed(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 type editData struct {
+	Clinic       adminClinic
 	CaseType     casetype.CaseType
 	Status       string
 	TimeTypes    []timeTypeChoice
-	Problems     []problem
 	TermsVersion int
 	Terms        string
 	// Form values of the durations, in the units the form uses.
@@ -113,19 +131,13 @@ type timeTypeChoice struct {
 	Checked  bool
 }
 
-// problem is one problem with a setting, for the administrator: the
-// setting's name and what to do, in Swedish, and the library's own
-// description.
-type problem struct {
-	Field, Text, Detail string
-}
-
 // adminEdit shows a case type's settings for editing, and its status.
 func (a *app) adminEdit(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.adminAt(w, r); !ok {
+	_, clinic, ok := a.adminAt(w, r)
+	if !ok {
 		return
 	}
-	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	ct, err := a.cases.Get(r.Context(), clinic.ID, r.PathValue("id"))
 	if errors.Is(err, casetype.ErrNotFound) {
 		a.notFound(w, r)
 		return
@@ -133,20 +145,20 @@ func (a *app) adminEdit(w http.ResponseWriter, r *http.Request) {
 		a.adminFailed(w, r, err)
 		return
 	}
-	a.showEdit(w, r, http.StatusOK, ct, nil, "")
+	a.showEdit(w, r, clinic, http.StatusOK, ct, nil, "")
 }
 
-func (a *app) showEdit(w http.ResponseWriter, r *http.Request, status int, ct casetype.CaseType, problems []problem, errText string) {
-	d := editData{CaseType: ct, Status: statusText(ct.Status), Problems: problems,
+func (a *app) showEdit(w http.ResponseWriter, r *http.Request, clinic adminClinic, status int, ct casetype.CaseType, problems []formProblem, errText string) {
+	d := editData{Clinic: clinic, CaseType: ct, Status: statusText(ct.Status),
 		MinNoticeHours: int(ct.Rules.MinNotice / time.Hour), HorizonDays: int(ct.Rules.Horizon / (24 * time.Hour)),
 		DeadlineHours: int(ct.Rules.ChangeDeadline / time.Hour), ReminderHours: reminderHours(ct.Reminders)}
 	if ct.Kind.Books() {
-		d.Terms = "/admin/arendetyp/" + url.PathEscape(ct.ID) + "/villkor"
-		if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+		d.Terms = "/admin/arendetyp/" + url.PathEscape(ct.ID) + "/villkor" + clinic.Q()
+		if v, err := a.terms.Current(r.Context(), clinic.ID, ct.ID); err == nil {
 			d.TermsVersion = v.Number
 		}
 	}
-	offered, err := a.book.TimeTypes(r.Context(), tidbok.TimeTypesRequest{Facility: demoClinic.ID, Subject: tidbok.MustPersonalNumber(casetype.ProbeSubject)})
+	offered, err := a.book.TimeTypes(r.Context(), tidbok.TimeTypesRequest{Facility: clinic.ID, Subject: tidbok.MustPersonalNumber(casetype.ProbeSubject)})
 	if err != nil {
 		a.log.Warn("reading the book's time types", "err", err)
 	}
@@ -158,17 +170,17 @@ func (a *app) showEdit(w http.ResponseWriter, r *http.Request, status int, ct ca
 			d.TimeTypes = append(d.TimeTypes, timeTypeChoice{ID: id, Name: id + " (finns inte i tidboken)", Checked: true})
 		}
 	}
-	a.render(w, r, status, "admin_edit", view{Title: "Ärendetyp: " + ct.Name, Error: errText, Data: d,
-		Back: "/admin", BackText: "Alla ärendetyper"})
+	a.render(w, r, status, "admin_edit", view{Title: "Ärendetyp: " + ct.Name, Error: errText, Problems: problems, Data: d,
+		Back: "/admin" + clinic.Q(), BackText: "Alla ärendetyper"})
 }
 
 // adminSave stores the edited settings.
 func (a *app) adminSave(w http.ResponseWriter, r *http.Request) {
-	admin, ok := a.adminAt(w, r)
+	admin, clinic, ok := a.adminAt(w, r)
 	if !ok {
 		return
 	}
-	old, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	old, err := a.cases.Get(r.Context(), clinic.ID, r.PathValue("id"))
 	if errors.Is(err, casetype.ErrNotFound) {
 		a.notFound(w, r)
 		return
@@ -178,26 +190,31 @@ func (a *app) adminSave(w http.ResponseWriter, r *http.Request) {
 	}
 	ct, formProblems := caseTypeFromForm(r, old)
 	if len(formProblems) > 0 {
-		a.showEdit(w, r, http.StatusUnprocessableEntity, ct, formProblems, "Några värden kunde inte läsas. Rätta dem och spara igen.")
+		// Every problem at once: those of the values that could not be
+		// read, and those an active case type's settings would have.
+		if old.Status == casetype.StatusActive {
+			formProblems = append(formProblems, settingProblems(r, ct, formProblems)...)
+		}
+		a.showEdit(w, r, clinic, http.StatusUnprocessableEntity, ct, formProblems, "Ändringarna är inte sparade. Rätta det här och spara igen:")
 		return
 	}
 	saved, err := a.cases.Update(r.Context(), admin, ct)
 	switch {
 	case err == nil:
 		sessionOf(r).setFlash("Ändringarna är sparade.")
-		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(saved.ID))
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(saved.ID)+clinic.Q())
 	case errors.Is(err, casetype.ErrForbidden):
 		a.adminForbidden(w, r)
 	case errors.Is(err, casetype.ErrConflict):
-		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, old.ID)
+		cur, gerr := a.cases.Get(r.Context(), clinic.ID, old.ID)
 		if gerr != nil {
 			a.adminFailed(w, r, gerr)
 			return
 		}
-		a.showEdit(w, r, http.StatusConflict, cur, nil,
+		a.showEdit(w, r, clinic, http.StatusConflict, cur, nil,
 			"Någon annan har ändrat ärendetypen sedan du öppnade den. Här är den senaste versionen: gör om dina ändringar och spara igen.")
 	case errors.Is(err, tidbok.ErrInvalid):
-		a.showEdit(w, r, http.StatusUnprocessableEntity, ct, swedishProblems(ct, err),
+		a.showEdit(w, r, clinic, http.StatusUnprocessableEntity, ct, swedishProblems(ct, err, editFieldIDs),
 			"Ändringarna är inte sparade. Rätta det här och spara igen:")
 	default:
 		a.adminFailed(w, r, err)
@@ -206,9 +223,9 @@ func (a *app) adminSave(w http.ResponseWriter, r *http.Request) {
 
 // caseTypeFromForm reads the edit form into a copy of old, and lists the
 // values it could not read.
-func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType, []problem) {
+func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType, []formProblem) {
 	ct := old
-	var ps []problem
+	var ps []formProblem
 	num := func(field, label string) int {
 		s := strings.TrimSpace(r.PostFormValue(field))
 		if s == "" {
@@ -216,7 +233,7 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
-			ps = append(ps, problem{Field: label, Text: "Ange ett heltal, noll eller större."})
+			ps = append(ps, formProblem{Field: field, Label: label, Text: "Ange ett heltal, noll eller större."})
 			return 0
 		}
 		return n
@@ -265,32 +282,32 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 // adminActivate activates the case type, or shows every problem that
 // stands in the way at once.
 func (a *app) adminActivate(w http.ResponseWriter, r *http.Request) {
-	admin, ok := a.adminAt(w, r)
+	admin, clinic, ok := a.adminAt(w, r)
 	if !ok {
 		return
 	}
 	id := r.PathValue("id")
-	ct, err := a.cases.Activate(r.Context(), admin, demoClinic.ID, id, casetype.ActivationDeps{Book: a.book, Terms: a.terms})
+	ct, err := a.cases.Activate(r.Context(), admin, clinic.ID, id, casetype.ActivationDeps{Book: a.book, Terms: a.terms})
 	switch {
 	case err == nil:
 		sessionOf(r).setFlash("Ärendetypen är aktiv och visas nu på mottagningens kontaktkort.")
-		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID))
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID)+clinic.Q())
 	case errors.Is(err, casetype.ErrNotFound):
 		a.notFound(w, r)
 	case errors.Is(err, casetype.ErrForbidden):
 		a.adminForbidden(w, r)
 	case errors.Is(err, casetype.ErrIncomplete):
-		cur, gerr := a.cases.Get(r.Context(), demoClinic.ID, id)
+		cur, gerr := a.cases.Get(r.Context(), clinic.ID, id)
 		if gerr != nil {
 			a.adminFailed(w, r, gerr)
 			return
 		}
-		ps := swedishProblems(cur, err)
-		a.showEdit(w, r, http.StatusUnprocessableEntity, cur, ps,
+		ps := swedishProblems(cur, err, editFieldIDs)
+		a.showEdit(w, r, clinic, http.StatusUnprocessableEntity, cur, ps,
 			fmt.Sprintf("Ärendetypen kan inte aktiveras ännu. Rätta %s och försök igen:", countText(len(ps))))
 	case errors.Is(err, casetype.ErrConflict):
 		sessionOf(r).setFlash("Någon annan ändrade ärendetypen samtidigt. Försök igen.")
-		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id))
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id)+clinic.Q())
 	default:
 		a.adminFailed(w, r, err)
 	}
@@ -305,16 +322,16 @@ func countText(n int) string {
 
 // adminDeactivate withdraws the case type from the contact card.
 func (a *app) adminDeactivate(w http.ResponseWriter, r *http.Request) {
-	admin, ok := a.adminAt(w, r)
+	admin, clinic, ok := a.adminAt(w, r)
 	if !ok {
 		return
 	}
 	id := r.PathValue("id")
-	_, err := a.cases.Deactivate(r.Context(), admin, demoClinic.ID, id)
+	_, err := a.cases.Deactivate(r.Context(), admin, clinic.ID, id)
 	switch {
 	case err == nil:
 		sessionOf(r).setFlash("Ärendetypen är inaktiv och visas inte längre för invånarna.")
-		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id))
+		seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(id)+clinic.Q())
 	case errors.Is(err, casetype.ErrNotFound):
 		a.notFound(w, r)
 	case errors.Is(err, casetype.ErrForbidden):
@@ -352,11 +369,68 @@ func fieldName(f string) string {
 }
 
 // swedishProblems lists the problems of err, each with the setting's
-// Swedish name and what to do.
-func swedishProblems(ct casetype.CaseType, err error) []problem {
-	var out []problem
+// Swedish name, what to do, and the id of its field on the page, from
+// ids (editFieldIDs or termsFieldIDs).
+func swedishProblems(ct casetype.CaseType, err error, ids func(string) string) []formProblem {
+	var out []formProblem
 	for _, fe := range tidbok.FieldErrors(err) {
-		out = append(out, problem{Field: fieldName(fe.Field), Text: problemText(ct, fe), Detail: fe.Field + " " + fe.Problem})
+		out = append(out, formProblem{Field: ids(fe.Field), Label: fieldName(fe.Field), Text: problemText(ct, fe)})
+	}
+	return out
+}
+
+// editFieldIDs returns the id of the case type page's field for a field
+// of casetype.CaseType ("Rules.Horizon", "TimeTypeIDs[1]"), or of what
+// stands for it: the link to the terms for "Terms", the status for the
+// book and the clinic.
+func editFieldIDs(f string) string {
+	if f == "Terms" || strings.HasPrefix(f, "Terms.") {
+		return "skriv-villkor"
+	}
+	if i := strings.IndexByte(f, '['); i >= 0 {
+		f = f[:i]
+	}
+	if id, ok := editFields[f]; ok {
+		return id
+	}
+	return "status"
+}
+
+var editFields = map[string]string{
+	"Name": "namn", "Concerns": "avser", "TimeTypeIDs": "tidstyper", "Message.Allowed": "meddelande",
+	"Message.Label": "etikett", "Message.MaxLen": "maxlangd", "Rules.MinNotice": "framforhallning",
+	"Rules.Horizon": "horisont", "Rules.AllowCancel": "avboka", "Rules.AllowReschedule": "omboka",
+	"Rules.ChangeDeadline": "sista", "Rules.MaxReschedules": "maxombokningar", "Rules.MaxFutureBookings": "maxbokningar",
+	"Eligibility.MinAge": "minalder", "Eligibility.UnderAge": "underalder", "Assurance": "inloggning", "Proxy": "ombud",
+}
+
+// termsFieldIDs returns the id of the terms page's field for a field of
+// terms.Terms.
+func termsFieldIDs(f string) string {
+	switch strings.TrimPrefix(f, "Terms.") {
+	case "ClinicText":
+		return "mottagningstext"
+	case "Concerns":
+		return "avser"
+	case "MessageLabel":
+		return "etikett"
+	default:
+		return "villkor"
+	}
+}
+
+// settingProblems are the problems casetype.Check finds in the settings
+// of ct, less those of fields already in known: those a save of an
+// active case type would report, shown with the values that could not
+// be read.
+func settingProblems(r *http.Request, ct casetype.CaseType, known []formProblem) []formProblem {
+	err := casetype.Check(r.Context(), ct, casetype.ActivationDeps{})
+	var out []formProblem
+	for _, p := range swedishProblems(ct, err, editFieldIDs) {
+		if p.Field == "skriv-villkor" || p.Field == "status" || slices.ContainsFunc(known, func(k formProblem) bool { return k.Field == p.Field }) {
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -401,7 +475,7 @@ func problemText(ct casetype.CaseType, fe *tidbok.FieldError) string {
 	case f == "Kind" || strings.HasPrefix(f, "Rules.") && strings.Contains(fe.Problem, "while the case type is active"):
 		return "Den här ändringen kan inte göras medan ärendetypen är aktiv. Inaktivera den, ändra och aktivera igen."
 	case strings.HasPrefix(f, "Terms."), f == "ClinicText", f == "Concerns", f == "Conditions", f == "MessageLabel":
-		return "Texten behöver rättas: kontrollera längd och innehåll."
+		return termsProblemText(fe.Problem)
 	}
 	return "Inställningen behöver rättas."
 }
@@ -423,19 +497,23 @@ func hours(d time.Duration) string {
 }
 
 type termsEditData struct {
+	Clinic   adminClinic
 	CaseType casetype.CaseType
 	Current  *terms.Version
 	Form     terms.Terms
 	Preview  *terms.Documents
-	Problems []problem
+	// MaxTextLen and MaxLabelLen are the longest texts and heading the
+	// terms take, in characters.
+	MaxTextLen, MaxLabelLen int
 }
 
 // adminTerms shows the terms editor with the current version.
 func (a *app) adminTerms(w http.ResponseWriter, r *http.Request) {
-	if _, ok := a.adminAt(w, r); !ok {
+	_, clinic, ok := a.adminAt(w, r)
+	if !ok {
 		return
 	}
-	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	ct, err := a.cases.Get(r.Context(), clinic.ID, r.PathValue("id"))
 	if errors.Is(err, casetype.ErrNotFound) || err == nil && !ct.Kind.Books() {
 		a.notFound(w, r)
 		return
@@ -443,22 +521,22 @@ func (a *app) adminTerms(w http.ResponseWriter, r *http.Request) {
 		a.adminFailed(w, r, err)
 		return
 	}
-	d := termsEditData{CaseType: ct}
-	if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+	d := termsEditData{Clinic: clinic, CaseType: ct, MaxTextLen: terms.MaxTextLen, MaxLabelLen: terms.MaxLabelLen}
+	if v, err := a.terms.Current(r.Context(), clinic.ID, ct.ID); err == nil {
 		d.Current, d.Form = &v, v.Terms
 	}
 	a.render(w, r, http.StatusOK, "admin_terms", view{Title: "Villkor: " + ct.Name, Data: d,
-		Back: "/admin/arendetyp/" + url.PathEscape(ct.ID), BackText: "Tillbaka till ärendetypen"})
+		Back: "/admin/arendetyp/" + url.PathEscape(ct.ID) + clinic.Q(), BackText: "Tillbaka till ärendetypen"})
 }
 
 // adminTermsPost previews the terms as citizens will see them, or
 // publishes them as a new version.
 func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
-	admin, ok := a.adminAt(w, r)
+	admin, clinic, ok := a.adminAt(w, r)
 	if !ok {
 		return
 	}
-	ct, err := a.cases.Get(r.Context(), demoClinic.ID, r.PathValue("id"))
+	ct, err := a.cases.Get(r.Context(), clinic.ID, r.PathValue("id"))
 	if errors.Is(err, casetype.ErrNotFound) || err == nil && !ct.Kind.Books() {
 		a.notFound(w, r)
 		return
@@ -472,14 +550,14 @@ func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
 		MessageLabel: strings.TrimSpace(r.PostFormValue("etikett")),
 		Conditions:   r.PostFormValue("villkor"),
 	}
-	d := termsEditData{CaseType: ct, Form: t}
-	if v, err := a.terms.Current(r.Context(), demoClinic.ID, ct.ID); err == nil {
+	d := termsEditData{Clinic: clinic, CaseType: ct, Form: t, MaxTextLen: terms.MaxTextLen, MaxLabelLen: terms.MaxLabelLen}
+	if v, err := a.terms.Current(r.Context(), clinic.ID, ct.ID); err == nil {
 		d.Current = &v
 	}
-	v := view{Title: "Villkor: " + ct.Name, Back: "/admin/arendetyp/" + url.PathEscape(ct.ID), BackText: "Tillbaka till ärendetypen"}
+	v := view{Title: "Villkor: " + ct.Name, Back: "/admin/arendetyp/" + url.PathEscape(ct.ID) + clinic.Q(), BackText: "Tillbaka till ärendetypen"}
 	docs, err := t.Documents()
 	if err != nil {
-		d.Problems = swedishProblems(ct, err)
+		v.Problems = swedishProblems(ct, err, termsFieldIDs)
 		v.Error, v.Data = "Villkoren är inte publicerade. Rätta det här:", d
 		a.render(w, r, http.StatusUnprocessableEntity, "admin_terms", v)
 		return
@@ -490,14 +568,14 @@ func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, http.StatusOK, "admin_terms", v)
 		return
 	}
-	pub, err := a.terms.Publish(r.Context(), terms.Admin(admin), demoClinic.ID, ct.ID, t)
+	pub, err := a.terms.Publish(r.Context(), terms.Admin(admin), clinic.ID, ct.ID, t)
 	if err != nil {
 		if errors.Is(err, terms.ErrForbidden) {
 			a.adminForbidden(w, r)
 			return
 		}
 		if errors.Is(err, tidbok.ErrInvalid) {
-			d.Problems = swedishProblems(ct, err)
+			v.Problems = swedishProblems(ct, err, termsFieldIDs)
 			v.Error, v.Data = "Villkoren är inte publicerade. Rätta det här:", d
 			a.render(w, r, http.StatusUnprocessableEntity, "admin_terms", v)
 			return
@@ -510,7 +588,29 @@ func (a *app) adminTermsPost(w http.ResponseWriter, r *http.Request) {
 		msg = fmt.Sprintf("Villkoren är oförändrade: version %d gäller fortfarande.", pub.Number)
 	}
 	sessionOf(r).setFlash(msg)
-	seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID)+"/villkor")
+	seeOther(w, r, "/admin/arendetyp/"+url.PathEscape(ct.ID)+"/villkor"+clinic.Q())
+}
+
+// termsProblemText says in Swedish what to do about a problem of a text
+// of the terms, from the terms package's description of it.
+func termsProblemText(problem string) string {
+	var n, most, line int
+	switch {
+	case strings.Contains(problem, "characters long"):
+		if _, err := fmt.Sscanf(problem, "is %d characters long; shorten it to at most %d", &n, &most); err == nil {
+			return fmt.Sprintf("Texten har %d tecken. Korta den till högst %d tecken.", n, most)
+		}
+		return "Texten är för lång. Korta den."
+	case strings.HasPrefix(problem, "is empty"):
+		return "Skriv villkoren som invånaren ska godkänna innan bokning."
+	case problem == "must be one line":
+		return "Skriv rubriken på en rad."
+	case strings.HasPrefix(problem, "line "):
+		if _, err := fmt.Sscanf(problem, "line %d", &line); err == nil {
+			return fmt.Sprintf("Rad %d går inte att visa som den är skriven. Skriv vanlig text utan formatering och länkar; börja en punkt i en lista med - eller *.", line)
+		}
+	}
+	return "Texten går inte att visa som den är skriven. Skriv vanlig text utan formatering och länkar."
 }
 
 // reminderHours writes a case type's reminders as the form shows them,

@@ -136,7 +136,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if days <= 0 {
 		days = defaultSeedDays
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(a.now)
 	if err != nil {
 		return nil, err
 	}
@@ -376,6 +376,7 @@ func (a *app) routes() http.Handler {
 	// The clinic's staff.
 	mux.HandleFunc("GET /personal", a.staffDay)
 	mux.HandleFunc("POST /personal/publicera", a.staffPublish)
+	mux.HandleFunc("GET /personal/ta-bort", a.staffWithdrawPage)
 	mux.HandleFunc("POST /personal/dra-tillbaka", a.staffWithdraw)
 	mux.HandleFunc("POST /personal/webbokning", a.staffWebBookable)
 	mux.HandleFunc("POST /personal/forfragan/{id}/avsluta", a.staffCloseRequest)

@@ -109,7 +109,7 @@ func TestAnUnsetLoginLevelMustBeChosenBeforeActivating(t *testing.T) {
 		t.Errorf("after saving without a choice the level is %v, %v; want it still unset", ct.Assurance, err)
 	}
 	pg = b.submit(pg, "/aktivera", 0, nil)
-	if pg.status != http.StatusUnprocessableEntity || !strings.Contains(pg.body, "<strong>Inloggning:</strong>") {
+	if pg.status != http.StatusUnprocessableEntity || !strings.Contains(pg.body, ">Inloggning: ") {
 		t.Fatalf("activating without a login level: %d\n%s", pg.status, pg.body)
 	}
 	pg = b.submit(pg, edit, 0, url.Values{"namn": {"Ställ en fråga"}, "ombud": {"egen"}, "inloggning": {"eid"}})

@@ -156,7 +156,11 @@ func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, statu
 		a.fail(w, r, c, err)
 		return
 	}
-	a.render(w, r, status, "terms", view{Title: "Villkor: " + c.ct.Name, Error: problem,
+	errField := ""
+	if status == http.StatusUnprocessableEntity {
+		errField = "godkann" // the box was not ticked
+	}
+	a.render(w, r, status, "terms", view{Title: "Villkor: " + c.ct.Name, Error: problem, ErrorField: errField,
 		Back: c.card(), BackText: "Tillbaka till " + c.clinic.Name,
 		Data: termsData{CaseType: c.ct, Version: v, Docs: docs, Accepted: accepted, Next: next}})
 }

@@ -100,6 +100,12 @@ func TestManyClinicsInChromium(t *testing.T) {
 	if tb.text("#omboka") == "" || tb.text("#avboka") == "" {
 		t.Errorf("the timed invitation offers no reschedule or cancel, though its flags allow them")
 	}
+	if s := tb.text("#kallelse-status"); s != "Bekräftad" {
+		t.Errorf("the confirmed invitation's status reads %q, want Bekräftad", s)
+	}
+	if n := eval[int](tb, `document.querySelectorAll("#bekrafta-kallelse").length`); n != 0 {
+		t.Errorf("the confirmed invitation still offers to confirm it")
+	}
 	if n := p.wire.calls(tidbok.OpBook) + p.wire.calls(tidbok.OpReschedule) + p.wire.calls(tidbok.OpCancel); n != writes {
 		t.Errorf("confirming a timed invitation wrote to the book (%d writes, want %d): the contract has no such write", n, writes)
 	}
@@ -128,6 +134,12 @@ func TestManyClinicsInChromium(t *testing.T) {
 	}
 	if n := p.wire.calls(tidbok.OpBook) - before; n != 1 {
 		t.Errorf("booking the open invitation sent %d MakeBooking, want 1", n)
+	}
+	if s := tb.text("#kallelse-status"); s != "Bokad" {
+		t.Errorf("the booked open invitation's status reads %q, want Bokad", s)
+	}
+	if n := eval[int](tb, `document.querySelectorAll("#bekrafta-kallelse").length`); n != 0 {
+		t.Errorf("the booked open invitation offers to confirm it")
 	}
 	// Once booked, it offers no more times.
 	tb.open(invPath + "/tider?datum=" + thursday.String())

@@ -188,7 +188,8 @@ func (tb *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // navigate runs actions that load a page (a click on a link or a submit
-// button), waits for the page, and returns its HTTP status.
+// button), waits for the page, checks it with axe-core, and returns its
+// HTTP status.
 func (tb *tab) navigate(what string, actions ...chromedp.Action[chromedp.Void]) int64 {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
@@ -197,6 +198,8 @@ func (tb *tab) navigate(what string, actions ...chromedp.Action[chromedp.Void]) 
 	if err != nil {
 		tb.t.Fatalf("%s: %s: %v", tb.name, what, err)
 	}
+	// Every page a test visits is checked with axe-core (axe_test.go).
+	tb.axeCheck()
 	return statusOf(resp)
 }
 
@@ -550,7 +553,7 @@ func TestAdministratorActivatesACaseType(t *testing.T) {
 	tb.login("staff:admin")
 	tb.expectPage("admin")
 	tb.check()
-	tb.click(`a[href="/admin/arendetyp/` + ctNurse + `"]`)
+	tb.click(`a[href^="/admin/arendetyp/` + ctNurse + `?"]`)
 	tb.expectPage("admin_edit")
 	tb.check()
 
@@ -558,7 +561,13 @@ func TestAdministratorActivatesACaseType(t *testing.T) {
 		t.Errorf("activating the draft: status %d, want 422", status)
 	}
 	tb.check()
-	problems := eval[[]string](tb, `[...document.querySelectorAll("#problem > li > strong")].map(e => e.textContent)`)
+	problems := eval[[]string](tb, `[...document.querySelectorAll("#problem > li > a")].map(e => e.textContent.split(":")[0] + ":")`)
+	if missing := eval[[]string](tb, `[...document.querySelectorAll("#problem a")].filter(a => !document.getElementById(a.hash.slice(1))).map(a => a.hash)`); len(missing) > 0 {
+		t.Errorf("the problems link to fields the page lacks: %q", missing)
+	}
+	if title := eval[string](tb, `document.title`); !strings.HasPrefix(title, "Fel: ") {
+		t.Errorf("the title with problems is %q, want it to start with Fel: ", title)
+	}
 	want := []string{"Tidstyper:", "Hur långt fram:", "Villkor:"}
 	if strings.Join(problems, " ") != strings.Join(want, " ") {
 		t.Errorf("the problems name %q, want %q", problems, want)
@@ -634,7 +643,10 @@ func TestStaffSeeANewWebBooking(t *testing.T) {
 		t.Fatalf("the published slot is not in the day: %q", s)
 	}
 	staff.check()
-	staff.click(`.day-row:last-child button.danger`)
+	staff.click(`.day-row:last-child a.remove`)
+	staff.expectPage("staff_withdraw")
+	staff.check()
+	staff.click("#ta-bort")
 	if s := staff.text("#meddelande"); !strings.Contains(s, "borttagen") {
 		t.Errorf("withdrawing: %q", s)
 	}

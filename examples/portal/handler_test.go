@@ -569,7 +569,7 @@ func TestStaffSeeAWebBookingAndPublishAndWithdraw(t *testing.T) {
 	if !strings.Contains(pg.body, "16:30–16:50") || len(mustDay(t, p, thursday, "free")) != free+1 {
 		t.Fatalf("publishing a slot:\n%s", pg.body)
 	}
-	pg = staff.submit(pg, "/dra-tillbaka", 0, nil)
+	pg = staff.submit(staff.get(removeLink(t, pg.body, 0)), "/dra-tillbaka", 0, nil)
 	if len(mustDay(t, p, thursday, "free")) != free {
 		t.Errorf("withdrawing did not remove a slot:\n%s", pg.body)
 	}
@@ -613,7 +613,7 @@ func TestActivationReportsEveryProblemThenSucceeds(t *testing.T) {
 		t.Fatalf("activating the draft: %d\n%s", pg.status, pg.body)
 	}
 	for _, want := range []string{"Tidstyper:", "Hur långt fram:", "Villkor:"} {
-		if !strings.Contains(pg.body, "<strong>"+want+"</strong>") {
+		if !strings.Contains(pg.body, ">"+want+" ") {
 			t.Errorf("the problems do not name %q:\n%s", want, pg.body)
 		}
 	}

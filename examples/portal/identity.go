@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
@@ -96,12 +98,35 @@ var demoPeople = []demoPerson{
 	{Key: "tolvan", Person: Person{tidbok.MustPersonalNumber("191212121212"), "Tolvan", "Tolvansson"},
 		Note: "vuxen", Listed: true},
 	{Key: "frida", Person: Person{tidbok.MustPersonalNumber("198504122386"), "Frida", "Andersson"},
-		Note: "vårdnadshavare för Olle (5 år) och Stina (14 år)", Children: []string{"olle", "stina"}, Listed: true},
+		Note: "vårdnadshavare", Children: []string{"olle", "stina"}, Listed: true},
 	{Key: "siv", Person: Person{tidbok.MustPersonalNumber("197809232627"), "Siv", "Svensson"},
 		Note: "vuxen", Listed: true},
 	{Key: "olle", Person: Person{tidbok.MustPersonalNumber("202003152432"), "Olle", "Andersson"}},
 	{Key: "stina", Person: Person{tidbok.MustPersonalNumber("201106070822"), "Stina", "Andersson"},
-		Note: "14 år: loggar in själv", Listed: true},
+		Note: "loggar in själv", Listed: true},
+}
+
+// demoNote is what the login page says of p on day: the note, with the
+// ages, counted from the birth dates in the personal identity numbers,
+// of p if a child and of p's children.
+func demoNote(p demoPerson, day tidbok.Date) string {
+	note := p.Note
+	if age := p.Number.AgeOn(day); age < 18 {
+		note = fmt.Sprintf("%d år: %s", age, note)
+	}
+	var kids []string
+	for _, k := range p.Children {
+		if c, ok := demoByKey(k); ok {
+			kids = append(kids, fmt.Sprintf("%s (%d år)", c.FirstName, c.Number.AgeOn(day)))
+		}
+	}
+	switch len(kids) {
+	case 0:
+		return note
+	case 1:
+		return note + " för " + kids[0]
+	}
+	return note + " för " + strings.Join(kids[:len(kids)-1], ", ") + " och " + kids[len(kids)-1]
 }
 
 func demoByKey(key string) (demoPerson, bool) {
@@ -155,15 +180,17 @@ func (r demoRegister) IsGuardian(ctx context.Context, guardian, child tidbok.Per
 	return slices.ContainsFunc(kids, func(p Person) bool { return p.Number == child }), nil
 }
 
-// demoStaff are the demo login's staff roles.
+// demoStaff are the demo login's staff roles. Their HSA-ids' units are
+// the demo's clinics: the staff side of the two in the portal's own book
+// is here; the clinic reached over crm:scheduling has its own.
 var demoStaff = []struct {
 	Key, Label string
 	Identity   Identity
 }{
 	{"personal", "Personal på mottagningen (dagvy i tidboken)", Identity{
-		Staff: demoNurse.ID, StaffAt: []tidbok.HSAID{demoClinic.ID}, Name: "Sven Svensson, personal"}},
+		Staff: demoNurse.ID, StaffAt: []tidbok.HSAID{demoClinic.ID, demoClinic2.ID, demoRemote.ID}, Name: "Sven Svensson, personal"}},
 	{"admin", "Lokal administratör (ärendetyper och villkor)", Identity{
-		Staff: demoAdmin, AdminOf: []tidbok.HSAID{demoClinic.ID}, StaffAt: []tidbok.HSAID{demoClinic.ID},
+		Staff: demoAdmin, AdminOf: []tidbok.HSAID{demoClinic.ID, demoClinic2.ID}, StaffAt: []tidbok.HSAID{demoClinic.ID, demoClinic2.ID, demoRemote.ID},
 		Name: "Alva Admin, lokal administratör"}},
 }
 

@@ -52,8 +52,9 @@ func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
 type detailsData struct {
 	booking.Booking
 	Reschedule, Cancel, Calendar string
-	// Accept confirms a timed invitation.
-	Accept string
+	// Accept confirms a timed invitation; InvitationState says that it
+	// was confirmed or booked (see invitationState), when it was.
+	Accept, InvitationState string
 	// Why says why the booking cannot be changed on the web, if it
 	// cannot.
 	Why    string
@@ -84,6 +85,9 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 	}
 	if b.Invitation && !b.IsOpenInvitation() {
 		d.Accept = p + "/bekrafta-kallelse"
+		if d.InvitationState = a.invitationState(r.Context(), c.clinic.ID, c.subject.Number, id); d.InvitationState != "" {
+			d.Accept = ""
+		}
 	}
 	if !b.Allows.Cancel && !b.Allows.Reschedule {
 		d.Why = "Den här tiden kan inte av- eller ombokas via webben."

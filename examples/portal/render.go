@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
@@ -48,13 +49,23 @@ type view struct {
 	// what was just sent.
 	Flash string
 	Error string
+	// Problems are the problems with each field of a form, shown with
+	// Error; ErrorField is the id of the field Error is about, if it is
+	// about one (see formerrors.go).
+	Problems   []formProblem
+	ErrorField string
+	// InClinic is the clinic the page is about, if any: the one in the
+	// path of the citizen's pages, or named by "mottagning" on staff and
+	// administration pages. The menu's links go to it.
+	InClinic string
 	// Back is a link back, with its text.
 	Back, BackText string
 	Data           any
 }
 
-// parsePages parses every page with the layout.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses every page with the layout; now is the portal's
+// clock, for the demo login's ages.
+func parsePages(now func() time.Time) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -67,7 +78,7 @@ func parsePages() (map[string]*template.Template, error) {
 		}
 		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
 		if err == nil && base == "login" {
-			t, err = withDemoChoices(t, n)
+			t, err = withDemoChoices(t, n, now)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("parsing template %s: %w", n, err)
@@ -78,27 +89,49 @@ func parsePages() (map[string]*template.Template, error) {
 }
 
 // withDemoChoices returns the login page n, parsed as t, with the demo's
-// people and staff roles rendered once, by t's own "demo-people" and
+// people and staff roles rendered by t's own "demo-people" and
 // "demo-staff" templates (so escaped as html/template escapes them), and
-// shown by demoPeopleChoices and demoStaffChoices: they are the same on
-// every login page.
-func withDemoChoices(t *template.Template, n string) (*template.Template, error) {
-	d := demoLogin{Staff: demoStaff}
-	for _, p := range demoPeople {
-		if p.Listed {
-			d.People = append(d.People, p)
-		}
-	}
-	var people, staff bytes.Buffer
-	if err := t.ExecuteTemplate(&people, "demo-people", d); err != nil {
+// shown by demoPeopleChoices and demoStaffChoices. They are the same on
+// every login page of a day: the people's notes give the children's ages
+// by now's date, so they are rendered again when the date changes.
+func withDemoChoices(t *template.Template, n string, now func() time.Time) (*template.Template, error) {
+	var staff bytes.Buffer
+	if err := t.ExecuteTemplate(&staff, "demo-staff", demoLogin{Staff: demoStaff}); err != nil {
 		return nil, err
 	}
-	if err := t.ExecuteTemplate(&staff, "demo-staff", d); err != nil {
+	people := func(day tidbok.Date) (string, error) {
+		var d demoLogin
+		for _, p := range demoPeople {
+			if p.Listed {
+				p.Note = demoNote(p, day)
+				d.People = append(d.People, p)
+			}
+		}
+		var b bytes.Buffer
+		err := t.ExecuteTemplate(&b, "demo-people", d)
+		return b.String(), err
+	}
+	var mu sync.Mutex
+	day := tidbok.DateOf(now())
+	html, err := people(day)
+	if err != nil {
 		return nil, err
 	}
 	return template.New(t.Name()).Funcs(funcs).Funcs(template.FuncMap{
-		"demoPeopleChoices": func() template.HTML { return template.HTML(people.String()) }, // escaped by html/template above
-		"demoStaffChoices":  func() template.HTML { return template.HTML(staff.String()) },
+		"demoPeopleChoices": func() (template.HTML, error) {
+			today := tidbok.DateOf(now())
+			mu.Lock()
+			defer mu.Unlock()
+			if today != day {
+				h, err := people(today)
+				if err != nil {
+					return "", err
+				}
+				day, html = today, h
+			}
+			return template.HTML(html), nil // escaped by html/template in people
+		},
+		"demoStaffChoices": func() template.HTML { return template.HTML(staff.String()) },
 	}).ParseFS(templateFiles, "templates/layout.html", n)
 }
 
@@ -112,6 +145,9 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 	if v.Page == "" {
 		v.Page = page
+	}
+	if v.InClinic == "" {
+		v.InClinic = a.clinicInContext(r)
 	}
 	if ss := sessionOf(r); ss != nil {
 		v.CSRF = ss.token()
@@ -184,7 +220,10 @@ var funcs = template.FuncMap{
 	"unix":      func(t time.Time) int64 { return t.Unix() },
 	"summary":   func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
 	"iso":       func(d tidbok.Date) string { return d.String() },
+	"dayISO":    func(t time.Time) string { return tidbok.DateOf(t).String() },
 	"slotForms": slotForms,
+	// problemFor is the problem of a form's field (see formerrors.go).
+	"problemFor": problemFor,
 	// demoPeopleChoices and demoStaffChoices are the demo login's
 	// choices, rendered once (see withDemoChoices).
 	"demoPeopleChoices": func() template.HTML { return "" },

@@ -2,12 +2,8 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
-	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking"
 	"github.com/webbtidbok/webbtidbok/casetype"
@@ -31,7 +27,8 @@ type clinicBook interface {
 // itself and returns false otherwise. The clinic is the one the request
 // names in "mottagning" (the demo clinic when it names none), and must be
 // one the staff member works at: any other, whether or not it exists, is
-// refused exactly as a page for staff only. Every book call the staff
+// refused exactly as a page for staff only (see chosenClinic and
+// ownBookClinic). Every book call the staff
 // pages make names this clinic, so that a slot or booking of another
 // clinic sharing the database is answered as not found.
 func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, tidbok.HSAID, bool) {
@@ -44,23 +41,15 @@ func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, tidbok.
 		seeOther(w, r, to)
 		return who, tidbok.HSAID{}, false
 	}
-	clinic := demoClinic.ID
-	if v := r.FormValue("mottagning"); v != "" {
-		id, err := tidbok.ParseHSAID(v)
-		if err != nil {
-			clinic = tidbok.HSAID{}
-		} else {
-			clinic = id
-		}
-	}
-	switch {
-	case clinic.IsZero() || !slices.Contains(who.StaffAt, clinic):
+	clinic, ok := a.chosenClinic(r, who.StaffAt)
+	if !ok {
 		a.errorPage(w, r, http.StatusForbidden, "Endast för personal",
 			"Den här sidan är för mottagningens personal. Logga in som personal för att se tidboken.")
 		return who, tidbok.HSAID{}, false
-	case clinic != demoClinic.ID:
-		// A clinic of theirs that this portal does not serve.
-		a.notFound(w, r)
+	}
+	// A clinic of theirs that this portal does not serve, or whose book
+	// is its own system's.
+	if _, ok := a.ownBookClinic(w, r, clinic, who.StaffAt, "/personal", "Tidboken för personalen"); !ok {
 		return who, tidbok.HSAID{}, false
 	}
 	return who, clinic, true
@@ -68,6 +57,7 @@ func (a *app) staffAt(w http.ResponseWriter, r *http.Request) (Identity, tidbok.
 
 type dayData struct {
 	Clinic           clinicInfo
+	Clinics          []clinicChoice
 	Date             tidbok.Date
 	Prev, Next       string
 	Rows             []dayRow
@@ -76,6 +66,8 @@ type dayData struct {
 	Performers       []tidbok.Performer
 	Requests         []booking.Request
 	DefaultStartTime string
+	// Form is the publish form's values.
+	Form publishForm
 }
 
 type dayRow struct {
@@ -92,11 +84,17 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
 	day := tidbok.DateOf(a.now())
 	if d, ok := parseDate(r.URL.Query().Get("datum")); ok {
 		day = d
 	}
+	a.showDay(w, r, who, clinic, day, http.StatusOK, publishForm{}, view{})
+}
+
+// showDay shows the clinic's day, with v's errors and the publish form
+// as f has it.
+func (a *app) showDay(w http.ResponseWriter, r *http.Request, who Identity, clinic tidbok.HSAID, day tidbok.Date, status int, f publishForm, v view) {
+	ctx := r.Context()
 	slots, err := a.staffBook.Day(ctx, clinic, day)
 	if err != nil {
 		a.adminFailed(w, r, err)
@@ -111,8 +109,10 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 	for _, b := range bookings {
 		contacts[b.ID] = b.Contact
 	}
-	d := dayData{Clinic: demoClinic, Date: day, DefaultStartTime: "16:00",
-		Prev: "/personal?datum=" + day.AddDays(-1).String(), Next: "/personal?datum=" + day.AddDays(1).String()}
+	q := clinicQuery(clinic) + "&datum="
+	d := dayData{Clinic: a.clinics.byID[clinic].info, Date: day, DefaultStartTime: "16:00",
+		Clinics: a.clinicChoices(who.StaffAt, clinic, "/personal"),
+		Prev:    "/personal" + q + day.AddDays(-1).String(), Next: "/personal" + q + day.AddDays(1).String()}
 	for _, s := range slots {
 		row := dayRow{DaySlot: s, Web: s.WebBookable}
 		switch {
@@ -121,9 +121,9 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		case s.Booked:
 			row.Status = "Bokad"
 		case s.WebBookable:
-			row.Status = "Ledig – webbokningsbar"
+			row.Status = "Ledig – bokningsbar på webben"
 		default:
-			row.Status = "Ledig – endast personal"
+			row.Status = "Ledig – bokas bara av personalen"
 		}
 		if s.Booked {
 			d.Booked++
@@ -162,7 +162,9 @@ func (a *app) staffDay(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("listing requests", "err", err)
 	}
 	d.Requests = reqs
-	a.render(w, r, http.StatusOK, "staff", view{Title: "Tidbok " + longDate(day), Data: d})
+	d.Form = f.withDefaults(d.DefaultStartTime)
+	v.Title, v.Data = "Tidbok "+longDate(day), d
+	a.render(w, r, status, "staff", v)
 }
 
 func (a *app) backToDay(w http.ResponseWriter, r *http.Request, msg string) {
@@ -170,49 +172,13 @@ func (a *app) backToDay(w http.ResponseWriter, r *http.Request, msg string) {
 		sessionOf(r).setFlash(msg)
 	}
 	to := "/personal"
+	if id, err := tidbok.ParseHSAID(r.PostFormValue("mottagning")); err == nil {
+		to += clinicQuery(id)
+	}
 	if d, ok := parseDate(r.PostFormValue("datum")); ok {
-		to += "?datum=" + d.String()
+		to += cmpSep(to) + "datum=" + d.String()
 	}
 	seeOther(w, r, to)
-}
-
-// staffPublish publishes one slot.
-func (a *app) staffPublish(w http.ResponseWriter, r *http.Request) {
-	_, clinic, ok := a.staffAt(w, r)
-	if !ok {
-		return
-	}
-	day, ok := parseDate(r.PostFormValue("datum"))
-	start, err := time.Parse("15:04", r.PostFormValue("start"))
-	minutes, merr := strconv.Atoi(r.PostFormValue("langd"))
-	if !ok || err != nil || merr != nil || minutes < 5 || minutes > 240 {
-		a.backToDay(w, r, "Tiden publicerades inte: ange datum, starttid (tt:mm) och en längd mellan 5 och 240 minuter.")
-		return
-	}
-	at := time.Date(day.Year, day.Month, day.Day, start.Hour(), start.Minute(), 0, 0, tidbok.Stockholm())
-	if at.Hour() != start.Hour() || at.Minute() != start.Minute() {
-		a.backToDay(w, r, "Tiden publicerades inte: klockslaget finns inte den dagen (sommartid).")
-		return
-	}
-	spec := staff.SlotSpec{Facility: clinic, Start: at, End: at.Add(time.Duration(minutes) * time.Minute),
-		TimeTypeID: r.PostFormValue("tidstyp"), StaffOnly: r.PostFormValue("webb") != "ja"}
-	if p := r.PostFormValue("utforare"); p != "" {
-		id, err := tidbok.ParseHSAID(p)
-		if err != nil {
-			a.backToDay(w, r, "Tiden publicerades inte: okänd utförare.")
-			return
-		}
-		spec.Performer = id
-	}
-	if _, err := a.staffBook.Publish(r.Context(), spec); err != nil {
-		if errors.Is(err, tidbok.ErrInvalid) || errors.Is(err, tidbok.ErrNotFound) {
-			a.backToDay(w, r, "Tiden publicerades inte: kontrollera tidstyp och utförare.")
-			return
-		}
-		a.adminFailed(w, r, err)
-		return
-	}
-	a.backToDay(w, r, fmt.Sprintf("Tiden kl. %s är publicerad.", clock(at)))
 }
 
 // staffWithdraw withdraws a free slot.
@@ -244,9 +210,9 @@ func (a *app) staffWebBookable(w http.ResponseWriter, r *http.Request) {
 	err := a.staffBook.SetWebBookable(r.Context(), clinic, r.PostFormValue("tid"), on)
 	switch {
 	case err == nil && on:
-		a.backToDay(w, r, "Tiden går nu att boka via webben.")
+		a.backToDay(w, r, "Tiden går nu att boka på webben.")
 	case err == nil:
-		a.backToDay(w, r, "Tiden är nu endast för personal.")
+		a.backToDay(w, r, "Tiden är borttagen från webbokningen: bara personalen kan boka den.")
 	case errors.Is(err, tidbok.ErrNotFound), errors.Is(err, tidbok.ErrInvalid):
 		a.backToDay(w, r, "Tiden finns inte längre.")
 	default:
