@@ -258,7 +258,7 @@ func caseTypeFromForm(r *http.Request, old casetype.CaseType) (casetype.CaseType
 		if rs, ok := remindersFromForm(r.PostFormValue("paminnelser")); ok {
 			ct.Reminders = rs
 		} else {
-			ps = append(ps, problem{Field: "Påminnelser", Text: "Ange hela timmar före besöket, åtskilda med kommatecken, t.ex. 48, 2."})
+			ps = append(ps, formProblem{Field: "paminnelser", Label: "Påminnelser", Text: "Ange hela timmar före besöket, åtskilda med kommatecken, t.ex. 48, 2."})
 		}
 	}
 	// A level not chosen stays as it was; unset, activation asks for it.
@@ -402,6 +402,7 @@ var editFields = map[string]string{
 	"Rules.Horizon": "horisont", "Rules.AllowCancel": "avboka", "Rules.AllowReschedule": "omboka",
 	"Rules.ChangeDeadline": "sista", "Rules.MaxReschedules": "maxombokningar", "Rules.MaxFutureBookings": "maxbokningar",
 	"Eligibility.MinAge": "minalder", "Eligibility.UnderAge": "underalder", "Assurance": "inloggning", "Proxy": "ombud",
+	"Reminders": "paminnelser",
 }
 
 // termsFieldIDs returns the id of the terms page's field for a field of
