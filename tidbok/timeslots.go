@@ -1,6 +1,7 @@
 package tidbok
 
 import (
+	"encoding/binary"
 	"iter"
 	"time"
 	"unsafe"
@@ -139,14 +140,27 @@ func (b *TimeslotsBuilder) Grow(slots, templates int) {
 }
 
 // growSlots makes room for at least slots more records and idBytes more
-// bytes of IDs.
+// bytes of IDs. When both must grow, they share one allocation: the IDs
+// follow the records, and neither holds pointers.
 func (b *TimeslotsBuilder) growSlots(slots, idBytes int) {
-	if len(b.recs)-b.n < slots {
+	growRecs, growIDs := len(b.recs)-b.n < slots, len(b.ids)-b.nids < idBytes
+	if growRecs && growIDs {
+		nr := max(b.n+slots, 2*len(b.recs))
+		ni := max(b.nids+idBytes, 2*len(b.ids))
+		const size = int(unsafe.Sizeof(slotRecord{}))
+		block := make([]slotRecord, nr+(ni+size-1)/size)
+		copy(block, b.recs[:b.n])
+		ids := unsafe.Slice((*byte)(unsafe.Pointer(&block[nr])), ni)
+		copy(ids, b.ids[:b.nids])
+		b.recs, b.ids = block[:nr:nr], ids
+		return
+	}
+	if growRecs {
 		recs := make([]slotRecord, max(b.n+slots, 2*len(b.recs)))
 		copy(recs, b.recs[:b.n])
 		b.recs = recs
 	}
-	if len(b.ids)-b.nids < idBytes {
+	if growIDs {
 		ids := make([]byte, max(b.nids+idBytes, 2*len(b.ids)))
 		copy(ids, b.ids[:b.nids])
 		b.ids = ids
@@ -161,6 +175,67 @@ func (b *TimeslotsBuilder) Template(ts Timeslot) int {
 	n := len(b.tmpls)
 	b.tmpls = append(b.tmpls, slotTemplate{ts: ts, base: int32(n)})
 	return n
+}
+
+// TemplateIn is Template for slots whose Start and End are in loc, as
+// AddUnixNano gives them. A nil loc is UTC.
+func (b *TimeslotsBuilder) TemplateIn(ts Timeslot, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := b.Template(ts)
+	t := &b.tmpls[n]
+	t.startLoc, t.endLoc = loc, loc
+	return n
+}
+
+// AddUnixNano is Add for start and end given as Unix nanoseconds: the
+// answer gives Start and End back in the locations of template, the
+// location TemplateIn was given or those of the times Add first added
+// with it, and in UTC for a template that has neither. It spares a book
+// that keeps its times as numbers making time.Time values only for the
+// builder to take them apart again.
+func (b *TimeslotsBuilder) AddUnixNano(template int, id string, start, end int64) {
+	t := &b.tmpls[template]
+	if t.startLoc == nil {
+		t.startLoc, t.endLoc = time.UTC, time.UTC
+	}
+	if b.n == len(b.recs) || len(b.ids)-b.nids < len(id) {
+		b.growSlots(1, len(id))
+	}
+	b.nids = copyID(b.ids, b.nids, id)
+	ss, sn := splitUnixNano(start)
+	es, en := splitUnixNano(end)
+	b.recs[b.n] = slotRecord{
+		start: ss, startNs: sn, end: es, endNs: en,
+		idEnd: uint32(b.nids),
+		tmpl:  int32(template),
+	}
+	b.n++
+}
+
+// copyID copies id into ids at n, which has room for it, and returns
+// where it ends. IDs of 4 to 8 bytes, the usual, are copied as two
+// overlapping words rather than by a call to the runtime.
+func copyID(ids []byte, n int, id string) int {
+	if l := len(id); l >= 4 && l <= 8 {
+		dst := ids[n : n+l]
+		lo := uint32(id[0]) | uint32(id[1])<<8 | uint32(id[2])<<16 | uint32(id[3])<<24
+		hi := uint32(id[l-4]) | uint32(id[l-3])<<8 | uint32(id[l-2])<<16 | uint32(id[l-1])<<24
+		binary.LittleEndian.PutUint32(dst, lo)
+		binary.LittleEndian.PutUint32(dst[l-4:], hi)
+		return n + l
+	}
+	return n + copy(ids[n:], id)
+}
+
+// splitUnixNano is ns as Unix seconds and the nanoseconds after them.
+func splitUnixNano(ns int64) (int64, int32) {
+	sec, rem := ns/1e9, ns%1e9
+	if rem < 0 {
+		sec, rem = sec-1, rem+1e9
+	}
+	return sec, int32(rem)
 }
 
 // Add appends the slot with id, start and end and the other fields of
@@ -179,7 +254,7 @@ func (b *TimeslotsBuilder) Add(template int, id string, start, end time.Time) {
 	if b.n == len(b.recs) || len(b.ids)-b.nids < len(id) {
 		b.growSlots(1, len(id))
 	}
-	b.nids += copy(b.ids[b.nids:], id)
+	b.nids = copyID(b.ids, b.nids, id)
 	b.recs[b.n] = slotRecord{
 		start: start.Unix(), startNs: int32(start.Nanosecond()),
 		end: end.Unix(), endNs: int32(end.Nanosecond()),

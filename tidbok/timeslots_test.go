@@ -196,3 +196,44 @@ func ExampleTimeslotsBuilder() {
 	// S2 09:20 09:40 Dr Anna Öberg Läkarbesök
 	// S3 09:40 10:00 Dr Anna Öberg Läkarbesök
 }
+
+// TestTimeslotsBuilderAddUnixNano adds slots as Unix nanoseconds, before
+// and after 1970 and with nanoseconds, to templates registered with and
+// without a location, mixed with slots added as times.
+func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
+	sthlm := tidbok.Stockholm()
+	tmpl := tidbok.Timeslot{PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}}
+	at := func(id string, start, end time.Time) tidbok.Timeslot {
+		ts := tmpl
+		ts.ID, ts.Start, ts.End = id, start, end
+		return ts
+	}
+	nine := time.Date(2026, 3, 17, 9, 0, 0, 0, sthlm)
+	old := time.Date(1969, 12, 31, 23, 59, 59, 999_999_999, sthlm)
+	want := []tidbok.Timeslot{
+		at("A-1", nine, nine.Add(20*time.Minute)),
+		at("A-0000000002", old, nine.Add(time.Nanosecond)),
+		at("", nine.Add(-time.Nanosecond), nine),
+		at("A-4", nine.UTC(), nine.Add(time.Hour).UTC()),
+		at("A-5", nine.Add(2*time.Hour), nine.Add(3*time.Hour)),
+	}
+	var b tidbok.TimeslotsBuilder
+	b.Grow(1, 0) // too small: the builder grows
+	in := b.TemplateIn(tmpl, sthlm)
+	for _, ts := range want[:3] {
+		b.AddUnixNano(in, ts.ID, ts.Start.UnixNano(), ts.End.UnixNano())
+	}
+	utc := b.Template(tmpl) // no location yet: UTC
+	b.AddUnixNano(utc, want[3].ID, want[3].Start.UnixNano(), want[3].End.UnixNano())
+	b.Add(in, want[4].ID, want[4].Start, want[4].End)
+	res := b.Result()
+	if res.Len() != len(want) {
+		t.Fatalf("Len = %d, want %d", res.Len(), len(want))
+	}
+	for i, w := range want {
+		// == rather than Equal: the locations must be the ones asked for.
+		if got := res.At(i); got != w {
+			t.Errorf("At(%d) = %+v\nwant %+v", i, got, w)
+		}
+	}
+}

@@ -271,11 +271,11 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 			}
 			t := tmpl[gi]
 			if t < 0 {
-				t = int32(out.Template(groups[gi].tmpl))
+				t = int32(out.TemplateIn(groups[gi].tmpl, l))
 				tmpl[gi] = t
 			}
 			e := &d.entries[from+j]
-			out.Add(int(t), b.slotID(e.slot), instant(e.start, l), instant(e.end, l))
+			out.AddUnixNano(int(t), b.slotID(e.slot), e.start, e.end)
 		}
 	})
 	return out.Result()
