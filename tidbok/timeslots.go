@@ -36,9 +36,11 @@ type slotRecord struct {
 }
 
 // slotTemplate is the fields that slots of a compact answer share, and
-// the locations their Start and End are read in.
+// the locations their Start and End are read in. The fields are never
+// changed once the template is made: a copy of the builder's own, or a
+// book's that the book never changes (TemplateShared).
 type slotTemplate struct {
-	ts               Timeslot // ID, Start and End zero
+	ts               *Timeslot // ID, Start and End zero
 	startLoc, endLoc *time.Location
 	base             int32 // the template as the builder's caller named it
 }
@@ -68,7 +70,7 @@ func (r AvailableTimeslotsResult) At(i int) Timeslot {
 // assemble is the Timeslot of record rec, whose ID starts at ids[lo].
 func (r *AvailableTimeslotsResult) assemble(rec *slotRecord, lo uint32) Timeslot {
 	t := &r.tmpls[rec.tmpl]
-	ts := t.ts
+	ts := *t.ts
 	ts.ID = r.ids[lo:rec.idEnd]
 	ts.Start = time.Unix(rec.start, int64(rec.startNs)).In(t.startLoc)
 	ts.End = time.Unix(rec.end, int64(rec.endNs)).In(t.endLoc)
@@ -115,8 +117,9 @@ func (r AvailableTimeslotsResult) Slice() []Timeslot {
 // combination of shared fields once with Template, adds the slots in the
 // order of the answer with Add (an ID, the times and a template), and
 // takes the answer with Result. The answer keeps copies of the templates
-// and IDs, so the book may change or reuse its own afterwards. The zero
-// value is ready to use; a builder is not safe for concurrent use.
+// (but those of TemplateShared) and IDs, so the book may change or reuse
+// its own afterwards. The zero value is ready to use; a builder is not
+// safe for concurrent use.
 type TimeslotsBuilder struct {
 	// recs[:n] and ids[:nids] are filled; the rest is room, so that Add
 	// writes no pointers (and so passes no write barriers).
@@ -125,6 +128,9 @@ type TimeslotsBuilder struct {
 	ids   []byte
 	nids  int
 	tmpls []slotTemplate
+	// owned holds the copies Template makes; an answer's templates
+	// point into it. It is only ever appended to, so a copy never changes.
+	owned []Timeslot
 }
 
 // Grow makes room for slots more slots and templates more templates, so
@@ -172,9 +178,35 @@ func (b *TimeslotsBuilder) growSlots(slots, idBytes int) {
 // sets per slot.
 func (b *TimeslotsBuilder) Template(ts Timeslot) int {
 	ts.ID, ts.Start, ts.End = "", time.Time{}, time.Time{}
+	if len(b.owned) == cap(b.owned) {
+		// A new array: the templates made so far keep pointing into the
+		// old one, which nothing writes again.
+		b.owned = make([]Timeslot, 0, max(4, 2*cap(b.owned)))
+	}
+	b.owned = append(b.owned, ts)
+	return b.addTemplate(&b.owned[len(b.owned)-1], nil)
+}
+
+// addTemplate registers ts, whose times are in loc (nil until known).
+func (b *TimeslotsBuilder) addTemplate(ts *Timeslot, loc *time.Location) int {
 	n := len(b.tmpls)
-	b.tmpls = append(b.tmpls, slotTemplate{ts: ts, base: int32(n)})
+	b.tmpls = append(b.tmpls, slotTemplate{ts: ts, startLoc: loc, endLoc: loc, base: int32(n)})
 	return n
+}
+
+// TemplateShared is TemplateIn for a book that keeps the shared fields
+// of its slots in Timeslots it never changes once made: the answer keeps
+// ts itself rather than a copy, so the book must never change *ts
+// afterwards, while any answer may still be read. A ts with its ID,
+// Start or End set is copied as by TemplateIn instead.
+func (b *TimeslotsBuilder) TemplateShared(ts *Timeslot, loc *time.Location) int {
+	if ts.ID != "" || !ts.Start.IsZero() || !ts.End.IsZero() {
+		return b.TemplateIn(*ts, loc)
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return b.addTemplate(ts, loc)
 }
 
 // TemplateIn is Template for slots whose Start and End are in loc, as

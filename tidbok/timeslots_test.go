@@ -237,3 +237,28 @@ func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeslotsBuilderTemplateShared builds an answer from a template it
+// shares and from one with an ID and times set, which it must copy
+// (without the ID and times) rather than share.
+func TestTimeslotsBuilderTemplateShared(t *testing.T) {
+	sthlm := tidbok.Stockholm()
+	nine := time.Date(2026, 3, 17, 9, 0, 0, 0, sthlm)
+	shared := &tidbok.Timeslot{PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}}
+	set := &tidbok.Timeslot{ID: "X-9", PerformerName: "Bo Ek", Start: nine, End: nine}
+	var b tidbok.TimeslotsBuilder
+	anna, bo := b.TemplateShared(shared, sthlm), b.TemplateShared(set, nil)
+	b.AddUnixNano(anna, "A-1", nine.UnixNano(), nine.Add(20*time.Minute).UnixNano())
+	b.AddUnixNano(bo, "B-1", nine.UnixNano(), nine.Add(10*time.Minute).UnixNano())
+	res := b.Result()
+	set.PerformerName = "changed" // copied: the answer must not see it
+	want := []tidbok.Timeslot{
+		{ID: "A-1", PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}, Start: nine, End: nine.Add(20 * time.Minute)},
+		{ID: "B-1", PerformerName: "Bo Ek", Start: nine.UTC(), End: nine.Add(10 * time.Minute).UTC()},
+	}
+	for i, w := range want {
+		if got := res.At(i); got != w {
+			t.Errorf("At(%d) = %+v\nwant %+v", i, got, w)
+		}
+	}
+}

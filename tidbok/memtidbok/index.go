@@ -58,8 +58,10 @@ type groupKey struct{ tt, ct, perf, res int32 }
 // resource at a facility, with the Timeslot fields they describe, ready to
 // copy into answers.
 type group struct {
-	key  groupKey
-	tmpl tidbok.Timeslot
+	key groupKey
+	// tmpl is never changed once made: answers share it
+	// (tidbok.TimeslotsBuilder.TemplateShared).
+	tmpl *tidbok.Timeslot
 	// published counts the group's slots that are not withdrawn; the
 	// directory operations (TimeTypes, Performers, CareTypes) filter by it.
 	published int
