@@ -24,16 +24,30 @@ type AvailableTimeslotsResult struct {
 	recs  []slotRecord
 	tmpls []slotTemplate
 	ids   string
+	wide  []wideTimes
 }
 
 // slotRecord is one slot of a compact answer. It holds no pointers, so
 // that an answer's records are one allocation the collector never scans.
 type slotRecord struct {
+	// start and end are Unix nanoseconds; a slot whose times are too far
+	// from 1970 for them (before 1678 or after 2261) has its times in
+	// wide[start] instead, and its template complemented.
+	start, end int64
+	idEnd      uint32 // the ID is ids[previous record's idEnd:idEnd]
+	tmpl       int32  // index into tmpls, or its complement
+}
+
+// wideTimes are the times of a slot too far from 1970 for Unix
+// nanoseconds.
+type wideTimes struct {
 	start, end     int64 // unix seconds
 	startNs, endNs int32
-	idEnd          uint32 // the ID is ids[previous record's idEnd:idEnd]
-	tmpl           int32  // index into tmpls
 }
+
+// maxNanoSec bounds the Unix seconds whose instants Unix nanoseconds
+// hold, with a second to spare.
+const maxNanoSec = 9_223_372_035
 
 // slotTemplate is the fields that slots of a compact answer share, and
 // the locations their Start and End are read in. The fields are never
@@ -69,11 +83,20 @@ func (r AvailableTimeslotsResult) At(i int) Timeslot {
 
 // assemble is the Timeslot of record rec, whose ID starts at ids[lo].
 func (r *AvailableTimeslotsResult) assemble(rec *slotRecord, lo uint32) Timeslot {
+	if rec.tmpl < 0 {
+		t := &r.tmpls[^rec.tmpl]
+		w := &r.wide[rec.start]
+		ts := *t.ts
+		ts.ID = r.ids[lo:rec.idEnd]
+		ts.Start = time.Unix(w.start, int64(w.startNs)).In(t.startLoc)
+		ts.End = time.Unix(w.end, int64(w.endNs)).In(t.endLoc)
+		return ts
+	}
 	t := &r.tmpls[rec.tmpl]
 	ts := *t.ts
 	ts.ID = r.ids[lo:rec.idEnd]
-	ts.Start = time.Unix(rec.start, int64(rec.startNs)).In(t.startLoc)
-	ts.End = time.Unix(rec.end, int64(rec.endNs)).In(t.endLoc)
+	ts.Start = time.Unix(0, rec.start).In(t.startLoc)
+	ts.End = time.Unix(0, rec.end).In(t.endLoc)
 	return ts
 }
 
@@ -128,6 +151,7 @@ type TimeslotsBuilder struct {
 	ids   []byte
 	nids  int
 	tmpls []slotTemplate
+	wide  []wideTimes // times of the records that have them there
 	// owned holds the copies Template makes; an answer's templates
 	// point into it. It is only ever appended to, so a copy never changes.
 	owned []Timeslot
@@ -236,13 +260,7 @@ func (b *TimeslotsBuilder) AddUnixNano(template int, id string, start, end int64
 		b.growSlots(1, len(id))
 	}
 	b.nids = copyID(b.ids, b.nids, id)
-	ss, sn := splitUnixNano(start)
-	es, en := splitUnixNano(end)
-	b.recs[b.n] = slotRecord{
-		start: ss, startNs: sn, end: es, endNs: en,
-		idEnd: uint32(b.nids),
-		tmpl:  int32(template),
-	}
+	b.recs[b.n] = slotRecord{start: start, end: end, idEnd: uint32(b.nids), tmpl: int32(template)}
 	b.n++
 }
 
@@ -259,15 +277,6 @@ func copyID(ids []byte, n int, id string) int {
 		return n + l
 	}
 	return n + copy(ids[n:], id)
-}
-
-// splitUnixNano is ns as Unix seconds and the nanoseconds after them.
-func splitUnixNano(ns int64) (int64, int32) {
-	sec, rem := ns/1e9, ns%1e9
-	if rem < 0 {
-		sec, rem = sec-1, rem+1e9
-	}
-	return sec, int32(rem)
 }
 
 // Add appends the slot with id, start and end and the other fields of
@@ -287,12 +296,18 @@ func (b *TimeslotsBuilder) Add(template int, id string, start, end time.Time) {
 		b.growSlots(1, len(id))
 	}
 	b.nids = copyID(b.ids, b.nids, id)
-	b.recs[b.n] = slotRecord{
-		start: start.Unix(), startNs: int32(start.Nanosecond()),
-		end: end.Unix(), endNs: int32(end.Nanosecond()),
-		idEnd: uint32(b.nids),
-		tmpl:  int32(template),
+	rec := slotRecord{idEnd: uint32(b.nids), tmpl: int32(template)}
+	ss, es := start.Unix(), end.Unix()
+	if -maxNanoSec < ss && ss < maxNanoSec && -maxNanoSec < es && es < maxNanoSec {
+		rec.start, rec.end = start.UnixNano(), end.UnixNano()
+	} else {
+		rec.start, rec.tmpl = int64(len(b.wide)), ^rec.tmpl
+		b.wide = append(b.wide, wideTimes{
+			start: ss, startNs: int32(start.Nanosecond()),
+			end: es, endNs: int32(end.Nanosecond()),
+		})
 	}
+	b.recs[b.n] = rec
 	b.n++
 }
 
@@ -328,6 +343,7 @@ func (b *TimeslotsBuilder) Result() AvailableTimeslotsResult {
 		recs:  b.recs[:b.n:b.n],
 		tmpls: b.tmpls,
 		ids:   unsafe.String(unsafe.SliceData(b.ids), b.nids),
+		wide:  b.wide,
 	}
 	*b = TimeslotsBuilder{}
 	return r

@@ -199,7 +199,8 @@ func ExampleTimeslotsBuilder() {
 
 // TestTimeslotsBuilderAddUnixNano adds slots as Unix nanoseconds, before
 // and after 1970 and with nanoseconds, to templates registered with and
-// without a location, mixed with slots added as times.
+// without a location, mixed with slots added as times, some of them
+// centuries away.
 func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
 	sthlm := tidbok.Stockholm()
 	tmpl := tidbok.Timeslot{PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}}
@@ -216,6 +217,10 @@ func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
 		at("", nine.Add(-time.Nanosecond), nine),
 		at("A-4", nine.UTC(), nine.Add(time.Hour).UTC()),
 		at("A-5", nine.Add(2*time.Hour), nine.Add(3*time.Hour)),
+		// Too far from 1970 for Unix nanoseconds, one time or both.
+		at("A-6", nine, time.Date(2500, 1, 1, 0, 0, 0, 7, sthlm)),
+		at("A-7", time.Date(1500, 1, 1, 0, 0, 0, 7, sthlm), time.Date(2600, 1, 1, 0, 0, 0, 0, time.UTC)),
+		at("A-8", nine.Add(4*time.Hour), nine.Add(5*time.Hour)),
 	}
 	var b tidbok.TimeslotsBuilder
 	b.Grow(1, 0) // too small: the builder grows
@@ -225,7 +230,9 @@ func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
 	}
 	utc := b.Template(tmpl) // no location yet: UTC
 	b.AddUnixNano(utc, want[3].ID, want[3].Start.UnixNano(), want[3].End.UnixNano())
-	b.Add(in, want[4].ID, want[4].Start, want[4].End)
+	for _, ts := range want[4:] {
+		b.Add(in, ts.ID, ts.Start, ts.End)
+	}
 	res := b.Result()
 	if res.Len() != len(want) {
 		t.Fatalf("Len = %d, want %d", res.Len(), len(want))
