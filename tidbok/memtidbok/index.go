@@ -314,8 +314,9 @@ func slotIDChunk(c int) string {
 // slotID returns the ID of slot i, a part of its chunk's string.
 func (b *Book) slotID(i int32) string {
 	const w = 1 + idDigits
-	k := int(i%idChunk) * w
-	return b.slotIDs[i/idChunk][k : k+w]
+	u := uint32(i) // never negative: unsigned division is a shift
+	k := int(u%idChunk) * w
+	return b.slotIDs[u/idChunk][k : k+w]
 }
 
 func formatID(prefix byte, i int32) string {
