@@ -1,6 +1,7 @@
 package tidbok
 
 import (
+	"encoding/binary"
 	"iter"
 	"time"
 	"unsafe"
@@ -23,21 +24,37 @@ type AvailableTimeslotsResult struct {
 	recs  []slotRecord
 	tmpls []slotTemplate
 	ids   string
+	wide  []wideTimes
 }
 
 // slotRecord is one slot of a compact answer. It holds no pointers, so
 // that an answer's records are one allocation the collector never scans.
 type slotRecord struct {
-	start, end     int64 // unix seconds
-	startNs, endNs int32
-	idEnd          uint32 // the ID is ids[previous record's idEnd:idEnd]
-	tmpl           int32  // index into tmpls
+	// start and end are Unix nanoseconds; a slot whose times are too far
+	// from 1970 for them (before 1678 or after 2261) has its times in
+	// wide[start] instead, and its template complemented.
+	start, end int64
+	idEnd      uint32 // the ID is ids[previous record's idEnd:idEnd]
+	tmpl       int32  // index into tmpls, or its complement
 }
 
+// wideTimes are the times of a slot too far from 1970 for Unix
+// nanoseconds.
+type wideTimes struct {
+	start, end     int64 // unix seconds
+	startNs, endNs int32
+}
+
+// maxNanoSec bounds the Unix seconds whose instants Unix nanoseconds
+// hold, with a second to spare.
+const maxNanoSec = 9_223_372_035
+
 // slotTemplate is the fields that slots of a compact answer share, and
-// the locations their Start and End are read in.
+// the locations their Start and End are read in. The fields are never
+// changed once the template is made: a copy of the builder's own, or a
+// book's that the book never changes (TemplateShared).
 type slotTemplate struct {
-	ts               Timeslot // ID, Start and End zero
+	ts               *Timeslot // ID, Start and End zero
 	startLoc, endLoc *time.Location
 	base             int32 // the template as the builder's caller named it
 }
@@ -66,11 +83,20 @@ func (r AvailableTimeslotsResult) At(i int) Timeslot {
 
 // assemble is the Timeslot of record rec, whose ID starts at ids[lo].
 func (r *AvailableTimeslotsResult) assemble(rec *slotRecord, lo uint32) Timeslot {
+	if rec.tmpl < 0 {
+		t := &r.tmpls[^rec.tmpl]
+		w := &r.wide[rec.start]
+		ts := *t.ts
+		ts.ID = r.ids[lo:rec.idEnd]
+		ts.Start = time.Unix(w.start, int64(w.startNs)).In(t.startLoc)
+		ts.End = time.Unix(w.end, int64(w.endNs)).In(t.endLoc)
+		return ts
+	}
 	t := &r.tmpls[rec.tmpl]
-	ts := t.ts
+	ts := *t.ts
 	ts.ID = r.ids[lo:rec.idEnd]
-	ts.Start = time.Unix(rec.start, int64(rec.startNs)).In(t.startLoc)
-	ts.End = time.Unix(rec.end, int64(rec.endNs)).In(t.endLoc)
+	ts.Start = time.Unix(0, rec.start).In(t.startLoc)
+	ts.End = time.Unix(0, rec.end).In(t.endLoc)
 	return ts
 }
 
@@ -114,8 +140,9 @@ func (r AvailableTimeslotsResult) Slice() []Timeslot {
 // combination of shared fields once with Template, adds the slots in the
 // order of the answer with Add (an ID, the times and a template), and
 // takes the answer with Result. The answer keeps copies of the templates
-// and IDs, so the book may change or reuse its own afterwards. The zero
-// value is ready to use; a builder is not safe for concurrent use.
+// (but those of TemplateShared) and IDs, so the book may change or reuse
+// its own afterwards. The zero value is ready to use; a builder is not
+// safe for concurrent use.
 type TimeslotsBuilder struct {
 	// recs[:n] and ids[:nids] are filled; the rest is room, so that Add
 	// writes no pointers (and so passes no write barriers).
@@ -124,6 +151,10 @@ type TimeslotsBuilder struct {
 	ids   []byte
 	nids  int
 	tmpls []slotTemplate
+	wide  []wideTimes // times of the records that have them there
+	// owned holds the copies Template makes; an answer's templates
+	// point into it. It is only ever appended to, so a copy never changes.
+	owned []Timeslot
 }
 
 // Grow makes room for slots more slots and templates more templates, so
@@ -139,14 +170,27 @@ func (b *TimeslotsBuilder) Grow(slots, templates int) {
 }
 
 // growSlots makes room for at least slots more records and idBytes more
-// bytes of IDs.
+// bytes of IDs. When both must grow, they share one allocation: the IDs
+// follow the records, and neither holds pointers.
 func (b *TimeslotsBuilder) growSlots(slots, idBytes int) {
-	if len(b.recs)-b.n < slots {
+	growRecs, growIDs := len(b.recs)-b.n < slots, len(b.ids)-b.nids < idBytes
+	if growRecs && growIDs {
+		nr := max(b.n+slots, 2*len(b.recs))
+		ni := max(b.nids+idBytes, 2*len(b.ids))
+		const size = int(unsafe.Sizeof(slotRecord{}))
+		block := make([]slotRecord, nr+(ni+size-1)/size)
+		copy(block, b.recs[:b.n])
+		ids := unsafe.Slice((*byte)(unsafe.Pointer(&block[nr])), ni)
+		copy(ids, b.ids[:b.nids])
+		b.recs, b.ids = block[:nr:nr], ids
+		return
+	}
+	if growRecs {
 		recs := make([]slotRecord, max(b.n+slots, 2*len(b.recs)))
 		copy(recs, b.recs[:b.n])
 		b.recs = recs
 	}
-	if len(b.ids)-b.nids < idBytes {
+	if growIDs {
 		ids := make([]byte, max(b.nids+idBytes, 2*len(b.ids)))
 		copy(ids, b.ids[:b.nids])
 		b.ids = ids
@@ -158,9 +202,89 @@ func (b *TimeslotsBuilder) growSlots(slots, idBytes int) {
 // sets per slot.
 func (b *TimeslotsBuilder) Template(ts Timeslot) int {
 	ts.ID, ts.Start, ts.End = "", time.Time{}, time.Time{}
+	if len(b.owned) == cap(b.owned) {
+		// A new array: the templates made so far keep pointing into the
+		// old one, which nothing writes again.
+		b.owned = make([]Timeslot, 0, max(4, 2*cap(b.owned)))
+	}
+	b.owned = append(b.owned, ts)
+	return b.addTemplate(&b.owned[len(b.owned)-1], nil)
+}
+
+// addTemplate registers ts, whose times are in loc (nil until known).
+func (b *TimeslotsBuilder) addTemplate(ts *Timeslot, loc *time.Location) int {
 	n := len(b.tmpls)
-	b.tmpls = append(b.tmpls, slotTemplate{ts: ts, base: int32(n)})
+	b.tmpls = append(b.tmpls, slotTemplate{ts: ts, startLoc: loc, endLoc: loc, base: int32(n)})
 	return n
+}
+
+// TemplateShared is TemplateIn for a book that keeps the shared fields
+// of its slots in Timeslots it never changes once made: the answer keeps
+// ts itself rather than a copy, so the book must never change *ts
+// afterwards, while any answer may still be read. A ts with its ID,
+// Start or End set is copied as by TemplateIn instead.
+func (b *TimeslotsBuilder) TemplateShared(ts *Timeslot, loc *time.Location) int {
+	if ts.ID != "" || !ts.Start.IsZero() || !ts.End.IsZero() {
+		return b.TemplateIn(*ts, loc)
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return b.addTemplate(ts, loc)
+}
+
+// TemplateIn is Template for slots whose Start and End are in loc, as
+// AddUnixNano gives them. A nil loc is UTC.
+func (b *TimeslotsBuilder) TemplateIn(ts Timeslot, loc *time.Location) int {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := b.Template(ts)
+	t := &b.tmpls[n]
+	t.startLoc, t.endLoc = loc, loc
+	return n
+}
+
+// AddUnixNano is Add for start and end given as Unix nanoseconds: the
+// answer gives Start and End back in the locations of template, the
+// location TemplateIn was given or those of the times Add first added
+// with it, and in UTC for a template that has neither. It spares a book
+// that keeps its times as numbers making time.Time values only for the
+// builder to take them apart again.
+func (b *TimeslotsBuilder) AddUnixNano(template int, id string, start, end int64) {
+	t := &b.tmpls[template]
+	if t.startLoc == nil {
+		t.startLoc, t.endLoc = time.UTC, time.UTC
+	}
+	if b.n == len(b.recs) || len(b.ids)-b.nids < len(id) {
+		b.growSlots(1, len(id))
+	}
+	if l := len(id); l >= 4 && l <= 8 {
+		// copyID's common case, here so as to spare a call a slot.
+		dst := b.ids[b.nids : b.nids+l]
+		binary.LittleEndian.PutUint32(dst, uint32(id[0])|uint32(id[1])<<8|uint32(id[2])<<16|uint32(id[3])<<24)
+		binary.LittleEndian.PutUint32(dst[l-4:], uint32(id[l-4])|uint32(id[l-3])<<8|uint32(id[l-2])<<16|uint32(id[l-1])<<24)
+		b.nids += l
+	} else {
+		b.nids = copyID(b.ids, b.nids, id)
+	}
+	b.recs[b.n] = slotRecord{start: start, end: end, idEnd: uint32(b.nids), tmpl: int32(template)}
+	b.n++
+}
+
+// copyID copies id into ids at n, which has room for it, and returns
+// where it ends. IDs of 4 to 8 bytes, the usual, are copied as two
+// overlapping words rather than by a call to the runtime.
+func copyID(ids []byte, n int, id string) int {
+	if l := len(id); l >= 4 && l <= 8 {
+		dst := ids[n : n+l]
+		lo := uint32(id[0]) | uint32(id[1])<<8 | uint32(id[2])<<16 | uint32(id[3])<<24
+		hi := uint32(id[l-4]) | uint32(id[l-3])<<8 | uint32(id[l-2])<<16 | uint32(id[l-1])<<24
+		binary.LittleEndian.PutUint32(dst, lo)
+		binary.LittleEndian.PutUint32(dst[l-4:], hi)
+		return n + l
+	}
+	return n + copy(ids[n:], id)
 }
 
 // Add appends the slot with id, start and end and the other fields of
@@ -179,13 +303,19 @@ func (b *TimeslotsBuilder) Add(template int, id string, start, end time.Time) {
 	if b.n == len(b.recs) || len(b.ids)-b.nids < len(id) {
 		b.growSlots(1, len(id))
 	}
-	b.nids += copy(b.ids[b.nids:], id)
-	b.recs[b.n] = slotRecord{
-		start: start.Unix(), startNs: int32(start.Nanosecond()),
-		end: end.Unix(), endNs: int32(end.Nanosecond()),
-		idEnd: uint32(b.nids),
-		tmpl:  int32(template),
+	b.nids = copyID(b.ids, b.nids, id)
+	rec := slotRecord{idEnd: uint32(b.nids), tmpl: int32(template)}
+	ss, es := start.Unix(), end.Unix()
+	if -maxNanoSec < ss && ss < maxNanoSec && -maxNanoSec < es && es < maxNanoSec {
+		rec.start, rec.end = start.UnixNano(), end.UnixNano()
+	} else {
+		rec.start, rec.tmpl = int64(len(b.wide)), ^rec.tmpl
+		b.wide = append(b.wide, wideTimes{
+			start: ss, startNs: int32(start.Nanosecond()),
+			end: es, endNs: int32(end.Nanosecond()),
+		})
 	}
+	b.recs[b.n] = rec
 	b.n++
 }
 
@@ -221,6 +351,7 @@ func (b *TimeslotsBuilder) Result() AvailableTimeslotsResult {
 		recs:  b.recs[:b.n:b.n],
 		tmpls: b.tmpls,
 		ids:   unsafe.String(unsafe.SliceData(b.ids), b.nids),
+		wide:  b.wide,
 	}
 	*b = TimeslotsBuilder{}
 	return r

@@ -196,3 +196,76 @@ func ExampleTimeslotsBuilder() {
 	// S2 09:20 09:40 Dr Anna Öberg Läkarbesök
 	// S3 09:40 10:00 Dr Anna Öberg Läkarbesök
 }
+
+// TestTimeslotsBuilderAddUnixNano adds slots as Unix nanoseconds, before
+// and after 1970 and with nanoseconds, to templates registered with and
+// without a location, mixed with slots added as times, some of them
+// centuries away.
+func TestTimeslotsBuilderAddUnixNano(t *testing.T) {
+	sthlm := tidbok.Stockholm()
+	tmpl := tidbok.Timeslot{PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}}
+	at := func(id string, start, end time.Time) tidbok.Timeslot {
+		ts := tmpl
+		ts.ID, ts.Start, ts.End = id, start, end
+		return ts
+	}
+	nine := time.Date(2026, 3, 17, 9, 0, 0, 0, sthlm)
+	old := time.Date(1969, 12, 31, 23, 59, 59, 999_999_999, sthlm)
+	want := []tidbok.Timeslot{
+		at("A-1", nine, nine.Add(20*time.Minute)),
+		at("A-0000000002", old, nine.Add(time.Nanosecond)),
+		at("", nine.Add(-time.Nanosecond), nine),
+		at("A-4", nine.UTC(), nine.Add(time.Hour).UTC()),
+		at("A-5", nine.Add(2*time.Hour), nine.Add(3*time.Hour)),
+		// Too far from 1970 for Unix nanoseconds, one time or both.
+		at("A-6", nine, time.Date(2500, 1, 1, 0, 0, 0, 7, sthlm)),
+		at("A-7", time.Date(1500, 1, 1, 0, 0, 0, 7, sthlm), time.Date(2600, 1, 1, 0, 0, 0, 0, time.UTC)),
+		at("A-8", nine.Add(4*time.Hour), nine.Add(5*time.Hour)),
+	}
+	var b tidbok.TimeslotsBuilder
+	b.Grow(1, 0) // too small: the builder grows
+	in := b.TemplateIn(tmpl, sthlm)
+	for _, ts := range want[:3] {
+		b.AddUnixNano(in, ts.ID, ts.Start.UnixNano(), ts.End.UnixNano())
+	}
+	utc := b.Template(tmpl) // no location yet: UTC
+	b.AddUnixNano(utc, want[3].ID, want[3].Start.UnixNano(), want[3].End.UnixNano())
+	for _, ts := range want[4:] {
+		b.Add(in, ts.ID, ts.Start, ts.End)
+	}
+	res := b.Result()
+	if res.Len() != len(want) {
+		t.Fatalf("Len = %d, want %d", res.Len(), len(want))
+	}
+	for i, w := range want {
+		// == rather than Equal: the locations must be the ones asked for.
+		if got := res.At(i); got != w {
+			t.Errorf("At(%d) = %+v\nwant %+v", i, got, w)
+		}
+	}
+}
+
+// TestTimeslotsBuilderTemplateShared builds an answer from a template it
+// shares and from one with an ID and times set, which it must copy
+// (without the ID and times) rather than share.
+func TestTimeslotsBuilderTemplateShared(t *testing.T) {
+	sthlm := tidbok.Stockholm()
+	nine := time.Date(2026, 3, 17, 9, 0, 0, 0, sthlm)
+	shared := &tidbok.Timeslot{PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}}
+	set := &tidbok.Timeslot{ID: "X-9", PerformerName: "Bo Ek", Start: nine, End: nine}
+	var b tidbok.TimeslotsBuilder
+	anna, bo := b.TemplateShared(shared, sthlm), b.TemplateShared(set, nil)
+	b.AddUnixNano(anna, "A-1", nine.UnixNano(), nine.Add(20*time.Minute).UnixNano())
+	b.AddUnixNano(bo, "B-1", nine.UnixNano(), nine.Add(10*time.Minute).UnixNano())
+	res := b.Result()
+	set.PerformerName = "changed" // copied: the answer must not see it
+	want := []tidbok.Timeslot{
+		{ID: "A-1", PerformerName: "Dr Anna Öberg", TimeType: tidbok.TimeType{ID: "TT1"}, Start: nine, End: nine.Add(20 * time.Minute)},
+		{ID: "B-1", PerformerName: "Bo Ek", Start: nine.UTC(), End: nine.Add(10 * time.Minute).UTC()},
+	}
+	for i, w := range want {
+		if got := res.At(i); got != w {
+			t.Errorf("At(%d) = %+v\nwant %+v", i, got, w)
+		}
+	}
+}

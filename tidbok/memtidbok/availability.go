@@ -27,8 +27,9 @@ type query struct {
 	to    int32
 }
 
-// plan resolves req. The caller holds b.mu.
-func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT int64, today int32) (query, error) {
+// plan resolves req. The caller holds b.mu. The query's gpos is gbuf
+// when it has room, so that a caller may keep it on its stack.
+func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT int64, today int32, gbuf []int32) (query, error) {
 	f, err := b.facility(op, req.Facility)
 	if err != nil {
 		return query{}, err
@@ -59,7 +60,11 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 		}
 	}
 
-	q.gpos = make([]int32, len(f.groups))
+	if len(f.groups) <= cap(gbuf) {
+		q.gpos = gbuf[:len(f.groups)]
+	} else {
+		q.gpos = make([]int32, len(f.groups))
+	}
 	for g := range f.groups {
 		k := f.groups[g].key
 		pos := int32(0)
@@ -122,7 +127,8 @@ func (b *Book) AvailableDates(ctx context.Context, req tidbok.AvailabilityReques
 	today := dayNumber(tidbok.DateOf(now))
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	q, err := b.plan(tidbok.OpAvailableDates, req, now.UnixNano(), today)
+	var gbuf [128]int32
+	q, err := b.plan(tidbok.OpAvailableDates, req, now.UnixNano(), today, gbuf[:])
 	if err != nil {
 		return tidbok.AvailableDatesResult{}, err
 	}
@@ -203,7 +209,8 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	today := dayNumber(tidbok.DateOf(now))
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	q, err := b.plan(tidbok.OpAvailableTimeslots, req, now.UnixNano(), today)
+	var gbuf [128]int32
+	q, err := b.plan(tidbok.OpAvailableTimeslots, req, now.UnixNano(), today, gbuf[:])
 	if err != nil {
 		return tidbok.AvailableTimeslotsResult{}, err
 	}
@@ -271,11 +278,11 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 			}
 			t := tmpl[gi]
 			if t < 0 {
-				t = int32(out.Template(groups[gi].tmpl))
+				t = int32(out.TemplateShared(groups[gi].tmpl, l))
 				tmpl[gi] = t
 			}
 			e := &d.entries[from+j]
-			out.Add(int(t), b.slotID(e.slot), instant(e.start, l), instant(e.end, l))
+			out.AddUnixNano(int(t), b.slotID(e.slot), e.start, e.end)
 		}
 	})
 	return out.Result()

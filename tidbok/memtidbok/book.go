@@ -126,7 +126,7 @@ func (f *facility) group(k groupKey) int32 {
 		tmpl.Performer = p.ID
 		tmpl.PerformerName = performerName(p)
 	}
-	f.groups = append(f.groups, group{key: k, tmpl: tmpl})
+	f.groups = append(f.groups, group{key: k, tmpl: &tmpl})
 	f.groupIdx[k] = g
 	return g
 }
@@ -240,7 +240,7 @@ func instant(ns int64, l *time.Location) time.Time { return time.Unix(0, ns).In(
 func (b *Book) slotTimeslot(i int32) tidbok.Timeslot {
 	s := &b.slots[i]
 	f := b.facs[s.fac]
-	ts := f.groups[s.group].tmpl
+	ts := *f.groups[s.group].tmpl
 	ts.ID = b.slotID(i)
 	l := loc()
 	ts.Start, ts.End = instant(s.start, l), instant(s.end, l)
@@ -251,7 +251,7 @@ func (b *Book) slotTimeslot(i int32) tidbok.Timeslot {
 func (b *Book) bookingTimeslot(bk *booking, now time.Time) tidbok.Timeslot {
 	var ts tidbok.Timeslot
 	if bk.open() {
-		ts = bk.fac.groups[bk.group].tmpl
+		ts = *bk.fac.groups[bk.group].tmpl
 	} else {
 		ts = b.slotTimeslot(bk.slot)
 	}

@@ -58,8 +58,10 @@ type groupKey struct{ tt, ct, perf, res int32 }
 // resource at a facility, with the Timeslot fields they describe, ready to
 // copy into answers.
 type group struct {
-	key  groupKey
-	tmpl tidbok.Timeslot
+	key groupKey
+	// tmpl is never changed once made: answers share it
+	// (tidbok.TimeslotsBuilder.TemplateShared).
+	tmpl *tidbok.Timeslot
 	// published counts the group's slots that are not withdrawn; the
 	// directory operations (TimeTypes, Performers, CareTypes) filter by it.
 	published int
@@ -312,8 +314,9 @@ func slotIDChunk(c int) string {
 // slotID returns the ID of slot i, a part of its chunk's string.
 func (b *Book) slotID(i int32) string {
 	const w = 1 + idDigits
-	k := int(i%idChunk) * w
-	return b.slotIDs[i/idChunk][k : k+w]
+	u := uint32(i) // never negative: unsigned division is a shift
+	k := int(u%idChunk) * w
+	return b.slotIDs[u/idChunk][k : k+w]
 }
 
 func formatID(prefix byte, i int32) string {
