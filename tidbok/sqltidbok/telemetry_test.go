@@ -3,6 +3,7 @@ package sqltidbok_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,9 +27,12 @@ func TestAnInstrumentedBookPassesTheConformanceSuite(t *testing.T) {
 			sr := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sr))
 			mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+			// opened says a book was opened at all: without a database
+			// (PostgreSQL's DSN unset outside CI) every rule skips.
+			var opened atomic.Bool
 			t.Cleanup(func() {
 				spans := sr.Ended()
-				if len(spans) == 0 {
+				if len(spans) == 0 && opened.Load() {
 					t.Fatal("no spans recorded")
 				}
 				for _, s := range spans {
@@ -45,6 +49,7 @@ func TestAnInstrumentedBookPassesTheConformanceSuite(t *testing.T) {
 			})
 			tidboktest.Run(t, tidboktest.Harness{New: func(t *testing.T) (tidbok.Tidbok, tidboktest.Seeder) {
 				b, seed := newBook(t, be, sqltidbok.WithMeterProvider(mp))
+				opened.Store(true)
 				return telemetry.Wrap(b, telemetry.Config{TracerProvider: tp, MeterProvider: mp, Book: "sqltidbok"}), seed
 			}})
 		})
