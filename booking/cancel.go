@@ -173,6 +173,7 @@ func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, r
 	b.ID = in.Cancel.BookingID
 	s.enqueue(ctx, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
+	s.afterChange(ctx, sc, b.ID, in.Previous)
 	out := cancellation(r, false)
 	s.notify(ctx, Notification{
 		Kind: Cancelled, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,

@@ -29,6 +29,10 @@ func (k NotificationKind) String() string {
 		return "rescheduled"
 	case Cancelled:
 		return "cancelled"
+	case OfferMade:
+		return "offer"
+	case OfferGone:
+		return "offer gone"
 	}
 	return "unknown"
 }

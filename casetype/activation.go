@@ -119,6 +119,7 @@ func checkSettings(p *tidbok.Problems, ct CaseType) {
 	checkMessage(p, ct.Message)
 	checkRules(p, ct.Kind, ct.Rules)
 	checkEligibility(p, ct.Eligibility)
+	checkWaitlist(p, ct)
 	switch {
 	case ct.Assurance == AssuranceUnknown:
 		p.Add("Assurance", "is not set: choose the login citizens need, AssuranceEID or AssurancePasswordSMS")

@@ -54,6 +54,8 @@ type CaseType struct {
 	// Proxy is who may act for the subject of care; the zero value is the
 	// strict [ProxyOwnLogin].
 	Proxy Proxy
+	// Waitlist is the case type's cancellation list (återbud).
+	Waitlist Waitlist
 
 	// Status is where the case type is in its life cycle.
 	Status Status
