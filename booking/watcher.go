@@ -24,7 +24,9 @@ const watchIdle = time.Minute
 // list; none of them set: no asking), paced by a [rate.Limiter]. The
 // first answer is what is free already; a time free in a later answer
 // that was not in the one before is offered ([Service.SlotFreed]), and
-// so again is one whose offers all ended unused. A failed read of the
+// so again is one whose offers all ended unused. A kind first waited
+// for, or a span lengthened by a later booking, starts from what is
+// free then too. A failed read of the
 // book is logged and tried at the next tick.
 //
 // Run one watcher per clinic in one process: the offers' IDs keep a
@@ -39,7 +41,7 @@ func (s *Service) WatchWaitlist(ctx context.Context, clinic tidbok.HSAID) error 
 		every := w.every(ctx)
 		if every <= 0 {
 			w.lim.SetLimit(rate.Every(watchIdle))
-			w.seen = nil
+			w.seen, w.upTo = nil, nil
 			continue
 		}
 		w.lim.SetLimit(rate.Every(every))
@@ -53,9 +55,12 @@ type watcher struct {
 	s      *Service
 	clinic tidbok.HSAID
 	lim    *rate.Limiter
-	// seen holds the free times of the last answer, by SlotKey; nil
-	// before the first.
+	// seen holds the free times of the last answer, by SlotKey, and
+	// upTo the last date asked, by time type: a time of a kind not
+	// asked before, or after the last date asked, is what was free
+	// already, not a freed one.
 	seen map[string]bool
+	upTo map[string]tidbok.Date
 	// offered holds the times offered, to offer again when their offers
 	// ended unused.
 	offered map[string]tidbok.Timeslot
@@ -116,11 +121,15 @@ func (w *watcher) poll(ctx context.Context) error {
 		}
 	}
 	free := map[string]tidbok.Timeslot{}
+	known := map[string]bool{} // times the last answer covered
+	upTo := make(map[string]tidbok.Date, len(order))
 	for _, tt := range order {
 		a := asks[tt]
 		if a.to.Before(today) {
 			continue
 		}
+		upTo[tt] = a.to
+		prev, asked := w.upTo[tt]
 		res, err := s.book.AvailableTimeslots(ctx, tidbok.AvailabilityRequest{
 			Facility: w.clinic, Subject: a.subject, From: today, To: a.to, TimeType: tidbok.TimeType{ID: tt},
 		})
@@ -129,11 +138,12 @@ func (w *watcher) poll(ctx context.Context) error {
 		}
 		for ts := range res.All() {
 			if ts.Start.After(now) {
-				free[SlotKey(ts)] = ts
+				k := SlotKey(ts)
+				free[k] = ts
+				known[k] = asked && !prev.Before(tidbok.DateOf(ts.Start))
 			}
 		}
 	}
-	first := w.seen == nil
 	seen := make(map[string]bool, len(free))
 	if w.offered == nil {
 		w.offered = map[string]tidbok.Timeslot{}
@@ -141,7 +151,7 @@ func (w *watcher) poll(ctx context.Context) error {
 	for k, ts := range free {
 		seen[k] = true
 		_, again := w.offered[k]
-		if first || (w.seen[k] && !again) {
+		if !known[k] || (w.seen[k] && !again) {
 			continue
 		}
 		offers, err := s.SlotFreed(ctx, w.clinic, ts)
@@ -157,6 +167,6 @@ func (w *watcher) poll(ctx context.Context) error {
 			delete(w.offered, k)
 		}
 	}
-	w.seen = seen
+	w.seen, w.upTo = seen, upTo
 	return nil
 }
