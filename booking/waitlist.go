@@ -107,7 +107,7 @@ type JoinWaitlistRequest struct {
 // frees up at the clinic, the first citizens on the list are sent an
 // offer with a link that books it ([Service.AcceptOffer]). Joining again
 // keeps the first place. The case type's list must be on
-// ([ErrNoWaitlist]).
+// ([ErrNoWaitlist]) and its terms accepted ([*TermsError]).
 func (s *Service) JoinWaitlist(ctx context.Context, req JoinWaitlistRequest) (store.WaitEntry, error) {
 	const act = ActionJoinWaitlist
 	now := s.now()
@@ -126,6 +126,9 @@ func (s *Service) joinWaitlist(ctx context.Context, req JoinWaitlistRequest, now
 	}
 	a, err := s.open(ctx, req.Scope, act, now, kind)
 	if err != nil {
+		return store.WaitEntry{}, err
+	}
+	if err := s.checkTerms(ctx, req.Scope, act); err != nil {
 		return store.WaitEntry{}, err
 	}
 	if s.waitlist == nil || !a.ct.Waitlist.Enabled {

@@ -272,7 +272,7 @@ func TestWaitlistWithoutBooking(t *testing.T) {
 	lf := newListFixture(t, books[0].wrap)
 	ctx := t.Context()
 	freed := lf.bookAt(eva, wed10)
-	lf.accept(dan, ctBookList)
+	lf.accept(dan, ctBookList, ctBook)
 	if _, err := lf.svc.JoinWaitlist(ctx, booking.JoinWaitlistRequest{Scope: scope(dan, ctBookList), TimeType: "PROV"}); !errors.Is(err, booking.ErrTimeTypeNotOffered) {
 		t.Errorf("joining for a time type the case type does not show: %v", err)
 	}
