@@ -174,6 +174,7 @@ func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, r
 	s.enqueue(ctx, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.withdrawReminders(ctx, sc.Clinic, b.ID, in.Sequence)
 	s.settleKey(ctx, c, r)
+	s.afterChange(ctx, sc, b.ID, in.Previous)
 	out := cancellation(r, false)
 	s.notify(ctx, Notification{
 		Kind: Cancelled, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,

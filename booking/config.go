@@ -68,6 +68,17 @@ type Config struct {
 	// [Consent]), for a delivery worker (package booking/delivery) to
 	// send. Default: none, and nothing is queued.
 	Outbox store.Outbox
+	// Waitlist keeps the clinics' cancellation lists (återbud) and the
+	// offers of freed times; see "Cancellation list" in the package doc.
+	// It needs Outbox, OfferKey and OfferLink. Default: none, and
+	// [Service.JoinWaitlist] is refused.
+	Waitlist store.Waitlist
+	// OfferKey signs the links of offers (HMAC-SHA256): at least 32
+	// random bytes, the same in every process that serves the links.
+	OfferKey []byte
+	// OfferLink makes an offer's link from its token, e.g.
+	// "https://portal.example/aterbud?t=" + url.QueryEscape(token).
+	OfferLink func(token string) string
 
 	// Audit receives an event for every read and write of a citizen's
 	// bookings and requests. Default: [LogAudit] with Logger, or with
@@ -150,6 +161,7 @@ func (c Config) validate() error {
 			p.Add(d.field, "is negative; use zero for the default")
 		}
 	}
+	c.validateWaitlist(&p)
 	if c.SearchDays < 0 {
 		p.Add("SearchDays", "is negative; use zero for the default")
 	}

@@ -185,6 +185,34 @@
 // under Av- och omboka, are reminded as the clinic's Boka tid case type
 // that shows the booking's time type says.
 //
+// # Cancellation list
+//
+// A clinic fills cancelled times from a list of citizens who want an
+// earlier one (återbud), where a case type's casetype.Waitlist is on.
+// Under a case type of kind Av- och omboka a citizen puts one of their
+// bookings on the list ([Service.JoinWaitlist] with BookingID, from Mina
+// bokningar), to be told of an earlier time of its kind (and, if they
+// ask, with the same clinician); under one of kind Boka tid anyone with
+// no booking waits for a time type. When a booking is cancelled or
+// moved through the service, its former time is offered at once to the
+// first citizens on the list who wait for its kind with a later booking
+// or none, as many as the case type says (casetype.Waitlist.Offers);
+// [Service.WatchWaitlist] finds the times freed elsewhere by asking the
+// book at the clinic's pace. Each offer is a message in Config.Outbox
+// (a [Letter] of kind [OfferMade]) with a link made by Config.OfferLink
+// from a token signed with Config.OfferKey, which names the offer and
+// when it ends and no person. The link opens the portal's confirm step
+// after login: [Service.Offer] checks that the offer is the logged-in
+// citizen's and still open, and [Service.AcceptOffer] moves their
+// booking there (or books it), so that the book's own refusal of a
+// double booking decides who was first. The others are told the time is
+// gone ([OfferGone]) and their links say so; an offer not taken before
+// casetype.Waitlist.OfferTTL ends, and the time goes to the next on the
+// list when it is noticed again. A booking that is cancelled or moved
+// leaves the list; staff read it with [Service.StaffWaitlist]. The list
+// and the offers are kept in Config.Waitlist ([store.Waitlist]; package
+// sqlstore keeps them for many processes).
+//
 // # Stores and defaults
 //
 // [New] takes a [Config] whose zero fields mean documented defaults. The

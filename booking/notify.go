@@ -35,6 +35,10 @@ func (k NotificationKind) String() string {
 		return "cancelled"
 	case Reminder:
 		return "reminder"
+	case OfferMade:
+		return "offer"
+	case OfferGone:
+		return "offer gone"
 	}
 	return "unknown"
 }

@@ -63,6 +63,11 @@ type Letter struct {
 	Before time.Duration `json:",omitzero"`
 	// Time is when the change was made (the calendar's DTSTAMP).
 	Time time.Time
+	// Link is the link that books the offered time, and Expires when the
+	// offer ends (OfferMade only); Booking is then the offered time and
+	// Previous the citizen's booking, if any.
+	Link    string    `json:",omitempty"`
+	Expires time.Time `json:",omitzero"`
 }
 
 // DecodeLetter reads a Letter from a message's Body.

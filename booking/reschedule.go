@@ -253,6 +253,7 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 		Letter{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.remind(ctx, a, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
+	s.afterChange(ctx, sc, b.ID, in.Previous)
 	conf := confirmation(r, false)
 	s.notify(ctx, Notification{
 		Kind: Rescheduled, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,

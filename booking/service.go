@@ -2,6 +2,7 @@ package booking
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/webbtidbok/webbtidbok/booking/store"
@@ -27,6 +28,9 @@ type Service struct {
 	moves     store.Moves
 	requests  store.Requests
 	outbox    store.Outbox
+	waitlist  store.Waitlist
+	offerKey  []byte
+	offerLink func(string) string
 	audit     AuditSink
 	notifier  Notifier
 	guardians GuardianResolver
@@ -60,6 +64,9 @@ func New(cfg Config) (*Service, error) {
 		moves:        cfg.Moves,
 		requests:     cfg.Requests,
 		outbox:       cfg.Outbox,
+		waitlist:     cfg.Waitlist,
+		offerKey:     slices.Clone(cfg.OfferKey),
+		offerLink:    cfg.OfferLink,
 		audit:        cfg.Audit,
 		notifier:     cfg.Notifier,
 		guardians:    cfg.Guardians,

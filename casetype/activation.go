@@ -120,6 +120,7 @@ func checkSettings(p *tidbok.Problems, ct CaseType) {
 	checkRules(p, ct.Kind, ct.Rules)
 	checkEligibility(p, ct.Eligibility)
 	checkReminders(p, ct.Kind, ct.Reminders)
+	checkWaitlist(p, ct)
 	switch {
 	case ct.Assurance == AssuranceUnknown:
 		p.Add("Assurance", "is not set: choose the login citizens need, AssuranceEID or AssurancePasswordSMS")

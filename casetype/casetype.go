@@ -68,6 +68,8 @@ type CaseType struct {
 	// real hours before, and one before a visit on the Monday after the
 	// change back (last Sunday of October) at 10:00.
 	Reminders []time.Duration
+	// Waitlist is the case type's cancellation list (återbud).
+	Waitlist Waitlist
 
 	// Status is where the case type is in its life cycle.
 	Status Status

@@ -310,7 +310,7 @@ func TestStoresConformance(t *testing.T) {
 			t.Parallel()
 			storetest.Run(t, func(t *testing.T) storetest.Stores {
 				s := newStores(t, be)
-				return storetest.Stores{Holds: s.Holds(), Keys: s.Keys(), Moves: s.Moves(), Requests: s.Requests(), Outbox: s.Outbox()}
+				return storetest.Stores{Holds: s.Holds(), Keys: s.Keys(), Moves: s.Moves(), Requests: s.Requests(), Outbox: s.Outbox(), Waitlist: s.Waitlist()}
 			})
 		})
 	}

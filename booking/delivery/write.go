@@ -106,6 +106,8 @@ func Write(l booking.Letter, c Clinic) (Outgoing, error) {
 		v.Clinic.Name = v.Summary.Clinic
 	}
 	switch l.Kind {
+	case booking.OfferMade, booking.OfferGone:
+		return writeOffer(l, v)
 	case booking.Confirmed:
 		v.Heading, v.Lead = "Bokningsbekräftelse", "Din tid är bokad."
 	case booking.Rescheduled:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -75,6 +76,10 @@ type config struct {
 	MeterProvider  metric.MeterProvider
 	// Mail says how the citizens' e-mail is sent (see messages.go).
 	Mail mailConfig
+	// PublicURL is the portal's address as browsers reach it, for the
+	// links in the offers of the cancellation list (see waitlist.go).
+	// Default: http://localhost:8080.
+	PublicURL string
 }
 
 // app is the portal: an http.Handler over the booking flow, the clinic's
@@ -113,6 +118,11 @@ type app struct {
 	perCitizen, perClient *limiters
 	// delivery sends what the booking flow queues in its outbox.
 	delivery *deliveryRun
+	// publicURL and offerKey make the links of the cancellation list's
+	// offers; watch watches the books for freed times.
+	publicURL string
+	offerKey  []byte
+	watch     *watchers
 }
 
 // newApp opens the book (creating and seeding it on first use), seeds the
@@ -129,6 +139,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if a.people == nil {
 		a.people = demoRegister{}
 	}
+	a.publicURL, a.offerKey = strings.TrimSuffix(cmp.Or(cfg.PublicURL, "http://localhost:8080"), "/"), offerKey(a.log)
 	lim := cfg.RequestLimit.withDefaults()
 	a.perCitizen = newLimiters(lim.PerCitizen, lim.CitizenEvery)
 	a.perClient = newLimiters(lim.PerClient, lim.ClientEvery)
@@ -184,6 +195,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		Book: a.book, CaseTypes: a.cases, Terms: a.terms,
 		Holds: a.stores.Holds(), Keys: a.stores.Keys(), Moves: a.stores.Moves(),
 		Requests: a.stores.Requests(), Audit: a.stores.Audit(), Outbox: a.stores.Outbox(),
+		Waitlist: a.stores.Waitlist(), OfferKey: a.offerKey, OfferLink: a.offerLink,
 		Guardians: a.people, Now: a.now, Logger: a.log,
 		TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider,
 	})
@@ -196,6 +208,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if err := a.startDelivery(cfg.Mail); err != nil {
 		return nil, err
 	}
+	a.startWatchers()
 	a.handler = a.routes()
 	ok = true
 	return a, nil
@@ -300,6 +313,7 @@ func privateFiles(dir, path string) error {
 
 // Close closes the book and its database.
 func (a *app) Close() error {
+	a.stopWatchers()
 	errs := []error{a.stopDelivery()}
 	if a.wire != nil {
 		a.wire.stop()
@@ -357,6 +371,10 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("GET "+ct+"/bokning/{id}/avboka", a.cancelPage)
 	mux.HandleFunc("POST "+ct+"/bokning/{id}/avboka", a.cancel)
 	mux.HandleFunc("POST "+ct+"/bokning/{id}/bekrafta-kallelse", a.acceptInvitation)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/aterbud", a.joinWaitlist)
+	mux.HandleFunc("POST "+ct+"/bokning/{id}/aterbud/lamna", a.leaveWaitlist)
+	mux.HandleFunc("GET /aterbud", a.offerPage)
+	mux.HandleFunc("POST /aterbud", a.acceptOffer)
 	mux.HandleFunc("GET "+ct+"/kallelse/{id}", a.invitation)
 	mux.HandleFunc("GET "+ct+"/kallelse/{id}/tider", a.invitationSlots)
 	mux.HandleFunc("POST "+ct+"/kallelse/{id}", a.bookInvitation)
@@ -380,6 +398,7 @@ func (a *app) routes() http.Handler {
 	mux.HandleFunc("POST /personal/dra-tillbaka", a.staffWithdraw)
 	mux.HandleFunc("POST /personal/webbokning", a.staffWebBookable)
 	mux.HandleFunc("POST /personal/forfragan/{id}/avsluta", a.staffCloseRequest)
+	mux.HandleFunc("GET /personal/aterbud", a.staffWaitlist)
 
 	mux.HandleFunc("/", a.notFound)
 

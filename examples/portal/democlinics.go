@@ -123,6 +123,7 @@ func (a *app) newService(book tidbok.Tidbok, cfg config) (*booking.Service, erro
 		Book: book, CaseTypes: a.cases, Terms: a.terms,
 		Holds: a.stores.Holds(), Keys: a.stores.Keys(), Moves: a.stores.Moves(),
 		Requests: a.stores.Requests(), Audit: a.stores.Audit(), Outbox: a.stores.Outbox(),
+		Waitlist: a.stores.Waitlist(), OfferKey: a.offerKey, OfferLink: a.offerLink,
 		Guardians: a.people, Now: a.now, Logger: a.log,
 		TracerProvider: cfg.TracerProvider, MeterProvider: cfg.MeterProvider,
 	})

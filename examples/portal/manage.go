@@ -60,6 +60,9 @@ type detailsData struct {
 	Why    string
 	Clinic clinicInfo
 	Now    time.Time
+	// WaitlistJoin and WaitlistLeave are the forms that put the booking
+	// on the cancellation list and take it off.
+	WaitlistJoin, WaitlistLeave string
 }
 
 // details shows one of the subject's bookings and what may be done with
@@ -89,6 +92,7 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 			d.Accept = ""
 		}
 	}
+	d.WaitlistJoin, d.WaitlistLeave = a.waitlistLinks(r, c, b)
 	if !b.Allows.Cancel && !b.Allows.Reschedule {
 		d.Why = "Den här tiden kan inte av- eller ombokas via webben."
 		if !b.Allows.ChangeBy.IsZero() && a.now().After(b.Allows.ChangeBy) {

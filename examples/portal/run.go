@@ -114,7 +114,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		url = strings.TrimSuffix(o.publicURL, "/")
 	}
 	cfg := config{DataDir: o.data, DSN: o.dsn, Logger: log, BehindTLSProxy: o.tlsProxy, Remotes: o.remotes,
-		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider, Mail: o.mail}
+		TracerProvider: tel.tracerProvider, MeterProvider: tel.meterProvider, Mail: o.mail, PublicURL: url}
 	if o.oidc.Issuer != "" {
 		o.oidc.RedirectURL, o.oidc.PostLogoutURL = url+"/logga-in/svar", url+"/"
 		ids, err := newOIDCIdentity(ctx, o.oidc, log)

@@ -148,6 +148,7 @@ func demoCaseTypes() []casetype.CaseType {
 			Message: casetype.MessageSettings{Allowed: true, Label: "Meddelande till mottagningen", MaxLen: 200},
 			Rules: casetype.Rules{MinNotice: 2 * time.Hour, Horizon: 28 * day, AllowCancel: true, AllowReschedule: true,
 				ChangeDeadline: day, MaxReschedules: 2},
+			Waitlist:  casetype.Waitlist{Enabled: true, Offers: 3, OfferTTL: 2 * time.Hour, WatchEvery: 30 * time.Second},
 			Assurance: casetype.AssurancePasswordSMS, Proxy: casetype.ProxyGuardianUnder13},
 		{ID: ctRequest, Kind: casetype.KindRequest, Name: "Beställa tid – skicka en förfrågan",
 			Message:   casetype.MessageSettings{Allowed: true, Label: "Beskriv vad du behöver hjälp med", MaxLen: 1000},

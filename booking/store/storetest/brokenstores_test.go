@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -141,6 +142,17 @@ func (r requestsNewestFirst) List(ctx context.Context, c tidbok.HSAID, openOnly 
 	return out, err
 }
 
+// waitlistSettlesTwice settles an offer whatever its state.
+type waitlistSettlesTwice struct{ *store.MemWaitlist }
+
+func (w waitlistSettlesTwice) SettleOffer(ctx context.Context, id string, st store.OfferState, at time.Time) (store.Offer, error) {
+	o, err := w.MemWaitlist.SettleOffer(ctx, id, st, at)
+	if errors.Is(err, store.ErrOfferSettled) {
+		o.State, err = st, nil
+	}
+	return o, err
+}
+
 // The suite finds each broken rule of a deliberately broken store. A bug
 // may break other rules too: a lease ignored lets any claim through.
 func TestSuiteFindsBrokenStores(t *testing.T) {
@@ -180,6 +192,9 @@ func TestSuiteFindsBrokenStores(t *testing.T) {
 		{"requests listed newest first", func() storetest.Stores {
 			return storetest.Stores{Requests: requestsNewestFirst{store.NewMemRequests()}}
 		}, []string{"List returns a clinic's requests by Created", "Close records the first staff member"}},
+		{"offers settled twice", func() storetest.Stores {
+			return storetest.Stores{Waitlist: waitlistSettlesTwice{store.NewMemWaitlist()}}
+		}, []string{"SettleOffer settles an open offer once", "Of concurrent SettleOffer calls"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

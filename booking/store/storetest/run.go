@@ -23,6 +23,7 @@ type Stores struct {
 	Moves    store.Moves
 	Requests store.Requests
 	Outbox   store.Outbox
+	Waitlist store.Waitlist
 }
 
 // Run checks that the stores newStores makes obey the rules of package
@@ -72,7 +73,7 @@ type rule struct {
 // rules returns every rule, by interface, in the order Run checks them.
 func rules() []rule {
 	var all []rule
-	for _, family := range [][]rule{keyRules, holdRules, moveRules, requestRules, outboxRules} {
+	for _, family := range [][]rule{keyRules, holdRules, moveRules, requestRules, outboxRules, waitlistRules} {
 		all = append(all, family...)
 	}
 	return all

@@ -17,6 +17,7 @@ func TestMemStores(t *testing.T) {
 			Moves:    store.NewMemMoves(),
 			Requests: store.NewMemRequests(),
 			Outbox:   store.NewMemOutbox(),
+			Waitlist: store.NewMemWaitlist(),
 		}
 	})
 }
@@ -25,6 +26,6 @@ func TestMemStores(t *testing.T) {
 func TestMemStoresZero(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(*testing.T) storetest.Stores {
-		return storetest.Stores{Holds: new(store.MemHolds), Keys: new(store.MemKeys), Moves: new(store.MemMoves), Requests: new(store.MemRequests), Outbox: new(store.MemOutbox)}
+		return storetest.Stores{Holds: new(store.MemHolds), Keys: new(store.MemKeys), Moves: new(store.MemMoves), Requests: new(store.MemRequests), Outbox: new(store.MemOutbox), Waitlist: new(store.MemWaitlist)}
 	})
 }
