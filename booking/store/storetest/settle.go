@@ -171,7 +171,7 @@ func settlerRules[E any]() []settlerRule[E] {
 			},
 		},
 		{
-			sentence:   "a Settle that fails at its last part writes none of its parts",
+			sentence:   "a Settle whose audit log refuses its events writes none of its parts",
 			needsBreak: true,
 			check: func(ctx context.Context, s SettlerStores[E]) error {
 				st, err := settling(ctx, s)
