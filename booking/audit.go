@@ -177,7 +177,11 @@ func (s *Service) recordRead(ctx context.Context, ev Event, err error) error {
 // recordWrite records ev for a write that ended with err. A failure to
 // record is logged, never returned: the write stands.
 func (s *Service) recordWrite(ctx context.Context, ev Event, err error) {
-	ev = finish(ev, err)
+	s.recordFinished(ctx, finish(ev, err))
+}
+
+// recordFinished records ev, its outcome set, as recordWrite does.
+func (s *Service) recordFinished(ctx context.Context, ev Event) {
 	if aerr := s.audit.Record(context.WithoutCancel(ctx), ev); aerr != nil {
 		s.log.Error("booking: audit event not recorded", "action", ev.Action, "clinic", ev.Clinic,
 			"booking_id", ev.BookingID, "outcome", ev.Outcome, "err", aerr)

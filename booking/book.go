@@ -102,18 +102,19 @@ func (s *Service) Book(ctx context.Context, req BookRequest) (Confirmation, erro
 	now := s.now()
 	ev := event(req.Scope, ActionBook, now)
 	ctx, tc := s.tel.start(ctx, ActionBook, req.Scope)
-	c, err := s.doBook(ctx, req, now)
+	fin := s.closingFor()
+	c, err := s.doBook(ctx, req, now, fin)
 	err = s.reword(tidbok.OpBook, err)
 	if err == nil {
 		ev.BookingID, ev.Detail = c.Booking.ID, note(c.Replayed, c.Reconciled)
 		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
-	s.recordWrite(ctx, ev, err)
+	s.closeWrite(ctx, fin, ev, err)
 	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
-func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (Confirmation, error) {
+func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time, fin *closing) (Confirmation, error) {
 	const act = ActionBook
 	var p tidbok.Problems
 	checkKey(&p, req.Key)
@@ -153,6 +154,9 @@ func (s *Service) doBook(ctx context.Context, req BookRequest, now time.Time) (C
 	}
 	fp := fingerprint(act, req.Scope, parts...)
 	c, stored, err := s.claimKey(ctx, req.Scope, act, req.Key, fp, now)
+	if c != nil {
+		c.fin = fin
+	}
 	switch {
 	case err != nil:
 		return Confirmation{}, err
@@ -212,7 +216,7 @@ func (s *Service) freshBook(ctx context.Context, a access, req BookRequest, c *c
 		s.dropKey(ctx, c)
 		return Confirmation{}, err
 	}
-	defer s.release(ctx, token)
+	defer s.releaseFor(ctx, c, token)
 
 	slot.Subject, slot.Reason = req.Subject, req.Reason
 	if req.Invitation != "" {
@@ -247,7 +251,7 @@ func (s *Service) resumeBook(ctx context.Context, a access, sc Scope, c *claim) 
 		s.unknownKey(ctx, c)
 		return Confirmation{}, err
 	}
-	defer s.release(ctx, token)
+	defer s.releaseFor(ctx, c, token)
 	return s.sendBook(ctx, a, sc, c, true)
 }
 
@@ -290,11 +294,11 @@ func (s *Service) booked(ctx context.Context, a access, sc Scope, c *claim, res 
 	b := c.rec.Intent.Book.Timeslot
 	b.ID, b.Flags = res.BookingID, tidbok.Flags{}
 	r := store.KeyResult{Booking: b, Notice: res.Notice, Time: a.now, Reconciled: reconciled}
-	s.enqueue(ctx, Confirmed, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
-	s.remind(ctx, a, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
+	s.enqueueFor(ctx, c, Confirmed, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
+	s.remind(ctx, c, a, sc.Clinic, c.rec.Intent.Recipients, Letter{Booking: b, Notice: res.Notice, Time: a.now})
 	s.settleKey(ctx, c, r)
 	conf := confirmation(r, false)
-	s.notify(ctx, Notification{
+	s.notifyAfter(ctx, c, Notification{
 		Kind: Confirmed, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,
 		Booking: conf.Booking, Notice: conf.Notice, Summary: conf.Summary, ICS: conf.ICS,
 	})

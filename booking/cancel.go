@@ -54,18 +54,19 @@ func (s *Service) Cancel(ctx context.Context, req CancelRequest) (Cancellation, 
 	ev := event(req.Scope, ActionCancel, now)
 	ev.BookingID = req.BookingID
 	ctx, tc := s.tel.start(ctx, ActionCancel, req.Scope)
-	c, err := s.doCancel(ctx, req, now)
+	fin := s.closingFor()
+	c, err := s.doCancel(ctx, req, now, fin)
 	err = s.reword(tidbok.OpCancel, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
-	s.recordWrite(ctx, ev, err)
+	s.closeWrite(ctx, fin, ev, err)
 	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
-func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time) (Cancellation, error) {
+func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time, fin *closing) (Cancellation, error) {
 	const act = ActionCancel
 	var p tidbok.Problems
 	checkKey(&p, req.Key)
@@ -84,6 +85,9 @@ func (s *Service) doCancel(ctx context.Context, req CancelRequest, now time.Time
 	}
 	fp := fingerprint(act, req.Scope, req.BookingID, req.Message)
 	c, stored, err := s.claimKey(ctx, req.Scope, act, req.Key, fp, now)
+	if c != nil {
+		c.fin = fin
+	}
 	switch {
 	case err != nil:
 		return Cancellation{}, err
@@ -171,12 +175,12 @@ func (s *Service) cancelled(ctx context.Context, a access, sc Scope, c *claim, r
 	r := store.KeyResult{Booking: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
 	b := in.Previous
 	b.ID = in.Cancel.BookingID
-	s.enqueue(ctx, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
+	s.enqueueFor(ctx, c, Cancelled, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.withdrawReminders(ctx, sc.Clinic, b.ID, in.Sequence)
 	s.settleKey(ctx, c, r)
 	s.afterChange(ctx, sc, b.ID, in.Previous)
 	out := cancellation(r, false)
-	s.notify(ctx, Notification{
+	s.notifyAfter(ctx, c, Notification{
 		Kind: Cancelled, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,
 		Booking: out.Booking, Notice: out.Notice, Summary: out.Summary, ICS: out.ICS,
 	})

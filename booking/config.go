@@ -56,6 +56,13 @@ type Config struct {
 	Holds store.Holds
 	// Keys keeps the outcomes of calls by request key (see "Request
 	// keys" in the package doc). Default: [store.NewMemKeys].
+	//
+	// When Keys is also a [store.Settler] that shares Holds, Outbox and
+	// Audit (sqlstore's Keys with the same database's Holds, Outbox and
+	// Audit; [store.MemSettler] in memory), what follows the book's
+	// answer to a Book, Reschedule or Cancel — the key's outcome, the
+	// hold's release, the messages and the audit event — is written in
+	// one transaction rather than one by one.
 	Keys store.Keys
 	// Moves counts how often each booking was moved through the service.
 	// Default: [store.NewMemMoves].

@@ -21,6 +21,9 @@ type claim struct {
 	// resume reports that an earlier call with the key may have sent
 	// rec.Intent: read the book before sending anything.
 	resume bool
+	// fin, when set, gathers the call's settling writes for one Settle
+	// (see settle.go).
+	fin *closing
 }
 
 // How a call waits for a request key another call holds: it asks the
@@ -172,9 +175,21 @@ func (s *Service) saveIntent(ctx context.Context, c *claim, in store.Intent) err
 
 // settleKey stores the outcome of the key's call. A failure is logged:
 // the outcome stands, and a repeat reconciles by reading the book.
+//
+// With a closing (c.fin), the outcome waits there and is written with
+// the rest of the call's settling writes; the key is let go after that.
 func (s *Service) settleKey(ctx context.Context, c *claim, r store.KeyResult) {
 	c.rec.State, c.rec.Result = store.KeyDone, r
+	if c.fin != nil {
+		c.fin.key = c
+		return
+	}
 	defer s.waits.letGo(keyID{c.rec.Caller, c.rec.Key})
+	s.storeOutcome(ctx, c)
+}
+
+// storeOutcome stores the outcome settleKey set; a failure is logged.
+func (s *Service) storeOutcome(ctx context.Context, c *claim) {
 	if err := s.keys.Update(context.WithoutCancel(ctx), c.rec); err != nil {
 		s.log.Warn("booking: storing the outcome of a request key failed; a repeat reads the book", "action", c.rec.Action, "err", err)
 	}

@@ -134,8 +134,19 @@ func (s *Service) lastRecipients(ctx context.Context, clinic tidbok.HSAID, booki
 // leaves a key whose repeat queues the same messages again (a no-op by
 // their keys) rather than none. A failure is logged: the change stands.
 func (s *Service) enqueue(ctx context.Context, kind NotificationKind, clinic tidbok.HSAID, to []store.Recipient, l Letter) {
-	if s.outbox == nil || len(to) == 0 {
+	msgs, err := s.letters(kind, clinic, to, l)
+	if err != nil {
+		s.log.Error("booking: encoding a message failed", "err", err)
 		return
+	}
+	s.writeMessages(ctx, msgs)
+}
+
+// letters returns the messages of a change to the recipients, one per
+// recipient; none without an outbox.
+func (s *Service) letters(kind NotificationKind, clinic tidbok.HSAID, to []store.Recipient, l Letter) ([]store.Message, error) {
+	if s.outbox == nil || len(to) == 0 {
+		return nil, nil
 	}
 	l.Kind = kind
 	l.Booking.Subject, l.Booking.Reason = tidbok.PersonalNumber{}, ""
@@ -145,8 +156,7 @@ func (s *Service) enqueue(ctx context.Context, kind NotificationKind, clinic tid
 		l.Channel = r.Channel
 		body, err := json.Marshal(l)
 		if err != nil {
-			s.log.Error("booking: encoding a message failed", "err", err)
-			return
+			return nil, err
 		}
 		msgs = append(msgs, store.Message{
 			Key:      MessageKey(clinic, l.Booking.ID, l.Sequence, kind, r.Channel),
@@ -155,8 +165,17 @@ func (s *Service) enqueue(ctx context.Context, kind NotificationKind, clinic tid
 			Created: l.Time, Body: body,
 		})
 	}
+	return msgs, nil
+}
+
+// writeMessages queues msgs in the outbox. A failure is logged: the
+// change stands.
+func (s *Service) writeMessages(ctx context.Context, msgs []store.Message) {
+	if s.outbox == nil || len(msgs) == 0 {
+		return
+	}
 	if err := s.outbox.Enqueue(context.WithoutCancel(ctx), msgs...); err != nil {
-		s.log.Error("booking: queueing the citizen's messages failed; the change stands", "kind", kind.String(),
-			"clinic", clinic, "booking_id", l.Booking.ID, "err", err)
+		s.log.Error("booking: queueing the citizen's messages failed; the change stands",
+			"group", msgs[0].Group, "err", err)
 	}
 }

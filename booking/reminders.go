@@ -61,7 +61,7 @@ func (s *Service) reminderOffsets(ctx context.Context, a access, clinic tidbok.H
 // booking's pending reminders of earlier revisions, also when to is
 // empty, so that a moved booking is never reminded of at its old time.
 // Like enqueue, it logs a failure: the change stands.
-func (s *Service) remind(ctx context.Context, a access, clinic tidbok.HSAID, to []store.Recipient, l Letter) {
+func (s *Service) remind(ctx context.Context, c *claim, a access, clinic tidbok.HSAID, to []store.Recipient, l Letter) {
 	if s.outbox == nil {
 		return
 	}
@@ -96,6 +96,11 @@ func (s *Service) remind(ctx context.Context, a access, clinic tidbok.HSAID, to 
 		}
 	}
 	if len(msgs) == 0 {
+		return
+	}
+	if c != nil && c.fin != nil {
+		// They go with the call's closing write (see settle.go).
+		c.fin.msgs = append(c.fin.msgs, msgs...)
 		return
 	}
 	if err := s.outbox.Enqueue(context.WithoutCancel(ctx), msgs...); err != nil {

@@ -50,18 +50,19 @@ func (s *Service) Reschedule(ctx context.Context, req RescheduleRequest) (Confir
 	ev := event(req.Scope, ActionReschedule, now)
 	ev.BookingID = req.BookingID
 	ctx, tc := s.tel.start(ctx, ActionReschedule, req.Scope)
-	c, err := s.doReschedule(ctx, req, now)
+	fin := s.closingFor()
+	c, err := s.doReschedule(ctx, req, now, fin)
 	err = s.reword(tidbok.OpReschedule, err)
 	if err == nil {
 		ev.Detail = note(c.Replayed, c.Reconciled)
 		tc.note(ctx, c.Replayed, c.Reconciled)
 	}
-	s.recordWrite(ctx, ev, err)
+	s.closeWrite(ctx, fin, ev, err)
 	tc.end(ctx, ev.BookingID, err)
 	return c, err
 }
 
-func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now time.Time) (Confirmation, error) {
+func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now time.Time, fin *closing) (Confirmation, error) {
 	const act = ActionReschedule
 	var p tidbok.Problems
 	checkKey(&p, req.Key)
@@ -89,6 +90,9 @@ func (s *Service) doReschedule(ctx context.Context, req RescheduleRequest, now t
 	}
 	fp := fingerprint(act, req.Scope, req.BookingID, slotPrint(req.Slot), req.Hold)
 	c, stored, err := s.claimKey(ctx, req.Scope, act, req.Key, fp, now)
+	if c != nil {
+		c.fin = fin
+	}
 	switch {
 	case err != nil:
 		return Confirmation{}, err
@@ -151,7 +155,7 @@ func (s *Service) freshReschedule(ctx context.Context, a access, req RescheduleR
 			return fail(err)
 		}
 	}
-	defer s.release(ctx, token)
+	defer s.releaseFor(ctx, c, token)
 
 	target.Subject = req.Subject
 	in := store.Intent{
@@ -191,7 +195,7 @@ func (s *Service) resumeReschedule(ctx context.Context, a access, sc Scope, c *c
 		s.unknownKey(ctx, c)
 		return Confirmation{}, err
 	}
-	defer s.release(ctx, token)
+	defer s.releaseFor(ctx, c, token)
 	return s.sendReschedule(ctx, a, sc, c, true)
 }
 
@@ -249,13 +253,13 @@ func (s *Service) rescheduled(ctx context.Context, a access, sc Scope, c *claim,
 	b.ID, b.Flags = in.Reschedule.BookingID, tidbok.Flags{}
 	b.Reason, b.Purpose = in.Previous.Reason, in.Previous.Purpose
 	r := store.KeyResult{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now, Reconciled: reconciled}
-	s.enqueue(ctx, Rescheduled, sc.Clinic, in.Recipients,
+	s.enqueueFor(ctx, c, Rescheduled, sc.Clinic, in.Recipients,
 		Letter{Booking: b, Previous: in.Previous, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
-	s.remind(ctx, a, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
+	s.remind(ctx, c, a, sc.Clinic, in.Recipients, Letter{Booking: b, Notice: res.Notice, Sequence: in.Sequence, Time: a.now})
 	s.settleKey(ctx, c, r)
 	s.afterChange(ctx, sc, b.ID, in.Previous)
 	conf := confirmation(r, false)
-	s.notify(ctx, Notification{
+	s.notifyAfter(ctx, c, Notification{
 		Kind: Rescheduled, Time: a.now, Caller: sc.Caller, Subject: sc.Subject, Clinic: sc.Clinic,
 		Booking: conf.Booking, Previous: conf.Previous, Notice: conf.Notice, Summary: conf.Summary, ICS: conf.ICS,
 	})

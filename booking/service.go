@@ -36,6 +36,9 @@ type Service struct {
 	guardians GuardianResolver
 	clock     func() time.Time
 	log       *slog.Logger
+	// settler writes a call's settling writes in one transaction; nil
+	// when Keys is no Settler sharing the other stores (see settle.go).
+	settler store.Settler[Event]
 	// waits wakes calls waiting for a request key held by another call.
 	waits keyWaits
 	// tel records spans and metrics; nil records nothing.
@@ -95,6 +98,7 @@ func New(cfg Config) (*Service, error) {
 	if s.audit == nil {
 		s.audit = LogAudit(cfg.Logger)
 	}
+	s.settler = settlerOf(s.keys, s.holds, s.outbox, s.audit)
 	if s.clock == nil {
 		s.clock = time.Now
 	}

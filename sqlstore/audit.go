@@ -25,13 +25,22 @@ func (s *Stores) Audit() Audit { return Audit{s} }
 
 // Record implements [booking.AuditSink].
 func (a Audit) Record(ctx context.Context, e booking.Event) error {
-	data, err := encode(e)
+	query, args, err := a.insert(e)
 	if err != nil {
 		return err
 	}
-	_, err = a.s.exec(ctx, "INSERT INTO booking_audit (at, clinic, subject, session, data) VALUES (?, ?, ?, ?, ?)",
-		nanos(e.Time), e.Clinic.String(), e.Subject.Canonical(), e.Session, data)
+	_, err = a.s.exec(ctx, query, args...)
 	return wrap("recording an audit event", err)
+}
+
+// insert returns the statement that records e, and its arguments.
+func (a Audit) insert(e booking.Event) (string, []any, error) {
+	data, err := encode(e)
+	if err != nil {
+		return "", nil, err
+	}
+	return "INSERT INTO booking_audit (at, clinic, subject, session, data) VALUES (?, ?, ?, ?, ?)",
+		[]any{nanos(e.Time), e.Clinic.String(), e.Subject.Canonical(), e.Session, data}, nil
 }
 
 // AuditQuery selects audit events. Its zero fields select everything.

@@ -30,46 +30,49 @@ func (o Outbox) Enqueue(ctx context.Context, msgs ...store.Message) error {
 	if len(msgs) == 0 {
 		return ctx.Err()
 	}
-	err := o.s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, m := range msgs {
-			if o.s.dialect.Postgres() {
-				// One enqueue per group at a time, so that two changes
-				// of one booking queued at once see each other and the
-				// older is superseded (SQLite's transactions already take
-				// turns).
-				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", "outbox:"+m.Group); err != nil {
-					return err
-				}
-			}
-			var top sql.NullInt64
-			if err := tx.QueryRowContext(ctx, o.s.q("SELECT MAX(seq) FROM outbox WHERE grp = ?"), m.Group).Scan(&top); err != nil {
-				return err
-			}
-			state := store.MessagePending
-			if top.Valid && top.Int64 > int64(m.Sequence) {
-				state = store.MessageSuperseded
-			}
-			body := m.Body
-			if body == nil {
-				body = []byte{}
-			}
-			res, err := tx.ExecContext(ctx, o.s.q("INSERT INTO outbox (msg_key, grp, seq, channel, recipient, not_before, created, body, state) "+
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_key) DO NOTHING"),
-				m.Key, m.Group, m.Sequence, m.Channel, m.To, nanos(m.NotBefore), nanos(m.Created), body, int(state))
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, o.s.q("UPDATE outbox SET state = ? WHERE grp = ? AND seq < ? AND state = ?"),
-				int(store.MessageSuperseded), m.Group, m.Sequence, int(store.MessagePending)); err != nil {
+	err := o.s.inTx(ctx, func(tx *sql.Tx) error { return o.enqueue(ctx, tx, msgs) })
+	return wrap("enqueueing messages", err)
+}
+
+// enqueue stores msgs in the transaction tx (see Enqueue).
+func (o Outbox) enqueue(ctx context.Context, tx *sql.Tx, msgs []store.Message) error {
+	for _, m := range msgs {
+		if o.s.dialect.Postgres() {
+			// One enqueue per group at a time, so that two changes
+			// of one booking queued at once see each other and the
+			// older is superseded (SQLite's transactions already take
+			// turns).
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", "outbox:"+m.Group); err != nil {
 				return err
 			}
 		}
-		return nil
-	})
-	return wrap("enqueueing messages", err)
+		var top sql.NullInt64
+		if err := tx.QueryRowContext(ctx, o.s.q("SELECT MAX(seq) FROM outbox WHERE grp = ?"), m.Group).Scan(&top); err != nil {
+			return err
+		}
+		state := store.MessagePending
+		if top.Valid && top.Int64 > int64(m.Sequence) {
+			state = store.MessageSuperseded
+		}
+		body := m.Body
+		if body == nil {
+			body = []byte{}
+		}
+		res, err := tx.ExecContext(ctx, o.s.q("INSERT INTO outbox (msg_key, grp, seq, channel, recipient, not_before, created, body, state) "+
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (msg_key) DO NOTHING"),
+			m.Key, m.Group, m.Sequence, m.Channel, m.To, nanos(m.NotBefore), nanos(m.Created), body, int(state))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, o.s.q("UPDATE outbox SET state = ? WHERE grp = ? AND seq < ? AND state = ?"),
+			int(store.MessageSuperseded), m.Group, m.Sequence, int(store.MessagePending)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Withdraw implements [store.Outbox].

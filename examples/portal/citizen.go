@@ -300,13 +300,26 @@ func (a *app) slots(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	tt := q.Get("tidstyp")
-	name, ok := a.timeTypeName(r, c, tt)
 	day, dok := parseDate(q.Get("datum"))
-	if !ok || !dok {
+	if tt == "" || !dok {
 		seeOther(w, r, c.base()+"/tidstyp")
 		return
 	}
 	res, err := c.svc.Slots(r.Context(), booking.SearchRequest{Scope: c.scope(), TimeType: tt, From: day, To: day})
+	// The slots found name their time type, one the case type shows:
+	// the book's list of time types is read only for a day without
+	// slots, or when the search failed, to tell a time type the case
+	// type does not show (back to the list) from a failed search.
+	name, ok := "", false
+	if err == nil && len(res.Slots) > 0 && res.Slots[0].TimeType.ID == tt && res.Slots[0].TimeType.Name != "" {
+		name, ok = res.Slots[0].TimeType.Name, true
+	} else {
+		name, ok = a.timeTypeName(r, c, tt)
+	}
+	if !ok {
+		seeOther(w, r, c.base()+"/tidstyp")
+		return
+	}
 	if err != nil {
 		a.fail(w, r, c, err)
 		return

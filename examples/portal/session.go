@@ -109,6 +109,10 @@ type session struct {
 	stored     []byte
 	storedSeen time.Time
 	gone       bool
+	// dirty: the state kept as JSON changed since it was read or
+	// written. Every method that changes it sets dirty, so that save
+	// encodes the state only when there is something to write.
+	dirty bool
 }
 
 // sessionState is the part of a session kept as JSON. It is kept small,
@@ -356,19 +360,26 @@ func (s *sessions) save(ctx context.Context, ss *session) error {
 	if ss.gone {
 		return nil
 	}
-	data, err := json.Marshal(ss.stateLocked())
-	if err != nil {
-		return err
-	}
-	if bytes.Equal(data, ss.stored) && ss.seen.Sub(ss.storedSeen) < seenEvery {
+	if !ss.dirty && ss.seen.Sub(ss.storedSeen) < seenEvery {
 		return nil
 	}
-	_, err = s.db.ExecContext(ctx, s.inDialect("UPDATE portal_sessions SET seen_ns = ?, data = ? WHERE id = ?"),
+	data := ss.stored
+	if ss.dirty {
+		var err error
+		if data, err = json.Marshal(ss.stateLocked()); err != nil {
+			return err
+		}
+	}
+	if bytes.Equal(data, ss.stored) && ss.seen.Sub(ss.storedSeen) < seenEvery {
+		ss.dirty = false // changed and changed back
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, s.inDialect("UPDATE portal_sessions SET seen_ns = ?, data = ? WHERE id = ?"),
 		ss.seen.UnixNano(), string(data), key(ss.id))
 	if err != nil {
 		return fmt.Errorf("keeping the session: %w", err)
 	}
-	ss.stored, ss.storedSeen = data, ss.seen
+	ss.stored, ss.storedSeen, ss.dirty = data, ss.seen, false
 	return nil
 }
 
@@ -422,6 +433,8 @@ func (ss *session) set(st sessionState) {
 			ss.recent = append(ss.recent, doneWrite{k, p})
 		}
 	}
+	// A state kept in the earlier form is written in the new one.
+	ss.dirty = st.Done != nil
 	ss.confirms = st.Confirms
 }
 
@@ -587,7 +600,7 @@ func (ss *session) checkToken(t string) bool {
 func (ss *session) setFlash(msg string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.flash = msg
+	ss.flash, ss.dirty = msg, true
 }
 
 // takeFlash returns the message kept for this page and forgets it.
@@ -598,7 +611,9 @@ func (ss *session) takeFlash() string {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	f := ss.flash
-	ss.flash = ""
+	if f != "" {
+		ss.flash, ss.dirty = "", true
+	}
 	return f
 }
 
@@ -615,6 +630,7 @@ func (ss *session) setActingFor(p Person) {
 	defer ss.mu.Unlock()
 	ss.subject = p
 	ss.hold = nil
+	ss.dirty = true
 }
 
 func (ss *session) pending() *pendingHold {
@@ -631,6 +647,7 @@ func (ss *session) setPending(h *pendingHold) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	ss.hold = h
+	ss.dirty = true
 }
 
 // remember keeps a confirmation for the confirmation page.
@@ -640,6 +657,7 @@ func (ss *session) remember(c confirmed) {
 	// A new slice: a snapshot taken before may share the old one.
 	n := min(len(ss.confirms), maxConfirmations-1)
 	ss.confirms = append(slices.Clone(ss.confirms[len(ss.confirms)-n:]), c.keep())
+	ss.dirty = true
 }
 
 // confirmation returns the latest confirmation of booking id made in this
@@ -667,6 +685,7 @@ func (ss *session) markDone(key, path string) {
 		ss.recent = slices.Delete(slices.Clone(ss.recent), 0, n-maxRecent+1)
 	}
 	ss.recent = append(ss.recent, doneWrite{key, path})
+	ss.dirty = true
 }
 
 // doneAt returns the page of the write with request key, if this session

@@ -6,5 +6,7 @@
 // An implementer of a store calls Run from a test with a function that
 // returns fresh stores; the in-memory stores of package store and the SQL
 // stores of package sqlstore (on SQLite and PostgreSQL) run it, so that
-// every store behaves alike.
+// every store behaves alike. [RunSettler] does the same for a
+// [store.Settler], which writes a booking flow's call's outcome in one
+// transaction.
 package storetest
