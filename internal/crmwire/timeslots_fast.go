@@ -269,6 +269,25 @@ type freeSlotDecoder struct {
 	scope     uint32
 	item      []byte
 	itemScope uint32
+	// run is the message's bytes [runFrom, runTo) after the last slot's
+	// bookingId, when every element in them was read by its qualified
+	// name (LeafNamed, LeafNamedAs) in scope runScope: the elements
+	// after a bookingId mostly repeat the slot before's byte for byte,
+	// and a slot that goes on with the same bytes takes the fields they
+	// gave (runFields) at once, its next element after runNext.
+	runFrom, runTo int
+	runScope       uint32
+	runNext        slotElem
+	runFields      tidbok.Timeslot
+}
+
+// copyAfterBookingID sets dst's fields of the elements after bookingId
+// to src's.
+func copyAfterBookingID(dst, src *tidbok.Timeslot) {
+	dst.Subject, dst.Purpose, dst.Reason = src.Subject, src.Purpose, src.Reason
+	dst.Resource, dst.FacilityName, dst.PerformerName = src.Resource, src.FacilityName, src.PerformerName
+	dst.TimeType, dst.CareType = src.TimeType, src.CareType
+	dst.Flags, dst.Invitation = src.Flags, src.Invitation
 }
 
 const nsResponder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
@@ -315,6 +334,9 @@ func (d *freeSlotDecoder) slot() bool {
 	next := slotElem(0)
 	var seen [numSlotElems]bool
 	d.id = d.id[:0]
+	// This slot's run (see freeSlotDecoder.run): from its bookingId on,
+	// while every element is read by its qualified name.
+	runFrom, runTo, runOK, runNext := -1, -1, false, slotElem(0)
 	for {
 		var (
 			e     slotElem
@@ -337,7 +359,7 @@ func (d *freeSlotDecoder) slot() bool {
 				}
 			}
 		}
-		plain := found
+		plain, byName := found, found
 		if !found {
 			// Else <p:name>text</p:name> read at once, or token by token.
 			space, local, leafText, leaf := d.t.Leaf()
@@ -381,6 +403,19 @@ func (d *freeSlotDecoder) slot() bool {
 		}
 		next = e + 1
 		seen[e] = true
+		switch {
+		case e == elBookingID:
+			runFrom, runTo, runOK = d.t.Offset(), -1, true
+			if d.runTo > d.runFrom && d.t.Scope() == d.runScope && d.t.Repeat(d.runFrom, d.runTo) {
+				// The elements after it as the slot before had them.
+				copyAfterBookingID(ts, &d.runFields)
+				next, runTo, runNext = d.runNext, d.t.Offset(), d.runNext
+			}
+		case runFrom >= 0 && byName:
+			runTo, runNext = d.t.Offset(), next
+		default:
+			runOK = false
+		}
 		ok := true
 		if same {
 			// d.last[e] is the text, and what it gave is at hand.
@@ -436,6 +471,11 @@ func (d *freeSlotDecoder) slot() bool {
 	// words the problem.
 	if !seen[elStart] || !seen[elEnd] || !seen[elFacility] || ts.Start.IsZero() || ts.End.IsZero() || ts.Facility.IsZero() {
 		return false
+	}
+	d.runFrom, d.runTo = 0, 0
+	if runOK && runTo > runFrom {
+		d.runFrom, d.runTo, d.runScope, d.runNext = runFrom, runTo, d.scope, runNext
+		copyAfterBookingID(&d.runFields, ts)
 	}
 	start, end := ts.Start, ts.End
 	ts.Start, ts.End = time.Time{}, time.Time{}
