@@ -111,6 +111,10 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		// in dst: values repeat from slot to slot.
 		last            [numSlotElems]string
 		lastAt, lastEnd [numSlotElems]int
+		// lastRest is the last slot but for the fields written before
+		// its elements after bookingId, which are at dst[restAt:restEnd].
+		lastRest        tidbok.Timeslot
+		restAt, restEnd int
 	)
 	for ts := range w.answer.All() {
 		dst = append(dst, tags.itemOpen...)
@@ -154,6 +158,16 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		}
 		str(elPerformer, wireHSA(ts.Performer))
 		str(elBookingID, ts.ID)
+		// The elements after bookingId mostly repeat the slot before's:
+		// then their bytes are copied at once.
+		rest := ts
+		rest.ID, rest.Start, rest.End, rest.Facility, rest.Performer = "", time.Time{}, time.Time{}, tidbok.HSAID{}, tidbok.HSAID{}
+		if restEnd > 0 && rest == lastRest {
+			dst = append(dst, dst[restAt:restEnd]...)
+			dst = append(dst, tags.itemClose...)
+			continue
+		}
+		lastRest, restAt = rest, len(dst)
 		str(elSubject, wirePN(ts.Subject))
 		str(elPurpose, ts.Purpose)
 		str(elReason, ts.Reason)
@@ -169,6 +183,7 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		flag(elRebook, ts.Flags.MayReschedule)
 		flag(elMessage, ts.Flags.MayMessage)
 		flag(elInvitation, ts.Invitation)
+		restEnd = len(dst)
 		dst = append(dst, tags.itemClose...)
 	}
 	return dst, true

@@ -193,9 +193,14 @@ func TestFreeSlotsEncodeAsWireStruct(t *testing.T) {
 	far := fullSlot(t)
 	far.Start = time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)
 	far.End = time.Date(999, 3, 1, 0, 0, 0, 0, time.UTC)
+	renamed := far
+	renamed.ID, renamed.TimeType.Name = "other", "Tid & rum"
 	for _, slots := range [][]tidbok.Timeslot{
 		benchSlots(t, 50).Slice(),
 		{fullSlot(t), edge, far},
+		// Slots whose elements after bookingId repeat the slot before's,
+		// or differ in one of them only.
+		{fullSlot(t), far, edge, edge, far, renamed, far},
 		{},
 	} {
 		// The same slots as a slice and as a book's compact answer.
