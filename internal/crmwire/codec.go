@@ -401,9 +401,10 @@ func EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
 	return soap.Marshal(soap.Header{}, w)
 }
 
-// EncodeResponsePooled is [EncodeResponse] into a pooled buffer (see
-// [soap.MarshalPooled]): the caller writes it out and then hands it back
-// with [soap.Recycle].
+// EncodeResponsePooled is [EncodeResponse] into a buffer of its own (see
+// [soap.MarshalPooled]), which [Codec.EncodeResponsePooled] takes from the
+// Codec's: the caller writes it out and then hands it back with
+// [soap.Recycle].
 func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
 	var none *Codec
 	return none.EncodeResponsePooled(op, result)

@@ -116,7 +116,7 @@ type exchange struct {
 	who      tidbok.Actor // the actor as decoded, for the log (masked)
 	body     []byte       // the answer, when there is no fault
 	// pooled holds body when it is a pooled buffer of
-	// crmwire.EncodeResponsePooled, recycled once written.
+	// the Handler's codec, recycled once written.
 	pooled *[]byte
 	fault  *soap.Fault
 	// cause is a technical error behind a Server fault, logged only.
