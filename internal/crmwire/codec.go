@@ -390,6 +390,13 @@ func (e *wireError) Unwrap() error { return e.err }
 // the notice as resultText, otherwise with OK. A BookResult needs a
 // BookingID.
 func EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
+	var none *Codec
+	return none.EncodeResponse(op, result)
+}
+
+// EncodeResponse is [EncodeResponse], writing the envelope in a buffer of
+// the Codec first.
+func (cc *Codec) EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
 	_, cd, err := lookup(op)
 	if err != nil {
 		return nil, err
@@ -398,7 +405,7 @@ func EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return soap.Marshal(soap.Header{}, w)
+	return cc.buffers().Marshal(soap.Header{}, w)
 }
 
 // EncodeResponsePooled is [EncodeResponse] into a buffer of its own (see
