@@ -151,8 +151,9 @@ func (bs *benchSetup) post(url string) (int, error) {
 // BenchmarkAvailableTimeslots compares a full round trip (mvkclient →
 // producer → memtidbok and back, decoded into 50 tidbok.Timeslots) with
 // a bare net/http handler that serves the same answer bytes to the same
-// http.Client, on loopback over plain HTTP with no rate limit. The target
-// is at least half the bare handler's request rate.
+// http.Client, on loopback over plain HTTP with no rate limit, the client
+// and the producer logging as in production (productionLogger). The
+// target is at least half the bare handler's request rate.
 func BenchmarkAvailableTimeslots(b *testing.B) {
 	bs := newBenchSetup(b)
 	endpoint := bs.s.client.Endpoint(tidbok.OpAvailableTimeslots)
