@@ -66,7 +66,7 @@ func (c *Client) encode(op tidbok.Operation, facility tidbok.HSAID, req interfac
 	if la == "" {
 		la = facility.String()
 	}
-	body, err := crmwire.EncodeRequest(op, crmwire.Header{LogicalAddress: la, Version: c.s.version.wire()}, req)
+	body, err := c.s.codec.EncodeRequest(op, crmwire.Header{LogicalAddress: la, Version: c.s.version.wire()}, req)
 	if err != nil {
 		return nil, fmt.Errorf("mvkclient: %v: %w", op, err)
 	}
@@ -135,7 +135,7 @@ func (c *Client) exchange(ctx context.Context, op tidbok.Operation, body []byte)
 	// An answer's attributes are bounded per element only: a producer's
 	// stack may put an xsi:type on every element of a long list, and the
 	// answer's size is bounded anyway.
-	res, err := crmwire.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op], MaxAttrBytes: c.s.maxBytes[op]})
+	res, err := c.s.codec.DecodeResponse(op, resp.Body, soap.Limits{MaxBytes: c.s.maxBytes[op], MaxAttrBytes: c.s.maxBytes[op]})
 	var fault *soap.Fault
 	switch {
 	case errors.As(err, &fault):

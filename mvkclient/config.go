@@ -199,6 +199,9 @@ type Config struct {
 
 // settings is a validated Config with the defaults filled in.
 type settings struct {
+	// codec keeps the buffers and scanners of the answers read, for the
+	// next ones.
+	codec          crmwire.Codec
 	endpoints      [numOps]string
 	doer           Doer
 	hooked         bool // doer is an *http.Client over an *http.Transport

@@ -146,6 +146,13 @@ func lookup(op tidbok.Operation) (Contract, *opCodec, error) {
 // is wsa:To and there is no Actor; a contract 1.0 lacks gives an error
 // matching [tidbok.ErrNotSupported].
 func EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
+	var none *Codec
+	return none.EncodeRequest(op, h, req)
+}
+
+// EncodeRequest is [EncodeRequest], writing the envelope in a buffer of
+// the Codec first.
+func (cc *Codec) EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
 	c, cd, err := lookup(op)
 	if err != nil {
 		return nil, err
@@ -175,7 +182,7 @@ func EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
 	if err := p.Err(); err != nil {
 		return nil, &wireError{msg: c.Name, err: err}
 	}
-	return soap.Marshal(sh, w)
+	return cc.buffers().Marshal(sh, w)
 }
 
 // DecodeResponse reads the response to op from r, within lim, and returns
@@ -188,11 +195,33 @@ func EncodeRequest(op tidbok.Operation, h Header, req any) ([]byte, error) {
 // the package doc); an error matching [ErrMalformed] when the response
 // could not be read; or an error of r.
 func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, error) {
+	var none *Codec
+	return none.DecodeResponse(op, r, lim)
+}
+
+// Codec is the package's decoding and encoding with buffers and scanners
+// it keeps for reuse from one message to the next: a client or a handler
+// owns one. The zero value is ready to use, and it is safe for concurrent
+// use. A nil *Codec reuses nothing, as the package's functions do.
+type Codec struct {
+	bufs soap.Buffers
+}
+
+// buffers returns the Codec's buffers, or nil for a nil Codec.
+func (cc *Codec) buffers() *soap.Buffers {
+	if cc == nil {
+		return nil
+	}
+	return &cc.bufs
+}
+
+// DecodeResponse is [DecodeResponse], reusing the Codec's buffers.
+func (cc *Codec) DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, error) {
 	c, cd, err := lookup(op)
 	if err != nil {
 		return nil, err
 	}
-	m, err := soap.Read(r, lim)
+	m, err := cc.buffers().Read(r, lim)
 	if err != nil {
 		return nil, &wireError{msg: "reading " + c.Name + "Response", err: err}
 	}
@@ -251,7 +280,13 @@ func DecodeResponse(op tidbok.Operation, r io.Reader, lim soap.Limits) (any, err
 // which matches [ErrMalformed] and, for a request that parsed but is
 // invalid, [tidbok.ErrInvalid].
 func DecodeRequest(r io.Reader, lim soap.Limits) (Request, error) {
-	m, err := soap.Read(r, lim)
+	var none *Codec
+	return none.DecodeRequest(r, lim)
+}
+
+// DecodeRequest is [DecodeRequest], reusing the Codec's buffers.
+func (cc *Codec) DecodeRequest(r io.Reader, lim soap.Limits) (Request, error) {
+	m, err := cc.buffers().Read(r, lim)
 	if err != nil {
 		return Request{}, faultFor(err)
 	}
@@ -355,21 +390,13 @@ func (e *wireError) Unwrap() error { return e.err }
 // the notice as resultText, otherwise with OK. A BookResult needs a
 // BookingID.
 func EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
-	_, cd, err := lookup(op)
-	if err != nil {
-		return nil, err
-	}
-	w, err := cd.result(op, result)
-	if err != nil {
-		return nil, err
-	}
-	return soap.Marshal(soap.Header{}, w)
+	var none *Codec
+	return none.EncodeResponse(op, result)
 }
 
-// EncodeResponsePooled is [EncodeResponse] into a pooled buffer (see
-// [soap.MarshalPooled]): the caller writes it out and then hands it back
-// with [soap.Recycle].
-func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
+// EncodeResponse is [EncodeResponse], writing the envelope in a buffer of
+// the Codec first.
+func (cc *Codec) EncodeResponse(op tidbok.Operation, result any) ([]byte, error) {
 	_, cd, err := lookup(op)
 	if err != nil {
 		return nil, err
@@ -378,10 +405,37 @@ func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	bp, err := soap.MarshalPooled(soap.Header{}, w)
+	return cc.buffers().Marshal(soap.Header{}, w)
+}
+
+// EncodeResponsePooled is [EncodeResponse] into a buffer of its own (see
+// [soap.MarshalPooled]), which [Codec.EncodeResponsePooled] takes from the
+// Codec's: the caller writes it out and then hands it back with
+// [soap.Recycle].
+func EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
+	var none *Codec
+	return none.EncodeResponsePooled(op, result)
+}
+
+// EncodeResponsePooled is [EncodeResponse] into a buffer of the Codec: the
+// caller writes it out and then hands it back with its Recycle.
+func (cc *Codec) EncodeResponsePooled(op tidbok.Operation, result any) (*[]byte, error) {
+	_, cd, err := lookup(op)
+	if err != nil {
+		return nil, err
+	}
+	w, err := cd.result(op, result)
+	if err != nil {
+		return nil, err
+	}
+	bp, err := cc.buffers().MarshalPooled(soap.Header{}, w)
 	recycleWire(w)
 	return bp, err
 }
+
+// Recycle hands a buffer of the Codec's EncodeResponsePooled back to it;
+// nil is ignored.
+func (cc *Codec) Recycle(bp *[]byte) { cc.buffers().Recycle(bp) }
 
 // EncodeFault returns the complete SOAP envelope of a fault, e.g. the one
 // [DecodeRequest] returned.

@@ -111,6 +111,10 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		// in dst: values repeat from slot to slot.
 		last            [numSlotElems]string
 		lastAt, lastEnd [numSlotElems]int
+		// lastRest is the last slot but for the fields written before
+		// its elements after bookingId, which are at dst[restAt:restEnd].
+		lastRest        tidbok.Timeslot
+		restAt, restEnd int
 	)
 	for ts := range w.answer.All() {
 		dst = append(dst, tags.itemOpen...)
@@ -154,6 +158,16 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		}
 		str(elPerformer, wireHSA(ts.Performer))
 		str(elBookingID, ts.ID)
+		// The elements after bookingId mostly repeat the slot before's:
+		// then their bytes are copied at once.
+		rest := ts
+		rest.ID, rest.Start, rest.End, rest.Facility, rest.Performer = "", time.Time{}, time.Time{}, tidbok.HSAID{}, tidbok.HSAID{}
+		if restEnd > 0 && rest == lastRest {
+			dst = append(dst, dst[restAt:restEnd]...)
+			dst = append(dst, tags.itemClose...)
+			continue
+		}
+		lastRest, restAt = rest, len(dst)
 		str(elSubject, wirePN(ts.Subject))
 		str(elPurpose, ts.Purpose)
 		str(elReason, ts.Reason)
@@ -169,6 +183,7 @@ func (w *freeSlotsAnswer) AppendContent(dst []byte) ([]byte, bool) {
 		flag(elRebook, ts.Flags.MayReschedule)
 		flag(elMessage, ts.Flags.MayMessage)
 		flag(elInvitation, ts.Invitation)
+		restEnd = len(dst)
 		dst = append(dst, tags.itemClose...)
 	}
 	return dst, true
@@ -269,6 +284,25 @@ type freeSlotDecoder struct {
 	scope     uint32
 	item      []byte
 	itemScope uint32
+	// run is the message's bytes [runFrom, runTo) after the last slot's
+	// bookingId, when every element in them was read by its qualified
+	// name (LeafNamed, LeafNamedAs) in scope runScope: the elements
+	// after a bookingId mostly repeat the slot before's byte for byte,
+	// and a slot that goes on with the same bytes takes the fields they
+	// gave (runFields) at once, its next element after runNext.
+	runFrom, runTo int
+	runScope       uint32
+	runNext        slotElem
+	runFields      tidbok.Timeslot
+}
+
+// copyAfterBookingID sets dst's fields of the elements after bookingId
+// to src's.
+func copyAfterBookingID(dst, src *tidbok.Timeslot) {
+	dst.Subject, dst.Purpose, dst.Reason = src.Subject, src.Purpose, src.Reason
+	dst.Resource, dst.FacilityName, dst.PerformerName = src.Resource, src.FacilityName, src.PerformerName
+	dst.TimeType, dst.CareType = src.TimeType, src.CareType
+	dst.Flags, dst.Invitation = src.Flags, src.Invitation
 }
 
 const nsResponder = "urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1"
@@ -315,6 +349,9 @@ func (d *freeSlotDecoder) slot() bool {
 	next := slotElem(0)
 	var seen [numSlotElems]bool
 	d.id = d.id[:0]
+	// This slot's run (see freeSlotDecoder.run): from its bookingId on,
+	// while every element is read by its qualified name.
+	runFrom, runTo, runOK, runNext := -1, -1, false, slotElem(0)
 	for {
 		var (
 			e     slotElem
@@ -337,7 +374,7 @@ func (d *freeSlotDecoder) slot() bool {
 				}
 			}
 		}
-		plain := found
+		plain, byName := found, found
 		if !found {
 			// Else <p:name>text</p:name> read at once, or token by token.
 			space, local, leafText, leaf := d.t.Leaf()
@@ -381,6 +418,19 @@ func (d *freeSlotDecoder) slot() bool {
 		}
 		next = e + 1
 		seen[e] = true
+		switch {
+		case e == elBookingID:
+			runFrom, runTo, runOK = d.t.Offset(), -1, true
+			if d.runTo > d.runFrom && d.t.Scope() == d.runScope && d.t.Repeat(d.runFrom, d.runTo) {
+				// The elements after it as the slot before had them.
+				copyAfterBookingID(ts, &d.runFields)
+				next, runTo, runNext = d.runNext, d.t.Offset(), d.runNext
+			}
+		case runFrom >= 0 && byName:
+			runTo, runNext = d.t.Offset(), next
+		default:
+			runOK = false
+		}
 		ok := true
 		if same {
 			// d.last[e] is the text, and what it gave is at hand.
@@ -436,6 +486,11 @@ func (d *freeSlotDecoder) slot() bool {
 	// words the problem.
 	if !seen[elStart] || !seen[elEnd] || !seen[elFacility] || ts.Start.IsZero() || ts.End.IsZero() || ts.Facility.IsZero() {
 		return false
+	}
+	d.runFrom, d.runTo = 0, 0
+	if runOK && runTo > runFrom {
+		d.runFrom, d.runTo, d.runScope, d.runNext = runFrom, runTo, d.scope, runNext
+		copyAfterBookingID(&d.runFields, ts)
 	}
 	start, end := ts.Start, ts.End
 	ts.Start, ts.End = time.Time{}, time.Time{}

@@ -124,6 +124,28 @@ func timeslotAnswers(t testing.TB) [][]byte {
 	out = append(out, []byte(strings.ReplaceAll(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>T&amp;1<")))
 	raw = strings.Replace(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>X<", 1)
 	out = append(out, []byte(strings.Replace(raw, "<ns2:timeTypeID>T&1<", "<ns2:timeTypeID>T&amp;1<", 1)))
+	// The elements after a bookingId repeated by the slots before, then
+	// in the last slot followed by one more, by one out of order, by a
+	// repeated one, or cut short; and a repeat after a slot whose
+	// elements were not all read by name.
+	last := strings.LastIndex(s, "</ns2:timeTypeID>") + len("</ns2:timeTypeID>")
+	for _, more := range []string{
+		"<ns2:careTypeName>x</ns2:careTypeName>",
+		"<ns2:resourceName>x</ns2:resourceName>",
+		"<ns2:timeTypeID>TT1</ns2:timeTypeID>",
+		"<ns2:cancel_booking_allowed>true</ns2:cancel_booking_allowed>",
+		"<ns2:careTypeName>x</ns2:careTypeName><ns2:careTypeID>y</ns2:careTypeID><ns3:isInvitation>1</ns3:isInvitation>",
+		"<ns2:isInvitation>1</ns2:isInvitation>",
+		"<x/>",
+	} {
+		out = append(out, []byte(s[:last]+more+s[last:]))
+	}
+	cut := strings.LastIndex(s, "<ns2:timeTypeID>TT1</ns2:timeTypeID>")
+	out = append(out, []byte(s[:cut]+s[last:]))
+	second := strings.Index(s, "<ns2:bookingId>FREE-000001")
+	out = append(out, []byte(s[:second]+strings.Replace(s[second:], "<ns2:resourceName>", " <ns2:resourceName>", 1)))
+	out = append(out, []byte(s[:second]+strings.Replace(s[second:], "<ns2:resourceName>", `<ns2:resourceName xmlns:ns4="urn:x">`, 1)))
+	out = append(out, []byte(s[:second]+strings.Replace(s[second:], "</ns2:resourceID>", `</ns2:resourceID ><!-- c -->`, 1)))
 	// An item that binds a prefix, then plain ones.
 	out = append(out, []byte(strings.Replace(s, "<ns1:timeslotDetail>", `<ns1:timeslotDetail xmlns:ns2="urn:riv:crm:scheduling:1">`, 2)))
 	return out
@@ -171,9 +193,14 @@ func TestFreeSlotsEncodeAsWireStruct(t *testing.T) {
 	far := fullSlot(t)
 	far.Start = time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)
 	far.End = time.Date(999, 3, 1, 0, 0, 0, 0, time.UTC)
+	renamed := far
+	renamed.ID, renamed.TimeType.Name = "other", "Tid & rum"
 	for _, slots := range [][]tidbok.Timeslot{
 		benchSlots(t, 50).Slice(),
 		{fullSlot(t), edge, far},
+		// Slots whose elements after bookingId repeat the slot before's,
+		// or differ in one of them only.
+		{fullSlot(t), far, edge, edge, far, renamed, far},
 		{},
 	} {
 		// The same slots as a slice and as a book's compact answer.

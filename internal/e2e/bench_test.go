@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"github.com/webbtidbok/webbtidbok/internal/testbook"
 	"github.com/webbtidbok/webbtidbok/mvkclient"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"github.com/webbtidbok/webbtidbok/tidbok/producer"
 	"github.com/webbtidbok/webbtidbok/tidbok/staff"
 )
 
@@ -56,6 +58,15 @@ func cpuTime(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// productionLogger is a logger as a production deployment has one: text
+// records at Info and above (the producer's one record per request; not
+// the client's Debug record per attempt), formatted in full and then
+// dropped, so that a benchmark measures the library rather than a log
+// growing in memory.
+func productionLogger(who string) *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo})).With("who", who)
+}
+
 // benchSetup is a plain-HTTP stack whose book has slotsInAnswer free
 // slots on one date, the request for them, and one http.Client shared by
 // the client under test and the baseline.
@@ -80,11 +91,19 @@ func newBenchSetupWith(b *testing.B, o options) *benchSetup {
 	o.plain = true
 	edit := o.client
 	o.client = func(c *mvkclient.Config) {
+		c.Logger = productionLogger("mvkclient")
 		if edit != nil {
 			edit(c)
 		}
 		c.HTTPClient = hc
 		c.TLSConfig = nil
+	}
+	editProducer := o.producer
+	o.producer = func(c *producer.Config) {
+		c.Logger = productionLogger("producer")
+		if editProducer != nil {
+			editProducer(c)
+		}
 	}
 	s := newStack(b, o)
 	if err := s.book.AddTimeType(b.Context(), testbook.Facility(), tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}); err != nil {
@@ -132,8 +151,9 @@ func (bs *benchSetup) post(url string) (int, error) {
 // BenchmarkAvailableTimeslots compares a full round trip (mvkclient →
 // producer → memtidbok and back, decoded into 50 tidbok.Timeslots) with
 // a bare net/http handler that serves the same answer bytes to the same
-// http.Client, on loopback over plain HTTP with no rate limit. The target
-// is at least half the bare handler's request rate.
+// http.Client, on loopback over plain HTTP with no rate limit, the client
+// and the producer logging as in production (productionLogger). The
+// target is at least half the bare handler's request rate.
 func BenchmarkAvailableTimeslots(b *testing.B) {
 	bs := newBenchSetup(b)
 	endpoint := bs.s.client.Endpoint(tidbok.OpAvailableTimeslots)

@@ -279,6 +279,23 @@ func (t Tokens) LeafNamedAs(qname []byte, text string) bool {
 	return true
 }
 
+// Repeat reads on over the bytes b[from:to] of the message, read before,
+// when the message goes on with the very same bytes, and reports whether
+// it did. The caller stands for what b[from:to] holds: leaf elements read
+// by LeafNamed and LeafNamedAs alone (with the whitespace before each),
+// read at the depth the scanner is at now and while Scope was what it is
+// now, so that reading the same bytes again would change nothing but the
+// position and give the same elements and texts.
+func (t Tokens) Repeat(from, to int) bool {
+	s := t.s
+	n := to - from
+	if s.pending || from < 0 || n <= 0 || to > s.pos || s.pos+n > len(s.b) || string(s.b[s.pos:s.pos+n]) != string(s.b[from:to]) {
+		return false
+	}
+	s.pos += n
+	return true
+}
+
 // StartNamed reads the start tag <qname> (no attributes, no space before
 // its '>') when the message goes on with it, qname being a QName Leaf
 // gave while Scope is the same, and reports whether it did; Name and

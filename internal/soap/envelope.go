@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sync"
 )
 
 // Namespaces used in envelopes and RIV-TA headers.
@@ -106,48 +105,70 @@ type RawXML []byte
 // are written without encoding/xml, with every namespace they use
 // declared once on the Envelope; the document means the same.
 func Marshal(h Header, payload any) ([]byte, error) {
-	bp := envelopePool.Get().(*[]byte)
+	var none *Buffers
+	return none.Marshal(h, payload)
+}
+
+// MarshalPooled is [Marshal] into a buffer of its own, which the caller
+// owns until it hands it back with [Recycle] and must not use after.
+func MarshalPooled(h Header, payload any) (*[]byte, error) {
+	var none *Buffers
+	return none.MarshalPooled(h, payload)
+}
+
+// Recycle hands back a buffer of [MarshalPooled]; nil is ignored. A
+// buffer of the package's MarshalPooled is not reused.
+func Recycle(bp *[]byte) {}
+
+// envelope returns an empty buffer for an envelope.
+func (bs *Buffers) envelope() *[]byte {
+	if bs != nil {
+		if bp, _ := bs.envelopes.Get().(*[]byte); bp != nil {
+			return bp
+		}
+	}
+	b := make([]byte, 0, 8<<10)
+	return &b
+}
+
+// Marshal is [Marshal], writing the envelope in a buffer of bs first.
+func (bs *Buffers) Marshal(h Header, payload any) ([]byte, error) {
+	bp := bs.envelope()
 	b, err := appendEnvelope((*bp)[:0], h, payload)
 	var out []byte
 	if err == nil {
 		out = append(make([]byte, 0, len(b)), b...)
 	}
-	if cap(b) <= maxPooled {
-		*bp = b[:0]
-		envelopePool.Put(bp)
-	}
+	*bp = b
+	bs.Recycle(bp)
 	return out, err
 }
 
-// MarshalPooled is [Marshal] into a pooled buffer, which the caller
-// owns until it hands it back with [Recycle] and must not use after. It
-// saves the copy Marshal makes for a caller that only writes the
-// envelope out.
-func MarshalPooled(h Header, payload any) (*[]byte, error) {
-	bp := envelopePool.Get().(*[]byte)
+// MarshalPooled is [Marshal] into a buffer of bs, which the caller owns
+// until it hands it back with bs.Recycle and must not use after. It saves
+// the copy Marshal makes for a caller that only writes the envelope out.
+func (bs *Buffers) MarshalPooled(h Header, payload any) (*[]byte, error) {
+	bp := bs.envelope()
 	b, err := appendEnvelope((*bp)[:0], h, payload)
 	*bp = b
 	if err != nil {
-		Recycle(bp)
+		bs.Recycle(bp)
 		return nil, err
 	}
 	return bp, nil
 }
 
-// Recycle returns a buffer of [MarshalPooled] to the pool; nil is
-// ignored.
-func Recycle(bp *[]byte) {
-	if bp == nil || cap(*bp) > maxPooled {
+// Recycle hands a buffer of bs.MarshalPooled back to bs; nil is ignored.
+func (bs *Buffers) Recycle(bp *[]byte) {
+	if bs == nil || bp == nil || cap(*bp) > maxPooled {
 		return
 	}
 	*bp = (*bp)[:0]
-	envelopePool.Put(bp)
+	bs.envelopes.Put(bp)
 }
 
 // maxPooled is the largest buffer kept for reuse.
 const maxPooled = 4 << 20
-
-var envelopePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 // Encode writes the envelope that [Marshal] returns to w.
 func Encode(w io.Writer, h Header, payload any) error {

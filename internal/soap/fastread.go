@@ -7,10 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
-	"sync"
 )
-
-var readPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // readUpTo reads r to its end into buf, stopping once more than max bytes
 // are read (over). A reader that tells how many bytes it holds (Len, as
@@ -49,13 +46,29 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 // fastRead is [Read] by the scanner; ok is false when the message is
 // outside what the scanner accepts, or when it broke an attribute limit
 // (s.err says so).
-func fastRead(buf []byte, lim Limits) (m *Message, s *scanner, ok bool) {
-	s = &scanner{b: buf, max: lim.MaxDepth, maxAttrs: lim.MaxAttrs, maxAttrBytes: lim.MaxAttrBytes}
-	// A message's bindings and open elements mostly fit in the
-	// scanner's own room.
-	s.ns, s.open = s.nsRoom[:0], s.openRoom[:0]
+func fastRead(s *scanner, buf []byte, lim Limits) (m *Message, ok bool) {
+	s.reset(buf, lim)
 	m, ok = s.read()
-	return m, s, ok
+	return m, ok
+}
+
+// reset readies s for the message buf, keeping the room of its scratch
+// lists from the message before (none of which outlives a message: the
+// strings a message gives out are copies), except the misplaced
+// elements, which a Message hands on.
+func (s *scanner) reset(buf []byte, lim Limits) {
+	ns, open, attrs, text, pend, strs, path := s.ns, s.open, s.attrs, s.text, s.pend, s.strs, s.path
+	*s = scanner{b: buf, max: lim.MaxDepth, maxAttrs: lim.MaxAttrs, maxAttrBytes: lim.MaxAttrBytes,
+		attrs: attrs[:0], text: text[:0], pend: pend[:0], strs: strs[:0], path: path[:0]}
+	// A message's bindings and open elements mostly fit in the scanner's
+	// own room; lists grown beyond it are kept.
+	s.ns, s.open = s.nsRoom[:0], s.openRoom[:0]
+	if cap(ns) > len(s.nsRoom) {
+		s.ns = ns[:0]
+	}
+	if cap(open) > len(s.openRoom) {
+		s.open = open[:0]
+	}
 }
 
 func (s *scanner) read() (*Message, bool) {

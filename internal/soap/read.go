@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // Default limits of [Read].
@@ -156,11 +157,13 @@ type Message struct {
 
 	// fast is set when the scanner read the message up to the payload;
 	// raw is then the whole message, for the reference path to read again
-	// if the scanner gives up, and pool its buffer's home.
-	fast *scanner
-	raw  []byte
-	lim  Limits
-	pool *[]byte
+	// if the scanner gives up, room the scanner's and raw's home, and
+	// owner the Buffers to hand room back to.
+	fast  *scanner
+	raw   []byte
+	lim   Limits
+	room  *readRoom
+	owner *Buffers
 	// spent: the scanner read past the payload for DecodeTokens, and
 	// only the reference path may read the message now.
 	spent bool
@@ -312,9 +315,53 @@ func expectEnd(dec *xml.Decoder, g *guard, local, problem string) error {
 // [CodeMustUnderstand]). All of these match [ErrMalformed]. Errors from r
 // itself are returned wrapped and do not match ErrMalformed.
 func Read(r io.Reader, lim Limits) (*Message, error) {
+	var none *Buffers
+	return none.Read(r, lim)
+}
+
+// Buffers keeps the read buffers, scanners and envelope buffers of the
+// messages one party reads and writes, for reuse from one message to
+// the next: a client or a handler owns one. The zero value is ready to
+// use, and it is safe for concurrent use. A nil *Buffers reuses nothing:
+// every message then gets its own.
+type Buffers struct {
+	reads     sync.Pool // *readRoom
+	envelopes sync.Pool // *[]byte
+}
+
+// readRoom is what reading one message by the scanner needs: the
+// message's bytes and the scanner over them.
+type readRoom struct {
+	buf []byte
+	s   scanner
+}
+
+// readRoom returns room for reading a message.
+func (bs *Buffers) readRoom() *readRoom {
+	if bs != nil {
+		if rm, _ := bs.reads.Get().(*readRoom); rm != nil {
+			return rm
+		}
+	}
+	return &readRoom{buf: make([]byte, 0, 16<<10)}
+}
+
+// recycleRead hands rm back, its buffer buf (grown from rm.buf), once
+// nothing refers to either.
+func (bs *Buffers) recycleRead(rm *readRoom, buf []byte) {
+	if bs == nil || cap(buf) > maxPooled {
+		return
+	}
+	rm.buf = buf[:0]
+	rm.s.b = nil
+	bs.reads.Put(rm)
+}
+
+// Read is [Read], reusing the buffers and scanners of bs.
+func (bs *Buffers) Read(r io.Reader, lim Limits) (*Message, error) {
 	lim = lim.withDefaults()
-	bp := readPool.Get().(*[]byte)
-	buf, over, err := readUpTo(r, (*bp)[:0], lim.MaxBytes)
+	rm := bs.readRoom()
+	buf, over, err := readUpTo(r, rm.buf[:0], lim.MaxBytes)
 	var (
 		m     *Message
 		refIn io.Reader
@@ -326,38 +373,29 @@ func Read(r io.Reader, lim Limits) (*Message, error) {
 	case err != nil:
 		refIn = io.MultiReader(bytes.NewReader(buf), errReader{err})
 	default:
-		var s *scanner
 		var ok bool
-		if m, s, ok = fastRead(buf, lim); ok {
-			m.raw, m.lim, m.pool = buf, lim, bp
+		if m, ok = fastRead(&rm.s, buf, lim); ok {
+			m.raw, m.lim, m.room, m.owner = buf, lim, rm, bs
 			return m, nil
 		}
-		if s.err != nil {
-			recycleRead(bp, buf)
-			return nil, s.err
+		if err := rm.s.err; err != nil {
+			bs.recycleRead(rm, buf)
+			return nil, err
 		}
 		refIn = bytes.NewReader(buf)
 	}
 	// encoding/xml allocates a start tag's attributes before they can be
 	// counted: count them first.
 	if err := checkAttrs(buf, lim); err != nil {
-		recycleRead(bp, buf)
+		bs.recycleRead(rm, buf)
 		return nil, err
 	}
 	m, err = readReference(refIn, lim)
 	if err != nil {
 		// Nothing refers to buf any more.
-		recycleRead(bp, buf)
+		bs.recycleRead(rm, buf)
 	}
 	return m, err
-}
-
-// recycleRead returns a read buffer to the pool.
-func recycleRead(bp *[]byte, buf []byte) {
-	if cap(buf) <= maxPooled {
-		*bp = buf[:0]
-		readPool.Put(bp)
-	}
 }
 
 // reference reads the message again with encoding/xml, after the scanner
@@ -375,11 +413,10 @@ func (m *Message) reference() (*Message, error) {
 
 // release returns the message's buffer once nothing refers to it.
 func (m *Message) release() {
-	if m.pool != nil && cap(m.raw) <= maxPooled {
-		*m.pool = m.raw[:0]
-		readPool.Put(m.pool)
+	if m.room != nil {
+		m.owner.recycleRead(m.room, m.raw)
 	}
-	m.pool, m.raw, m.fast = nil, nil, nil
+	m.room, m.owner, m.raw, m.fast = nil, nil, nil, nil
 }
 
 // readReference is [Read] by encoding/xml: the reference implementation,

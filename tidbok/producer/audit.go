@@ -225,7 +225,7 @@ func (h *Handler) record(ctx context.Context, x *exchange) {
 	}
 	// Nothing is shown that was not logged.
 	if x.pooled != nil {
-		soap.Recycle(x.pooled)
+		h.codec.Recycle(x.pooled)
 		x.pooled = nil
 	}
 	x.body = nil

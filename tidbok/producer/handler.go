@@ -45,6 +45,10 @@ type Handler struct {
 
 	tel  *telemetry.Recorder
 	prop propagation.TextMapPropagator
+
+	// codec keeps the buffers and scanners of the requests read and the
+	// answers written, for the next ones.
+	codec crmwire.Codec
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -112,7 +116,7 @@ type exchange struct {
 	who      tidbok.Actor // the actor as decoded, for the log (masked)
 	body     []byte       // the answer, when there is no fault
 	// pooled holds body when it is a pooled buffer of
-	// crmwire.EncodeResponsePooled, recycled once written.
+	// the Handler's codec, recycled once written.
 	pooled *[]byte
 	fault  *soap.Fault
 	// cause is a technical error behind a Server fault, logged only.
@@ -183,7 +187,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	_, writeErr := w.Write(body)
 	if x.pooled != nil {
-		soap.Recycle(x.pooled)
+		h.codec.Recycle(x.pooled)
 		x.pooled, x.body = nil, nil
 	}
 	h.logExchange(r, x, status, time.Since(start), writeErr)
@@ -234,7 +238,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 		return x
 	}
 
-	req, derr := crmwire.DecodeRequest(body(w, r, h.limits.MaxBytes), h.limits)
+	req, derr := h.codec.DecodeRequest(body(w, r, h.limits.MaxBytes), h.limits)
 	if derr != nil {
 		x.fault = h.decodeFault(derr)
 		return x
@@ -306,7 +310,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) exchange {
 		h.refusal(&x, c, err)
 		return x
 	}
-	bp, err := crmwire.EncodeResponsePooled(req.Op, res)
+	bp, err := h.codec.EncodeResponsePooled(req.Op, res)
 	if err != nil {
 		h.technical(&x, fmt.Errorf("encoding the book's answer: %w", err))
 		return x
