@@ -218,6 +218,11 @@ func (a *app) timeTypes(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
+	if len(tts) == 1 {
+		// One choice is no choice: go straight to its dates.
+		seeOther(w, r, c.base()+"/datum?tidstyp="+url.QueryEscape(tts[0].ID))
+		return
+	}
 	d := timeTypesData{CaseType: c.ct}
 	for _, tt := range tts {
 		d.TimeTypes = append(d.TimeTypes, link{c.base() + "/datum?tidstyp=" + url.QueryEscape(tt.ID), tt.Name})
@@ -241,9 +246,11 @@ func (a *app) timeTypeName(r *http.Request, c citizen, id string) (string, bool)
 }
 
 type datesData struct {
-	Heading  string
-	Dates    []link
-	Fallback string // the request form's path, when no date has slots
+	Heading string
+	Dates   []link
+	// Weeks are Dates grouped by ISO week.
+	Weeks    []weekOfDates
+	Fallback string // the request form's path, if the clinic has one
 	Clinic   clinicInfo
 }
 
@@ -268,10 +275,18 @@ func (a *app) dates(w http.ResponseWriter, r *http.Request) {
 	for _, day := range res.Dates {
 		d.Dates = append(d.Dates, link{c.base() + "/tider?tidstyp=" + url.QueryEscape(tt) + "&datum=" + day.String(), longDate(day)})
 	}
+	d.Weeks = byWeek(res.Dates, d.Dates)
 	if res.Fallback != "" {
 		d.Fallback = c.card() + "/" + url.PathEscape(res.Fallback) + "/forfragan"
+	} else {
+		// The request form is there for a citizen whom no free time suits.
+		d.Fallback = a.fallbackRequest(r, c, false)
 	}
-	a.render(w, r, http.StatusOK, "dates", view{Title: "Välj dag", Back: c.base() + "/tidstyp", BackText: "Välj en annan typ av tid", Data: d})
+	back, backText := c.base()+"/tidstyp", "Välj en annan typ av tid"
+	if tts, err := c.svc.TimeTypes(r.Context(), c.scope()); err == nil && len(tts) == 1 {
+		back, backText = c.card(), "Tillbaka till "+c.clinic.Name
+	}
+	a.render(w, r, http.StatusOK, "dates", view{Title: "Välj dag", Back: back, BackText: backText, Data: d})
 }
 
 // slotsData is the list of free slots to choose from, on one date or,
@@ -310,6 +325,8 @@ func (a *app) slots(w http.ResponseWriter, r *http.Request) {
 	d := slotsData{Heading: name, Date: day, Slots: res.Slots, Action: c.base() + "/tider", Clinic: c.clinic}
 	if res.Fallback != "" {
 		d.Fallback = c.card() + "/" + url.PathEscape(res.Fallback) + "/forfragan"
+	} else {
+		d.Fallback = a.fallbackRequest(r, c, false)
 	}
 	a.render(w, r, http.StatusOK, "slots", view{Title: "Välj tid", Data: d,
 		Back: c.base() + "/datum?tidstyp=" + url.QueryEscape(tt), BackText: "Välj en annan dag"})
@@ -371,11 +388,7 @@ func (a *app) slotProblem(w http.ResponseWriter, r *http.Request, c citizen, err
 		return
 	}
 	d := slotsData{Heading: "Välj en annan tid", Slots: taken.Alternatives, Alternatives: true, Action: action, Clinic: c.clinic}
-	if len(taken.Alternatives) == 0 {
-		if fb := a.fallbackRequest(r, c, bookingID != ""); fb != "" {
-			d.Fallback = fb
-		}
-	}
+	d.Fallback = a.fallbackRequest(r, c, bookingID != "")
 	back, backText := c.base()+"/tidstyp", "Välj en annan tid"
 	if bookingID != "" {
 		back = c.base() + "/bokning/" + url.PathEscape(bookingID) + "/omboka"

@@ -158,6 +158,7 @@ func (a *app) rescheduleSearch(w http.ResponseWriter, r *http.Request) {
 		for _, day := range res.Dates {
 			d.Dates = append(d.Dates, link{p + "?datum=" + day.String(), longDate(day)})
 		}
+		d.Weeks = byWeek(res.Dates, d.Dates)
 		a.render(w, r, http.StatusOK, "dates", view{Title: "Välj ny dag", Data: d,
 			Flash: "Din nuvarande tid: " + b.Summary.Date + " kl. " + b.Summary.Time + ". Du har kvar den tills den nya tiden är bokad.",
 			Back:  c.base() + "/bokning/" + url.PathEscape(id), BackText: "Tillbaka till bokningen"})
