@@ -135,6 +135,11 @@ func (c citizen) scope() booking.Scope {
 	}
 }
 
+// forChild reports whether the citizen acts for someone else, a child.
+func (c citizen) forChild() bool {
+	return !c.subject.Number.IsZero() && c.subject.Number != c.who.Person
+}
+
 // base is the path of the case type's pages.
 func (c citizen) base() string {
 	return "/mottagning/" + c.clinic.ID.String() + "/" + url.PathEscape(c.ct.ID)

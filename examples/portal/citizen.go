@@ -427,10 +427,16 @@ type confirmData struct {
 	Message        string
 	Phone          string
 	PhoneMax       int
-	Key            string
-	Action         string
-	Release        string
-	Subject        Person
+	// PhoneError is what to correct in the mobile number.
+	PhoneError   string
+	MessageError string
+	Email        string
+	EmailOK      bool
+	SMSOK        bool
+	Key          string
+	Action       string
+	Release      string
+	Subject      Person
 }
 
 // confirmPage shows the held slot, how long it is held, and the form to
@@ -444,7 +450,8 @@ func (a *app) confirmPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.showConfirm(w, r, c, http.StatusOK, h, tidbok.Timeslot{}, "")
+	back := c.ss.takeBack(r.URL.Path)
+	a.showConfirm(w, r, c, http.StatusOK, h, tidbok.Timeslot{}, back)
 }
 
 // livePending returns the session's live hold for this case type (and
@@ -481,11 +488,20 @@ func (a *app) chooseAgain(c citizen, bookingID string, slot tidbok.Timeslot) str
 	return c.base() + "/tider?tidstyp=" + url.QueryEscape(slot.TimeType.ID) + "&datum=" + tidbok.DateOf(slot.Start).String()
 }
 
-func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, status int, h *pendingHold, previous tidbok.Timeslot, problem string) {
+// showConfirm shows the confirm page; back, if not nil, is the form the
+// citizen sent and had refused, with what they typed and what to correct.
+func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, status int, h *pendingHold, previous tidbok.Timeslot, back *formBack) {
 	d := confirmData{
 		Slot: h.Slot, Previous: previous, Expires: h.Expires, Message: h.Message,
 		Key: randomToken(16), Subject: c.subject, PhoneMax: booking.MaxPhoneLen,
 		Action: c.base() + "/bekrafta", Release: c.base() + "/slapp",
+	}
+	problem := ""
+	if back != nil {
+		d.Message, d.Phone, d.Email = back.value("meddelande"), back.value("telefon"), back.value("epost")
+		d.EmailOK, d.SMSOK = back.value("epost-ok") == "ja", back.value("sms-ok") == "ja"
+		d.PhoneError, d.MessageError = back.Fields["telefon"], back.Fields["meddelande"]
+		problem = back.Error
 	}
 	if previous.ID != "" {
 		d.Action = c.base() + "/bokning/" + url.PathEscape(previous.ID) + "/omboka/bekrafta"
@@ -502,6 +518,9 @@ func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, sta
 	title := "Bekräfta tiden"
 	if previous.ID != "" {
 		title = "Bekräfta ombokningen"
+	}
+	if problem != "" {
+		title = "Fel: " + title
 	}
 	a.render(w, r, status, "confirm", view{Title: title, Error: problem, Data: d})
 }
@@ -528,10 +547,38 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	if !utf8.ValidString(h.Message) {
 		h.Message = ""
 	}
+	// What the citizen typed comes back with every problem at once if
+	// the form is refused.
+	back := &formBack{Path: c.base() + "/bekrafta", Fields: map[string]string{}, Values: map[string]string{
+		"meddelande": h.Message, "telefon": r.PostFormValue("telefon"), "epost": r.PostFormValue("epost"),
+		"epost-ok": r.PostFormValue("epost-ok"), "sms-ok": r.PostFormValue("sms-ok"),
+	}}
+	phone := strings.TrimSpace(r.PostFormValue("telefon"))
+	if phone != "" {
+		var ok bool
+		if phone, ok = mobileE164(phone); !ok {
+			back.Fields["telefon"] = phoneProblem
+		}
+	}
+	if max := c.ct.Message.MaxLen; max > 0 && utf8.RuneCountInString(h.Message) > max {
+		back.Fields["meddelande"] = "Meddelandet får vara högst " + strconv.Itoa(max) + " tecken långt. Korta texten och försök igen."
+	}
+	if len(back.Fields) > 0 {
+		var texts []string
+		for _, f := range []string{"meddelande", "telefon"} {
+			if t := back.Fields[f]; t != "" {
+				texts = append(texts, t)
+			}
+		}
+		back.Error = strings.Join(texts, " ")
+		c.ss.setPending(h)
+		refused(w, r, c.ss, back)
+		return
+	}
 	conf, err := c.svc.Book(r.Context(), booking.BookRequest{
 		Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
-			Phone: strings.TrimSpace(r.PostFormValue("telefon")), Email: strings.TrimSpace(r.PostFormValue("epost"))},
+			Phone: phone, Email: strings.TrimSpace(r.PostFormValue("epost"))},
 		Consent: consentFrom(r),
 	})
 	var te *booking.TermsError
@@ -539,7 +586,7 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
 		c.ss.setPending(nil)
-		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
+		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID, Phone: phone})
 		c.ss.markDone(key, to)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
@@ -557,7 +604,8 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, a.chooseAgain(c, "", h.Slot))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
 		c.ss.setPending(h)
-		a.showConfirm(w, r, c, http.StatusUnprocessableEntity, h, tidbok.Timeslot{}, citizenText(err))
+		back.Error = citizenText(err)
+		refused(w, r, c.ss, back)
 	default:
 		a.fail(w, r, c, err)
 	}
@@ -587,6 +635,8 @@ type confirmationData struct {
 	MyBookings string
 	Card       string
 	Moved      bool
+	Facts      visitFacts
+	Phone      string // the mobile number the citizen gave, if any
 }
 
 // confirmation shows a booking just made or moved, from the session: the
@@ -607,13 +657,19 @@ func (a *app) confirmation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := confirmationData{confirmed: conf, Card: c.card(), Moved: conf.Previous.ID != "",
-		Calendar: c.base() + "/bokning/" + url.PathEscape(id) + "/kalender.ics"}
+		Calendar: c.base() + "/bokning/" + url.PathEscape(id) + "/kalender.ics",
+		Facts:    a.visitFacts(r.Context(), c, conf.Booking), Phone: conf.Phone}
 	if m := a.manageCaseType(r, c); m != "" {
 		d.MyBookings = c.card() + "/" + url.PathEscape(m) + "/bokningar"
 	}
 	title := "Din tid är bokad"
-	if d.Moved {
+	switch {
+	case d.Moved && c.forChild():
+		title = "Tiden för " + c.subject.FirstName + " är ombokad"
+	case d.Moved:
 		title = "Din tid är ombokad"
+	case c.forChild():
+		title = "Tiden för " + c.subject.FirstName + " är bokad"
 	}
 	a.render(w, r, http.StatusOK, "confirmation", view{Title: title, Data: d})
 }
@@ -628,7 +684,8 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var ics []byte
 	if conf, ok := c.ss.confirmation(id); ok {
-		ics = conf.ICS
+		stamp, seq := icsStampAndSequence(conf.ICS)
+		ics = a.visitFacts(r.Context(), c, conf.Booking).event(conf.Booking, conf.Notice, stamp, seq).ICS()
 	} else {
 		m := c.ct.ID
 		if c.ct.Kind != casetype.KindManage {
@@ -641,7 +698,7 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, c, err)
 			return
 		}
-		ics = booking.CalendarEvent{Booking: b.Timeslot, Stamp: a.now()}.ICS()
+		ics = a.visitFacts(r.Context(), c, b.Timeslot).event(b.Timeslot, "", a.now(), 0).ICS()
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -77,5 +80,104 @@ func TestOneTimeTypeSkipsTheChoice(t *testing.T) {
 	pg = b.acceptingTerms(bookPath + "/tidstyp")
 	if !strings.HasSuffix(pg.path, "/tidstyp") || !strings.Contains(pg.body, "Provtagning") {
 		t.Errorf("the two time types are not offered: %s\n%s", pg.path, pg.body)
+	}
+}
+
+// holdFirst walks to the confirm page of the first doctor's time on
+// Thursday.
+func (b *browser) holdFirst() page {
+	b.t.Helper()
+	pg := b.acceptingTerms(bookPath + "/tider?tidstyp=LAK&datum=" + thursday.String())
+	pg = b.submit(pg, "/tider", 0, nil)
+	if !strings.HasSuffix(pg.path, "/bekrafta") {
+		b.t.Fatalf("holding the slot ended at %s:\n%s", pg.path, pg.body)
+	}
+	return pg
+}
+
+func TestTheMobileNumberIsCheckedShownAndSeenByStaff(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	logs := &syncWriter{w: &buf}
+	p := newPortalIn(t, t.TempDir(), config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.holdFirst()
+	for _, bad := range []string{strings.Repeat("7", 300), "08-123 456 78"} {
+		got := b.submit(pg, "/bekrafta", 0, url.Values{"meddelande": {"Ont i örat"}, "telefon": {bad}, "epost": {"tolvan@example.se"}})
+		// Refused, the form is shown again by a redirect, with what was typed.
+		if got.status != http.StatusOK || !strings.HasSuffix(got.path, "/bekrafta") {
+			t.Fatalf("a phone number %q ended at %s (%d)", bad, got.path, got.status)
+		}
+		for _, want := range []string{"Mobilnumret måste vara ett svenskt mobilnummer", `aria-invalid="true"`, `aria-describedby="telefon-hint telefon-fel"`,
+			`id="telefon-fel"`, "Ont i örat", `value="tolvan@example.se"`, "<title>Fel: Bekräfta tiden"} {
+			if !strings.Contains(got.body, want) {
+				t.Errorf("the refused phone number %q: the page lacks %q:\n%s", bad[:min(len(bad), 20)], want, got.body)
+			}
+		}
+		// The error is shown once: a reload shows the clean form.
+		if again := b.get(got.path); strings.Contains(again.body, "Mobilnumret måste") {
+			t.Errorf("the error is shown again on reload")
+		}
+		pg = got
+	}
+	bookings, err := p.book.Bookings(t.Context(), demoClinic.ID)
+	if err != nil || len(bookings) != 0 {
+		t.Fatalf("the book has %d bookings (%v) after refused numbers, want none", len(bookings), err)
+	}
+	pg = b.submit(b.get(pg.path), "/bekrafta", 0, url.Values{"telefon": {"070-123 45 67"}})
+	if !strings.Contains(pg.path, "/bekraftelse/") {
+		t.Fatalf("a good number ended at %s:\n%s", pg.path, pg.body)
+	}
+	if !strings.Contains(pg.body, `<dd id="ditt-mobilnummer">070-123 45 67</dd>`) {
+		t.Errorf("the confirmation does not show the mobile number:\n%s", pg.body)
+	}
+	bookings, err = p.book.Bookings(t.Context(), demoClinic.ID)
+	if err != nil || len(bookings) != 1 || bookings[0].Contact.Phone != "+46701234567" {
+		t.Fatalf("the book has %+v (%v), want one booking with +46701234567", bookings, err)
+	}
+	staff := p.browser(t)
+	spg := staff.loginStaff("personal")
+	spg = staff.get("/personal?datum=" + thursday.String() + "&mottagning=" + demoClinic.ID.String())
+	if !strings.Contains(spg.body, "Tolvan Tolvansson (19121212-1212), mobil 070-123 45 67") {
+		t.Errorf("staff do not see the whole number and the mobile number:\n%s", spg.body)
+	}
+	for _, leak := range []string{"191212121212", "19121212-1212"} {
+		logs.mu.Lock()
+		leaked := strings.Contains(buf.String(), leak)
+		logs.mu.Unlock()
+		if leaked {
+			t.Errorf("the log shows the personal identity number %s", leak)
+		}
+	}
+}
+
+func TestTheConfirmationAndCalendarSayWhereWhatToBringAndBy(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.bookFirst("LAK", thursday, "")
+	for _, want := range []string{
+		`<dd id="adress">` + demoClinic.Address, `<dd id="mottagningens-telefon">` + demoClinic.Phone,
+		`<p id="ta-med">Ta med giltig legitimation.`,
+		// The first time is Thursday at 08:00; the deadline is a day before.
+		"Avboka senast onsdag 11 mars 2026 kl. 08:00",
+	} {
+		if !strings.Contains(pg.body, want) {
+			t.Errorf("the confirmation lacks %q:\n%s", want, pg.body)
+		}
+	}
+	ics := b.get(bookPath + "/bokning/" + url.PathEscape(bookingIDIn(t, pg.path)) + "/kalender.ics").body
+	unfolded := strings.ReplaceAll(ics, "\r\n ", "")
+	for _, want := range []string{
+		`SUMMARY:Läkarbesök\, Vårdcentralen Solrosen`,
+		`LOCATION:Vårdcentralen Solrosen\, Solrosvägen 1\, 123 45 Exempelstad`,
+		`Ta med giltig legitimation.`, `Avboka eller omboka senast onsdag 11 mars 2026 kl. 08:00`,
+		`Mottagningens telefon: 010-123 45 67`,
+	} {
+		if !strings.Contains(unfolded, want) {
+			t.Errorf("the calendar file lacks %q:\n%s", want, ics)
+		}
 	}
 }

@@ -211,7 +211,7 @@ func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.showConfirm(w, r, c, http.StatusOK, h, b.Timeslot, "")
+	a.showConfirm(w, r, c, http.StatusOK, h, b.Timeslot, nil)
 }
 
 // reschedule moves the booking to the held slot: either it moves, or the

@@ -185,19 +185,14 @@ var funcs = template.FuncMap{
 	"summary":   func(ts tidbok.Timeslot) booking.Summary { return booking.Summarize(ts, "") },
 	"iso":       func(d tidbok.Date) string { return d.String() },
 	"slotForms": slotForms,
+	"showPhone": showPhone,
 	// demoPeopleChoices and demoStaffChoices are the demo login's
 	// choices, rendered once (see withDemoChoices).
 	"demoPeopleChoices": func() template.HTML { return "" },
 	"demoStaffChoices":  func() template.HTML { return "" },
 	// clinicHref is the path of the demo clinic's contact card.
 	"clinicHref": func() string { return "/mottagning/" + demoClinic.ID.String() },
-	// pnrFull shows a demo identity's whole personal identity number, on
-	// the demo login page only: they are test numbers.
-	"pnrFull": func(p tidbok.PersonalNumber) string {
-		c := p.Canonical()
-		if len(c) != 12 {
-			return ""
-		}
-		return c[:8] + "-" + c[8:]
-	},
+	// pnrFull shows a whole personal identity number: on the demo login
+	// page (they are test numbers), and to staff, whose patients they are.
+	"pnrFull": fullNumber,
 }

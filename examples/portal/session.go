@@ -103,6 +103,9 @@ type session struct {
 	// twice (a double click, a reload) shows the first outcome.
 	recent []doneWrite
 	flash  string
+	// back is a refused form, kept for its one view after the redirect
+	// (see formback.go).
+	back *formBack
 
 	// What the database holds: the state as last read or written, and
 	// when its last use was recorded. gone: the session was ended.
@@ -127,6 +130,7 @@ type sessionState struct {
 	Recent []doneWrite       `json:"recent,omitempty"`
 	Done   map[string]string `json:"done,omitempty"`
 	Flash  string            `json:"flash,omitempty"`
+	Back   *formBack         `json:"back,omitempty"`
 }
 
 // doneWrite is a write this session made: its request key, and the page
@@ -143,6 +147,8 @@ type keptConfirmation struct {
 	Previous tidbok.Timeslot `json:",omitzero"`
 	Notice   string          `json:",omitempty"`
 	CaseType string
+	// Phone is the mobile number the citizen gave when booking.
+	Phone string `json:",omitempty"`
 	// Stamp and Sequence are the calendar file's DTSTAMP and SEQUENCE.
 	Stamp    time.Time `json:",omitzero"`
 	Sequence int       `json:",omitempty"`
@@ -153,7 +159,7 @@ type keptConfirmation struct {
 
 // keep returns c as a session keeps it.
 func (c confirmed) keep() keptConfirmation {
-	k := keptConfirmation{Booking: c.Booking, Previous: c.Previous, Notice: c.Notice, CaseType: c.CaseType}
+	k := keptConfirmation{Booking: c.Booking, Previous: c.Previous, Notice: c.Notice, CaseType: c.CaseType, Phone: c.Phone}
 	k.Stamp, k.Sequence = icsStampAndSequence(c.ICS)
 	return k
 }
@@ -161,7 +167,7 @@ func (c confirmed) keep() keptConfirmation {
 // confirmed returns the confirmation k keeps, with its summary and
 // calendar file made again.
 func (k keptConfirmation) confirmed() confirmed {
-	c := confirmed{CaseType: k.CaseType, Confirmation: booking.Confirmation{
+	c := confirmed{CaseType: k.CaseType, Phone: k.Phone, Confirmation: booking.Confirmation{
 		Booking: k.Booking, Previous: k.Previous, Notice: k.Notice,
 		Summary: booking.Summarize(k.Booking, k.Notice), ICS: k.ICS,
 	}}
@@ -199,6 +205,8 @@ type pendingHold struct {
 type confirmed struct {
 	booking.Confirmation
 	CaseType string
+	// Phone is the mobile number the citizen gave, in E.164.
+	Phone string
 }
 
 // sessions keeps the sessions of the portal in its database. It is safe
@@ -406,7 +414,7 @@ func (ss *session) snapshot() sessionState {
 
 func (ss *session) stateLocked() sessionState {
 	st := sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
-		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash}
+		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash, Back: ss.back}
 	st.Confirms = ss.confirms
 	return st
 }
@@ -416,7 +424,7 @@ func (ss *session) set(st sessionState) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	ss.csrf, ss.who, ss.subject = st.CSRF, st.Who, st.Subject
-	ss.hold, ss.recent, ss.flash = st.Hold, st.Recent, st.Flash
+	ss.hold, ss.recent, ss.flash, ss.back = st.Hold, st.Recent, st.Flash, st.Back
 	for k, p := range st.Done {
 		if len(ss.recent) < maxRecent {
 			ss.recent = append(ss.recent, doneWrite{k, p})
