@@ -34,6 +34,9 @@ type cardData struct {
 	// TooOld reports that the child chosen has turned 13 and must log in
 	// personally.
 	TooOld bool
+	// OwnLogin are the citizen's children who have turned 13: the
+	// citizen may not act for them, and they log in themselves.
+	OwnLogin []string
 }
 
 type cardEntry struct {
@@ -84,11 +87,19 @@ func (a *app) contactCard(w http.ResponseWriter, r *http.Request) {
 		today := tidbok.DateOf(a.now())
 		for i, k := range kids {
 			sel := k.Number == c.subject.Number
-			d.Children = append(d.Children, choice{Value: childKey(i),
-				Label: k.Name() + " (" + strconv.Itoa(k.Number.AgeOn(today)) + " år)", Selected: sel})
-			if sel && k.Number.AgeOn(today) >= casetype.GuardianAgeLimit {
-				d.TooOld = true
+			age := k.Number.AgeOn(today)
+			if age >= casetype.GuardianAgeLimit {
+				// A guardian acts for a child under 13 only: an older
+				// child is not offered, and the page says why.
+				d.OwnLogin = append(d.OwnLogin, k.Name()+" ("+strconv.Itoa(age)+" år)")
+				d.TooOld = d.TooOld || sel
+				continue
 			}
+			d.Children = append(d.Children, choice{Value: childKey(i),
+				Label: k.Name() + " (" + strconv.Itoa(age) + " år)", Selected: sel})
+		}
+		if len(d.Children) == 1 && !d.ForChild {
+			d.Children = nil // only themself to choose
 		}
 	}
 	a.render(w, r, http.StatusOK, "card", view{Title: c.clinic.Name, Data: d})
@@ -446,6 +457,17 @@ func (a *app) confirmPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if h := c.ss.pending(); h == nil || h.CaseType != c.ct.ID || h.BookingID != "" {
+		if to, done := c.ss.doneFrom(r.URL.Path); done {
+			links := []link{{to, "Visa bekräftelsen"}}
+			if m := a.manageCaseType(r, c); m != "" {
+				links = append(links, link{c.card() + "/" + m + "/bokningar", "Till bokningarna"})
+			}
+			a.alreadyDone(w, r, "Tiden är redan bokad", "Du har redan bokat tiden. Vill du boka en tid till, välj en ny tid.",
+				append(links, link{c.base() + "/tidstyp", "Boka en ny tid"})...)
+			return
+		}
+	}
 	h, ok := a.livePending(w, r, c, "")
 	if !ok {
 		return
@@ -587,7 +609,7 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
 		c.ss.setPending(nil)
 		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID, Phone: phone})
-		c.ss.markDone(key, to)
+		c.ss.markDoneFrom(key, c.base()+"/bekrafta", to)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		// The clinic changed its terms while the citizen confirmed: show

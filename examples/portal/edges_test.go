@@ -181,3 +181,61 @@ func TestTheConfirmationAndCalendarSayWhereWhatToBringAndBy(t *testing.T) {
 		}
 	}
 }
+
+func TestActingForAChildThePagesNameTheChild(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	pg := b.login("frida", "eid")
+	pg = b.get(cardPath)
+	// Olle (5) is offered; Stina has turned 13, is not, and the page says why.
+	if !strings.Contains(pg.body, "Olle Andersson (5 år)") || strings.Contains(pg.body, `<option value="`+childKey(1)+`"`) {
+		t.Errorf("Vem gäller det? offers:\n%s", pg.body)
+	}
+	if !strings.Contains(pg.body, `id="egen-inloggning">Stina`) || !strings.Contains(pg.body, "har fyllt 13 år") {
+		t.Errorf("the card does not say why Stina is not offered:\n%s", pg.body)
+	}
+	b.submit(pg, "/agera-for", 0, url.Values{"vem": {childKey(0)}})
+	pg = b.acceptingTerms(cardPath + "/" + ctManage + "/bokningar")
+	if !strings.Contains(pg.body, "Olle har inga kommande bokningar") {
+		t.Errorf("Olle's empty list:\n%s", pg.body)
+	}
+	pg = b.acceptingTerms(cardPath + "/" + ctChild + "/tider?tidstyp=BVC&datum=" + thursday.String())
+	pg = b.submit(pg, "/tider", 0, nil)
+	pg = b.submit(pg, "/bekrafta", 0, nil)
+	if !strings.Contains(pg.body, "<h1>Tiden för Olle är bokad</h1>") {
+		t.Errorf("the confirmation for Olle:\n%s", pg.body)
+	}
+}
+
+func TestBackAfterBookingOrCancellingSaysItIsDone(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.bookFirst("LAK", thursday, "")
+	conf := pg.path
+	pg = b.get(bookPath + "/bekrafta")
+	if !strings.Contains(pg.body, "<h1>Tiden är redan bokad</h1>") || !strings.Contains(pg.body, `href="`+conf+`"`) ||
+		strings.Contains(pg.body, "Tiden är reserverad åt dig") {
+		t.Fatalf("back to the confirm form after booking:\n%s", pg.body)
+	}
+	// A new hold shows the form again.
+	pg = b.submit(b.get(bookPath+"/tider?tidstyp=LAK&datum="+thursday.AddDays(1).String()), "/tider", 0, nil)
+	if !strings.Contains(pg.body, "Tiden är reserverad åt dig") {
+		t.Fatalf("a new hold after a booking:\n%s", pg.body)
+	}
+	b.submit(pg, "/slapp", 0, nil)
+
+	cancel := managePath + "/bokning/" + url.PathEscape(bookingIDIn(t, conf)) + "/avboka"
+	pg = b.acceptingTerms(cancel)
+	pg = b.submit(pg, "/avboka", 0, nil)
+	if !strings.HasSuffix(pg.path, "/bokningar") || !strings.Contains(pg.body, "är avbokad") {
+		t.Fatalf("cancelling ended at %s:\n%s", pg.path, pg.body)
+	}
+	pg = b.get(cancel)
+	if !strings.Contains(pg.body, "<h1>Tiden är redan avbokad</h1>") || strings.Contains(pg.body, "Vill du avboka tiden?") ||
+		!strings.Contains(pg.body, `href="`+managePath+`/bokningar"`) {
+		t.Errorf("back to the cancel form after cancelling:\n%s", pg.body)
+	}
+}

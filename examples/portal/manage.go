@@ -18,6 +18,7 @@ import (
 type bookingsData struct {
 	Bookings []bookingEntry
 	Subject  Person
+	ForChild bool
 	BookNew  string
 	Clinic   clinicInfo
 }
@@ -38,7 +39,7 @@ func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	d := bookingsData{Subject: c.subject, Clinic: c.clinic, BookNew: c.card()}
+	d := bookingsData{Subject: c.subject, ForChild: c.forChild(), Clinic: c.clinic, BookNew: c.card()}
 	for _, b := range list {
 		d.Bookings = append(d.Bookings, bookingEntry{Booking: b, Href: c.base() + "/bokning/" + url.PathEscape(b.ID)})
 	}
@@ -92,7 +93,11 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Why += " Kontakta mottagningen på telefon " + c.clinic.Phone + " om du behöver ändra den."
 	}
-	a.render(w, r, http.StatusOK, "booking", view{Title: "Din bokning", Data: d,
+	title := "Din bokning"
+	if c.forChild() {
+		title = "Bokningen för " + c.subject.FirstName
+	}
+	a.render(w, r, http.StatusOK, "booking", view{Title: title, Data: d,
 		Back: c.base() + "/bokningar", BackText: "Tillbaka till bokningarna"})
 }
 
@@ -202,6 +207,13 @@ func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	if h := c.ss.pending(); h == nil || h.BookingID != id {
+		if to, done := c.ss.doneFrom(r.URL.Path); done {
+			a.alreadyDone(w, r, "Tiden är redan ombokad", "Du har redan bokat om tiden.",
+				link{to, "Visa bekräftelsen"}, link{c.base() + "/bokningar", "Till bokningarna"})
+			return
+		}
+	}
 	h, ok := a.livePending(w, r, c, id)
 	if !ok {
 		return
@@ -240,7 +252,7 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
 		c.ss.setPending(nil)
 		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
-		c.ss.markDone(key, to)
+		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka/bekrafta", to)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged + " Den nya tiden är fortfarande reserverad åt dig till kl. " + clock(h.Expires) + ".")
@@ -271,6 +283,11 @@ type cancelData struct {
 func (a *app) cancelPage(w http.ResponseWriter, r *http.Request) {
 	c, ok := a.citizenUnder(w, r, casetype.KindManage)
 	if !ok || a.needTerms(w, r, c, r.URL.RequestURI()) {
+		return
+	}
+	if to, done := c.ss.doneFrom(r.URL.Path); done {
+		a.alreadyDone(w, r, "Tiden är redan avbokad", "Du har redan avbokat tiden.",
+			link{to, "Till bokningarna"}, link{c.card(), "Boka en ny tid"})
 		return
 	}
 	b, ok := a.changeable(w, r, c, r.PathValue("id"), booking.ActionCancel)
@@ -312,8 +329,12 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 	var te *booking.TermsError
 	switch {
 	case err == nil:
-		c.ss.setFlash("Din tid " + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
-		c.ss.markDone(key, c.base()+"/bokningar")
+		whose := "Din tid "
+		if c.forChild() {
+			whose = "Tiden för " + c.subject.FirstName + " "
+		}
+		c.ss.setFlash(whose + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
+		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/avboka", c.base()+"/bokningar")
 		seeOther(w, r, c.base()+"/bokningar")
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged)

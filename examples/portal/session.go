@@ -138,6 +138,9 @@ type sessionState struct {
 type doneWrite struct {
 	Key  string `json:"k"`
 	Path string `json:"p"`
+	// Form is the page of the form that made the write, if known: that
+	// page, come back to, says the write is done (see backbutton.go).
+	Form string `json:"f,omitempty"`
 }
 
 // keptConfirmation is a confirmed as a session keeps it: the booking and
@@ -427,7 +430,7 @@ func (ss *session) set(st sessionState) {
 	ss.hold, ss.recent, ss.flash, ss.back = st.Hold, st.Recent, st.Flash, st.Back
 	for k, p := range st.Done {
 		if len(ss.recent) < maxRecent {
-			ss.recent = append(ss.recent, doneWrite{k, p})
+			ss.recent = append(ss.recent, doneWrite{Key: k, Path: p})
 		}
 	}
 	ss.confirms = st.Confirms
@@ -665,7 +668,11 @@ func (ss *session) confirmation(id string) (confirmed, bool) {
 
 // markDone remembers that the write with request key led to the page at
 // path.
-func (ss *session) markDone(key, path string) {
+func (ss *session) markDone(key, path string) { ss.markDoneFrom(key, "", path) }
+
+// markDoneFrom remembers that the write with request key, sent from the
+// form on the page form, led to the page at path.
+func (ss *session) markDoneFrom(key, form, path string) {
 	if key == "" {
 		return
 	}
@@ -674,7 +681,7 @@ func (ss *session) markDone(key, path string) {
 	if n := len(ss.recent); n >= maxRecent {
 		ss.recent = slices.Delete(slices.Clone(ss.recent), 0, n-maxRecent+1)
 	}
-	ss.recent = append(ss.recent, doneWrite{key, path})
+	ss.recent = append(ss.recent, doneWrite{Key: key, Path: path, Form: form})
 }
 
 // doneAt returns the page of the write with request key, if this session
