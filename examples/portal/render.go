@@ -51,6 +51,9 @@ type view struct {
 	// Back is a link back, with its text.
 	Back, BackText string
 	Data           any
+	// SessionEnds, on pages with a form of the citizen's, is when the
+	// session ends unless it is used before: the page says so.
+	SessionEnds time.Time
 }
 
 // parsePages parses every page with the layout.
@@ -117,6 +120,9 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 		v.CSRF = ss.token()
 		if who, ok := ss.identity(); ok {
 			v.Who = &who
+			if formPage(v.Page) {
+				v.SessionEnds = ss.endsAt()
+			}
 			if p := ss.actingFor(); !p.Number.IsZero() {
 				v.ActingFor = p.Name()
 			}

@@ -243,6 +243,14 @@ var sessionTables = []string{
     data       TEXT NOT NULL
 )`,
 	`CREATE INDEX IF NOT EXISTS portal_sessions_by_seen ON portal_sessions (seen_ns)`,
+	// A form sent after its session expired, kept for a short while
+	// under a single-use token (see resume.go): id is the SHA-256 of the
+	// token in hex, data the form and the step as JSON.
+	`CREATE TABLE IF NOT EXISTS portal_resume (
+    id         TEXT PRIMARY KEY,
+    expires_ns BIGINT NOT NULL,
+    data       TEXT NOT NULL
+)`,
 }
 
 // openSessions creates the sessions table in db unless it is there.
@@ -308,10 +316,12 @@ func expired(created, seen, now time.Time) bool {
 	return now.Sub(seen) > sessionIdle || now.Sub(created) > sessionMax
 }
 
-// get returns the live session with id, or nil.
-func (s *sessions) get(ctx context.Context, id string) (*session, error) {
+// get returns the live session with id, or nil; and, if the session has
+// just expired, the state it had, so that what the citizen was doing can
+// be taken up after they log in again (see resume.go).
+func (s *sessions) get(ctx context.Context, id string) (*session, *sessionState, error) {
 	if id == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var createdNs, seenNs int64
 	var data string
@@ -319,23 +329,27 @@ func (s *sessions) get(ctx context.Context, id string) (*session, error) {
 		Scan(&createdNs, &seenNs, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("reading the session: %w", err)
+		return nil, nil, fmt.Errorf("reading the session: %w", err)
 	}
 	now := s.now()
 	created, seen := time.Unix(0, createdNs), time.Unix(0, seenNs)
 	if expired(created, seen, now) {
 		s.delete(ctx, id)
-		return nil, nil
+		var st sessionState
+		if json.Unmarshal([]byte(data), &st) != nil {
+			return nil, nil, nil
+		}
+		return nil, &st, nil
 	}
 	st, err := s.decoded.decode(key(id), data)
 	if err != nil {
-		return nil, fmt.Errorf("reading the session: %w", err)
+		return nil, nil, fmt.Errorf("reading the session: %w", err)
 	}
 	ss := &session{id: id, created: created, seen: now, stored: []byte(data), storedSeen: seen}
 	ss.set(st)
-	return ss, nil
+	return ss, nil, nil
 }
 
 // create makes a new session of who, and keeps it.
@@ -476,6 +490,9 @@ func (s *sessions) clearCookie(w http.ResponseWriter, r *http.Request) {
 type requestSession struct {
 	ss    *session
 	login *pendingLogin
+	// expired is the state of the session the cookie named, if it has
+	// just expired.
+	expired *sessionState
 }
 
 type sessionKey struct{}
@@ -516,13 +533,13 @@ func (s *sessions) withSession(next http.Handler) http.Handler {
 		}
 		rs := &requestSession{}
 		if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
-			ss, err := s.get(r.Context(), c.Value)
+			ss, gone, err := s.get(r.Context(), c.Value)
 			if err != nil {
 				s.log.Error("reading a session failed", "err", err)
 				http.Error(w, "Tjänsten är inte tillgänglig just nu. Försök igen om en stund.", http.StatusServiceUnavailable)
 				return
 			}
-			rs.ss = ss
+			rs.ss, rs.expired = ss, gone
 		}
 		save := func() {
 			if rs.ss == nil {
