@@ -25,3 +25,16 @@ func (a *app) alreadyDone(w http.ResponseWriter, r *http.Request, title, text st
 	a.render(w, r, http.StatusOK, "error", view{Title: title, Page: "already-done",
 		Data: errorData{Text: text, Links: links}})
 }
+
+// doneCookie is set anew, with a random value, by every write a citizen
+// makes. A browser may keep a page in its back-forward cache and show it
+// again on Back without asking the portal, even a page sent with
+// Cache-Control: no-store; Chromium does not when a cookie changed since
+// the page was shown. So Back after a booking or cancellation asks the
+// portal, which then says the write is done.
+const doneCookie = "webbtidbok_skrivet"
+
+// markWritten sets doneCookie anew.
+func (a *app) markWritten(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, a.sessions.cookie(r, doneCookie, randomToken(8), 0))
+}

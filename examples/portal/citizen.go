@@ -448,6 +448,9 @@ type confirmData struct {
 	Action       string
 	Release      string
 	Subject      Person
+	// Notice is a message about the form, e.g. that it is back after
+	// a login.
+	Notice string
 }
 
 // confirmPage shows the held slot, how long it is held, and the form to
@@ -523,7 +526,7 @@ func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, sta
 		d.Message, d.Phone, d.Email = back.value("meddelande"), back.value("telefon"), back.value("epost")
 		d.EmailOK, d.SMSOK = back.value("epost-ok") == "ja", back.value("sms-ok") == "ja"
 		d.PhoneError, d.MessageError = back.Fields["telefon"], back.Fields["meddelande"]
-		problem = back.Error
+		problem, d.Notice = back.Error, back.Notice
 	}
 	if previous.ID != "" {
 		d.Action = c.base() + "/bokning/" + url.PathEscape(previous.ID) + "/omboka/bekrafta"
@@ -610,6 +613,7 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		c.ss.setPending(nil)
 		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID, Phone: phone})
 		c.ss.markDoneFrom(key, c.base()+"/bekrafta", to)
+		a.markWritten(w, r)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		// The clinic changed its terms while the citizen confirmed: show

@@ -16,6 +16,17 @@ type formBack struct {
 	Values map[string]string `json:"v,omitempty"`
 	Error  string            `json:"e,omitempty"`
 	Fields map[string]string `json:"f,omitempty"`
+	// Notice is a message about the form that is no problem: that it is
+	// back after a login, say.
+	Notice string `json:"n,omitempty"`
+}
+
+// notice returns f's notice; for a nil f "".
+func (f *formBack) notice() string {
+	if f == nil {
+		return ""
+	}
+	return f.Notice
 }
 
 // value returns the value typed in field name, for a nil f "".

@@ -253,6 +253,7 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 		c.ss.setPending(nil)
 		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
 		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka/bekrafta", to)
+		a.markWritten(w, r)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged + " Den nya tiden är fortfarande reserverad åt dig till kl. " + clock(h.Expires) + ".")
@@ -276,6 +277,7 @@ type cancelData struct {
 	Message    string
 	MessageMax int
 	MessageLbl string
+	Notice     string
 }
 
 // cancelPage asks the citizen to confirm the cancellation, with a
@@ -294,11 +296,12 @@ func (a *app) cancelPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.showCancel(w, r, c, http.StatusOK, b, "", "")
+	back := c.ss.takeBack(r.URL.Path)
+	a.showCancel(w, r, c, http.StatusOK, b, back.value("meddelande"), "", back.notice())
 }
 
-func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string) {
-	d := cancelData{Booking: b, Key: randomToken(16), Message: msg,
+func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string, notice ...string) {
+	d := cancelData{Booking: b, Key: randomToken(16), Message: msg, Notice: strings.Join(notice, " "),
 		Action: c.base() + "/bokning/" + url.PathEscape(b.ID) + "/avboka"}
 	if b.Allows.Message {
 		d.MessageMax, d.MessageLbl = b.Allows.MessageMaxLen, c.ct.Message.Label
@@ -335,6 +338,7 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 		}
 		c.ss.setFlash(whose + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
 		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/avboka", c.base()+"/bokningar")
+		a.markWritten(w, r)
 		seeOther(w, r, c.base()+"/bokningar")
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged)

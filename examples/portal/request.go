@@ -24,6 +24,7 @@ type requestData struct {
 	// PhoneMax is the longest phone number the booking flow takes.
 	PhoneMax int
 	Clinic   clinicInfo
+	Notice   string
 }
 
 func (a *app) requestPage(w http.ResponseWriter, r *http.Request) {
@@ -41,8 +42,10 @@ func (a *app) showRequest(w http.ResponseWriter, r *http.Request, c citizen, sta
 	title, problem := c.ct.Name, ""
 	if back != nil {
 		d.Message, d.Phone, problem = back.value("meddelande"), back.value("telefon"), back.Error
-		d.MessageError, d.PhoneError = back.Fields["meddelande"], back.Fields["telefon"]
-		title = "Fel: " + title
+		d.MessageError, d.PhoneError, d.Notice = back.Fields["meddelande"], back.Fields["telefon"], back.Notice
+		if problem != "" {
+			title = "Fel: " + title
+		}
 	}
 	if d.Label == "" {
 		d.Label = "Beskriv vad du behöver hjälp med"

@@ -215,9 +215,7 @@ func (a *app) resumeAfterLogin(w http.ResponseWriter, r *http.Request, fresh *se
 		fresh.setActingFor(st.Subject)
 	}
 	path, _, _ := strings.Cut(st.Path, "?")
-	if len(st.Values) > 0 {
-		fresh.setBack(&formBack{Path: path, Values: st.Values})
-	}
+	back := &formBack{Path: path, Values: st.Values}
 	flash := "Välkommen tillbaka. Du är tillbaka där du var"
 	if len(st.Values) > 0 {
 		flash += ", med det du hade skrivit"
@@ -241,7 +239,15 @@ func (a *app) resumeAfterLogin(w http.ResponseWriter, r *http.Request, fresh *se
 			st.Path = a.chooseAgain(c, h.BookingID, h.Slot)
 		}
 	}
-	fresh.setFlash(flash)
+	if st.Path == path && (strings.HasSuffix(path, "/bekrafta") || strings.HasSuffix(path, "/forfragan") || strings.HasSuffix(path, "/avboka")) {
+		// The form's page shows the message beside what was typed.
+		back.Notice = flash
+	} else {
+		fresh.setFlash(flash)
+	}
+	if len(back.Values) > 0 || back.Notice != "" {
+		fresh.setBack(back)
+	}
 	// fresh is not the request's session, which the request writes
 	// back: it is written here.
 	if err := a.sessions.save(r.Context(), fresh); err != nil {
