@@ -158,7 +158,11 @@ func (a *app) termsPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), "")
+	problem := ""
+	if back := c.ss.takeBack(r.URL.Path); back != nil {
+		problem = back.Error
+	}
+	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), problem)
 }
 
 func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, status int, v terms.Version, accepted bool, next, problem string) {
@@ -167,7 +171,11 @@ func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, statu
 		a.fail(w, r, c, err)
 		return
 	}
-	a.render(w, r, status, "terms", view{Title: "Villkor: " + c.ct.Name, Error: problem,
+	title := "Villkor: " + c.ct.Name
+	if problem != "" {
+		title = "Fel: " + title
+	}
+	a.render(w, r, status, "terms", view{Title: title, Error: problem,
 		Back: c.card(), BackText: "Tillbaka till " + c.clinic.Name,
 		Data: termsData{CaseType: c.ct, Version: v, Docs: docs, Accepted: accepted, Next: next}})
 }
@@ -183,13 +191,13 @@ func (a *app) acceptTerms(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("till"))
 	n, _ := strconv.Atoi(r.PostFormValue("version"))
 	if r.PostFormValue("godkann") != "ja" {
-		st, err := c.svc.Terms(r.Context(), c.scope())
-		if err != nil {
-			a.fail(w, r, c, err)
-			return
+		// Back to the terms (POST-redirect-GET), with the problem.
+		to := c.base() + "/villkor"
+		if next != "" {
+			to += "?till=" + url.QueryEscape(next)
 		}
-		a.showTerms(w, r, c, http.StatusUnprocessableEntity, st.Version, false, next,
-			"Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta.")
+		refusedTo(w, r, c.ss, &formBack{Path: c.base() + "/villkor",
+			Error: "Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta."}, to)
 		return
 	}
 	_, err := c.svc.AcceptTerms(r.Context(), booking.AcceptTermsRequest{Scope: c.scope(), Version: n})

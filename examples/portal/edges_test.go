@@ -239,3 +239,28 @@ func TestBackAfterBookingOrCancellingSaysItIsDone(t *testing.T) {
 		t.Errorf("back to the cancel form after cancelling:\n%s", pg.body)
 	}
 }
+
+// A refused form is answered with a redirect to its page (POST-redirect-
+// GET), which shows the problem once: Back and reload ask nothing.
+func TestARefusedTermsFormRedirectsBack(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	b := p.browser(t)
+	b.login("tolvan", "eid")
+	pg := b.get(bookPath + "/tidstyp")
+	if !strings.Contains(pg.path, "/villkor?till=") {
+		t.Fatalf("not asked for the terms: %s", pg.path)
+	}
+	terms := pg.path
+	got := b.submit(pg, "", 0, nil) // the box not ticked
+	if got.status != http.StatusOK || got.path != terms || !strings.Contains(got.body, "Kryssa i rutan") ||
+		!strings.Contains(got.body, "<title>Fel: Villkor:") {
+		t.Fatalf("the terms sent without the box: %d at %s\n%s", got.status, got.path, got.body)
+	}
+	if again := b.get(terms); strings.Contains(again.body, "Kryssa i rutan") {
+		t.Errorf("the problem is shown again on reload")
+	}
+	if pg = b.submit(got, "", 0, url.Values{"godkann": {"ja"}}); !strings.HasSuffix(pg.path, "/tidstyp") {
+		t.Errorf("accepting after the problem ended at %s", pg.path)
+	}
+}

@@ -63,6 +63,11 @@ func (ss *session) takeBack(path string) *formBack {
 // refused keeps the refused form f in the session and sends the citizen
 // to its page.
 func refused(w http.ResponseWriter, r *http.Request, ss *session, f *formBack) {
+	refusedTo(w, r, ss, f, f.Path)
+}
+
+// refusedTo is refused for a page whose address adds a query to f.Path.
+func refusedTo(w http.ResponseWriter, r *http.Request, ss *session, f *formBack, to string) {
 	ss.setBack(f)
-	seeOther(w, r, f.Path)
+	seeOther(w, r, to)
 }

@@ -297,7 +297,11 @@ func (a *app) cancelPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := c.ss.takeBack(r.URL.Path)
-	a.showCancel(w, r, c, http.StatusOK, b, back.value("meddelande"), "", back.notice())
+	problem := ""
+	if back != nil {
+		problem = back.Error
+	}
+	a.showCancel(w, r, c, http.StatusOK, b, back.value("meddelande"), problem, back.notice())
 }
 
 func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string, notice ...string) {
@@ -309,7 +313,11 @@ func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, stat
 			d.MessageLbl = "Meddelande till mottagningen"
 		}
 	}
-	a.render(w, r, status, "cancel", view{Title: "Avboka tiden", Error: problem, Data: d,
+	title := "Avboka tiden"
+	if problem != "" {
+		title = "Fel: " + title
+	}
+	a.render(w, r, status, "cancel", view{Title: title, Error: problem, Data: d,
 		Back: c.base() + "/bokning/" + url.PathEscape(b.ID), BackText: "Nej, behåll tiden"})
 }
 
@@ -344,12 +352,10 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 		c.ss.setFlash(termsChanged)
 		seeOther(w, r, c.base()+"/villkor?till="+url.QueryEscape(c.base()+"/bokning/"+url.PathEscape(id)+"/avboka"))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
-		b, derr := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
-		if derr != nil {
-			a.fail(w, r, c, derr)
-			return
-		}
-		a.showCancel(w, r, c, http.StatusUnprocessableEntity, b, msg, citizenText(err))
+		// Back to the form (POST-redirect-GET), with the message typed.
+		refused(w, r, c.ss, &formBack{Path: c.base() + "/bokning/" + url.PathEscape(id) + "/avboka",
+			Values: map[string]string{"meddelande": msg}, Error: citizenText(err),
+			Fields: map[string]string{"meddelande": citizenText(err)}})
 	default:
 		a.fail(w, r, c, err)
 	}
