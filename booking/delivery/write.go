@@ -125,6 +125,12 @@ func Write(l booking.Letter, c Clinic) (Outgoing, error) {
 			return Outgoing{}, fmt.Errorf("delivery: writing the HTML: %w", err)
 		}
 		cal := l.Calendar()
+		// The event says where the clinic is, how to reach it and what
+		// to bring, as the letter does.
+		cal.Clinic = booking.ClinicContact{Address: c.Address, Phone: c.Phone}
+		if c.Bring != "" {
+			cal.Bring = "Ta med " + c.Bring + "."
+		}
 		return Outgoing{
 			Subject:  v.Heading + ": " + what + " " + when + ", " + v.Clinic.Name,
 			Text:     text.String(),

@@ -160,7 +160,7 @@ func TestTheConfirmationAndCalendarSayWhereWhatToBringAndBy(t *testing.T) {
 	pg := b.bookFirst("LAK", thursday, "")
 	for _, want := range []string{
 		`<dd id="adress">` + demoClinic.Address, `<dd id="mottagningens-telefon">` + demoClinic.Phone,
-		`<p id="ta-med">Ta med giltig legitimation.`,
+		`<p id="ta-med">Ta med legitimation och eventuellt frikort.`,
 		// The first time is Thursday at 08:00; the deadline is a day before.
 		"Avboka senast onsdag 11 mars 2026 kl. 08:00",
 	} {
@@ -173,7 +173,7 @@ func TestTheConfirmationAndCalendarSayWhereWhatToBringAndBy(t *testing.T) {
 	for _, want := range []string{
 		`SUMMARY:Läkarbesök\, Vårdcentralen Solrosen`,
 		`LOCATION:Vårdcentralen Solrosen\, Solrosvägen 1\, 123 45 Exempelstad`,
-		`Ta med giltig legitimation.`, `Avboka eller omboka senast onsdag 11 mars 2026 kl. 08:00`,
+		`Ta med legitimation och eventuellt frikort.`, `Avboka eller omboka senast onsdag 11 mars 2026 kl. 08:00`,
 		`Mottagningens telefon: 010-123 45 67`,
 	} {
 		if !strings.Contains(unfolded, want) {

@@ -9,10 +9,6 @@ import (
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
-// demoBring is what the demo clinics ask every citizen to bring, as their
-// terms say.
-const demoBring = "Ta med giltig legitimation."
-
 // visitFacts are what a citizen needs to know about a booked visit
 // besides its time: where the clinic is, how to reach it, what to bring,
 // and until when they may cancel or move it on the web.
@@ -28,7 +24,11 @@ type visitFacts struct {
 // cancel-by time follows the rules of the clinic's Mina
 // tidsbokningar case type the citizen may use.
 func (a *app) visitFacts(ctx context.Context, c citizen, b tidbok.Timeslot) visitFacts {
-	f := visitFacts{Address: c.clinic.Address, Phone: c.clinic.Phone, Bring: demoBring}
+	f := visitFacts{Address: c.clinic.Address, Phone: c.clinic.Phone}
+	// What to bring, as the clinic's messages say it.
+	if bring := deliveryClinic(c.clinic).Bring; bring != "" {
+		f.Bring = "Ta med " + bring + "."
+	}
 	card, err := c.svc.ContactCard(ctx, booking.ContactCardRequest{
 		Caller: c.scope().Caller, Subject: c.subject.Number, Clinic: c.clinic.ID,
 	})
