@@ -15,9 +15,20 @@ import (
 // [Cancellation]; it may also build one for any [Booking].
 type CalendarEvent struct {
 	// Booking is the booked time: its ID and Facility make the event's
-	// UID, Start and End its time, TimeType its title, FacilityName its
-	// location and PerformerName its description.
+	// UID, Start and End its time, TimeType and FacilityName its title
+	// ("Läkarbesök, Vårdcentralen Solrosen"), FacilityName its location
+	// and PerformerName its description.
 	Booking tidbok.Timeslot
+	// Clinic is how to find and reach the clinic: its address follows the
+	// clinic's name in the location, its phone goes into the
+	// description. The zero value leaves them out.
+	Clinic ClinicContact
+	// Bring is what the citizen should bring to the visit, as a sentence
+	// ("Ta med giltig legitimation."); it goes into the description.
+	Bring string
+	// CancelBy is the last moment the citizen may cancel or move the
+	// booking themself; it goes into the description. Zero leaves it out.
+	CancelBy time.Time
 	// Notice is the book's message for the citizen; it goes into the
 	// description.
 	Notice string
@@ -33,6 +44,14 @@ type CalendarEvent struct {
 	// e-mail: [MethodRequest] for a booking or a move, [MethodCancel] for
 	// a cancellation. Empty leaves METHOD out, as for a download.
 	Method string
+}
+
+// ClinicContact is how a citizen finds and reaches a clinic, for the
+// calendar event: the visiting address and the phone number, as the
+// clinic's contact card shows them.
+type ClinicContact struct {
+	Address string
+	Phone   string
 }
 
 // The iTIP methods of a calendar object sent by e-mail.
@@ -78,10 +97,16 @@ func (e CalendarEvent) ICS() []byte {
 	if summary == "" {
 		summary = "Bokad tid"
 	}
+	if b.FacilityName != "" {
+		summary += ", " + b.FacilityName
+	}
 	w.line("SUMMARY:" + escapeText(summary))
 	location := b.FacilityName
 	if location == "" {
 		location = b.Facility.String()
+	}
+	if e.Clinic.Address != "" {
+		location += ", " + e.Clinic.Address
 	}
 	w.line("LOCATION:" + escapeText(location))
 	var desc []string
@@ -90,6 +115,16 @@ func (e CalendarEvent) ICS() []byte {
 	}
 	if e.Notice != "" {
 		desc = append(desc, "Information från mottagningen: "+e.Notice)
+	}
+	if e.Bring != "" {
+		desc = append(desc, e.Bring)
+	}
+	if !e.CancelBy.IsZero() && !e.Cancelled {
+		by := e.CancelBy.In(tidbok.Stockholm())
+		desc = append(desc, "Avboka eller omboka senast "+swedishDate(by)+" kl. "+by.Format("15:04")+" om du inte kan komma.")
+	}
+	if e.Clinic.Phone != "" {
+		desc = append(desc, "Mottagningens telefon: "+e.Clinic.Phone)
 	}
 	if len(desc) > 0 {
 		w.line("DESCRIPTION:" + escapeText(strings.Join(desc, "\n")))

@@ -207,7 +207,7 @@ func TestICSWholeObject(t *testing.T) {
 		"DTEND;TZID=Europe/Stockholm:20260114T103000",
 		"SEQUENCE:0",
 		"STATUS:CONFIRMED",
-		"SUMMARY:Läkarbesök",
+		`SUMMARY:Läkarbesök\, Vårdcentralen Ekorren\, hus 2\; plan 3`,
 		`LOCATION:Vårdcentralen Ekorren\, hus 2\; plan 3`,
 		`DESCRIPTION:Hos Dr Eva Ek\nInformation från mottagningen: Kom fastande. Ta`,
 		"  med legitimation och en lista över de läkemedel du tar\\, även receptfr",
@@ -227,6 +227,44 @@ func TestICSWholeObject(t *testing.T) {
 	}
 	if l := props["LOCATION"].value; l != ev.Booking.FacilityName {
 		t.Errorf("LOCATION reads back as %q", l)
+	}
+}
+
+// The event names the clinic in its title, and says where it is, how to
+// reach it, what to bring and by when to cancel; a cancelled event does
+// not ask to cancel.
+func TestICSNamesTheClinicAndWhatToDo(t *testing.T) {
+	t.Parallel()
+	ev := booking.CalendarEvent{
+		Booking: tidbok.Timeslot{ID: "b2", Start: at(time.March, 16, 9, 0), End: at(time.March, 16, 9, 30),
+			Facility: clinic, FacilityName: "Vårdcentralen Solrosen", PerformerName: "Dr Eva Ek",
+			TimeType: tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"}},
+		Clinic:   booking.ClinicContact{Address: "Solrosvägen 1, 123 45 Exempelstad", Phone: "010-123 45 67"},
+		Bring:    "Ta med giltig legitimation.",
+		CancelBy: at(time.March, 15, 9, 0),
+		Stamp:    t0,
+	}
+	props := eventProps(t, ev.ICS())
+	if got, want := props["SUMMARY"].value, "Läkarbesök, Vårdcentralen Solrosen"; got != want {
+		t.Errorf("SUMMARY reads back as %q, want %q", got, want)
+	}
+	if got, want := props["LOCATION"].value, "Vårdcentralen Solrosen, Solrosvägen 1, 123 45 Exempelstad"; got != want {
+		t.Errorf("LOCATION reads back as %q, want %q", got, want)
+	}
+	wantDesc := "Hos Dr Eva Ek\nTa med giltig legitimation.\n" +
+		"Avboka eller omboka senast söndag 15 mars 2026 kl. 09:00 om du inte kan komma.\n" +
+		"Mottagningens telefon: 010-123 45 67"
+	if got := props["DESCRIPTION"].value; got != wantDesc {
+		t.Errorf("DESCRIPTION reads back as\n%q\nwant\n%q", got, wantDesc)
+	}
+	ev.Cancelled = true
+	if d := eventProps(t, ev.ICS())["DESCRIPTION"].value; strings.Contains(d, "Avboka") || !strings.Contains(d, "010-123 45 67") {
+		t.Errorf("the cancelled event's DESCRIPTION reads back as %q", d)
+	}
+	// Without a facility name the title is the time type alone.
+	ev.Booking.FacilityName = ""
+	if got := eventProps(t, ev.ICS())["SUMMARY"].value; got != "Läkarbesök" {
+		t.Errorf("SUMMARY without a clinic name: %q", got)
 	}
 }
 

@@ -210,6 +210,14 @@ func TestEmailOverSMTP(t *testing.T) {
 				if err != nil || !start.Equal(w.start) {
 					t.Errorf("message %d: DTSTART %v, %v; want %v", i, start, err, w.start)
 				}
+				// The event says where the clinic is, how to reach it and
+				// what to bring, as the letter does.
+				if loc, _ := ev.Props.Text(ical.PropLocation); !strings.HasSuffix(loc, ", Storgatan 1, 111 22 Stockholm") {
+					t.Errorf("message %d: LOCATION %q; want the clinic's address", i, loc)
+				}
+				if d, _ := ev.Props.Text(ical.PropDescription); !strings.Contains(d, "Ta med legitimation.") || !strings.Contains(d, "08-123 45 67") {
+					t.Errorf("message %d: DESCRIPTION %q; want what to bring and the clinic's phone", i, d)
+				}
 			}
 			if uid == "" {
 				t.Error("the calendar has no UID")

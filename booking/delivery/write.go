@@ -144,6 +144,12 @@ func Write(l booking.Letter, c Clinic) (Outgoing, error) {
 		}
 		if v.Attached {
 			cal := l.Calendar()
+			// The event says where the clinic is, how to reach it and what
+			// to bring, as the letter does.
+			cal.Clinic = booking.ClinicContact{Address: c.Address, Phone: c.Phone}
+			if c.Bring != "" {
+				cal.Bring = "Ta med " + c.Bring + "."
+			}
 			out.Calendar, out.CalendarMethod = cal.ICS(), cal.Method
 		}
 		return out, nil

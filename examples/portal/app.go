@@ -445,6 +445,13 @@ func (a *app) checkCSRF(next http.Handler) http.Handler {
 			return
 		}
 		if !a.tokenOK(r, r.PostFormValue("csrf")) {
+			// A form of this site (it passed the cross-origin check) sent
+			// after the citizen's session expired is kept, and they are
+			// asked to log in again to go on (see resume.go).
+			if a.offerResume(w, r) {
+				a.log.Info("a form was sent after its session expired; kept for the next login", "path", r.URL.Path)
+				return
+			}
 			a.forbiddenPost(w, r)
 			return
 		}

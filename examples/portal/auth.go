@@ -76,6 +76,9 @@ func (a *app) loginDone(w http.ResponseWriter, r *http.Request) {
 	a.sessions.clearPendingLogin(w, r)
 	a.sessions.setCookie(w, r, fresh)
 	next := l.next
+	if to := a.resumeAfterLogin(w, r, fresh, who); to != "" {
+		next = to
+	}
 	if next == "" {
 		switch {
 		case len(who.AdminOf) > 0:
@@ -135,6 +138,11 @@ func (c citizen) scope() booking.Scope {
 	}
 }
 
+// forChild reports whether the citizen acts for someone else, a child.
+func (c citizen) forChild() bool {
+	return !c.subject.Number.IsZero() && c.subject.Number != c.who.Person
+}
+
 // base is the path of the case type's pages.
 func (c citizen) base() string {
 	return "/mottagning/" + c.clinic.ID.String() + "/" + url.PathEscape(c.ct.ID)
@@ -150,6 +158,9 @@ func (a *app) citizenAt(w http.ResponseWriter, r *http.Request) (citizen, bool) 
 	ss := sessionOf(r)
 	who, ok := ss.identity()
 	if !ok {
+		if a.offerResume(w, r) {
+			return citizen{}, false
+		}
 		if r.Method == http.MethodGet {
 			seeOther(w, r, "/logga-in?till="+url.QueryEscape(r.URL.RequestURI()))
 		} else {

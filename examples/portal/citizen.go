@@ -34,6 +34,9 @@ type cardData struct {
 	// TooOld reports that the child chosen has turned 13 and must log in
 	// personally.
 	TooOld bool
+	// OwnLogin are the citizen's children who have turned 13: the
+	// citizen may not act for them, and they log in themselves.
+	OwnLogin []string
 }
 
 type cardEntry struct {
@@ -84,11 +87,19 @@ func (a *app) contactCard(w http.ResponseWriter, r *http.Request) {
 		today := tidbok.DateOf(a.now())
 		for i, k := range kids {
 			sel := k.Number == c.subject.Number
-			d.Children = append(d.Children, choice{Value: childKey(i),
-				Label: k.Name() + " (" + strconv.Itoa(k.Number.AgeOn(today)) + " år)", Selected: sel})
-			if sel && k.Number.AgeOn(today) >= casetype.GuardianAgeLimit {
-				d.TooOld = true
+			age := k.Number.AgeOn(today)
+			if age >= casetype.GuardianAgeLimit {
+				// A guardian acts for a child under 13 only: an older
+				// child is not offered, and the page says why.
+				d.OwnLogin = append(d.OwnLogin, k.Name()+" ("+strconv.Itoa(age)+" år)")
+				d.TooOld = d.TooOld || sel
+				continue
 			}
+			d.Children = append(d.Children, choice{Value: childKey(i),
+				Label: k.Name() + " (" + strconv.Itoa(age) + " år)", Selected: sel})
+		}
+		if len(d.Children) == 1 && !d.ForChild {
+			d.Children = nil // only themself to choose
 		}
 	}
 	a.render(w, r, http.StatusOK, "card", view{Title: c.clinic.Name, Data: d})
@@ -147,7 +158,11 @@ func (a *app) termsPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), "")
+	problem := ""
+	if back := c.ss.takeBack(r.URL.Path); back != nil {
+		problem = back.Error
+	}
+	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), problem)
 }
 
 func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, status int, v terms.Version, accepted bool, next, problem string) {
@@ -176,13 +191,13 @@ func (a *app) acceptTerms(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.PostFormValue("till"))
 	n, _ := strconv.Atoi(r.PostFormValue("version"))
 	if r.PostFormValue("godkann") != "ja" {
-		st, err := c.svc.Terms(r.Context(), c.scope())
-		if err != nil {
-			a.fail(w, r, c, err)
-			return
+		// Back to the terms (POST-redirect-GET), with the problem.
+		to := c.base() + "/villkor"
+		if next != "" {
+			to += "?till=" + url.QueryEscape(next)
 		}
-		a.showTerms(w, r, c, http.StatusUnprocessableEntity, st.Version, false, next,
-			"Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta.")
+		refusedTo(w, r, c.ss, &formBack{Path: c.base() + "/villkor",
+			Error: "Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta."}, to)
 		return
 	}
 	_, err := c.svc.AcceptTerms(r.Context(), booking.AcceptTermsRequest{Scope: c.scope(), Version: n})
@@ -222,6 +237,11 @@ func (a *app) timeTypes(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
+	if len(tts) == 1 {
+		// One choice is no choice: go straight to its dates.
+		seeOther(w, r, c.base()+"/datum?tidstyp="+url.QueryEscape(tts[0].ID))
+		return
+	}
 	d := timeTypesData{CaseType: c.ct}
 	for _, tt := range tts {
 		d.TimeTypes = append(d.TimeTypes, link{c.base() + "/datum?tidstyp=" + url.QueryEscape(tt.ID), tt.Name})
@@ -245,9 +265,11 @@ func (a *app) timeTypeName(r *http.Request, c citizen, id string) (string, bool)
 }
 
 type datesData struct {
-	Heading  string
-	Dates    []link
-	Fallback string // the request form's path, when no date has slots
+	Heading string
+	Dates   []link
+	// Weeks are Dates grouped by ISO week.
+	Weeks    []weekOfDates
+	Fallback string // the request form's path, if the clinic has one
 	Clinic   clinicInfo
 }
 
@@ -272,10 +294,18 @@ func (a *app) dates(w http.ResponseWriter, r *http.Request) {
 	for _, day := range res.Dates {
 		d.Dates = append(d.Dates, link{c.base() + "/tider?tidstyp=" + url.QueryEscape(tt) + "&datum=" + day.String(), longDate(day)})
 	}
+	d.Weeks = byWeek(res.Dates, d.Dates)
 	if res.Fallback != "" {
 		d.Fallback = c.card() + "/" + url.PathEscape(res.Fallback) + "/forfragan"
+	} else {
+		// The request form is there for a citizen whom no free time suits.
+		d.Fallback = a.fallbackRequest(r, c, false)
 	}
-	a.render(w, r, http.StatusOK, "dates", view{Title: "Välj dag", Back: c.base() + "/tidstyp", BackText: "Välj en annan typ av tid", Data: d})
+	back, backText := c.base()+"/tidstyp", "Välj en annan typ av tid"
+	if tts, err := c.svc.TimeTypes(r.Context(), c.scope()); err == nil && len(tts) == 1 {
+		back, backText = c.card(), "Tillbaka till "+c.clinic.Name
+	}
+	a.render(w, r, http.StatusOK, "dates", view{Title: "Välj dag", Back: back, BackText: backText, Data: d})
 }
 
 // slotsData is the list of free slots to choose from, on one date or,
@@ -327,6 +357,8 @@ func (a *app) slots(w http.ResponseWriter, r *http.Request) {
 	d := slotsData{Heading: name, Date: day, Slots: res.Slots, Action: c.base() + "/tider", Clinic: c.clinic}
 	if res.Fallback != "" {
 		d.Fallback = c.card() + "/" + url.PathEscape(res.Fallback) + "/forfragan"
+	} else {
+		d.Fallback = a.fallbackRequest(r, c, false)
 	}
 	a.render(w, r, http.StatusOK, "slots", view{Title: "Välj tid", Data: d,
 		Back: c.base() + "/datum?tidstyp=" + url.QueryEscape(tt), BackText: "Välj en annan dag"})
@@ -388,11 +420,7 @@ func (a *app) slotProblem(w http.ResponseWriter, r *http.Request, c citizen, err
 		return
 	}
 	d := slotsData{Heading: "Välj en annan tid", Slots: taken.Alternatives, Alternatives: true, Action: action, Clinic: c.clinic}
-	if len(taken.Alternatives) == 0 {
-		if fb := a.fallbackRequest(r, c, bookingID != ""); fb != "" {
-			d.Fallback = fb
-		}
-	}
+	d.Fallback = a.fallbackRequest(r, c, bookingID != "")
 	back, backText := c.base()+"/tidstyp", "Välj en annan tid"
 	if bookingID != "" {
 		back = c.base() + "/bokning/" + url.PathEscape(bookingID) + "/omboka"
@@ -431,10 +459,19 @@ type confirmData struct {
 	Message        string
 	Phone          string
 	PhoneMax       int
-	Key            string
-	Action         string
-	Release        string
-	Subject        Person
+	// PhoneError is what to correct in the mobile number.
+	PhoneError   string
+	MessageError string
+	Email        string
+	EmailOK      bool
+	SMSOK        bool
+	Key          string
+	Action       string
+	Release      string
+	Subject      Person
+	// Notice is a message about the form, e.g. that it is back after
+	// a login.
+	Notice string
 }
 
 // confirmPage shows the held slot, how long it is held, and the form to
@@ -444,11 +481,23 @@ func (a *app) confirmPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if h := c.ss.pending(); h == nil || h.CaseType != c.ct.ID || h.BookingID != "" {
+		if to, done := c.ss.doneFrom(r.URL.Path); done {
+			links := []link{{to, "Visa bekräftelsen"}}
+			if m := a.manageCaseType(r, c); m != "" {
+				links = append(links, link{c.card() + "/" + m + "/bokningar", "Till bokningarna"})
+			}
+			a.alreadyDone(w, r, "Tiden är redan bokad", "Du har redan bokat tiden. Vill du boka en tid till, välj en ny tid.",
+				append(links, link{c.base() + "/tidstyp", "Boka en ny tid"})...)
+			return
+		}
+	}
 	h, ok := a.livePending(w, r, c, "")
 	if !ok {
 		return
 	}
-	a.showConfirm(w, r, c, http.StatusOK, h, tidbok.Timeslot{}, "")
+	back := c.ss.takeBack(r.URL.Path)
+	a.showConfirm(w, r, c, http.StatusOK, h, tidbok.Timeslot{}, back)
 }
 
 // livePending returns the session's live hold for this case type (and
@@ -485,11 +534,20 @@ func (a *app) chooseAgain(c citizen, bookingID string, slot tidbok.Timeslot) str
 	return c.base() + "/tider?tidstyp=" + url.QueryEscape(slot.TimeType.ID) + "&datum=" + tidbok.DateOf(slot.Start).String()
 }
 
-func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, status int, h *pendingHold, previous tidbok.Timeslot, problem string) {
+// showConfirm shows the confirm page; back, if not nil, is the form the
+// citizen sent and had refused, with what they typed and what to correct.
+func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, status int, h *pendingHold, previous tidbok.Timeslot, back *formBack) {
 	d := confirmData{
 		Slot: h.Slot, Previous: previous, Expires: h.Expires, Message: h.Message,
 		Key: randomToken(16), Subject: c.subject, PhoneMax: booking.MaxPhoneLen,
 		Action: c.base() + "/bekrafta", Release: c.base() + "/slapp",
+	}
+	problem := ""
+	if back != nil {
+		d.Message, d.Phone, d.Email = back.value("meddelande"), back.value("telefon"), back.value("epost")
+		d.EmailOK, d.SMSOK = back.value("epost-ok") == "ja", back.value("sms-ok") == "ja"
+		d.PhoneError, d.MessageError = back.Fields["telefon"], back.Fields["meddelande"]
+		problem, d.Notice = back.Error, back.Notice
 	}
 	if previous.ID != "" {
 		d.Action = c.base() + "/bokning/" + url.PathEscape(previous.ID) + "/omboka/bekrafta"
@@ -506,6 +564,9 @@ func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, sta
 	title := "Bekräfta tiden"
 	if previous.ID != "" {
 		title = "Bekräfta ombokningen"
+	}
+	if problem != "" {
+		title = "Fel: " + title
 	}
 	a.render(w, r, status, "confirm", view{Title: title, Error: problem, Data: d})
 }
@@ -532,10 +593,38 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	if !utf8.ValidString(h.Message) {
 		h.Message = ""
 	}
+	// What the citizen typed comes back with every problem at once if
+	// the form is refused.
+	back := &formBack{Path: c.base() + "/bekrafta", Fields: map[string]string{}, Values: map[string]string{
+		"meddelande": h.Message, "telefon": r.PostFormValue("telefon"), "epost": r.PostFormValue("epost"),
+		"epost-ok": r.PostFormValue("epost-ok"), "sms-ok": r.PostFormValue("sms-ok"),
+	}}
+	phone := strings.TrimSpace(r.PostFormValue("telefon"))
+	if phone != "" {
+		var ok bool
+		if phone, ok = mobileE164(phone); !ok {
+			back.Fields["telefon"] = phoneProblem
+		}
+	}
+	if max := c.ct.Message.MaxLen; max > 0 && utf8.RuneCountInString(h.Message) > max {
+		back.Fields["meddelande"] = "Meddelandet får vara högst " + strconv.Itoa(max) + " tecken långt. Korta texten och försök igen."
+	}
+	if len(back.Fields) > 0 {
+		var texts []string
+		for _, f := range []string{"meddelande", "telefon"} {
+			if t := back.Fields[f]; t != "" {
+				texts = append(texts, t)
+			}
+		}
+		back.Error = strings.Join(texts, " ")
+		c.ss.setPending(h)
+		refused(w, r, c.ss, back)
+		return
+	}
 	conf, err := c.svc.Book(r.Context(), booking.BookRequest{
 		Scope: c.scope(), Key: key, Hold: h.Token, Reason: h.Message,
 		Contact: tidbok.ContactInfo{FirstName: c.subject.FirstName, LastName: c.subject.LastName,
-			Phone: strings.TrimSpace(r.PostFormValue("telefon")), Email: strings.TrimSpace(r.PostFormValue("epost"))},
+			Phone: phone, Email: strings.TrimSpace(r.PostFormValue("epost"))},
 		Consent: consentFrom(r),
 	})
 	var te *booking.TermsError
@@ -543,8 +632,9 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
 		c.ss.setPending(nil)
-		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
-		c.ss.markDone(key, to)
+		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID, Phone: phone})
+		c.ss.markDoneFrom(key, c.base()+"/bekrafta", to)
+		a.markWritten(w, r)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		// The clinic changed its terms while the citizen confirmed: show
@@ -561,7 +651,8 @@ func (a *app) bookSlot(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, a.chooseAgain(c, "", h.Slot))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
 		c.ss.setPending(h)
-		a.showConfirm(w, r, c, http.StatusUnprocessableEntity, h, tidbok.Timeslot{}, citizenText(err))
+		back.Error = citizenText(err)
+		refused(w, r, c.ss, back)
 	default:
 		a.fail(w, r, c, err)
 	}
@@ -591,6 +682,8 @@ type confirmationData struct {
 	MyBookings string
 	Card       string
 	Moved      bool
+	Facts      visitFacts
+	Phone      string // the mobile number the citizen gave, if any
 }
 
 // confirmation shows a booking just made or moved, from the session: the
@@ -611,13 +704,19 @@ func (a *app) confirmation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := confirmationData{confirmed: conf, Card: c.card(), Moved: conf.Previous.ID != "",
-		Calendar: c.base() + "/bokning/" + url.PathEscape(id) + "/kalender.ics"}
+		Calendar: c.base() + "/bokning/" + url.PathEscape(id) + "/kalender.ics",
+		Facts:    a.visitFacts(r.Context(), c, conf.Booking), Phone: conf.Phone}
 	if m := a.manageCaseType(r, c); m != "" {
 		d.MyBookings = c.card() + "/" + url.PathEscape(m) + "/bokningar"
 	}
 	title := "Din tid är bokad"
-	if d.Moved {
+	switch {
+	case d.Moved && c.forChild():
+		title = "Tiden för " + c.subject.FirstName + " är ombokad"
+	case d.Moved:
 		title = "Din tid är ombokad"
+	case c.forChild():
+		title = "Tiden för " + c.subject.FirstName + " är bokad"
 	}
 	a.render(w, r, http.StatusOK, "confirmation", view{Title: title, Data: d})
 }
@@ -632,7 +731,8 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var ics []byte
 	if conf, ok := c.ss.confirmation(id); ok {
-		ics = conf.ICS
+		stamp, seq := icsStampAndSequence(conf.ICS)
+		ics = a.visitFacts(r.Context(), c, conf.Booking).event(conf.Booking, conf.Notice, stamp, seq).ICS()
 	} else {
 		m := c.ct.ID
 		if c.ct.Kind != casetype.KindManage {
@@ -645,7 +745,7 @@ func (a *app) calendar(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, c, err)
 			return
 		}
-		ics = booking.CalendarEvent{Booking: b.Timeslot, Stamp: a.now()}.ICS()
+		ics = a.visitFacts(r.Context(), c, b.Timeslot).event(b.Timeslot, "", a.now(), 0).ICS()
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")

@@ -18,6 +18,7 @@ import (
 type bookingsData struct {
 	Bookings []bookingEntry
 	Subject  Person
+	ForChild bool
 	BookNew  string
 	Clinic   clinicInfo
 }
@@ -38,7 +39,7 @@ func (a *app) myBookings(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	d := bookingsData{Subject: c.subject, Clinic: c.clinic, BookNew: c.card()}
+	d := bookingsData{Subject: c.subject, ForChild: c.forChild(), Clinic: c.clinic, BookNew: c.card()}
 	for _, b := range list {
 		d.Bookings = append(d.Bookings, bookingEntry{Booking: b, Href: c.base() + "/bokning/" + url.PathEscape(b.ID)})
 	}
@@ -100,7 +101,11 @@ func (a *app) details(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Why += " Kontakta mottagningen på telefon " + c.clinic.Phone + " om du behöver ändra den."
 	}
-	a.render(w, r, http.StatusOK, "booking", view{Title: "Din bokning", Data: d,
+	title := "Din bokning"
+	if c.forChild() {
+		title = "Bokningen för " + c.subject.FirstName
+	}
+	a.render(w, r, http.StatusOK, "booking", view{Title: title, Data: d,
 		Back: c.base() + "/bokningar", BackText: "Tillbaka till bokningarna"})
 }
 
@@ -166,6 +171,7 @@ func (a *app) rescheduleSearch(w http.ResponseWriter, r *http.Request) {
 		for _, day := range res.Dates {
 			d.Dates = append(d.Dates, link{p + "?datum=" + day.String(), longDate(day)})
 		}
+		d.Weeks = byWeek(res.Dates, d.Dates)
 		a.render(w, r, http.StatusOK, "dates", view{Title: "Välj ny dag", Data: d,
 			Flash: "Din nuvarande tid: " + b.Summary.Date + " kl. " + b.Summary.Time + ". Du har kvar den tills den nya tiden är bokad.",
 			Back:  c.base() + "/bokning/" + url.PathEscape(id), BackText: "Tillbaka till bokningen"})
@@ -209,6 +215,13 @@ func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	if h := c.ss.pending(); h == nil || h.BookingID != id {
+		if to, done := c.ss.doneFrom(r.URL.Path); done {
+			a.alreadyDone(w, r, "Tiden är redan ombokad", "Du har redan bokat om tiden.",
+				link{to, "Visa bekräftelsen"}, link{c.base() + "/bokningar", "Till bokningarna"})
+			return
+		}
+	}
 	h, ok := a.livePending(w, r, c, id)
 	if !ok {
 		return
@@ -218,7 +231,7 @@ func (a *app) rescheduleConfirmPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	a.showConfirm(w, r, c, http.StatusOK, h, b.Timeslot, "")
+	a.showConfirm(w, r, c, http.StatusOK, h, b.Timeslot, nil)
 }
 
 // reschedule moves the booking to the held slot: either it moves, or the
@@ -247,7 +260,8 @@ func (a *app) reschedule(w http.ResponseWriter, r *http.Request) {
 		to := c.base() + "/bekraftelse/" + url.PathEscape(conf.Booking.ID)
 		c.ss.setPending(nil)
 		c.ss.remember(confirmed{Confirmation: conf, CaseType: c.ct.ID})
-		c.ss.markDone(key, to)
+		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/omboka/bekrafta", to)
+		a.markWritten(w, r)
 		seeOther(w, r, to)
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged + " Den nya tiden är fortfarande reserverad åt dig till kl. " + clock(h.Expires) + ".")
@@ -271,6 +285,7 @@ type cancelData struct {
 	Message    string
 	MessageMax int
 	MessageLbl string
+	Notice     string
 }
 
 // cancelPage asks the citizen to confirm the cancellation, with a
@@ -280,15 +295,25 @@ func (a *app) cancelPage(w http.ResponseWriter, r *http.Request) {
 	if !ok || a.needTerms(w, r, c, r.URL.RequestURI()) {
 		return
 	}
+	if to, done := c.ss.doneFrom(r.URL.Path); done {
+		a.alreadyDone(w, r, "Tiden är redan avbokad", "Du har redan avbokat tiden.",
+			link{to, "Till bokningarna"}, link{c.card(), "Boka en ny tid"})
+		return
+	}
 	b, ok := a.changeable(w, r, c, r.PathValue("id"), booking.ActionCancel)
 	if !ok {
 		return
 	}
-	a.showCancel(w, r, c, http.StatusOK, b, "", "")
+	back := c.ss.takeBack(r.URL.Path)
+	problem := ""
+	if back != nil {
+		problem = back.Error
+	}
+	a.showCancel(w, r, c, http.StatusOK, b, back.value("meddelande"), problem, back.notice())
 }
 
-func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string) {
-	d := cancelData{Booking: b, Key: randomToken(16), Message: msg,
+func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, status int, b booking.Booking, msg, problem string, notice ...string) {
+	d := cancelData{Booking: b, Key: randomToken(16), Message: msg, Notice: strings.Join(notice, " "),
 		Action: c.base() + "/bokning/" + url.PathEscape(b.ID) + "/avboka"}
 	if b.Allows.Message {
 		d.MessageMax, d.MessageLbl = b.Allows.MessageMaxLen, c.ct.Message.Label
@@ -296,7 +321,11 @@ func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, stat
 			d.MessageLbl = "Meddelande till mottagningen"
 		}
 	}
-	a.render(w, r, status, "cancel", view{Title: "Avboka tiden", Error: problem, Data: d,
+	title := "Avboka tiden"
+	if problem != "" {
+		title = "Fel: " + title
+	}
+	a.render(w, r, status, "cancel", view{Title: title, Error: problem, Data: d,
 		Back: c.base() + "/bokning/" + url.PathEscape(b.ID), BackText: "Nej, behåll tiden"})
 }
 
@@ -319,19 +348,22 @@ func (a *app) cancel(w http.ResponseWriter, r *http.Request) {
 	var te *booking.TermsError
 	switch {
 	case err == nil:
-		c.ss.setFlash("Din tid " + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
-		c.ss.markDone(key, c.base()+"/bokningar")
+		whose := "Din tid "
+		if c.forChild() {
+			whose = "Tiden för " + c.subject.FirstName + " "
+		}
+		c.ss.setFlash(whose + res.Summary.Date + " kl. " + res.Summary.Time + " är avbokad.")
+		c.ss.markDoneFrom(key, c.base()+"/bokning/"+url.PathEscape(id)+"/avboka", c.base()+"/bokningar")
+		a.markWritten(w, r)
 		seeOther(w, r, c.base()+"/bokningar")
 	case errors.As(err, &te):
 		c.ss.setFlash(termsChanged)
 		seeOther(w, r, c.base()+"/villkor?till="+url.QueryEscape(c.base()+"/bokning/"+url.PathEscape(id)+"/avboka"))
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed):
-		b, derr := c.svc.Details(r.Context(), booking.DetailsRequest{Scope: c.scope(), BookingID: id})
-		if derr != nil {
-			a.fail(w, r, c, derr)
-			return
-		}
-		a.showCancel(w, r, c, http.StatusUnprocessableEntity, b, msg, citizenText(err))
+		// Back to the form (POST-redirect-GET), with the message typed.
+		refused(w, r, c.ss, &formBack{Path: c.base() + "/bokning/" + url.PathEscape(id) + "/avboka",
+			Values: map[string]string{"meddelande": msg}, Error: citizenText(err),
+			Fields: map[string]string{"meddelande": citizenText(err)}})
 	default:
 		a.fail(w, r, c, err)
 	}

@@ -61,6 +61,9 @@ type view struct {
 	// Back is a link back, with its text.
 	Back, BackText string
 	Data           any
+	// SessionEnds, on pages with a form of the citizen's, is when the
+	// session ends unless it is used before: the page says so.
+	SessionEnds time.Time
 }
 
 // parsePages parses every page with the layout; now is the portal's
@@ -153,6 +156,9 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 		v.CSRF = ss.token()
 		if who, ok := ss.identity(); ok {
 			v.Who = &who
+			if formPage(v.Page) {
+				v.SessionEnds = ss.endsAt()
+			}
 			if p := ss.actingFor(); !p.Number.IsZero() {
 				v.ActingFor = p.Name()
 			}
@@ -224,19 +230,14 @@ var funcs = template.FuncMap{
 	"slotForms": slotForms,
 	// problemFor is the problem of a form's field (see formerrors.go).
 	"problemFor": problemFor,
+	"showPhone":  showPhone,
 	// demoPeopleChoices and demoStaffChoices are the demo login's
 	// choices, rendered once (see withDemoChoices).
 	"demoPeopleChoices": func() template.HTML { return "" },
 	"demoStaffChoices":  func() template.HTML { return "" },
 	// clinicHref is the path of the demo clinic's contact card.
 	"clinicHref": func() string { return "/mottagning/" + demoClinic.ID.String() },
-	// pnrFull shows a demo identity's whole personal identity number, on
-	// the demo login page only: they are test numbers.
-	"pnrFull": func(p tidbok.PersonalNumber) string {
-		c := p.Canonical()
-		if len(c) != 12 {
-			return ""
-		}
-		return c[:8] + "-" + c[8:]
-	},
+	// pnrFull shows a whole personal identity number: on the demo login
+	// page (they are test numbers), and to staff, whose patients they are.
+	"pnrFull": fullNumber,
 }

@@ -19,9 +19,12 @@ type requestData struct {
 	Max      int
 	Message  string
 	Phone    string
+	// MessageError and PhoneError are what to correct in the fields.
+	MessageError, PhoneError string
 	// PhoneMax is the longest phone number the booking flow takes.
 	PhoneMax int
 	Clinic   clinicInfo
+	Notice   string
 }
 
 func (a *app) requestPage(w http.ResponseWriter, r *http.Request) {
@@ -29,15 +32,25 @@ func (a *app) requestPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.showRequest(w, r, c, http.StatusOK, "", "", "")
+	a.showRequest(w, r, c, http.StatusOK, c.ss.takeBack(r.URL.Path))
 }
 
-func (a *app) showRequest(w http.ResponseWriter, r *http.Request, c citizen, status int, msg, phone, problem string) {
-	d := requestData{CaseType: c.ct, Label: c.ct.Message.Label, Max: c.ct.Message.MaxLen, Message: msg, Phone: phone, PhoneMax: booking.MaxPhoneLen, Clinic: c.clinic}
+// showRequest shows the request form; back, if not nil, is the form the
+// citizen sent and had refused.
+func (a *app) showRequest(w http.ResponseWriter, r *http.Request, c citizen, status int, back *formBack) {
+	d := requestData{CaseType: c.ct, Label: c.ct.Message.Label, Max: c.ct.Message.MaxLen, PhoneMax: booking.MaxPhoneLen, Clinic: c.clinic}
+	title, problem := c.ct.Name, ""
+	if back != nil {
+		d.Message, d.Phone, problem = back.value("meddelande"), back.value("telefon"), back.Error
+		d.MessageError, d.PhoneError, d.Notice = back.Fields["meddelande"], back.Fields["telefon"], back.Notice
+		if problem != "" {
+			title = "Fel: " + title
+		}
+	}
 	if d.Label == "" {
 		d.Label = "Beskriv vad du behöver hjälp med"
 	}
-	a.render(w, r, status, "request", view{Title: c.ct.Name, Error: problem, Data: d,
+	a.render(w, r, status, "request", view{Title: title, Error: problem, Data: d,
 		Back: c.card(), BackText: "Tillbaka till " + c.clinic.Name})
 }
 
@@ -48,8 +61,20 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := strings.TrimSpace(r.PostFormValue("meddelande"))
 	phone := strings.TrimSpace(r.PostFormValue("telefon"))
+	back := &formBack{Path: r.URL.Path, Fields: map[string]string{},
+		Values: map[string]string{"meddelande": msg, "telefon": clip(phone, 2*booking.MaxPhoneLen)}}
 	if msg == "" {
-		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, "Skriv vad du behöver hjälp med, så att mottagningen kan svara dig.")
+		back.Fields["meddelande"] = "Skriv vad du behöver hjälp med, så att mottagningen kan svara dig."
+	}
+	if phone != "" {
+		var ok bool
+		if phone, ok = mobileE164(phone); !ok {
+			back.Fields["telefon"] = phoneProblem
+		}
+	}
+	if len(back.Fields) > 0 {
+		back.Error = strings.TrimSpace(back.Fields["meddelande"] + " " + back.Fields["telefon"])
+		refused(w, r, c.ss, back)
 		return
 	}
 	if !a.allowRequest(w, r, c) {
@@ -63,7 +88,8 @@ func (a *app) submitRequest(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		seeOther(w, r, c.base()+"/forfragan/skickad")
 	case errors.Is(err, booking.ErrMessageTooLong), errors.Is(err, booking.ErrMessageNotAllowed), errors.Is(err, booking.ErrContact):
-		a.showRequest(w, r, c, http.StatusUnprocessableEntity, msg, phone, citizenText(err))
+		back.Error = citizenText(err)
+		refused(w, r, c.ss, back)
 	default:
 		a.fail(w, r, c, err)
 	}
@@ -77,4 +103,16 @@ func (a *app) requestSent(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "error", view{Title: "Din förfrågan är skickad", Page: "request-sent",
 		Data: errorData{Text: "Mottagningen har fått din förfrågan och kontaktar dig, oftast inom två arbetsdagar.",
 			Links: []link{{c.card(), "Tillbaka till " + c.clinic.Name}}}})
+}
+
+// clip returns s cut to at most n runes: what a refused form keeps of a
+// field typed far past its limit.
+func clip(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

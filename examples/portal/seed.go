@@ -112,16 +112,40 @@ func seedClinicBook(ctx context.Context, book staff.Book, cl clinicInfo, now tim
 	if from.After(last) {
 		return 0, nil
 	}
+	// The clinic is closed on public holidays and their eves: the
+	// pattern is published for each run of days between them.
 	total := 0
-	for _, t := range demoWeek {
-		t.Facility, t.From, t.To = c, from, last
-		n, err := book.PublishWeekly(ctx, t)
-		if err != nil {
-			return total, fmt.Errorf("seeding the book: publishing %s slots: %w", t.TimeTypeID, err)
+	for _, run := range workingRuns(from, last) {
+		for _, t := range demoWeek {
+			t.Facility, t.From, t.To = c, run[0], run[1]
+			n, err := book.PublishWeekly(ctx, t)
+			if err != nil {
+				return total, fmt.Errorf("seeding the book: publishing %s slots: %w", t.TimeTypeID, err)
+			}
+			total += n
 		}
-		total += n
 	}
 	return total, nil
+}
+
+// workingRuns returns the runs of days from from through last that hold
+// no Swedish public holiday or closed eve, each as its first and last
+// date.
+func workingRuns(from, last tidbok.Date) [][2]tidbok.Date {
+	var runs [][2]tidbok.Date
+	open := false
+	for d := from; !d.After(last); d = d.AddDays(1) {
+		if _, closed := swedishHoliday(d); closed {
+			open = false
+			continue
+		}
+		if !open {
+			runs = append(runs, [2]tidbok.Date{d, d})
+			open = true
+		}
+		runs[len(runs)-1][1] = d
+	}
+	return runs
 }
 
 // demoCaseTypes are the demo clinic's case types; all but the last are

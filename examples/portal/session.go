@@ -103,6 +103,9 @@ type session struct {
 	// twice (a double click, a reload) shows the first outcome.
 	recent []doneWrite
 	flash  string
+	// back is a refused form, kept for its one view after the redirect
+	// (see formback.go).
+	back *formBack
 
 	// What the database holds: the state as last read or written, and
 	// when its last use was recorded. gone: the session was ended.
@@ -131,6 +134,7 @@ type sessionState struct {
 	Recent []doneWrite       `json:"recent,omitempty"`
 	Done   map[string]string `json:"done,omitempty"`
 	Flash  string            `json:"flash,omitempty"`
+	Back   *formBack         `json:"back,omitempty"`
 }
 
 // doneWrite is a write this session made: its request key, and the page
@@ -138,6 +142,9 @@ type sessionState struct {
 type doneWrite struct {
 	Key  string `json:"k"`
 	Path string `json:"p"`
+	// Form is the page of the form that made the write, if known: that
+	// page, come back to, says the write is done (see backbutton.go).
+	Form string `json:"f,omitempty"`
 }
 
 // keptConfirmation is a confirmed as a session keeps it: the booking and
@@ -147,6 +154,8 @@ type keptConfirmation struct {
 	Previous tidbok.Timeslot `json:",omitzero"`
 	Notice   string          `json:",omitempty"`
 	CaseType string
+	// Phone is the mobile number the citizen gave when booking.
+	Phone string `json:",omitempty"`
 	// Stamp and Sequence are the calendar file's DTSTAMP and SEQUENCE.
 	Stamp    time.Time `json:",omitzero"`
 	Sequence int       `json:",omitempty"`
@@ -157,7 +166,7 @@ type keptConfirmation struct {
 
 // keep returns c as a session keeps it.
 func (c confirmed) keep() keptConfirmation {
-	k := keptConfirmation{Booking: c.Booking, Previous: c.Previous, Notice: c.Notice, CaseType: c.CaseType}
+	k := keptConfirmation{Booking: c.Booking, Previous: c.Previous, Notice: c.Notice, CaseType: c.CaseType, Phone: c.Phone}
 	k.Stamp, k.Sequence = icsStampAndSequence(c.ICS)
 	return k
 }
@@ -165,7 +174,7 @@ func (c confirmed) keep() keptConfirmation {
 // confirmed returns the confirmation k keeps, with its summary and
 // calendar file made again.
 func (k keptConfirmation) confirmed() confirmed {
-	c := confirmed{CaseType: k.CaseType, Confirmation: booking.Confirmation{
+	c := confirmed{CaseType: k.CaseType, Phone: k.Phone, Confirmation: booking.Confirmation{
 		Booking: k.Booking, Previous: k.Previous, Notice: k.Notice,
 		Summary: booking.Summarize(k.Booking, k.Notice), ICS: k.ICS,
 	}}
@@ -203,6 +212,8 @@ type pendingHold struct {
 type confirmed struct {
 	booking.Confirmation
 	CaseType string
+	// Phone is the mobile number the citizen gave, in E.164.
+	Phone string
 }
 
 // sessions keeps the sessions of the portal in its database. It is safe
@@ -236,6 +247,14 @@ var sessionTables = []string{
     data       TEXT NOT NULL
 )`,
 	`CREATE INDEX IF NOT EXISTS portal_sessions_by_seen ON portal_sessions (seen_ns)`,
+	// A form sent after its session expired, kept for a short while
+	// under a single-use token (see resume.go): id is the SHA-256 of the
+	// token in hex, data the form and the step as JSON.
+	`CREATE TABLE IF NOT EXISTS portal_resume (
+    id         TEXT PRIMARY KEY,
+    expires_ns BIGINT NOT NULL,
+    data       TEXT NOT NULL
+)`,
 }
 
 // openSessions creates the sessions table in db unless it is there.
@@ -301,10 +320,12 @@ func expired(created, seen, now time.Time) bool {
 	return now.Sub(seen) > sessionIdle || now.Sub(created) > sessionMax
 }
 
-// get returns the live session with id, or nil.
-func (s *sessions) get(ctx context.Context, id string) (*session, error) {
+// get returns the live session with id, or nil; and, if the session has
+// just expired, the state it had, so that what the citizen was doing can
+// be taken up after they log in again (see resume.go).
+func (s *sessions) get(ctx context.Context, id string) (*session, *sessionState, error) {
 	if id == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var createdNs, seenNs int64
 	var data string
@@ -312,23 +333,27 @@ func (s *sessions) get(ctx context.Context, id string) (*session, error) {
 		Scan(&createdNs, &seenNs, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("reading the session: %w", err)
+		return nil, nil, fmt.Errorf("reading the session: %w", err)
 	}
 	now := s.now()
 	created, seen := time.Unix(0, createdNs), time.Unix(0, seenNs)
 	if expired(created, seen, now) {
 		s.delete(ctx, id)
-		return nil, nil
+		var st sessionState
+		if json.Unmarshal([]byte(data), &st) != nil {
+			return nil, nil, nil
+		}
+		return nil, &st, nil
 	}
 	st, err := s.decoded.decode(key(id), data)
 	if err != nil {
-		return nil, fmt.Errorf("reading the session: %w", err)
+		return nil, nil, fmt.Errorf("reading the session: %w", err)
 	}
 	ss := &session{id: id, created: created, seen: now, stored: []byte(data), storedSeen: seen}
 	ss.set(st)
-	return ss, nil
+	return ss, nil, nil
 }
 
 // create makes a new session of who, and keeps it.
@@ -417,7 +442,7 @@ func (ss *session) snapshot() sessionState {
 
 func (ss *session) stateLocked() sessionState {
 	st := sessionState{CSRF: ss.csrf, Who: ss.who, Subject: ss.subject,
-		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash}
+		Hold: ss.hold, Recent: ss.recent, Flash: ss.flash, Back: ss.back}
 	st.Confirms = ss.confirms
 	return st
 }
@@ -427,10 +452,10 @@ func (ss *session) set(st sessionState) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	ss.csrf, ss.who, ss.subject = st.CSRF, st.Who, st.Subject
-	ss.hold, ss.recent, ss.flash = st.Hold, st.Recent, st.Flash
+	ss.hold, ss.recent, ss.flash, ss.back = st.Hold, st.Recent, st.Flash, st.Back
 	for k, p := range st.Done {
 		if len(ss.recent) < maxRecent {
-			ss.recent = append(ss.recent, doneWrite{k, p})
+			ss.recent = append(ss.recent, doneWrite{Key: k, Path: p})
 		}
 	}
 	// A state kept in the earlier form is written in the new one.
@@ -478,6 +503,9 @@ func (s *sessions) clearCookie(w http.ResponseWriter, r *http.Request) {
 type requestSession struct {
 	ss    *session
 	login *pendingLogin
+	// expired is the state of the session the cookie named, if it has
+	// just expired.
+	expired *sessionState
 }
 
 type sessionKey struct{}
@@ -518,13 +546,13 @@ func (s *sessions) withSession(next http.Handler) http.Handler {
 		}
 		rs := &requestSession{}
 		if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
-			ss, err := s.get(r.Context(), c.Value)
+			ss, gone, err := s.get(r.Context(), c.Value)
 			if err != nil {
 				s.log.Error("reading a session failed", "err", err)
 				http.Error(w, "Tjänsten är inte tillgänglig just nu. Försök igen om en stund.", http.StatusServiceUnavailable)
 				return
 			}
-			rs.ss = ss
+			rs.ss, rs.expired = ss, gone
 		}
 		save := func() {
 			if rs.ss == nil {
@@ -675,7 +703,11 @@ func (ss *session) confirmation(id string) (confirmed, bool) {
 
 // markDone remembers that the write with request key led to the page at
 // path.
-func (ss *session) markDone(key, path string) {
+func (ss *session) markDone(key, path string) { ss.markDoneFrom(key, "", path) }
+
+// markDoneFrom remembers that the write with request key, sent from the
+// form on the page form, led to the page at path.
+func (ss *session) markDoneFrom(key, form, path string) {
 	if key == "" {
 		return
 	}
@@ -684,7 +716,7 @@ func (ss *session) markDone(key, path string) {
 	if n := len(ss.recent); n >= maxRecent {
 		ss.recent = slices.Delete(slices.Clone(ss.recent), 0, n-maxRecent+1)
 	}
-	ss.recent = append(ss.recent, doneWrite{key, path})
+	ss.recent = append(ss.recent, doneWrite{Key: key, Path: path, Form: form})
 	ss.dirty = true
 }
 

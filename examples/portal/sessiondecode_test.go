@@ -21,7 +21,7 @@ func TestSessionDecoderAnswersOnlyForTheSameJSON(t *testing.T) {
 		return string(b)
 	}
 	first := sessionState{CSRF: "a", Who: &Identity{Person: tidbok.MustPersonalNumber("191212121212"), Name: "Tolvan"},
-		Recent: []doneWrite{{"k1", "/p1"}}, Confirms: []keptConfirmation{{CaseType: "boka"}}}
+		Recent: []doneWrite{{Key: "k1", Path: "/p1"}}, Confirms: []keptConfirmation{{CaseType: "boka"}}}
 	got, err := d.decode("s", enc(first))
 	if err != nil || got.CSRF != "a" {
 		t.Fatalf("decode = %+v, %v", got, err)

@@ -43,7 +43,7 @@ func TestSessionWrittenOnlyWhenChanged(t *testing.T) {
 		t.Helper()
 		before, beforeSeen := stored()
 		now = now.Add(time.Second)
-		ss, err := s.get(ctx, first.id)
+		ss, _, err := s.get(ctx, first.id)
 		if err != nil || ss == nil {
 			t.Fatalf("get: %v, %v", ss, err)
 		}
@@ -78,7 +78,7 @@ func TestSessionWrittenOnlyWhenChanged(t *testing.T) {
 			continue
 		}
 		now = now.Add(time.Second)
-		ss, err := s.get(context.Background(), first.id)
+		ss, _, err := s.get(context.Background(), first.id)
 		if err != nil || ss == nil || !c.check(ss) {
 			t.Errorf("%s: the next request reads %+v, %v", c.name, ss, err)
 		}

@@ -73,6 +73,8 @@ type dayData struct {
 type dayRow struct {
 	staff.DaySlot
 	Status, Who string
+	// Phone is the mobile number the citizen gave, if any.
+	Phone string
 	// Web reports that citizens may book the slot on the web.
 	Web bool
 }
@@ -128,7 +130,10 @@ func (a *app) showDay(w http.ResponseWriter, r *http.Request, who Identity, clin
 		if s.Booked {
 			d.Booked++
 			c := contacts[s.BookingID]
-			row.Who = c.FirstName + " " + c.LastName + " (" + s.Subject.String() + ")"
+			// The patient's whole personal identity number is the staff's
+			// to see; logs mask it still.
+			row.Who = c.FirstName + " " + c.LastName + " (" + fullNumber(s.Subject) + ")"
+			row.Phone = showPhone(c.Phone)
 		} else {
 			d.Free++
 		}
