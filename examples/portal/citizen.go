@@ -158,22 +158,23 @@ func (a *app) termsPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, c, err)
 		return
 	}
-	problem := ""
+	problem, field := "", ""
 	if back := c.ss.takeBack(r.URL.Path); back != nil {
 		problem = back.Error
+		if back.Fields["godkann"] != "" {
+			field = "godkann" // the box was not ticked
+		}
 	}
-	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), problem)
+	a.showTerms(w, r, c, http.StatusOK, st.Version, st.Accepted, localPath(r.URL.Query().Get("till")), problem, field)
 }
 
-func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, status int, v terms.Version, accepted bool, next, problem string) {
+// showTerms shows the terms v; problem, if any, is about the field with
+// the id errField, or the whole form when errField is empty.
+func (a *app) showTerms(w http.ResponseWriter, r *http.Request, c citizen, status int, v terms.Version, accepted bool, next, problem, errField string) {
 	docs, err := v.Terms.Documents()
 	if err != nil {
 		a.fail(w, r, c, err)
 		return
-	}
-	errField := ""
-	if status == http.StatusUnprocessableEntity {
-		errField = "godkann" // the box was not ticked
 	}
 	a.render(w, r, status, "terms", view{Title: "Villkor: " + c.ct.Name, Error: problem, ErrorField: errField,
 		Back: c.card(), BackText: "Tillbaka till " + c.clinic.Name,
@@ -196,15 +197,16 @@ func (a *app) acceptTerms(w http.ResponseWriter, r *http.Request) {
 		if next != "" {
 			to += "?till=" + url.QueryEscape(next)
 		}
-		refusedTo(w, r, c.ss, &formBack{Path: c.base() + "/villkor",
-			Error: "Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta."}, to)
+		const unticked = "Kryssa i rutan för att godkänna villkoren. Du behöver godkänna dem för att fortsätta."
+		refusedTo(w, r, c.ss, &formBack{Path: c.base() + "/villkor", Error: unticked,
+			Fields: map[string]string{"godkann": unticked}}, to)
 		return
 	}
 	_, err := c.svc.AcceptTerms(r.Context(), booking.AcceptTermsRequest{Scope: c.scope(), Version: n})
 	var te *booking.TermsError
 	switch {
 	case errors.As(err, &te):
-		a.showTerms(w, r, c, http.StatusConflict, te.Show, false, next, te.Text)
+		a.showTerms(w, r, c, http.StatusConflict, te.Show, false, next, te.Text, "")
 		return
 	case err != nil:
 		a.fail(w, r, c, err)
@@ -564,9 +566,6 @@ func (a *app) showConfirm(w http.ResponseWriter, r *http.Request, c citizen, sta
 	title := "Bekräfta tiden"
 	if previous.ID != "" {
 		title = "Bekräfta ombokningen"
-	}
-	if problem != "" {
-		title = "Fel: " + title
 	}
 	a.render(w, r, status, "confirm", view{Title: title, Error: problem, Data: d})
 }

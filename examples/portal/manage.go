@@ -322,9 +322,6 @@ func (a *app) showCancel(w http.ResponseWriter, r *http.Request, c citizen, stat
 		}
 	}
 	title := "Avboka tiden"
-	if problem != "" {
-		title = "Fel: " + title
-	}
 	a.render(w, r, status, "cancel", view{Title: title, Error: problem, Data: d,
 		Back: c.base() + "/bokning/" + url.PathEscape(b.ID), BackText: "Nej, behåll tiden"})
 }

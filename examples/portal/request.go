@@ -43,9 +43,6 @@ func (a *app) showRequest(w http.ResponseWriter, r *http.Request, c citizen, sta
 	if back != nil {
 		d.Message, d.Phone, problem = back.value("meddelande"), back.value("telefon"), back.Error
 		d.MessageError, d.PhoneError, d.Notice = back.Fields["meddelande"], back.Fields["telefon"], back.Notice
-		if problem != "" {
-			title = "Fel: " + title
-		}
 	}
 	if d.Label == "" {
 		d.Label = "Beskriv vad du behöver hjälp med"
