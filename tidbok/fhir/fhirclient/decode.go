@@ -33,7 +33,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 		case "type":
 			return d.str(&b.Type)
 		case "link":
-			return list(d, &b.Link, func(l *link) error {
+			return list(d, &b.Link, nil, func(l *link) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "relation":
@@ -45,7 +45,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 				})
 			})
 		case "entry":
-			return list(d, &b.Entry, func(e *entry[resource]) error {
+			return list(d, &b.Entry, nil, func(e *entry[resource]) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "resource":
@@ -53,7 +53,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 							e.Resource = nil
 							return nil
 						}
-						e.Resource = new(resource)
+						e.Resource = d.resources.one()
 						return d.resource(e.Resource)
 					}
 					return d.skip()
@@ -75,6 +75,44 @@ type scanner struct {
 	// repeats (the clinic's reference and name, the time type's code and
 	// name) is one string, not one per entry.
 	seen map[string]string
+	// text is b as one string, made on first use: the strings the
+	// client parses and drops (ids, instants) are cut from it rather
+	// than allocated one by one.
+	text string
+	// The rooms the entries' parts are cut from: one allocation for
+	// many entries rather than one a part.
+	resources    slab[resource]
+	references   slab[reference]
+	identifiers  slab[identifier]
+	participants slab[participant]
+	conceptRoom  slab[concept]
+	codings      slab[coding]
+}
+
+// slab hands out room for values of T from chunks of many.
+type slab[T any] struct{ free []T }
+
+const slabChunk = 64
+
+// one is a new zero T.
+func (s *slab[T]) one() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, slabChunk)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// room is an empty slice with room for n values of T; appending more
+// moves it out of the slab as append does.
+func (s *slab[T]) room(n int) []T {
+	if len(s.free) < n {
+		s.free = make([]T, max(slabChunk, n))
+	}
+	r := s.free[:0:n]
+	s.free = s.free[n:]
+	return r
 }
 
 var errSyntax = errors.New("not JSON")
@@ -167,7 +205,7 @@ func (d *scanner) object(field func(key []byte) error) error {
 
 // list reads an array into the slice *p as encoding/json does: null
 // makes it nil, an array replaces its items.
-func list[T any](d *scanner, p *[]T, item func(*T) error) error {
+func list[T any](d *scanner, p *[]T, room *slab[T], item func(*T) error) error {
 	if d.null() {
 		*p = nil
 		return nil
@@ -178,7 +216,11 @@ func list[T any](d *scanner, p *[]T, item func(*T) error) error {
 	if *p == nil {
 		// Room for what a façade's answer holds: two or three
 		// participants, three flags, one coding.
-		*p = make([]T, 0, 4)
+		if room != nil {
+			*p = room.room(4)
+		} else {
+			*p = make([]T, 0, 4)
+		}
 	}
 	*p = (*p)[:0]
 	return d.array(func() error {
@@ -244,6 +286,31 @@ func (d *scanner) str(s *string) error {
 		return err
 	}
 	*s = intern(raw)
+	return nil
+}
+
+// cut reads a string as str does, cut from the answer's text when it
+// has no escapes: for strings the client parses and does not keep.
+func (d *scanner) cut(s *string) error {
+	if d.null() {
+		return nil
+	}
+	if d.peek() != '"' {
+		return d.typeError("a string")
+	}
+	at := d.i + 1
+	raw, err := d.rawString()
+	if err != nil {
+		return err
+	}
+	if len(raw) == 0 || &raw[0] != &d.b[at] {
+		*s = string(raw)
+		return nil
+	}
+	if d.text == "" {
+		d.text = string(d.b)
+	}
+	*s = d.text[at : at+len(raw)]
 	return nil
 }
 
@@ -472,13 +539,13 @@ func (d *scanner) resource(r *resource) error {
 		case "resourceType":
 			return d.str(&r.ResourceType)
 		case "id":
-			return d.str(&r.ID)
+			return d.cut(&r.ID)
 		case "status":
 			return d.str(&r.Status)
 		case "start":
-			return d.str(&r.Start)
+			return d.cut(&r.Start)
 		case "end":
-			return d.str(&r.End)
+			return d.cut(&r.End)
 		case "description":
 			return d.str(&r.Description)
 		case "comment":
@@ -488,7 +555,7 @@ func (d *scanner) resource(r *resource) error {
 		case "serviceCategory":
 			return d.concepts(&r.ServiceCategory)
 		case "participant":
-			return list(d, &r.Participant, func(p *participant) error {
+			return list(d, &r.Participant, &d.participants, func(p *participant) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "actor":
@@ -496,7 +563,7 @@ func (d *scanner) resource(r *resource) error {
 							p.Actor = nil
 							return nil
 						}
-						p.Actor = new(reference)
+						p.Actor = d.references.one()
 						return d.reference(p.Actor)
 					case "status":
 						return d.rep(&p.Status)
@@ -505,7 +572,7 @@ func (d *scanner) resource(r *resource) error {
 				})
 			})
 		case "extension":
-			return list(d, &r.Extension, func(e *extension) error {
+			return list(d, &r.Extension, nil, func(e *extension) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "url":
@@ -524,7 +591,7 @@ func (d *scanner) resource(r *resource) error {
 				})
 			})
 		case "issue":
-			return list(d, &r.Issue, func(is *issue) error {
+			return list(d, &r.Issue, nil, func(is *issue) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "severity":
@@ -541,7 +608,7 @@ func (d *scanner) resource(r *resource) error {
 						is.Details = new(concept)
 						return d.concept(is.Details)
 					case "expression":
-						return list(d, &is.Expression, func(s *string) error { return d.str(s) })
+						return list(d, &is.Expression, nil, func(s *string) error { return d.str(s) })
 					}
 					return d.skip()
 				})
@@ -552,7 +619,7 @@ func (d *scanner) resource(r *resource) error {
 }
 
 func (d *scanner) concepts(cs *[]concept) error {
-	return list(d, cs, d.concept)
+	return list(d, cs, &d.conceptRoom, d.concept)
 }
 
 func (d *scanner) concept(c *concept) error {
@@ -561,7 +628,7 @@ func (d *scanner) concept(c *concept) error {
 		case "text":
 			return d.rep(&c.Text)
 		case "coding":
-			return list(d, &c.Coding, func(cd *coding) error {
+			return list(d, &c.Coding, &d.codings, func(cd *coding) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "system":
@@ -593,7 +660,7 @@ func (d *scanner) reference(r *reference) error {
 				r.Identifier = nil
 				return nil
 			}
-			r.Identifier = new(identifier)
+			r.Identifier = d.identifiers.one()
 			return d.object(func(key []byte) error {
 				switch string(key) {
 				case "system":
