@@ -61,6 +61,8 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 			switch r := e.resource.(type) {
 			case proposed:
 				b = appendAppointment(b, r.id, m.AppointmentStatusProposed, r.ts, r.id)
+			case *proposed:
+				b = appendAppointment(b, r.id, m.AppointmentStatusProposed, r.ts, r.id)
 			default:
 				raw, err := json.Marshal(r)
 				if err != nil {
@@ -104,7 +106,7 @@ func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbo
 	}
 	if slot != "" {
 		b = append(b, `,"slot":[{"reference":`...)
-		b = appendString(b, "Slot/"+slot)
+		b = appendPrefixed(b, "Slot/", slot)
 		b = append(b, "}]"...)
 	}
 	ps := m.ParticipationStatusAccepted
@@ -132,14 +134,14 @@ func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbo
 	if !ts.Facility.IsZero() {
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
-		b = appendString(b, "Location/"+ts.Facility.String())
+		b = appendPrefixed(b, "Location/", ts.Facility.String())
 		b = appendOptional(b, "display", ts.FacilityName)
 		b = append(b, `},"status":"accepted"}`...)
 	}
 	if !ts.Performer.IsZero() {
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
-		b = appendString(b, "Practitioner/"+ts.Performer.String())
+		b = appendPrefixed(b, "Practitioner/", ts.Performer.String())
 		b = append(b, `,"identifier":{"system":`...)
 		b = appendString(b, SystemHSAID)
 		b = append(b, `,"value":`...)
@@ -231,15 +233,40 @@ func appendInstant(b []byte, t time.Time) []byte {
 	return t.In(tidbok.Stockholm()).AppendFormat(b, time.RFC3339)
 }
 
+// jsonPlain marks with '1' the bytes appendString writes as they are
+// (printable ASCII but for " \ < > &); others take the slow path.
+const jsonPlain = "0000000000000000000000000000000011011101111111111111111111110101" +
+	"1111111111111111111111111111011111111111111111111111111111111111" +
+	"0000000000000000000000000000000000000000000000000000000000000000" +
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string as encoding/json does: quotes,
 // backslashes and control characters escaped, <, > and & as \u003c etc.,
 // U+2028 and U+2029 escaped, and invalid UTF-8 as U+FFFD.
 func appendString(b []byte, s string) []byte {
+	return appendPrefixed(b, "", s)
+}
+
+// appendPrefixed writes prefix+s as a JSON string, for a prefix that
+// needs no escaping, without making prefix+s.
+func appendPrefixed(b []byte, prefix, s string) []byte {
 	b = append(b, '"')
+	b = append(b, prefix...)
 	start := 0
 	for i := 0; i < len(s); {
+		// A run of plain bytes, 8 at a time while they last.
+		for i+8 <= len(s) && jsonPlain[s[i]]&jsonPlain[s[i+1]]&jsonPlain[s[i+2]]&jsonPlain[s[i+3]]&
+			jsonPlain[s[i+4]]&jsonPlain[s[i+5]]&jsonPlain[s[i+6]]&jsonPlain[s[i+7]] == '1' {
+			i += 8
+		}
+		for i < len(s) && jsonPlain[s[i]] == '1' {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
