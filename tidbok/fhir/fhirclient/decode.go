@@ -75,10 +75,9 @@ type scanner struct {
 	// repeats (the clinic's reference and name, the time type's code and
 	// name) is one string, not one per entry.
 	seen map[string]string
-	// text is b as one string, made on first use: the strings the
-	// client parses and drops (ids, instants) are cut from it rather
-	// than allocated one by one.
-	text string
+	// last holds the string each call of rep last read, by the place
+	// it was called from: an entry mostly repeats the one before.
+	last [repSites]string
 	// The rooms the entries' parts are cut from: one allocation for
 	// many entries rather than one a part.
 	resources    slab[resource]
@@ -289,33 +288,12 @@ func (d *scanner) str(s *string) error {
 	return nil
 }
 
-// cut reads a string as str does, cut from the answer's text when it
-// has no escapes: for strings the client parses and does not keep.
-func (d *scanner) cut(s *string) error {
-	if d.null() {
-		return nil
-	}
-	if d.peek() != '"' {
-		return d.typeError("a string")
-	}
-	at := d.i + 1
-	raw, err := d.rawString()
-	if err != nil {
-		return err
-	}
-	if len(raw) == 0 || &raw[0] != &d.b[at] {
-		*s = string(raw)
-		return nil
-	}
-	if d.text == "" {
-		d.text = string(d.b)
-	}
-	*s = d.text[at : at+len(raw)]
-	return nil
-}
+// repSites is the number of places rep is called from.
+const repSites = 11
 
-// rep reads a string that the answer's entries are likely to repeat.
-func (d *scanner) rep(s *string) error {
+// rep reads a string that the answer's entries are likely to repeat;
+// site names the place it is called from.
+func (d *scanner) rep(site int, s *string) error {
 	if d.null() {
 		return nil
 	}
@@ -325,9 +303,14 @@ func (d *scanner) rep(s *string) error {
 	raw, err := d.rawString()
 	if err != nil {
 		return err
+	}
+	if v := d.last[site]; v == string(raw) && v != "" {
+		*s = v
+		return nil
 	}
 	if v, ok := d.seen[string(raw)]; ok {
 		*s = v
+		d.last[site] = v
 		return nil
 	}
 	v := intern(raw)
@@ -337,6 +320,7 @@ func (d *scanner) rep(s *string) error {
 	if len(d.seen) < 256 {
 		d.seen[v] = v
 	}
+	d.last[site] = v
 	*s = v
 	return nil
 }
@@ -387,9 +371,22 @@ func (d *scanner) rawString() ([]byte, error) {
 		default:
 			d.i++
 		}
+		// A run of plain bytes, 8 at a time while they last.
+		b := d.b
+		for d.i+8 <= len(b) && strPlain[b[d.i]]&strPlain[b[d.i+1]]&strPlain[b[d.i+2]]&strPlain[b[d.i+3]]&
+			strPlain[b[d.i+4]]&strPlain[b[d.i+5]]&strPlain[b[d.i+6]]&strPlain[b[d.i+7]] == '1' {
+			d.i += 8
+		}
 	}
 	return nil, d.fail("the end of a string")
 }
+
+// strPlain marks with '1' the bytes a string holds as they are
+// (printable ASCII but for " and \); others take rawString's switch.
+const strPlain = "0000000000000000000000000000000011011111111111111111111111111111" +
+	"1111111111111111111111111111011111111111111111111111111111111111" +
+	"0000000000000000000000000000000000000000000000000000000000000000" +
+	"0000000000000000000000000000000000000000000000000000000000000000"
 
 // escaped reads the rest of a string that has escapes or invalid UTF-8,
 // from start, as encoding/json unquotes it.
@@ -539,13 +536,13 @@ func (d *scanner) resource(r *resource) error {
 		case "resourceType":
 			return d.str(&r.ResourceType)
 		case "id":
-			return d.cut(&r.ID)
+			return d.str(&r.ID)
 		case "status":
 			return d.str(&r.Status)
 		case "start":
-			return d.cut(&r.Start)
+			return d.str(&r.Start)
 		case "end":
-			return d.cut(&r.End)
+			return d.str(&r.End)
 		case "description":
 			return d.str(&r.Description)
 		case "comment":
@@ -566,7 +563,7 @@ func (d *scanner) resource(r *resource) error {
 						p.Actor = d.references.one()
 						return d.reference(p.Actor)
 					case "status":
-						return d.rep(&p.Status)
+						return d.rep(0, &p.Status)
 					}
 					return d.skip()
 				})
@@ -576,7 +573,7 @@ func (d *scanner) resource(r *resource) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "url":
-						return d.rep(&e.URL)
+						return d.rep(1, &e.URL)
 					case "valueBoolean":
 						return d.boolean(&e.ValueBoolean)
 					case "valueReference":
@@ -626,17 +623,17 @@ func (d *scanner) concept(c *concept) error {
 	return d.object(func(key []byte) error {
 		switch string(key) {
 		case "text":
-			return d.rep(&c.Text)
+			return d.rep(2, &c.Text)
 		case "coding":
 			return list(d, &c.Coding, &d.codings, func(cd *coding) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "system":
-						return d.rep(&cd.System)
+						return d.rep(3, &cd.System)
 					case "code":
-						return d.rep(&cd.Code)
+						return d.rep(4, &cd.Code)
 					case "display":
-						return d.rep(&cd.Display)
+						return d.rep(5, &cd.Display)
 					}
 					return d.skip()
 				})
@@ -650,11 +647,11 @@ func (d *scanner) reference(r *reference) error {
 	return d.object(func(key []byte) error {
 		switch string(key) {
 		case "reference":
-			return d.rep(&r.Reference)
+			return d.rep(6, &r.Reference)
 		case "type":
-			return d.rep(&r.Type)
+			return d.rep(7, &r.Type)
 		case "display":
-			return d.rep(&r.Display)
+			return d.rep(8, &r.Display)
 		case "identifier":
 			if d.null() {
 				r.Identifier = nil
@@ -664,9 +661,9 @@ func (d *scanner) reference(r *reference) error {
 			return d.object(func(key []byte) error {
 				switch string(key) {
 				case "system":
-					return d.rep(&r.Identifier.System)
+					return d.rep(9, &r.Identifier.System)
 				case "value":
-					return d.rep(&r.Identifier.Value)
+					return d.rep(10, &r.Identifier.Value)
 				}
 				return d.skip()
 			})
