@@ -223,10 +223,11 @@ func list[T any](d *scanner, p *[]T, room *slab[T], item func(*T) error) error {
 	}
 	*p = (*p)[:0]
 	return d.array(func() error {
-		var v T
-		err := item(&v)
-		*p = append(*p, v)
-		return err
+		// The item is read in place: a value given to item by pointer
+		// would escape to the heap, one allocation an item.
+		var zero T
+		*p = append(*p, zero)
+		return item(&(*p)[len(*p)-1])
 	})
 }
 
@@ -349,35 +350,41 @@ func (d *scanner) boolean(p **bool) error {
 // rawString reads a string at d.i and returns its contents unescaped
 // (the scanner's bytes when nothing was escaped).
 func (d *scanner) rawString() ([]byte, error) {
-	d.i++ // the quote
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
+	b := d.b
+	i := d.i + 1 // the quote
+	start := i
+	for i < len(b) {
+		// A run of plain bytes, 8 at a time while they last.
+		for i+8 <= len(b) && strPlain[b[i]]&strPlain[b[i+1]]&strPlain[b[i+2]]&strPlain[b[i+3]]&
+			strPlain[b[i+4]]&strPlain[b[i+5]]&strPlain[b[i+6]]&strPlain[b[i+7]] == '1' {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
+		c := b[i]
 		switch {
 		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			return s, nil
+			d.i = i + 1
+			return b[start:i], nil
 		case c == '\\':
+			d.i = i
 			return d.escaped(start)
 		case c < 0x20:
+			d.i = i
 			return nil, d.fail("no control character in a string")
 		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(d.b[d.i:])
+			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
+				d.i = i
 				return d.escaped(start)
 			}
-			d.i += size
+			i += size
 		default:
-			d.i++
-		}
-		// A run of plain bytes, 8 at a time while they last.
-		b := d.b
-		for d.i+8 <= len(b) && strPlain[b[d.i]]&strPlain[b[d.i+1]]&strPlain[b[d.i+2]]&strPlain[b[d.i+3]]&
-			strPlain[b[d.i+4]]&strPlain[b[d.i+5]]&strPlain[b[d.i+6]]&strPlain[b[d.i+7]] == '1' {
-			d.i += 8
+			i++
 		}
 	}
+	d.i = i
 	return nil, d.fail("the end of a string")
 }
 

@@ -156,12 +156,12 @@ func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, pr
 	return out, notice, problems
 }
 
-// parsed remembers the last personal identity number and clinic read,
-// which every entry of a page repeats.
+// parsed remembers the last personal identity number, clinic and
+// clinician read, which the entries of a page mostly repeat.
 type parsed struct {
-	pnRaw, locRaw string
-	pn            tidbok.PersonalNumber
-	loc           tidbok.HSAID
+	pnRaw, locRaw, drRaw string
+	pn                   tidbok.PersonalNumber
+	loc, dr              tidbok.HSAID
 }
 
 func (c *parsed) person(raw string) (tidbok.PersonalNumber, error) {
@@ -182,6 +182,17 @@ func (c *parsed) clinic(raw string) (tidbok.HSAID, error) {
 	h, err := tidbok.ParseHSAID(raw)
 	if err == nil {
 		c.locRaw, c.loc = raw, h
+	}
+	return h, err
+}
+
+func (c *parsed) clinician(raw string) (tidbok.HSAID, error) {
+	if raw == c.drRaw && raw != "" {
+		return c.dr, nil
+	}
+	h, err := tidbok.ParseHSAID(raw)
+	if err == nil {
+		c.drRaw, c.dr = raw, h
 	}
 	return h, err
 }
@@ -279,7 +290,7 @@ func (c *parsed) timeslot(path string, a *resource) (tidbok.Timeslot, []string) 
 			}
 			ts.Facility, ts.FacilityName = h, r.Display
 		case strings.HasPrefix(r.Reference, "Practitioner/"):
-			h, err := tidbok.ParseHSAID(strings.TrimPrefix(r.Reference, "Practitioner/"))
+			h, err := c.clinician(strings.TrimPrefix(r.Reference, "Practitioner/"))
 			if err != nil {
 				bad(ppath()+".reference", "%q does not name a clinician by HSA-id", r.Reference)
 				continue
