@@ -3,7 +3,6 @@ package fhir
 import (
 	"encoding/json"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	m "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -46,6 +45,7 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 		b = append(b, ']')
 	}
 	if len(entries) > 0 {
+		var z instants
 		b = append(b, `,"entry":[`...)
 		for i, e := range entries {
 			if i > 0 {
@@ -60,9 +60,9 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 			b = append(b, `"resource":`...)
 			switch r := e.resource.(type) {
 			case proposed:
-				b = appendAppointment(b, r.id, m.AppointmentStatusProposed, r.ts, r.id)
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
 			case *proposed:
-				b = appendAppointment(b, r.id, m.AppointmentStatusProposed, r.ts, r.id)
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
 			default:
 				raw, err := json.Marshal(r)
 				if err != nil {
@@ -82,6 +82,12 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 // appendAppointment writes what appointment(id, status, ts, slot) makes,
 // as JSON; TestAppendAppointment holds them equal.
 func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbok.Timeslot, slot string) []byte {
+	var z instants
+	return appendAppointmentIn(b, &z, id, status, &ts, slot)
+}
+
+// appendAppointmentIn is appendAppointment writing times through z.
+func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentStatus, ts *tidbok.Timeslot, slot string) []byte {
 	b = append(b, `{"resourceType":"Appointment","id":`...)
 	b = appendString(b, id)
 	b = append(b, `,"status":`...)
@@ -98,9 +104,9 @@ func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbo
 	}
 	if !ts.Start.IsZero() {
 		b = append(b, `,"start":"`...)
-		b = appendInstant(b, ts.Start)
+		b = z.append(b, ts.Start)
 		b = append(b, `","end":"`...)
-		b = appendInstant(b, ts.End)
+		b = z.append(b, ts.End)
 		b = append(b, `","minutesDuration":`...)
 		b = strconv.AppendInt(b, int64(ts.Duration().Minutes()), 10)
 	}
@@ -226,11 +232,6 @@ func appendOptional(b []byte, field, v string) []byte {
 	b = append(b, field...)
 	b = append(b, '"', ':')
 	return appendString(b, v)
-}
-
-// appendInstant writes instant(t) without the quotes.
-func appendInstant(b []byte, t time.Time) []byte {
-	return t.In(tidbok.Stockholm()).AppendFormat(b, time.RFC3339)
 }
 
 // jsonPlain marks with '1' the bytes appendString writes as they are
