@@ -3,7 +3,6 @@ package fhir
 import (
 	"encoding/json"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	m "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -46,6 +45,7 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 		b = append(b, ']')
 	}
 	if len(entries) > 0 {
+		var z instants
 		b = append(b, `,"entry":[`...)
 		for i, e := range entries {
 			if i > 0 {
@@ -60,7 +60,9 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 			b = append(b, `"resource":`...)
 			switch r := e.resource.(type) {
 			case proposed:
-				b = appendAppointment(b, r.id, m.AppointmentStatusProposed, r.ts, r.id)
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
+			case *proposed:
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
 			default:
 				raw, err := json.Marshal(r)
 				if err != nil {
@@ -80,6 +82,12 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 // appendAppointment writes what appointment(id, status, ts, slot) makes,
 // as JSON; TestAppendAppointment holds them equal.
 func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbok.Timeslot, slot string) []byte {
+	var z instants
+	return appendAppointmentIn(b, &z, id, status, &ts, slot)
+}
+
+// appendAppointmentIn is appendAppointment writing times through z.
+func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentStatus, ts *tidbok.Timeslot, slot string) []byte {
 	b = append(b, `{"resourceType":"Appointment","id":`...)
 	b = appendString(b, id)
 	b = append(b, `,"status":`...)
@@ -96,15 +104,15 @@ func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbo
 	}
 	if !ts.Start.IsZero() {
 		b = append(b, `,"start":"`...)
-		b = appendInstant(b, ts.Start)
+		b = z.append(b, ts.Start)
 		b = append(b, `","end":"`...)
-		b = appendInstant(b, ts.End)
+		b = z.append(b, ts.End)
 		b = append(b, `","minutesDuration":`...)
 		b = strconv.AppendInt(b, int64(ts.Duration().Minutes()), 10)
 	}
 	if slot != "" {
 		b = append(b, `,"slot":[{"reference":`...)
-		b = appendString(b, "Slot/"+slot)
+		b = appendPrefixed(b, "Slot/", slot)
 		b = append(b, "}]"...)
 	}
 	ps := m.ParticipationStatusAccepted
@@ -132,14 +140,14 @@ func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbo
 	if !ts.Facility.IsZero() {
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
-		b = appendString(b, "Location/"+ts.Facility.String())
+		b = appendPrefixed(b, "Location/", ts.Facility.String())
 		b = appendOptional(b, "display", ts.FacilityName)
 		b = append(b, `},"status":"accepted"}`...)
 	}
 	if !ts.Performer.IsZero() {
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
-		b = appendString(b, "Practitioner/"+ts.Performer.String())
+		b = appendPrefixed(b, "Practitioner/", ts.Performer.String())
 		b = append(b, `,"identifier":{"system":`...)
 		b = appendString(b, SystemHSAID)
 		b = append(b, `,"value":`...)
@@ -226,10 +234,12 @@ func appendOptional(b []byte, field, v string) []byte {
 	return appendString(b, v)
 }
 
-// appendInstant writes instant(t) without the quotes.
-func appendInstant(b []byte, t time.Time) []byte {
-	return t.In(tidbok.Stockholm()).AppendFormat(b, time.RFC3339)
-}
+// jsonPlain marks with '1' the bytes appendString writes as they are
+// (printable ASCII but for " \ < > &); others take the slow path.
+const jsonPlain = "0000000000000000000000000000000011011101111111111111111111110101" +
+	"1111111111111111111111111111011111111111111111111111111111111111" +
+	"0000000000000000000000000000000000000000000000000000000000000000" +
+	"0000000000000000000000000000000000000000000000000000000000000000"
 
 const hexDigits = "0123456789abcdef"
 
@@ -237,9 +247,27 @@ const hexDigits = "0123456789abcdef"
 // backslashes and control characters escaped, <, > and & as \u003c etc.,
 // U+2028 and U+2029 escaped, and invalid UTF-8 as U+FFFD.
 func appendString(b []byte, s string) []byte {
+	return appendPrefixed(b, "", s)
+}
+
+// appendPrefixed writes prefix+s as a JSON string, for a prefix that
+// needs no escaping, without making prefix+s.
+func appendPrefixed(b []byte, prefix, s string) []byte {
 	b = append(b, '"')
+	b = append(b, prefix...)
 	start := 0
 	for i := 0; i < len(s); {
+		// A run of plain bytes, 8 at a time while they last.
+		for i+8 <= len(s) && jsonPlain[s[i]]&jsonPlain[s[i+1]]&jsonPlain[s[i+2]]&jsonPlain[s[i+3]]&
+			jsonPlain[s[i+4]]&jsonPlain[s[i+5]]&jsonPlain[s[i+6]]&jsonPlain[s[i+7]] == '1' {
+			i += 8
+		}
+		for i < len(s) && jsonPlain[s[i]] == '1' {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {

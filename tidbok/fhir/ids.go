@@ -4,7 +4,6 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"errors"
-	"hash/fnv"
 	"strings"
 	"time"
 
@@ -98,9 +97,14 @@ var errLongID = errors.New("the book's ID is too long for a FHIR id (64 characte
 
 // facilityTag is the 32-bit FNV-1a hash of the clinic's HSA-id.
 func facilityTag(f tidbok.HSAID) uint32 {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(f.String()))
-	return h.Sum32()
+	// FNV-1a, as hash/fnv's New32a computes it, without its allocation.
+	const offset32, prime32 = 2166136261, 16777619
+	h := uint32(offset32)
+	for _, c := range []byte(f.String()) {
+		h ^= uint32(c)
+		h *= prime32
+	}
+	return h
 }
 
 func appendTag(b []byte, f tidbok.HSAID) []byte {
@@ -109,7 +113,8 @@ func appendTag(b []byte, f tidbok.HSAID) []byte {
 
 // slotID encodes a free slot at facility.
 func slotID(facility tidbok.HSAID, ts tidbok.Timeslot) (string, error) {
-	b := appendTag(make([]byte, 0, 16+len(ts.ID)), facility)
+	var buf [64]byte
+	b := appendTag(buf[:0], facility)
 	b = binary.AppendVarint(b, ts.Start.Unix())
 	b = binary.AppendUvarint(b, uint64(ts.End.Sub(ts.Start)/time.Second))
 	b = append(b, ts.ID...)
@@ -153,11 +158,14 @@ func BookID(id string) (bookID string, ok bool) {
 }
 
 func withKind(kind byte, b []byte) (string, error) {
-	s := string(kind) + idEncoding.EncodeToString(b)
-	if len(s) > maxID {
+	n := 1 + idEncoding.EncodedLen(len(b))
+	if n > maxID {
 		return "", errLongID
 	}
-	return s, nil
+	var buf [maxID]byte
+	buf[0] = kind
+	idEncoding.Encode(buf[1:n], b)
+	return string(buf[:n]), nil
 }
 
 // slotRef is a decoded slot id; fac is the facility's tag until

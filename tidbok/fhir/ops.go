@@ -239,13 +239,17 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 	}
 	base := h.baseURL(c.r)
 	entries := make([]entry, 0, len(slots))
-	for _, ts := range slots {
+	// One allocation for the page's proposed Appointments, not one
+	// each as an interface value.
+	props := make([]proposed, len(slots))
+	for i, ts := range slots {
 		id, err := slotID(facility, ts)
 		if err != nil {
 			return answer{}, fmt.Errorf("slot at %s: %w", instant(ts.Start), err)
 		}
 		ts.Subject = subject
-		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: proposed{id: id, ts: ts}, mode: m.SearchEntryModeMatch})
+		props[i] = proposed{id: id, ts: ts}
+		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: &props[i], mode: m.SearchEntryModeMatch})
 	}
 	return h.paged(c, "/Appointment/$find", q, entries, count, offset)
 }

@@ -33,7 +33,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 		case "type":
 			return d.str(&b.Type)
 		case "link":
-			return list(d, &b.Link, func(l *link) error {
+			return list(d, &b.Link, nil, func(l *link) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "relation":
@@ -45,7 +45,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 				})
 			})
 		case "entry":
-			return list(d, &b.Entry, func(e *entry[resource]) error {
+			return list(d, &b.Entry, nil, func(e *entry[resource]) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "resource":
@@ -53,7 +53,7 @@ func (b *appointmentBundle) decode(data []byte) error {
 							e.Resource = nil
 							return nil
 						}
-						e.Resource = new(resource)
+						e.Resource = d.resources.one()
 						return d.resource(e.Resource)
 					}
 					return d.skip()
@@ -75,6 +75,43 @@ type scanner struct {
 	// repeats (the clinic's reference and name, the time type's code and
 	// name) is one string, not one per entry.
 	seen map[string]string
+	// last holds the string each call of rep last read, by the place
+	// it was called from: an entry mostly repeats the one before.
+	last [repSites]string
+	// The rooms the entries' parts are cut from: one allocation for
+	// many entries rather than one a part.
+	resources    slab[resource]
+	references   slab[reference]
+	identifiers  slab[identifier]
+	participants slab[participant]
+	conceptRoom  slab[concept]
+	codings      slab[coding]
+}
+
+// slab hands out room for values of T from chunks of many.
+type slab[T any] struct{ free []T }
+
+const slabChunk = 64
+
+// one is a new zero T.
+func (s *slab[T]) one() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, slabChunk)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// room is an empty slice with room for n values of T; appending more
+// moves it out of the slab as append does.
+func (s *slab[T]) room(n int) []T {
+	if len(s.free) < n {
+		s.free = make([]T, max(slabChunk, n))
+	}
+	r := s.free[:0:n]
+	s.free = s.free[n:]
+	return r
 }
 
 var errSyntax = errors.New("not JSON")
@@ -167,7 +204,7 @@ func (d *scanner) object(field func(key []byte) error) error {
 
 // list reads an array into the slice *p as encoding/json does: null
 // makes it nil, an array replaces its items.
-func list[T any](d *scanner, p *[]T, item func(*T) error) error {
+func list[T any](d *scanner, p *[]T, room *slab[T], item func(*T) error) error {
 	if d.null() {
 		*p = nil
 		return nil
@@ -178,14 +215,19 @@ func list[T any](d *scanner, p *[]T, item func(*T) error) error {
 	if *p == nil {
 		// Room for what a façade's answer holds: two or three
 		// participants, three flags, one coding.
-		*p = make([]T, 0, 4)
+		if room != nil {
+			*p = room.room(4)
+		} else {
+			*p = make([]T, 0, 4)
+		}
 	}
 	*p = (*p)[:0]
 	return d.array(func() error {
-		var v T
-		err := item(&v)
-		*p = append(*p, v)
-		return err
+		// The item is read in place: a value given to item by pointer
+		// would escape to the heap, one allocation an item.
+		var zero T
+		*p = append(*p, zero)
+		return item(&(*p)[len(*p)-1])
 	})
 }
 
@@ -247,8 +289,12 @@ func (d *scanner) str(s *string) error {
 	return nil
 }
 
-// rep reads a string that the answer's entries are likely to repeat.
-func (d *scanner) rep(s *string) error {
+// repSites is the number of places rep is called from.
+const repSites = 11
+
+// rep reads a string that the answer's entries are likely to repeat;
+// site names the place it is called from.
+func (d *scanner) rep(site int, s *string) error {
 	if d.null() {
 		return nil
 	}
@@ -259,8 +305,13 @@ func (d *scanner) rep(s *string) error {
 	if err != nil {
 		return err
 	}
+	if v := d.last[site]; v == string(raw) && v != "" {
+		*s = v
+		return nil
+	}
 	if v, ok := d.seen[string(raw)]; ok {
 		*s = v
+		d.last[site] = v
 		return nil
 	}
 	v := intern(raw)
@@ -270,6 +321,7 @@ func (d *scanner) rep(s *string) error {
 	if len(d.seen) < 256 {
 		d.seen[v] = v
 	}
+	d.last[site] = v
 	*s = v
 	return nil
 }
@@ -298,31 +350,50 @@ func (d *scanner) boolean(p **bool) error {
 // rawString reads a string at d.i and returns its contents unescaped
 // (the scanner's bytes when nothing was escaped).
 func (d *scanner) rawString() ([]byte, error) {
-	d.i++ // the quote
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
+	b := d.b
+	i := d.i + 1 // the quote
+	start := i
+	for i < len(b) {
+		// A run of plain bytes, 8 at a time while they last.
+		for i+8 <= len(b) && strPlain[b[i]]&strPlain[b[i+1]]&strPlain[b[i+2]]&strPlain[b[i+3]]&
+			strPlain[b[i+4]]&strPlain[b[i+5]]&strPlain[b[i+6]]&strPlain[b[i+7]] == '1' {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
+		c := b[i]
 		switch {
 		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			return s, nil
+			d.i = i + 1
+			return b[start:i], nil
 		case c == '\\':
+			d.i = i
 			return d.escaped(start)
 		case c < 0x20:
+			d.i = i
 			return nil, d.fail("no control character in a string")
 		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(d.b[d.i:])
+			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
+				d.i = i
 				return d.escaped(start)
 			}
-			d.i += size
+			i += size
 		default:
-			d.i++
+			i++
 		}
 	}
+	d.i = i
 	return nil, d.fail("the end of a string")
 }
+
+// strPlain marks with '1' the bytes a string holds as they are
+// (printable ASCII but for " and \); others take rawString's switch.
+const strPlain = "0000000000000000000000000000000011011111111111111111111111111111" +
+	"1111111111111111111111111111011111111111111111111111111111111111" +
+	"0000000000000000000000000000000000000000000000000000000000000000" +
+	"0000000000000000000000000000000000000000000000000000000000000000"
 
 // escaped reads the rest of a string that has escapes or invalid UTF-8,
 // from start, as encoding/json unquotes it.
@@ -488,7 +559,7 @@ func (d *scanner) resource(r *resource) error {
 		case "serviceCategory":
 			return d.concepts(&r.ServiceCategory)
 		case "participant":
-			return list(d, &r.Participant, func(p *participant) error {
+			return list(d, &r.Participant, &d.participants, func(p *participant) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "actor":
@@ -496,20 +567,20 @@ func (d *scanner) resource(r *resource) error {
 							p.Actor = nil
 							return nil
 						}
-						p.Actor = new(reference)
+						p.Actor = d.references.one()
 						return d.reference(p.Actor)
 					case "status":
-						return d.rep(&p.Status)
+						return d.rep(0, &p.Status)
 					}
 					return d.skip()
 				})
 			})
 		case "extension":
-			return list(d, &r.Extension, func(e *extension) error {
+			return list(d, &r.Extension, nil, func(e *extension) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "url":
-						return d.rep(&e.URL)
+						return d.rep(1, &e.URL)
 					case "valueBoolean":
 						return d.boolean(&e.ValueBoolean)
 					case "valueReference":
@@ -524,7 +595,7 @@ func (d *scanner) resource(r *resource) error {
 				})
 			})
 		case "issue":
-			return list(d, &r.Issue, func(is *issue) error {
+			return list(d, &r.Issue, nil, func(is *issue) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "severity":
@@ -541,7 +612,7 @@ func (d *scanner) resource(r *resource) error {
 						is.Details = new(concept)
 						return d.concept(is.Details)
 					case "expression":
-						return list(d, &is.Expression, func(s *string) error { return d.str(s) })
+						return list(d, &is.Expression, nil, func(s *string) error { return d.str(s) })
 					}
 					return d.skip()
 				})
@@ -552,24 +623,24 @@ func (d *scanner) resource(r *resource) error {
 }
 
 func (d *scanner) concepts(cs *[]concept) error {
-	return list(d, cs, d.concept)
+	return list(d, cs, &d.conceptRoom, d.concept)
 }
 
 func (d *scanner) concept(c *concept) error {
 	return d.object(func(key []byte) error {
 		switch string(key) {
 		case "text":
-			return d.rep(&c.Text)
+			return d.rep(2, &c.Text)
 		case "coding":
-			return list(d, &c.Coding, func(cd *coding) error {
+			return list(d, &c.Coding, &d.codings, func(cd *coding) error {
 				return d.object(func(key []byte) error {
 					switch string(key) {
 					case "system":
-						return d.rep(&cd.System)
+						return d.rep(3, &cd.System)
 					case "code":
-						return d.rep(&cd.Code)
+						return d.rep(4, &cd.Code)
 					case "display":
-						return d.rep(&cd.Display)
+						return d.rep(5, &cd.Display)
 					}
 					return d.skip()
 				})
@@ -583,23 +654,23 @@ func (d *scanner) reference(r *reference) error {
 	return d.object(func(key []byte) error {
 		switch string(key) {
 		case "reference":
-			return d.rep(&r.Reference)
+			return d.rep(6, &r.Reference)
 		case "type":
-			return d.rep(&r.Type)
+			return d.rep(7, &r.Type)
 		case "display":
-			return d.rep(&r.Display)
+			return d.rep(8, &r.Display)
 		case "identifier":
 			if d.null() {
 				r.Identifier = nil
 				return nil
 			}
-			r.Identifier = new(identifier)
+			r.Identifier = d.identifiers.one()
 			return d.object(func(key []byte) error {
 				switch string(key) {
 				case "system":
-					return d.rep(&r.Identifier.System)
+					return d.rep(9, &r.Identifier.System)
 				case "value":
-					return d.rep(&r.Identifier.Value)
+					return d.rep(10, &r.Identifier.Value)
 				}
 				return d.skip()
 			})

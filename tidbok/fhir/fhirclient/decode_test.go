@@ -70,7 +70,9 @@ func FuzzDecode(f *testing.F) {
 		gerr := got.decode(in)
 		var want bundle[resource]
 		werr := json.Unmarshal(in, &want)
-		if werr != nil && gerr == nil {
+		// A key in other cases is a field to encoding/json, whose type
+		// it checks, and unknown to the scanner.
+		if werr != nil && gerr == nil && !foldedKeys(in) {
 			t.Errorf("%q: encoding/json fails (%v), the scanner does not", in, werr)
 		}
 		if werr == nil && gerr == nil && !reflect.DeepEqual(got.bundle, want) && !foldedKeys(in) {

@@ -134,11 +134,14 @@ func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, pr
 	var seen parsed
 	for i := range b.Entry {
 		r := b.Entry[i].Resource
-		path := "entry[" + strconv.Itoa(i) + "].resource"
 		switch r.ResourceType {
 		case "Appointment":
-			ts, p := seen.timeslot(path, r)
-			problems = append(problems, p...)
+			// The path is made only for a problem: timeslot's
+			// start with ".".
+			ts, p := seen.timeslot("", r)
+			for _, q := range p {
+				problems = append(problems, "entry["+strconv.Itoa(i)+"].resource"+q)
+			}
 			out = append(out, ts)
 		case "OperationOutcome":
 			for _, is := range r.Issue {
@@ -147,18 +150,18 @@ func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, pr
 				}
 			}
 		default:
-			problems = append(problems, fmt.Sprintf("%s.resourceType: %q, want Appointment", path, r.ResourceType))
+			problems = append(problems, fmt.Sprintf("entry[%d].resource.resourceType: %q, want Appointment", i, r.ResourceType))
 		}
 	}
 	return out, notice, problems
 }
 
-// parsed remembers the last personal identity number and clinic read,
-// which every entry of a page repeats.
+// parsed remembers the last personal identity number, clinic and
+// clinician read, which the entries of a page mostly repeat.
 type parsed struct {
-	pnRaw, locRaw string
-	pn            tidbok.PersonalNumber
-	loc           tidbok.HSAID
+	pnRaw, locRaw, drRaw string
+	pn                   tidbok.PersonalNumber
+	loc, dr              tidbok.HSAID
 }
 
 func (c *parsed) person(raw string) (tidbok.PersonalNumber, error) {
@@ -179,6 +182,17 @@ func (c *parsed) clinic(raw string) (tidbok.HSAID, error) {
 	h, err := tidbok.ParseHSAID(raw)
 	if err == nil {
 		c.locRaw, c.loc = raw, h
+	}
+	return h, err
+}
+
+func (c *parsed) clinician(raw string) (tidbok.HSAID, error) {
+	if raw == c.drRaw && raw != "" {
+		return c.dr, nil
+	}
+	h, err := tidbok.ParseHSAID(raw)
+	if err == nil {
+		c.drRaw, c.dr = raw, h
 	}
 	return h, err
 }
@@ -258,27 +272,27 @@ func (c *parsed) timeslot(path string, a *resource) (tidbok.Timeslot, []string) 
 		if pt.Actor == nil {
 			continue
 		}
-		ppath := "participant[" + strconv.Itoa(j) + "].actor"
+		ppath := func() string { return "participant[" + strconv.Itoa(j) + "].actor" }
 		r := pt.Actor
 		switch {
 		case r.Identifier != nil && (r.Identifier.System == fhir.SystemPersonnummer || r.Identifier.System == fhir.SystemSamordningsnummer):
 			pn, err := c.person(r.Identifier.Value)
 			if err != nil {
-				bad(ppath+".identifier.value", "not a personal identity number")
+				bad(ppath()+".identifier.value", "not a personal identity number")
 				continue
 			}
 			ts.Subject = pn
 		case strings.HasPrefix(r.Reference, "Location/"):
 			h, err := c.clinic(strings.TrimPrefix(r.Reference, "Location/"))
 			if err != nil {
-				bad(ppath+".reference", "%q does not name a clinic by HSA-id", r.Reference)
+				bad(ppath()+".reference", "%q does not name a clinic by HSA-id", r.Reference)
 				continue
 			}
 			ts.Facility, ts.FacilityName = h, r.Display
 		case strings.HasPrefix(r.Reference, "Practitioner/"):
-			h, err := tidbok.ParseHSAID(strings.TrimPrefix(r.Reference, "Practitioner/"))
+			h, err := c.clinician(strings.TrimPrefix(r.Reference, "Practitioner/"))
 			if err != nil {
-				bad(ppath+".reference", "%q does not name a clinician by HSA-id", r.Reference)
+				bad(ppath()+".reference", "%q does not name a clinician by HSA-id", r.Reference)
 				continue
 			}
 			ts.Performer, ts.PerformerName = h, r.Display
@@ -311,6 +325,9 @@ func typeOf(cs []concept, system string) struct{ ID, Name string } {
 func parseInstant(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, fmt.Errorf("missing")
+	}
+	if t, ok := parseSeconds(s); ok {
+		return t.In(tidbok.Stockholm()), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -445,4 +462,68 @@ type healthcareService struct {
 	ResourceType string    `json:"resourceType"`
 	Type         []concept `json:"type"`
 	Name         string    `json:"name"`
+}
+
+// parseSeconds reads the instants the façade writes,
+// YYYY-MM-DDThh:mm:ss±hh:mm, by arithmetic: the offset is in the text,
+// so no zone need be looked up. False for any other form (or a date
+// that does not exist), which time.Parse then reads or rejects.
+func parseSeconds(s string) (time.Time, bool) {
+	if len(s) != len("2006-01-02T15:04:05+01:00") || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+		s[13] != ':' || s[16] != ':' || (s[19] != '+' && s[19] != '-') || s[22] != ':' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(at, n int) int {
+		v := 0
+		for _, c := range []byte(s[at : at+n]) {
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d := num(0, 4), num(5, 2), num(8, 2)
+	hh, mm, ss := num(11, 2), num(14, 2), num(17, 2)
+	oh, om := num(20, 2), num(23, 2)
+	if !ok || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || hh > 23 || mm > 59 || ss > 59 || oh > 23 || om > 59 {
+		return time.Time{}, false
+	}
+	off := oh*3600 + om*60
+	if s[19] == '-' {
+		off = -off
+	}
+	days := daysFromCivil(y, mo, d)
+	return time.Unix(days*86400+int64(hh*3600+mm*60+ss-off), 0), true
+}
+
+func daysIn(y, mo int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to y-mo-d in the
+// proleptic Gregorian calendar.
+func daysFromCivil(y, mo, d int) int64 {
+	if mo <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (mo + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
