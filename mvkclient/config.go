@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"log/slog"
 	"maps"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -267,50 +266,21 @@ func (c Config) settings() (*settings, error) {
 	case c.HTTPClient != nil:
 		s.doer = c.HTTPClient
 	default:
-		s.doer = newHTTPClient(c.TLSConfig)
+		s.doer = httpsend.NewClient(c.TLSConfig)
 	}
 
 	s.hooked = httpsend.Hooked(s.doer)
 
-	limit, burst := c.RateLimit, c.Burst
-	if limit == 0 {
-		limit = DefaultRateLimit
-	}
-	if burst == 0 {
-		burst = DefaultBurst
-	}
-	switch {
-	case limit < 0 || math.IsNaN(float64(limit)):
-		p.Add("RateLimit", "must be positive (calls per second) or rate.Inf for no limit")
-	case burst < 0:
-		p.Add("Burst", "must not be negative")
-	default:
-		s.limiter = rate.NewLimiter(limit, burst)
-	}
+	s.limiter = httpsend.Limiter(p.Add, c.RateLimit, c.Burst, DefaultRateLimit, DefaultBurst)
 
 	if c.MaxRetries < 0 {
 		s.maxRetries = 0
 	}
-	for _, d := range []struct {
-		field string
-		v     time.Duration
-	}{
-		{"InitialBackoff", c.InitialBackoff},
-		{"MaxBackoff", c.MaxBackoff},
-		{"AttemptTimeout", c.AttemptTimeout},
-		{"ReconcileDelay", c.ReconcileDelay},
-		{"ReconcileTimeout", c.ReconcileTimeout},
-	} {
-		if d.v < 0 {
-			p.Add(d.field, "must not be negative (zero means the default)")
-		}
-	}
-	if s.reconcileDelay >= s.reconcileLimit && c.ReconcileDelay >= 0 && c.ReconcileTimeout >= 0 {
-		p.Add("ReconcileDelay", "%v is not less than ReconcileTimeout %v: reconciliation would never read the book", s.reconcileDelay, s.reconcileLimit)
-	}
-	if s.maxBackoff < s.initialBackoff && c.MaxBackoff > 0 {
-		p.Add("MaxBackoff", "%v is less than InitialBackoff %v", s.maxBackoff, s.initialBackoff)
-	}
+	httpsend.CheckTimings(p.Add,
+		httpsend.Timings{InitialBackoff: c.InitialBackoff, MaxBackoff: c.MaxBackoff, AttemptTimeout: c.AttemptTimeout,
+			ReconcileDelay: c.ReconcileDelay, ReconcileTimeout: c.ReconcileTimeout},
+		httpsend.Timings{InitialBackoff: s.initialBackoff, MaxBackoff: s.maxBackoff, AttemptTimeout: s.attemptTimeout,
+			ReconcileDelay: s.reconcileDelay, ReconcileTimeout: s.reconcileLimit})
 
 	switch {
 	case c.MaxResponseBytes < 0:
@@ -406,19 +376,6 @@ func checkURL(s string) string {
 // client talks to one producer) presenting tlsConfig, and no redirects: a
 // SOAP service answers where it is called, and a redirected write could
 // not be told from a lost one.
-func newHTTPClient(tlsConfig *tls.Config) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if tlsConfig != nil {
-		tr.TLSClientConfig = tlsConfig.Clone()
-	}
-	tr.MaxIdleConnsPerHost = 32
-	return &http.Client{
-		Transport: tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
 
 func orDefault[T int | int64 | time.Duration](v, def T) T {
 	if v == 0 {
