@@ -60,9 +60,9 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 			b = append(b, `"resource":`...)
 			switch r := e.resource.(type) {
 			case proposed:
-				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id, true)
 			case *proposed:
-				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id)
+				b = appendAppointmentIn(b, &z, r.id, m.AppointmentStatusProposed, &r.ts, r.id, true)
 			default:
 				raw, err := json.Marshal(r)
 				if err != nil {
@@ -83,17 +83,25 @@ func appendSearchset(b []byte, entries []entry, total int, self, next string) ([
 // as JSON; TestAppendAppointment holds them equal.
 func appendAppointment(b []byte, id string, status m.AppointmentStatus, ts tidbok.Timeslot, slot string) []byte {
 	var z instants
-	return appendAppointmentIn(b, &z, id, status, &ts, slot)
+	return appendAppointmentIn(b, &z, id, status, &ts, slot, false)
 }
 
-// appendAppointmentIn is appendAppointment writing times through z.
-func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentStatus, ts *tidbok.Timeslot, slot string) []byte {
+// appendProposed writes what proposedAppointment(id, ts) makes, as JSON;
+// TestAppendAppointment holds them equal.
+func appendProposed(b []byte, id string, ts tidbok.Timeslot) []byte {
+	var z instants
+	return appendAppointmentIn(b, &z, id, m.AppointmentStatusProposed, &ts, id, true)
+}
+
+// appendAppointmentIn is appendAppointment writing times through z, or
+// appendProposed when compact.
+func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentStatus, ts *tidbok.Timeslot, slot string, compact bool) []byte {
 	b = append(b, `{"resourceType":"Appointment","id":`...)
 	b = appendString(b, id)
 	b = append(b, `,"status":`...)
 	b = appendString(b, status.Code())
-	b = appendConcept(b, "serviceType", SystemTimeType, ts.TimeType.ID, ts.TimeType.Name)
-	b = appendConcept(b, "serviceCategory", SystemCareType, ts.CareType.ID, ts.CareType.Name)
+	b = appendConcept(b, "serviceType", SystemTimeType, ts.TimeType.ID, ts.TimeType.Name, compact)
+	b = appendConcept(b, "serviceCategory", SystemCareType, ts.CareType.ID, ts.CareType.Name, compact)
 	if ts.Purpose != "" {
 		b = append(b, `,"description":`...)
 		b = appendString(b, ts.Purpose)
@@ -107,8 +115,11 @@ func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentS
 		b = z.append(b, ts.Start)
 		b = append(b, `","end":"`...)
 		b = z.append(b, ts.End)
-		b = append(b, `","minutesDuration":`...)
-		b = strconv.AppendInt(b, int64(ts.Duration().Minutes()), 10)
+		b = append(b, '"')
+		if !compact {
+			b = append(b, `,"minutesDuration":`...)
+			b = strconv.AppendInt(b, int64(ts.Duration().Minutes()), 10)
+		}
 	}
 	if slot != "" {
 		b = append(b, `,"slot":[{"reference":`...)
@@ -141,18 +152,22 @@ func appendAppointmentIn(b []byte, z *instants, id string, status m.AppointmentS
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
 		b = appendPrefixed(b, "Location/", ts.Facility.String())
-		b = appendOptional(b, "display", ts.FacilityName)
+		if !compact {
+			b = appendOptional(b, "display", ts.FacilityName)
+		}
 		b = append(b, `},"status":"accepted"}`...)
 	}
 	if !ts.Performer.IsZero() {
 		sep()
 		b = append(b, `{"actor":{"reference":`...)
 		b = appendPrefixed(b, "Practitioner/", ts.Performer.String())
-		b = append(b, `,"identifier":{"system":`...)
-		b = appendString(b, SystemHSAID)
-		b = append(b, `,"value":`...)
-		b = appendString(b, ts.Performer.String())
-		b = append(b, '}')
+		if !compact {
+			b = append(b, `,"identifier":{"system":`...)
+			b = appendString(b, SystemHSAID)
+			b = append(b, `,"value":`...)
+			b = appendString(b, ts.Performer.String())
+			b = append(b, '}')
+		}
 		b = appendOptional(b, "display", ts.PerformerName)
 		b = append(b, `},"status":"accepted"}`...)
 	}
@@ -198,8 +213,9 @@ func appendFlag(b []byte, url string, v bool) []byte {
 	return append(b, '}')
 }
 
-// appendConcept writes what timeTypeConcept and careTypeConcept make.
-func appendConcept(b []byte, field, system, code, name string) []byte {
+// appendConcept writes what timeTypeConcept and careTypeConcept make, or
+// compactConcept when compact.
+func appendConcept(b []byte, field, system, code, name string, compact bool) []byte {
 	if code == "" && name == "" {
 		return b
 	}
@@ -213,6 +229,9 @@ func appendConcept(b []byte, field, system, code, name string) []byte {
 		b = appendString(b, code)
 		b = appendOptional(b, "display", name)
 		b = append(b, "}]"...)
+		if compact {
+			return append(b, "}]"...)
+		}
 		if name != "" {
 			b = append(b, ',')
 		}

@@ -3,6 +3,7 @@ package fhir
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +56,44 @@ func TestAppendAppointment(t *testing.T) {
 			if !reflect.DeepEqual(asValue(t, got), asValue(t, want)) {
 				t.Errorf("hand-written:\n%s\nmodels:\n%s", got, want)
 			}
+			if c.status != m.AppointmentStatusProposed {
+				return
+			}
+			// A $find page's compact form.
+			want, err = json.Marshal(proposedAppointment("aid", c.ts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = appendProposed(nil, "aid", c.ts)
+			if !reflect.DeepEqual(asValue(t, got), asValue(t, want)) {
+				t.Errorf("compact, hand-written:\n%s\nmodels:\n%s", got, want)
+			}
 		})
+	}
+}
+
+// TestProposedIsSmaller: the compact form of a $find page leaves out the
+// clinic's name, the clinician's identifier, the duration and a type's
+// text, which the page gives once or the entry gives otherwise.
+func TestProposedIsSmaller(t *testing.T) {
+	start := time.Date(2026, time.January, 14, 10, 0, 0, 0, tidbok.Stockholm())
+	ts := tidbok.Timeslot{
+		Start: start, End: start.Add(20 * time.Minute),
+		Facility: tidbok.MustHSAID("SE2321000016-A1B2"), FacilityName: "Vårdcentralen Ekorren",
+		Performer: tidbok.MustHSAID("SE2321000016-DR01"), PerformerName: "Eva Ek",
+		TimeType: tidbok.TimeType{ID: "LAK", Name: "Läkarbesök"},
+	}
+	full := string(appendAppointment(nil, "p1", m.AppointmentStatusProposed, ts, "p1"))
+	compact := string(appendProposed(nil, "p1", ts))
+	for _, s := range []string{"Ekorren", `"minutesDuration"`, `"text"`, `"identifier":{"system":"` + SystemHSAID} {
+		if !strings.Contains(full, s) || strings.Contains(compact, s) {
+			t.Errorf("%s: in the full form %v, in the compact %v", s, strings.Contains(full, s), strings.Contains(compact, s))
+		}
+	}
+	for _, s := range []string{`"reference":"Location/SE2321000016-A1B2"`, `"reference":"Practitioner/SE2321000016-DR01"`, `"display":"Eva Ek"`, `"code":"LAK","display":"Läkarbesök"`} {
+		if !strings.Contains(compact, s) {
+			t.Errorf("compact form lacks %s:\n%s", s, compact)
+		}
 	}
 }
 
@@ -72,7 +110,11 @@ func TestAppendSearchset(t *testing.T) {
 			var lazy, eager []entry
 			for i := range c.entries {
 				lazy = append(lazy, entry{fullURL: "http://h/fhir/Appointment/p" + string(rune('a'+i)), resource: proposed{id: "p", ts: ts}, mode: m.SearchEntryModeMatch})
-				eager = append(eager, entry{fullURL: lazy[i].fullURL, resource: appointment("p", m.AppointmentStatusProposed, ts, "p"), mode: m.SearchEntryModeMatch})
+				eager = append(eager, entry{fullURL: lazy[i].fullURL, resource: proposedAppointment("p", ts), mode: m.SearchEntryModeMatch})
+			}
+			if c.entries > 0 {
+				loc := entry{fullURL: "http://h/fhir/Location/SE2321000016-A1B2", resource: locationResource(ts.Facility, "Vårdcentralen"), mode: m.SearchEntryModeInclude}
+				lazy, eager = append(lazy, loc), append(eager, loc)
 			}
 			got, err := appendSearchset(nil, lazy, 7, c.self, c.next)
 			if err != nil {

@@ -54,16 +54,21 @@ func Example() {
 	var bundle struct {
 		Total int
 		Entry []struct {
-			Resource struct{ Status, Start, End string }
+			Resource struct{ ResourceType, Status, Start, End, Name string }
 		}
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&bundle)
 	fmt.Println(resp.Status, bundle.Total, "proposed appointments")
 	for _, e := range bundle.Entry {
+		if e.Resource.ResourceType == "Location" { // the clinic, given once
+			fmt.Println("at", e.Resource.Name)
+			continue
+		}
 		fmt.Println(e.Resource.Status, e.Resource.Start, e.Resource.End)
 	}
 	// Output:
 	// 200 OK 2 proposed appointments
 	// proposed 2026-03-10T09:00:00+01:00 2026-03-10T09:30:00+01:00
 	// proposed 2026-03-10T09:30:00+01:00 2026-03-10T10:00:00+01:00
+	// at Vårdcentralen Ekorren
 }

@@ -523,3 +523,34 @@ func TestFindForMoving(t *testing.T) {
 	theirs := f.do(t, http.MethodGet, q, pnr+other, nil)
 	expect(t, "$find for moving another's booking", theirs, http.StatusNotFound, "not-found")
 }
+
+// TestFindIncludesTheClinicOnce: a page of $find gives its clinic once,
+// as an included Location its proposed Appointments refer to by
+// reference alone, and a page without matches includes nothing.
+func TestFindIncludesTheClinicOnce(t *testing.T) {
+	f := setup(t, fhir.Config{})
+	r := f.do(t, http.MethodGet, "/Appointment/$find?location=Location/"+clinicA, me, nil)
+	expect(t, "$find", r, http.StatusOK, "")
+	var included []any
+	for _, e := range asList(get(r.res, "entry")) {
+		switch str(e, "search.mode") {
+		case "include":
+			included = append(included, e)
+		case "match":
+			for _, p := range asList(get(e, "resource.participant")) {
+				if str(p, "actor.reference") == "Location/"+clinicA && get(p, "actor.display") != nil {
+					t.Errorf("a proposed Appointment names its clinic: %v", p)
+				}
+			}
+		}
+	}
+	if len(included) != 1 || str(included[0], "resource.resourceType") != "Location" || str(included[0], "resource.id") != clinicA ||
+		str(included[0], "resource.name") == "" || !strings.HasSuffix(str(included[0], "fullUrl"), "/Location/"+clinicA) {
+		t.Fatalf("included %v, want Location/%s once, named: %s", included, clinicA, r.body)
+	}
+	r = f.do(t, http.MethodGet, "/Appointment/$find?location=Location/"+clinicA+"&_offset=99", me, nil)
+	expect(t, "$find past the end", r, http.StatusOK, "")
+	if n := len(asList(get(r.res, "entry"))); n != 0 {
+		t.Errorf("a page past the end has %d entries: %s", n, r.body)
+	}
+}

@@ -240,9 +240,14 @@ func str(v any, path string) string {
 	return s
 }
 
+// entries are the resources of a Bundle's entries but those it includes
+// (search mode include, as a $find page's clinic).
 func entries(r reply) []map[string]any {
 	var out []map[string]any
 	for _, e := range asList(get(r.res, "entry")) {
+		if str(e, "search.mode") == "include" {
+			continue
+		}
 		if res, ok := get(e, "resource").(map[string]any); ok {
 			out = append(out, res)
 		}

@@ -185,6 +185,7 @@ func TestThirdPartyClient(t *testing.T) {
 		Slots, Page2     []string
 		SlotTotal        int
 		Found            []string
+		Included         []string
 		Held, Booked     string
 		Mine             []string
 		BookedID         string
@@ -204,6 +205,9 @@ func TestThirdPartyClient(t *testing.T) {
 	}
 	if len(got.Found) != 3 || got.Found[0] != "proposed" || got.Held != "pending" || got.Booked != "booked" || got.Cancelled != "cancelled" {
 		t.Errorf("found %v, held %q, booked %q, cancelled %q", got.Found, got.Held, got.Booked, got.Cancelled)
+	}
+	if strings.Join(got.Included, ",") != "Location/"+clinicA {
+		t.Errorf("$find included %v, want its clinic Location/%s once", got.Included, clinicA)
 	}
 	if len(got.Mine) != 2 || (got.Mine[0] != got.BookedID && got.Mine[1] != got.BookedID) {
 		t.Errorf("the citizen's appointments %v lack the booked %s", got.Mine, got.BookedID)

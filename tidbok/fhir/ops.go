@@ -251,7 +251,13 @@ func (h *Handler) find(c *call, q url.Values) (answer, error) {
 		props[i] = proposed{id: id, ts: ts}
 		entries = append(entries, entry{fullURL: base + "/Appointment/" + id, resource: &props[i], mode: m.SearchEntryModeMatch})
 	}
-	return h.paged(c, "/Appointment/$find", q, entries, count, offset)
+	// The proposed Appointments refer to their clinic by reference
+	// alone; the page gives its name once, as _include would.
+	var include []entry
+	if len(slots) > 0 {
+		include = append(include, entry{fullURL: base + "/Location/" + facility.String(), resource: locationResource(facility, slots[0].FacilityName), mode: m.SearchEntryModeInclude})
+	}
+	return h.paged(c, "/Appointment/$find", q, entries, count, offset, include...)
 }
 
 // target is what a $hold or $book names: a free slot (proposed

@@ -123,6 +123,40 @@ func appointment(id string, status m.AppointmentStatus, ts tidbok.Timeslot, slot
 	return a
 }
 
+// proposedAppointment is a proposed Appointment of a $find page: what
+// appointment makes less what the page gives once or the entry gives
+// otherwise. The clinic's name is in the page's included Location
+// (locationResource), the clinician's HSA-id in the reference alone, the
+// duration in start and end, and a type's name in its coding's display
+// alone when it has a code.
+func proposedAppointment(id string, ts tidbok.Timeslot) m.Appointment {
+	a := appointment(id, m.AppointmentStatusProposed, ts, id)
+	a.MinutesDuration = nil
+	a.ServiceType = compactConcept(a.ServiceType)
+	a.ServiceCategory = compactConcept(a.ServiceCategory)
+	for i := range a.Participant {
+		r := a.Participant[i].Actor
+		switch {
+		case r == nil || r.Reference == nil:
+		case strings.HasPrefix(*r.Reference, "Location/"):
+			r.Display = nil
+		case strings.HasPrefix(*r.Reference, "Practitioner/"):
+			r.Identifier = nil
+		}
+	}
+	return a
+}
+
+// compactConcept drops the text of a concept whose coding names it.
+func compactConcept(cs []m.CodeableConcept) []m.CodeableConcept {
+	for i := range cs {
+		if len(cs[i].Coding) > 0 {
+			cs[i].Text = nil
+		}
+	}
+	return cs
+}
+
 func scheduleResource(id tidbok.HSAID, name string, tts []tidbok.TimeType) m.Schedule {
 	s := m.Schedule{
 		Id:         ptr(id.String()),

@@ -266,8 +266,9 @@ func searchset(entries []entry, total int, self, next string) (m.Bundle, error) 
 }
 
 // paged answers a page of matches: count of them from offset, with a next
-// link carrying the query q and the next offset.
-func (h *Handler) paged(c *call, path string, q url.Values, all []entry, count, offset int) (answer, error) {
+// link carrying the query q and the next offset, and after a page of any
+// the entries include (search mode include) that its matches refer to.
+func (h *Handler) paged(c *call, path string, q url.Values, all []entry, count, offset int, include ...entry) (answer, error) {
 	total := len(all)
 	lo := min(offset, total)
 	hi := min(lo+count, total)
@@ -282,7 +283,11 @@ func (h *Handler) paged(c *call, path string, q url.Values, all []entry, count, 
 		nq.Set("_count", strconv.Itoa(count))
 		next = h.pageURL(c.r, path, nq)
 	}
-	b, err := appendSearchset(make([]byte, 0, 512+900*(hi-lo)), all[lo:hi], total, self, next)
+	page := all[lo:hi]
+	if len(page) > 0 && len(include) > 0 {
+		page = append(page[:len(page):len(page)], include...)
+	}
+	b, err := appendSearchset(make([]byte, 0, 512+800*len(page)), page, total, self, next)
 	return answer{body: rawJSON(b)}, err
 }
 

@@ -536,7 +536,8 @@ func (d *scanner) number() error {
 	return nil
 }
 
-// resource reads an Appointment or OperationOutcome.
+// resource reads an Appointment, an included Location or an
+// OperationOutcome.
 func (d *scanner) resource(r *resource) error {
 	return d.object(func(key []byte) error {
 		switch string(key) {
@@ -544,6 +545,8 @@ func (d *scanner) resource(r *resource) error {
 			return d.str(&r.ResourceType)
 		case "id":
 			return d.str(&r.ID)
+		case "name":
+			return d.str(&r.Name)
 		case "status":
 			return d.str(&r.Status)
 		case "start":

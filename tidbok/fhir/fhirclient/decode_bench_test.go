@@ -45,9 +45,10 @@ func findPage(b *testing.B) []byte {
 		}
 		start := fmt.Sprintf("2026-12-09T%02d:%02d:00+01:00", 8+i/6, i%6*10)
 		end := fmt.Sprintf("2026-12-09T%02d:%02d:00+01:00", 8+(i+1)/6, (i+1)%6*10)
-		fmt.Fprintf(&sb, `{"fullUrl":"http://127.0.0.1:1/Appointment/%[1]s","resource":{"resourceType":"Appointment","id":"%[1]s","status":"proposed","serviceType":[{"coding":[{"system":"urn:webbtidbok:time-type","code":"LAK","display":"Läkarbesök"}],"text":"Läkarbesök"}],"start":"%[2]s","end":"%[3]s","minutesDuration":10,"slot":[{"reference":"Slot/%[1]s"}],"participant":[{"actor":{"type":"Patient","identifier":{"system":"urn:oid:1.2.752.129.2.1.3.1","value":"191212121212"}},"status":"needs-action"},{"actor":{"reference":"Location/SE2321000016-A1B2","display":"Vårdcentralen Test"},"status":"accepted"},{"actor":{"reference":"Practitioner/SE2321000016-DR01","identifier":{"system":"urn:oid:1.2.752.29.4.19","value":"SE2321000016-DR01"},"display":"Dr Eva Ek"},"status":"accepted"}]},"search":{"mode":"match"}}`, id, start, end)
+		fmt.Fprintf(&sb, `{"fullUrl":"http://127.0.0.1:1/Appointment/%[1]s","resource":{"resourceType":"Appointment","id":"%[1]s","status":"proposed","serviceType":[{"coding":[{"system":"urn:webbtidbok:time-type","code":"LAK","display":"Läkarbesök"}]}],"start":"%[2]s","end":"%[3]s","slot":[{"reference":"Slot/%[1]s"}],"participant":[{"actor":{"type":"Patient","identifier":{"system":"urn:oid:1.2.752.129.2.1.3.1","value":"191212121212"}},"status":"needs-action"},{"actor":{"reference":"Location/SE2321000016-A1B2"},"status":"accepted"},{"actor":{"reference":"Practitioner/SE2321000016-DR01","display":"Dr Eva Ek"},"status":"accepted"}]},"search":{"mode":"match"}}`, id, start, end)
 	}
-	sb.WriteString(`]}`)
+	// The clinic, given once.
+	sb.WriteString(`,{"fullUrl":"http://127.0.0.1:1/Location/SE2321000016-A1B2","resource":{"resourceType":"Location","id":"SE2321000016-A1B2","identifier":[{"system":"urn:oid:1.2.752.29.4.19","value":"SE2321000016-A1B2"}],"status":"active","name":"Vårdcentralen Test","managingOrganization":{"reference":"Organization/SE2321000016-A1B2","display":"Vårdcentralen Test"}},"search":{"mode":"include"}}]}`)
 	return []byte(sb.String())
 }
 

@@ -11,6 +11,8 @@ import (
 // type, duplicate keys.
 var decodeInputs = []string{
 	`{"resourceType":"Bundle","type":"searchset","total":2,"link":[{"relation":"self","url":"http://h/fhir/Appointment/$find?a=1\u0026b=2"},{"relation":"next","url":"http://h/n"}],"entry":[{"fullUrl":"http://h/fhir/Appointment/pabc","resource":{"resourceType":"Appointment","id":"pabc","status":"proposed","serviceType":[{"coding":[{"system":"urn:webbtidbok:time-type","code":"LAK","display":"L\u00e4karbes\u00f6k"}],"text":"Läkarbesök"}],"serviceCategory":[{"text":"only text"}],"description":"tab\there \"q\" \\ \/ \b\f\n\r \ud83d\ude00 \ud800 x","comment":"c","start":"2026-01-14T10:00:00+01:00","end":"2026-01-14T10:20:00+01:00","minutesDuration":20,"slot":[{"reference":"Slot/pabc"}],"participant":[{"actor":{"type":"Patient","identifier":{"system":"urn:oid:1.2.752.129.2.1.3.1","value":"191212121212"}},"status":"needs-action"},{"actor":{"reference":"Location/SE2321000016-TEST","display":"Testmottagningen"},"status":"accepted"},{"actor":null},{"type":[{"text":"unknown"}],"status":"accepted"}],"extension":[{"url":"urn:webbtidbok:may-cancel","valueBoolean":true},{"url":"urn:webbtidbok:may-message","valueBoolean":false},{"url":"x","valueReference":{"reference":"Appointment/b1"}},{"url":"y","valueBoolean":null}]},"search":{"mode":"match"}},{"resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational","details":{"text":"Ta med legitimation."},"expression":["a","b"]}]},"search":{"mode":"outcome"}}]}`,
+	// A $find page's compact form, with its clinic included once.
+	`{"resourceType":"Bundle","type":"searchset","total":1,"entry":[{"fullUrl":"http://h/fhir/Appointment/pjwpibcnau2yjmdmibzztambqgayda","resource":{"resourceType":"Appointment","id":"pjwpibcnau2yjmdmibzztambqgayda","status":"proposed","serviceType":[{"coding":[{"system":"urn:webbtidbok:time-type","code":"LAK","display":"Läkarbesök"}]}],"start":"2026-01-14T10:00:00+01:00","end":"2026-01-14T10:20:00+01:00","slot":[{"reference":"Slot/pabc"}],"participant":[{"actor":{"reference":"Location/SE2321000016-TEST"},"status":"accepted"},{"actor":{"reference":"Practitioner/SE2321000016-DR01","display":"Eva Ek"},"status":"accepted"}]},"search":{"mode":"match"}},{"fullUrl":"http://h/fhir/Location/SE2321000016-TEST","resource":{"resourceType":"Location","id":"SE2321000016-TEST","identifier":[{"system":"urn:oid:1.2.752.29.4.19","value":"SE2321000016-TEST"}],"status":"active","name":"Testmottagningen \u00e5","managingOrganization":{"reference":"Organization/SE2321000016-TEST"}},"search":{"mode":"include"}}]}`,
 	`{"resourceType":"Bundle","entry":[]}`,
 	`{"resourceType":"Bundle","entry":null,"link":null}`,
 	`  {"resourceType" : "Bundle" , "unknown": {"a":[1,-2.5e+3,0,true,false,null,{"b":"c"}]}, "entry" : [ { "resource" : null } ] }  `,
@@ -22,6 +24,7 @@ var decodeInputs = []string{
 	`{"entry":{}}`,
 	`{"entry":[{"resource":{"participant":[{"actor":{"identifier":[]}}]}}]}`,
 	`{"entry":[{"resource":{"extension":[{"valueBoolean":"yes"}]}}]}`,
+	`{"entry":[{"resource":{"resourceType":"Practitioner","name":[{"text":"a"}]}}]}`,
 	`{"resourceType":"Bundle",}`,
 	`{"resourceType":"Bundle"} x`,
 	`{"resourceType":"Bund`,
@@ -84,7 +87,7 @@ func FuzzDecode(f *testing.F) {
 // foldedKeys reports whether the input has a string that is not, but
 // case-folds to, a key the client reads.
 func foldedKeys(in []byte) bool {
-	keys := []string{"resourceType", "type", "link", "relation", "url", "entry", "fullUrl", "resource", "id", "status", "start", "end",
+	keys := []string{"resourceType", "type", "link", "relation", "url", "entry", "fullUrl", "resource", "id", "name", "status", "start", "end",
 		"description", "comment", "serviceType", "serviceCategory", "participant", "actor", "extension", "valueBoolean", "valueReference",
 		"issue", "severity", "code", "details", "diagnostics", "expression", "text", "coding", "system", "display", "reference", "identifier", "value"}
 	s := string(in)
@@ -108,4 +111,24 @@ func equalFold(a, b string) bool {
 		}
 		return true
 	}()
+}
+
+// TestIncludedLocationNamesTheClinic: a $find page's Appointments refer to
+// their clinic by reference alone and take its name from the included
+// Location.
+func TestIncludedLocationNamesTheClinic(t *testing.T) {
+	var b appointmentBundle
+	if err := b.decode([]byte(decodeInputs[1])); err != nil {
+		t.Fatal(err)
+	}
+	ts, _, problems := appointments(&b.bundle)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	if len(ts) != 1 {
+		t.Fatalf("%d timeslots, want 1 (the Location is no timeslot)", len(ts))
+	}
+	if got := ts[0]; got.Facility.String() != "SE2321000016-TEST" || got.FacilityName != "Testmottagningen å" || got.PerformerName != "Eva Ek" || got.TimeType.Name != "Läkarbesök" {
+		t.Errorf("got %+v", got)
+	}
 }

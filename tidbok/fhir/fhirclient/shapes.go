@@ -65,12 +65,13 @@ type link struct {
 	URL      string `json:"url"`
 }
 
-// resource is an Appointment or, in a write's answer, an
-// OperationOutcome with the citizen's notice: one shape for both, so
-// that a Bundle is decoded in one pass.
+// resource is an Appointment, a Location a page of them includes or, in
+// a write's answer, an OperationOutcome with the citizen's notice: one
+// shape for all, so that a Bundle is decoded in one pass.
 type resource struct {
 	ResourceType    string        `json:"resourceType"`
 	ID              string        `json:"id"`
+	Name            string        `json:"name"` // a Location's`
 	Status          string        `json:"status"`
 	Start           string        `json:"start"`
 	End             string        `json:"end"`
@@ -127,14 +128,19 @@ func (a *resource) check() []string {
 }
 
 // appointments are the Appointments of a Bundle as timeslots, and the
-// text of an OperationOutcome entry (a write's notice). Every problem is
-// named by its path.
+// text of an OperationOutcome entry (a write's notice). An Appointment
+// whose clinic's reference has no display takes the clinic's name from
+// the Bundle's Location of that id (a page of $find includes it once).
+// Every problem is named by its path.
 func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, problems []string) {
 	out = make([]tidbok.Timeslot, 0, len(b.Entry))
 	var seen parsed
+	var locations []*resource
 	for i := range b.Entry {
 		r := b.Entry[i].Resource
 		switch r.ResourceType {
+		case "Location":
+			locations = append(locations, r)
 		case "Appointment":
 			// The path is made only for a problem: timeslot's
 			// start with ".".
@@ -151,6 +157,16 @@ func appointments(b *bundle[resource]) (out []tidbok.Timeslot, notice string, pr
 			}
 		default:
 			problems = append(problems, fmt.Sprintf("entry[%d].resource.resourceType: %q, want Appointment", i, r.ResourceType))
+		}
+	}
+	for _, l := range locations {
+		if l.Name == "" {
+			continue
+		}
+		for i := range out {
+			if out[i].FacilityName == "" && out[i].Facility.String() == l.ID {
+				out[i].FacilityName = l.Name
+			}
 		}
 	}
 	return out, notice, problems

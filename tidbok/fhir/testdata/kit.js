@@ -26,7 +26,8 @@ async function main() {
   out.page2 = page2.entry.map((e) => e.resource.id);
 
   const found = await client.operation({ name: '$find', resourceType: 'Appointment', method: 'GET', input: { start: day, end: day, location: 'Location/' + clinic } });
-  out.found = found.entry.map((e) => e.resource.status);
+  out.found = found.entry.filter((e) => e.search.mode === 'match').map((e) => e.resource.status);
+  out.included = found.entry.filter((e) => e.search.mode === 'include').map((e) => e.resource.resourceType + '/' + e.resource.id);
 
   const held = await client.operation({ name: '$hold', resourceType: 'Appointment', input: {
     resourceType: 'Parameters', parameter: [{ name: 'appointment-reference', valueReference: { reference: 'Appointment/' + found.entry[0].resource.id } }] } });
