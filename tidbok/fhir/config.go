@@ -112,23 +112,7 @@ func (c *Config) check() error {
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("fhir: Config.MaxBodyBytes is %d: use a positive size in bytes, or 0 for 1 MiB", c.MaxBodyBytes))
 	}
-	switch {
-	case len(c.Consumers) == 0 && !c.AnyConsumer:
-		errs = append(errs, errors.New("fhir: Config names no consumers: list the HSA-ids of the client certificates that may call in Config.Consumers, or set Config.AnyConsumer on a trusted network or in a test"))
-	case len(c.Consumers) > 0 && c.AnyConsumer:
-		errs = append(errs, errors.New("fhir: Config.Consumers and Config.AnyConsumer are both set: keep the list, or clear it to let any consumer call"))
-	}
-	for i, id := range c.Consumers {
-		if id.IsZero() {
-			errs = append(errs, fmt.Errorf("fhir: Config.Consumers[%d] is the zero HSA-id: parse it with tidbok.ParseHSAID", i))
-		}
-	}
-	switch {
-	case c.Policy != producer.Strict && c.Policy != producer.TrustPlatform:
-		errs = append(errs, fmt.Errorf("fhir: Config.Policy is %v: use producer.Strict or producer.TrustPlatform", c.Policy))
-	case c.Policy == producer.TrustPlatform && c.Proxies != nil:
-		errs = append(errs, errors.New("fhir: Config.Proxies is set under TrustPlatform, which asks it nothing: clear it, or use Strict"))
-	}
+	errs = append(errs, producer.AccessProblems("fhir", "Config", c.Consumers, c.AnyConsumer, c.Policy, c.Proxies)...)
 	if c.HoldTTL < 0 {
 		errs = append(errs, fmt.Errorf("fhir: Config.HoldTTL is %v: use a positive duration, or 0 for 10 minutes", c.HoldTTL))
 	}

@@ -116,23 +116,7 @@ func (c *Config) check() error {
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("producer: Config.MaxBodyBytes is %d: use a positive size in bytes, or 0 for 1 MiB", c.MaxBodyBytes))
 	}
-	switch {
-	case len(c.Consumers) == 0 && !c.AnyConsumer:
-		errs = append(errs, errors.New("producer: Config names no consumers: list the HSA-ids of the client certificates that may call in Config.Consumers, or set Config.AnyConsumer on a trusted network or in a test"))
-	case len(c.Consumers) > 0 && c.AnyConsumer:
-		errs = append(errs, errors.New("producer: Config.Consumers and Config.AnyConsumer are both set: keep the list, or clear it to let any consumer call"))
-	}
-	for i, id := range c.Consumers {
-		if id.IsZero() {
-			errs = append(errs, fmt.Errorf("producer: Config.Consumers[%d] is the zero HSA-id: parse it with tidbok.ParseHSAID", i))
-		}
-	}
-	switch {
-	case c.Policy != Strict && c.Policy != TrustPlatform:
-		errs = append(errs, fmt.Errorf("producer: Config.Policy is %v: use producer.Strict or producer.TrustPlatform", c.Policy))
-	case c.Policy == TrustPlatform && c.Proxies != nil:
-		errs = append(errs, errors.New("producer: Config.Proxies is set under TrustPlatform, which asks it nothing: clear it, or use Strict"))
-	}
+	errs = append(errs, AccessProblems("producer", "Config", c.Consumers, c.AnyConsumer, c.Policy, c.Proxies)...)
 	if c.MaxDepth < 0 {
 		errs = append(errs, fmt.Errorf("producer: Config.MaxDepth is %d: use a positive depth, or 0 for 64", c.MaxDepth))
 	}
@@ -164,4 +148,34 @@ func listFacilities(fs []tidbok.HSAID) string {
 		s += f.String()
 	}
 	return s
+}
+
+// AccessProblems reports, one error each, the problems with who may call
+// a handler and for whom: consumers and anyConsumer (one of them is
+// required, not both), the policy, and proxies (nil under TrustPlatform).
+// Config checks its fields so; another handler that serves a book by the
+// producer's rules (package tidbok/fhir) checks its own with it. pkg and
+// config name the package and its configuration in the messages, e.g.
+// "producer" and "Config".
+func AccessProblems(pkg, config string, consumers []tidbok.HSAID, anyConsumer bool, policy Policy, proxies ProxyResolver) []error {
+	var errs []error
+	at := pkg + ": " + config
+	switch {
+	case len(consumers) == 0 && !anyConsumer:
+		errs = append(errs, errors.New(at+" names no consumers: list the HSA-ids of the client certificates that may call in "+config+".Consumers, or set "+config+".AnyConsumer on a trusted network or in a test"))
+	case len(consumers) > 0 && anyConsumer:
+		errs = append(errs, errors.New(at+".Consumers and "+config+".AnyConsumer are both set: keep the list, or clear it to let any consumer call"))
+	}
+	for i, id := range consumers {
+		if id.IsZero() {
+			errs = append(errs, fmt.Errorf("%s.Consumers[%d] is the zero HSA-id: parse it with tidbok.ParseHSAID", at, i))
+		}
+	}
+	switch {
+	case policy != Strict && policy != TrustPlatform:
+		errs = append(errs, fmt.Errorf("%s.Policy is %v: use producer.Strict or producer.TrustPlatform", at, policy))
+	case policy == TrustPlatform && proxies != nil:
+		errs = append(errs, errors.New(at+".Proxies is set under TrustPlatform, which asks it nothing: clear it, or use Strict"))
+	}
+	return errs
 }
