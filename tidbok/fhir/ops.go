@@ -666,25 +666,10 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	if prev.booking == "" {
 		prev = target{booking: rq.target.booking, fac: rq.target.fac}
 	}
-	subject := c.actor.Person
-	if h.policy == producer.TrustPlatform && rq.patient != "" {
-		p, err := parsePerson(rq.patient)
-		if err != nil {
-			return answer{}, invalid("the patient %s", err.Error())
-		}
-		subject = p
-	}
-	old, err := h.ownedForWrite(c, prev, subject)
+	subject, _, err := h.existing(c, rq, prev)
 	if err != nil {
 		return answer{}, err
 	}
-	if err := h.namedOwner(rq, old); err != nil {
-		return answer{}, err
-	}
-	if !old.Subject.IsZero() {
-		subject = old.Subject
-	}
-	c.ev.Subject = subject
 	ts, token, err := h.heldOrFree(c, rq.target, subject, prev.booking)
 	if err != nil {
 		return answer{}, err
@@ -698,6 +683,33 @@ func (h *Handler) move(c *call, rq request) (answer, error) {
 	}
 	h.release(c, token)
 	return h.booked(c, ts, prev.booking, res.Notice, m.AppointmentStatusBooked)
+}
+
+// existing finds the booking t that a move or cancellation changes, as
+// the subject of care may write it: the actor in person or, under
+// producer.TrustPlatform, the patient the request names. It returns the
+// booking's subject (the audit event's too) and the booking.
+func (h *Handler) existing(c *call, rq request, t target) (tidbok.PersonalNumber, tidbok.Timeslot, error) {
+	subject := c.actor.Person
+	if h.policy == producer.TrustPlatform && rq.patient != "" {
+		p, err := parsePerson(rq.patient)
+		if err != nil {
+			return tidbok.PersonalNumber{}, tidbok.Timeslot{}, invalid("the patient %s", err.Error())
+		}
+		subject = p
+	}
+	old, err := h.ownedForWrite(c, t, subject)
+	if err != nil {
+		return tidbok.PersonalNumber{}, tidbok.Timeslot{}, err
+	}
+	if err := h.namedOwner(rq, old); err != nil {
+		return tidbok.PersonalNumber{}, tidbok.Timeslot{}, err
+	}
+	if !old.Subject.IsZero() {
+		subject = old.Subject
+	}
+	c.ev.Subject = subject
+	return subject, old, nil
 }
 
 // actorFor is the actor sent to the book for subject: none when the
@@ -721,25 +733,10 @@ func (h *Handler) cancel(c *call, rq request) (answer, error) {
 	if t.booking == "" {
 		return answer{}, invalid("to cancel, give the booked Appointment (its id, from $book or a search) with status cancelled")
 	}
-	subject := c.actor.Person
-	if h.policy == producer.TrustPlatform && rq.patient != "" {
-		p, err := parsePerson(rq.patient)
-		if err != nil {
-			return answer{}, invalid("the patient %s", err.Error())
-		}
-		subject = p
-	}
-	old, err := h.ownedForWrite(c, t, subject)
+	subject, old, err := h.existing(c, rq, t)
 	if err != nil {
 		return answer{}, err
 	}
-	if err := h.namedOwner(rq, old); err != nil {
-		return answer{}, err
-	}
-	if !old.Subject.IsZero() {
-		subject = old.Subject
-	}
-	c.ev.Subject = subject
 	var msg string
 	if rq.appt.CancelationReason != nil {
 		if rq.appt.CancelationReason.Text != nil {
