@@ -48,6 +48,10 @@ func (b *Book) plan(ctx context.Context, op tidbok.Operation, req tidbok.Availab
 	}
 	fac := req.Facility.String()
 	sr := &search{facility: req.Facility, from: max(dayKey(req.From), dayOf(now)), to: dayKey(req.To), seek: math.MinInt64}
+	// Room for the usual conditions, so that they are written without
+	// growing.
+	sr.where.Grow(256)
+	sr.args = make([]any, 0, 8)
 	if sr.from == dayOf(now) {
 		sr.seek = now.UnixNano()
 	}
@@ -227,14 +231,19 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	}
 	// One day, the common case, by equality: the index then gives the
 	// slots in the answer's order, (start_ns, id), without a sort.
-	where, args := sr.where.String()+" AND s.day BETWEEN ? AND ?", append(sr.args, sr.from, sr.to)
+	// The conditions go on in sr itself, which serves this call only.
 	if sr.from == sr.to {
-		where, args = sr.where.String()+" AND s.day = ?", append(sr.args, sr.from)
+		sr.cond("s.day = ?", sr.from)
+	} else {
+		sr.cond("s.day BETWEEN ? AND ?", sr.from, sr.to)
 	}
 	if sr.split {
-		where += " AND s.performer_id IN (" + marks(len(sr.perfs)) + ")"
-		args = appendStrings(args, sr.perfs)
+		sr.where.WriteString(" AND s.performer_id IN (")
+		sr.where.WriteString(marks(len(sr.perfs)))
+		sr.where.WriteString(")")
+		sr.args = appendStrings(sr.args, sr.perfs)
 	}
+	where, args := sr.where.String(), sr.args
 	// The slots' own columns only: the names come from the book's
 	// snapshot of the registers, read again if a slot names an entry it
 	// lacks.
@@ -243,11 +252,19 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 	if b.dialect == sqldb.SQLite {
 		var n int64
 		var agg string
-		err = b.queryRow(ctx, b.db, aggregatedSlots+unbookedJoin(where), args...).Scan(&n, &agg)
+		sel, perf := aggregatedSlots, ""
+		if len(sr.perfs) == 1 {
+			sel, perf = aggregatedSlotsOf, sr.perfs[0]
+		}
+		var q strings.Builder
+		q.Grow(len(sel) + len(where) + len(unbookedFrom))
+		q.WriteString(sel)
+		writeUnbookedJoin(&q, where)
+		err = b.queryRow(ctx, b.db, q.String(), args...).Scan(&n, &agg)
 		if err != nil {
 			return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 		}
-		if rows, ok = parseSlots(agg, n); ok && !slices.IsSortedFunc(rows, bySlotOrder) {
+		if rows, ok = parseSlots(agg, n, perf); ok && !slices.IsSortedFunc(rows, bySlotOrder) {
 			slices.SortFunc(rows, bySlotOrder)
 		}
 	}
@@ -284,18 +301,18 @@ func (b *Book) AvailableTimeslots(ctx context.Context, req tidbok.AvailabilityRe
 		return tidbok.AvailableTimeslotsResult{}, wrapDB("available timeslots", err)
 	}
 	// Slots in a row mostly share their types, clinician and resource
-	// (one clinician's day, one time type's): each is named once.
-	out := make([]tidbok.Timeslot, len(rows))
-	var named tidbok.Timeslot
+	// (one clinician's day, one time type's): each is named once, as a
+	// template of the answer.
+	var out tidbok.TimeslotsBuilder
+	out.Grow(len(rows), 1)
+	tmpl := 0
 	for i := range rows {
 		r := &rows[i]
 		if i == 0 || r.ids != rows[i-1].ids {
 			d := r.ids.describe()
-			named = regs.timeslot(sr.facility, facName, &d)
+			tmpl = out.TemplateIn(regs.timeslot(sr.facility, facName, &d), tidbok.Stockholm())
 		}
-		ts := named
-		ts.ID, ts.Start, ts.End = r.id, instant(r.start), instant(r.end)
-		out[i] = ts
+		out.AddUnixNano(tmpl, r.id, r.start, r.end)
 	}
-	return tidbok.NewAvailableTimeslots(out), nil
+	return out.Result(), nil
 }

@@ -109,7 +109,8 @@ func (s slotIDs) describe() describe {
 // and the book reads the slots again as rows.
 const slotSep = "\x1f"
 
-// slotFields are a freeSlot's columns in the aggregated row, in order.
+// slotFields are a freeSlot's columns in the aggregated row, in order;
+// one fewer (no performer) in aggregatedSlotsOf.
 const slotFields = 7
 
 // aggregatedSlots is the select list of the query that answers
@@ -119,26 +120,46 @@ const aggregatedSlots = "SELECT COUNT(*), COALESCE(GROUP_CONCAT(s.id || '" + slo
 	"' || s.end_ns || '" + slotSep + "' || s.time_type_id || '" + slotSep + "' || s.care_type_id || '" + slotSep +
 	"' || s.performer_id || '" + slotSep + "' || s.resource_id, '" + slotSep + "'), '')"
 
+// aggregatedSlotsOf is aggregatedSlots for a request that names one
+// performer: every slot is that performer's, so the row leaves the
+// column out (less text for the driver to make and the book to read).
+const aggregatedSlotsOf = "SELECT COUNT(*), COALESCE(GROUP_CONCAT(s.id || '" + slotSep + "' || s.start_ns || '" + slotSep +
+	"' || s.end_ns || '" + slotSep + "' || s.time_type_id || '" + slotSep + "' || s.care_type_id || '" + slotSep +
+	"' || s.resource_id, '" + slotSep + "'), '')"
+
 // unbooked is the condition that no booking or invitation holds the slot.
 const unbooked = "NOT EXISTS (SELECT 1 FROM bookings x WHERE x.slot_id = s.id)"
 
-// unbookedJoin returns the FROM and WHERE clauses of a query over the
-// slots s that meet where, with unbooked asked as an anti-join: SQLite
+// unbookedFrom is the FROM clause of writeUnbookedJoin.
+const unbookedFrom = " FROM slots s LEFT JOIN bookings x ON x.slot_id = s.id"
+
+// writeUnbookedJoin writes to q the FROM and WHERE clauses of a query over
+// the slots s that meet where, with unbooked asked as an anti-join: SQLite
 // then keeps one cursor on bookings for the whole query instead of opening
 // one for each slot.
-func unbookedJoin(where string) string {
-	return " FROM slots s LEFT JOIN bookings x ON x.slot_id = s.id" +
-		strings.Replace(where, unbooked, "x.slot_id IS NULL", 1)
+func writeUnbookedJoin(q *strings.Builder, where string) {
+	q.WriteString(unbookedFrom)
+	if i := strings.Index(where, unbooked); i >= 0 {
+		q.WriteString(where[:i])
+		q.WriteString("x.slot_id IS NULL")
+		where = where[i+len(unbooked):]
+	}
+	q.WriteString(where)
 }
 
-// parseSlots decodes the aggregated row of n slots. ok is false when the
-// row is not n slots' worth of fields (a column held slotSep) or a time
-// is not an integer.
-func parseSlots(s string, n int64) (out []freeSlot, ok bool) {
+// parseSlots decodes the aggregated row of n slots: of aggregatedSlots
+// when performer is "", else of aggregatedSlotsOf, every slot then
+// performer's. ok is false when the row is not n slots' worth of fields
+// (a column held slotSep) or a time is not an integer.
+func parseSlots(s string, n int64, performer string) (out []freeSlot, ok bool) {
 	if n == 0 || s == "" {
 		return nil, n == 0 && s == ""
 	}
-	if int64(strings.Count(s, slotSep)) != n*slotFields-1 {
+	fields := int64(slotFields)
+	if performer != "" {
+		fields--
+	}
+	if int64(strings.Count(s, slotSep)) != n*fields-1 {
 		return nil, false
 	}
 	out = make([]freeSlot, n)
@@ -162,7 +183,11 @@ func parseSlots(s string, n int64) (out []freeSlot, ok bool) {
 		if !ok1 || !ok2 {
 			return nil, false
 		}
-		r.ids = slotIDs{next(), next(), next(), next()}
+		r.ids.timeType, r.ids.careType = next(), next()
+		if r.ids.performer = performer; performer == "" {
+			r.ids.performer = next()
+		}
+		r.ids.resource = next()
 	}
 	return out, true
 }

@@ -14,7 +14,7 @@ import (
 func TestParseSlots(t *testing.T) {
 	row := func(fields ...string) string { return strings.Join(fields, slotSep) }
 	two := row("s2", "200", "260", "LAK", "", "P1", "R1", "s1", "100", "160", "SSK", "C1", "", "")
-	got, ok := parseSlots(two, 2)
+	got, ok := parseSlots(two, 2, "")
 	want := []freeSlot{
 		{id: "s2", start: 200, end: 260, ids: slotIDs{timeType: "LAK", performer: "P1", resource: "R1"}},
 		{id: "s1", start: 100, end: 160, ids: slotIDs{timeType: "SSK", careType: "C1"}},
@@ -37,11 +37,24 @@ func TestParseSlots(t *testing.T) {
 		{"fields without a count", row("s1", "100", "160", "LAK", "", "", ""), 0},
 		{"a count without fields", "", 1},
 	} {
-		if got, ok := parseSlots(c.row, c.n); ok {
+		if got, ok := parseSlots(c.row, c.n, ""); ok {
 			t.Errorf("parseSlots(%s) = %+v, ok; want it refused", c.name, got)
 		}
 	}
-	if got, ok := parseSlots("", 0); !ok || len(got) != 0 {
+	// One performer's row leaves the performer out; every slot is theirs.
+	own := row("s1", "100", "160", "LAK", "", "R1", "s2", "200", "260", "SSK", "C1", "")
+	got, ok = parseSlots(own, 2, "P9")
+	want = []freeSlot{
+		{id: "s1", start: 100, end: 160, ids: slotIDs{timeType: "LAK", performer: "P9", resource: "R1"}},
+		{id: "s2", start: 200, end: 260, ids: slotIDs{timeType: "SSK", careType: "C1", performer: "P9"}},
+	}
+	if !ok || !slices.Equal(got, want) {
+		t.Errorf("parseSlots(one performer's two slots) = %+v, %v; want %+v", got, ok, want)
+	}
+	if got, ok := parseSlots(two, 2, "P9"); ok {
+		t.Errorf("parseSlots(a row with performers, as one performer's) = %+v, ok; want it refused", got)
+	}
+	if got, ok := parseSlots("", 0, ""); !ok || len(got) != 0 {
 		t.Errorf("parseSlots of no slots = %v, %v; want none, ok", got, ok)
 	}
 }
