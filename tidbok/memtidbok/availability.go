@@ -21,6 +21,9 @@ type query struct {
 	// answers are per performer.
 	perfs []tidbok.HSAID
 	split bool
+	// tt is the time type of every matching group when they share one,
+	// so that a scan reads only that type's run of a day; -1 otherwise.
+	tt    int32
 	now   int64 // unix nanoseconds
 	today int32 // day number of now's Swedish date
 	from  int32 // first day number to answer: From, or today if later
@@ -34,7 +37,7 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	if err != nil {
 		return query{}, err
 	}
-	q := query{f: f, now: nowT, today: today, from: max(dayNumber(req.From), today), to: dayNumber(req.To)}
+	q := query{f: f, tt: -1, now: nowT, today: today, from: max(dayNumber(req.From), today), to: dayNumber(req.To)}
 
 	// Rescheduling: the booking's time type and resource govern.
 	var bookedTT string
@@ -65,6 +68,7 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	} else {
 		q.gpos = make([]int32, len(f.groups))
 	}
+	oneTT := true
 	for g := range f.groups {
 		k := f.groups[g].key
 		pos := int32(0)
@@ -78,8 +82,14 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 		}
 		if !ok {
 			pos = -1
+		} else if oneTT && q.tt != k.tt {
+			oneTT = q.tt == -1
+			q.tt = k.tt
 		}
 		q.gpos[g] = pos
+	}
+	if !oneTT {
+		q.tt = -1
 	}
 	return q, nil
 }
@@ -253,6 +263,16 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 			}
 			return
 		}
+		if q.tt >= 0 {
+			es := d.run(q.tt)
+			for _, e := range es[firstAfterIn(es, q.now):] {
+				if e.g&entryOfferable != 0 && q.gpos[e.group()] >= 0 {
+					n++
+					see(e.group())
+				}
+			}
+			return
+		}
 		for _, g := range d.tags[b.scanFrom(q, d):] {
 			if g&entryOfferable != 0 && q.gpos[tagGroup(g)] >= 0 {
 				n++
@@ -268,6 +288,26 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 	l := loc()
 	q.days(func(d *day) {
 		if d.num != q.today && !b.dayHas(q, d) {
+			return
+		}
+		if q.tt >= 0 {
+			es := d.run(q.tt)
+			if d.num == q.today {
+				es = es[firstAfterIn(es, q.now):]
+			}
+			for k := range es {
+				e := &es[k]
+				gi := e.group()
+				if !e.offerable() || q.gpos[gi] < 0 {
+					continue
+				}
+				t := tmpl[gi]
+				if t < 0 {
+					t = int32(out.TemplateShared(groups[gi].tmpl, l))
+					tmpl[gi] = t
+				}
+				out.AddUnixNano(int(t), b.slotID(e.slot), e.start, e.end)
+			}
 			return
 		}
 		from := b.scanFrom(q, d)
