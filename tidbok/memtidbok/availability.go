@@ -68,14 +68,31 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	} else {
 		q.gpos = make([]int32, len(f.groups))
 	}
+	// The filters, resolved once per time type, care type and resource
+	// of f (a few each) rather than once per group: pass holds the time
+	// types' verdicts, then the care types', then the resources'.
+	var passBuf [64]bool
+	pass := passBuf[:0]
+	if n := len(f.timeTypes) + len(f.careTypes) + len(f.resources); n > len(passBuf) {
+		pass = make([]bool, 0, n)
+	}
+	for _, t := range f.timeTypes {
+		pass = append(pass, matchType(t.ID, t.Name, req.TimeType.ID, req.TimeType.Name) && (bookedTT == "" || t.ID == bookedTT))
+	}
+	ctAt := int32(len(pass))
+	for _, c := range f.careTypes {
+		pass = append(pass, matchType(c.ID, c.Name, req.CareType.ID, req.CareType.Name))
+	}
+	resAt := int32(len(pass))
+	for _, r := range f.resources {
+		pass = append(pass, bookedRes.ID == "" || r.ID == bookedRes.ID)
+	}
+
 	oneTT := true
 	for g := range f.groups {
 		k := f.groups[g].key
 		pos := int32(0)
-		ok := matchType(f.timeTypes[k.tt].ID, f.timeTypes[k.tt].Name, req.TimeType.ID, req.TimeType.Name) &&
-			matchType(f.careTypes[k.ct].ID, f.careTypes[k.ct].Name, req.CareType.ID, req.CareType.Name) &&
-			(bookedTT == "" || f.timeTypes[k.tt].ID == bookedTT) &&
-			(bookedRes.ID == "" || f.resources[k.res].ID == bookedRes.ID)
+		ok := pass[k.tt] && pass[ctAt+k.ct] && pass[resAt+k.res]
 		if ok && q.split {
 			pos = int32(slices.Index(perfIdx, k.perf))
 			ok = pos >= 0 && k.perf != 0
