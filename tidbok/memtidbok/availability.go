@@ -21,6 +21,9 @@ type query struct {
 	// answers are per performer.
 	perfs []tidbok.HSAID
 	split bool
+	// tt is the time type of every matching group when they share one,
+	// so that a scan reads only that type's run of a day; -1 otherwise.
+	tt    int32
 	now   int64 // unix nanoseconds
 	today int32 // day number of now's Swedish date
 	from  int32 // first day number to answer: From, or today if later
@@ -34,7 +37,7 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	if err != nil {
 		return query{}, err
 	}
-	q := query{f: f, now: nowT, today: today, from: max(dayNumber(req.From), today), to: dayNumber(req.To)}
+	q := query{f: f, tt: -1, now: nowT, today: today, from: max(dayNumber(req.From), today), to: dayNumber(req.To)}
 
 	// Rescheduling: the booking's time type and resource govern.
 	var bookedTT string
@@ -65,21 +68,45 @@ func (b *Book) plan(op tidbok.Operation, req tidbok.AvailabilityRequest, nowT in
 	} else {
 		q.gpos = make([]int32, len(f.groups))
 	}
+	// The filters, resolved once per time type, care type and resource
+	// of f (a few each) rather than once per group: pass holds the time
+	// types' verdicts, then the care types', then the resources'.
+	var passBuf [64]bool
+	pass := passBuf[:0]
+	if n := len(f.timeTypes) + len(f.careTypes) + len(f.resources); n > len(passBuf) {
+		pass = make([]bool, 0, n)
+	}
+	for _, t := range f.timeTypes {
+		pass = append(pass, matchType(t.ID, t.Name, req.TimeType.ID, req.TimeType.Name) && (bookedTT == "" || t.ID == bookedTT))
+	}
+	ctAt := int32(len(pass))
+	for _, c := range f.careTypes {
+		pass = append(pass, matchType(c.ID, c.Name, req.CareType.ID, req.CareType.Name))
+	}
+	resAt := int32(len(pass))
+	for _, r := range f.resources {
+		pass = append(pass, bookedRes.ID == "" || r.ID == bookedRes.ID)
+	}
+
+	oneTT := true
 	for g := range f.groups {
 		k := f.groups[g].key
 		pos := int32(0)
-		ok := matchType(f.timeTypes[k.tt].ID, f.timeTypes[k.tt].Name, req.TimeType.ID, req.TimeType.Name) &&
-			matchType(f.careTypes[k.ct].ID, f.careTypes[k.ct].Name, req.CareType.ID, req.CareType.Name) &&
-			(bookedTT == "" || f.timeTypes[k.tt].ID == bookedTT) &&
-			(bookedRes.ID == "" || f.resources[k.res].ID == bookedRes.ID)
+		ok := pass[k.tt] && pass[ctAt+k.ct] && pass[resAt+k.res]
 		if ok && q.split {
 			pos = int32(slices.Index(perfIdx, k.perf))
 			ok = pos >= 0 && k.perf != 0
 		}
 		if !ok {
 			pos = -1
+		} else if oneTT && q.tt != k.tt {
+			oneTT = q.tt == -1
+			q.tt = k.tt
 		}
 		q.gpos[g] = pos
+	}
+	if !oneTT {
+		q.tt = -1
 	}
 	return q, nil
 }
@@ -253,6 +280,16 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 			}
 			return
 		}
+		if q.tt >= 0 {
+			es := d.run(q.tt)
+			for _, e := range es[firstAfterIn(es, q.now):] {
+				if e.g&entryOfferable != 0 && q.gpos[e.group()] >= 0 {
+					n++
+					see(e.group())
+				}
+			}
+			return
+		}
 		for _, g := range d.tags[b.scanFrom(q, d):] {
 			if g&entryOfferable != 0 && q.gpos[tagGroup(g)] >= 0 {
 				n++
@@ -268,6 +305,26 @@ func (b *Book) freeSlots(q *query) tidbok.AvailableTimeslotsResult {
 	l := loc()
 	q.days(func(d *day) {
 		if d.num != q.today && !b.dayHas(q, d) {
+			return
+		}
+		if q.tt >= 0 {
+			es := d.run(q.tt)
+			if d.num == q.today {
+				es = es[firstAfterIn(es, q.now):]
+			}
+			for k := range es {
+				e := &es[k]
+				gi := e.group()
+				if !e.offerable() || q.gpos[gi] < 0 {
+					continue
+				}
+				t := tmpl[gi]
+				if t < 0 {
+					t = int32(out.TemplateShared(groups[gi].tmpl, l))
+					tmpl[gi] = t
+				}
+				out.AddUnixNano(int(t), b.slotID(e.slot), e.start, e.end)
+			}
 			return
 		}
 		from := b.scanFrom(q, d)

@@ -114,6 +114,9 @@ type day struct {
 	// free is ordered by group; groups with no offerable slot may remain
 	// with n == 0.
 	free []groupCount
+	// runs holds, per time type, its entries (typeruns.go); ordered by
+	// time type.
+	runs []typeRun
 }
 
 // count adds delta to the offerable count of group g.
@@ -174,43 +177,23 @@ func (f *facility) dayOf(date tidbok.Date) *day {
 
 // entryPos returns the position of slot i in d.entries, or -1.
 func (b *Book) entryPos(d *day, i int32) int {
-	start := b.slots[i].start
-	p, _ := slices.BinarySearchFunc(d.entries, i, func(e entry, i int32) int {
-		if e.start != start {
-			if e.start < start {
-				return -1
-			}
-			return 1
-		}
-		return int(e.slot - i)
-	})
-	if p < len(d.entries) && d.entries[p].slot == i {
-		return p
-	}
-	return -1
+	return entryIn(d.entries, i, b.slots[i].start)
 }
 
 // firstAfter returns the position of the first entry of d that starts
 // after now (unix nanoseconds).
 func firstAfter(d *day, now int64) int {
-	lo, hi := 0, len(d.entries)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if d.entries[m].start > now {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	return lo
+	return firstAfterIn(d.entries, now)
 }
 
-// merge adds new entries, ordered by start and then slot index and all
-// with slot indexes above those already in d, keeping d ordered.
-func merge(d *day, add []entry) {
+// merge adds new entries of f's slots, ordered by start and then slot
+// index and all with slot indexes above those already in d, keeping d and
+// its runs ordered.
+func merge(f *facility, d *day, add []entry) {
 	if len(add) == 0 {
 		return
 	}
+	f.mergeRuns(d, add)
 	for _, e := range add {
 		if e.offerable() {
 			d.count(e.group(), 1)
@@ -250,8 +233,9 @@ func merge(d *day, add []entry) {
 	}
 }
 
-// remove removes the entry at position p.
-func (d *day) remove(p int) {
+// remove removes the entry at position p, whose slot is of time type tt.
+func (d *day) remove(p int, tt int32) {
+	d.removeFromRun(tt, d.entries[p].slot, d.entries[p].start)
 	d.entries = slices.Delete(d.entries, p, p+1)
 	d.tags = slices.Delete(d.tags, p, p+1)
 }
@@ -275,6 +259,7 @@ func (b *Book) setOfferable(i int32) {
 	}
 	d.entries[p] = b.entry(i)
 	d.tags[p] = d.entries[p].g
+	d.setRunEntry(f.groups[s.group].key.tt, d.entries[p])
 	if now {
 		d.count(s.group, 1)
 	} else {

@@ -40,7 +40,7 @@ func (b *Book) Invite(ctx context.Context, s staff.InvitationSpec) (bookingID st
 	}
 	if timed {
 		i := b.addSlot(f, g, s.Start.UnixNano(), s.End.UnixNano(), staffOnly, nil)
-		merge(f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
+		merge(f, f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
 		b.occupy(bk, i)
 	}
 	return bk.id, nil

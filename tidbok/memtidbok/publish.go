@@ -30,7 +30,7 @@ func (b *Book) Publish(ctx context.Context, s staff.SlotSpec) (slotID string, er
 		st |= staffOnly
 	}
 	i := b.addSlot(f, f.group(k), s.Start.UnixNano(), s.End.UnixNano(), st, s.Flags)
-	merge(f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
+	merge(f, f.dayFor(tidbok.DateOf(s.Start)), []entry{b.entry(i)})
 	return b.slotID(i), nil
 }
 
@@ -103,7 +103,7 @@ func (b *Book) Withdraw(ctx context.Context, facility tidbok.HSAID, slotID strin
 		if d.entries[p].offerable() {
 			d.count(s.group, -1)
 		}
-		d.remove(p)
+		d.remove(p, f.groups[s.group].key.tt)
 	}
 	s.state |= withdrawn
 	f.groups[s.group].published--

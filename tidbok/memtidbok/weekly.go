@@ -45,7 +45,7 @@ func (b *Book) PublishWeekly(ctx context.Context, t staff.Template) (n int, err 
 		i := b.addSlot(f, g, pl.Start.UnixNano(), pl.End.UnixNano(), st, nil)
 		batch = append(batch, b.entry(i))
 		if j+1 == len(plan) || plan[j+1].Date != pl.Date {
-			merge(f.dayFor(pl.Date), batch)
+			merge(f, f.dayFor(pl.Date), batch)
 			batch = batch[:0]
 		}
 	}
