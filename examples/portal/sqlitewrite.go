@@ -102,6 +102,9 @@ type turnConn struct {
 	c    *turnConnector
 	inTx bool // a transaction is open; it has the turn if held
 	held bool
+	// stmts are the statements of queries run on the connection without
+	// one of database/sql's (see sqlitestmts.go).
+	stmts map[string]*connStmt
 }
 
 func (t *turnConn) Begin() (driver.Tx, error) {
