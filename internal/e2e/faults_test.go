@@ -92,12 +92,18 @@ func TestAProducerThatIsDown(t *testing.T) {
 
 func TestASlowProducerCommitsAndTheClientFindsTheBooking(t *testing.T) {
 	t.Parallel()
+	// The attempt gives up long before the producer answers, and the
+	// margins are wide on both sides, so that a loaded machine decides
+	// neither: the connection is already open (slotAt asked over it), a
+	// request on it takes milliseconds, and reconciliation reads the book
+	// for up to ten seconds after the booking commits.
 	s := newStack(t, options{detach: true, client: func(c *mvkclient.Config) {
-		c.AttemptTimeout = 150 * time.Millisecond
+		c.AttemptTimeout = 500 * time.Millisecond
 		c.ReconcileDelay = 50 * time.Millisecond
+		c.ReconcileTimeout = 12 * time.Second
 	}})
 	slot := s.slotAt(t, 2, 10)
-	s.faults.Set(tidbok.OpBook, faulty.Fault{Delay: 400 * time.Millisecond, Times: 1})
+	s.faults.Set(tidbok.OpBook, faulty.Fault{Delay: 2 * time.Second, Times: 1})
 
 	res, err := s.client.Book(t.Context(), bookReq(slot, anna))
 	if err != nil {
