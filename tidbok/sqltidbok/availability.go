@@ -122,25 +122,35 @@ func typeFilter(sr *search, facility, idCol, table, id, name string) {
 // read to its end). So the cost grows with the days asked for, never with
 // the book. The first step seeks past the slots of today that have
 // started, by (day, start_ns), instead of reading them.
+// writeWalks writes to q, when the search is split by performer, the
+// table walks (n, id) of its performers, one row each, and returns args
+// with their IDs and the condition that ties a slot to its walk's
+// performer; otherwise it writes nothing and the condition is empty.
+func (sr *search) writeWalks(q *strings.Builder, args []any) ([]any, string) {
+	if !sr.split {
+		return args, ""
+	}
+	q.WriteString("walks (n, id) AS (")
+	for i, id := range sr.perfs {
+		if i == 0 {
+			q.WriteString("SELECT 0 AS n, CAST(? AS TEXT) AS id")
+		} else {
+			q.WriteString(" UNION ALL SELECT " + strconv.Itoa(i) + ", ?")
+		}
+		args = append(args, id)
+	}
+	q.WriteString("), ")
+	return args, " AND s.performer_id = walks.id"
+}
+
 func (sr *search) freeDays() (string, []any) {
 	where := sr.where.String()
 	var q strings.Builder
 	var args []any
 	q.WriteString("WITH RECURSIVE ")
-	perf := ""
+	args, perf := sr.writeWalks(&q, args)
 	from := " FROM (SELECT 0 AS n, '' AS id) walks"
-	if sr.split {
-		q.WriteString("walks (n, id) AS (")
-		for i, id := range sr.perfs {
-			if i == 0 {
-				q.WriteString("SELECT 0 AS n, CAST(? AS TEXT) AS id")
-			} else {
-				q.WriteString(" UNION ALL SELECT " + strconv.Itoa(i) + ", ?")
-			}
-			args = append(args, id)
-		}
-		q.WriteString("), ")
-		perf = " AND s.performer_id = walks.id"
+	if perf != "" {
 		from = " FROM walks"
 	}
 	q.WriteString("days (n, id, day) AS (SELECT walks.n, walks.id, (SELECT s.day FROM slots s" + where + perf +

@@ -2,7 +2,6 @@ package sqltidbok
 
 import (
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -32,20 +31,9 @@ func (sr *search) freeDaysListed() (string, []any) {
 	var q strings.Builder
 	var args []any
 	q.WriteString("WITH RECURSIVE ")
-	perf := ""
+	args, perf := sr.writeWalks(&q, args)
 	from := " FROM (SELECT 0 AS n, '' AS id) walks, calendar"
-	if sr.split {
-		q.WriteString("walks (n, id) AS (")
-		for i, id := range sr.perfs {
-			if i == 0 {
-				q.WriteString("SELECT 0 AS n, CAST(? AS TEXT) AS id")
-			} else {
-				q.WriteString(" UNION ALL SELECT " + strconv.Itoa(i) + ", ?")
-			}
-			args = append(args, id)
-		}
-		q.WriteString("), ")
-		perf = " AND s.performer_id = walks.id"
+	if perf != "" {
 		from = " FROM walks, calendar"
 	}
 	// calendar (date, day): the dates as text, for date(), and as keys.
