@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/reconcile"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 )
 
@@ -51,7 +51,7 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 		if reads > 0 && c.s.now().Add(delay).After(deadline) {
 			break
 		}
-		if !sleep(rctx, delay) {
+		if !reconcile.Sleep(rctx, delay) {
 			break
 		}
 		reads++
@@ -75,43 +75,3 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 }
 
 var errAgentCannotRead = errors.New("an agent (subject_of_care_agent) may not read the citizen's bookings (crm:scheduling §2.4)")
-
-// sleep waits d or until ctx ends, and reports whether it waited d.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// bookedAs reports whether booking b is what booking slot would have
-// made: same facility and time (to the second, as the wire carries), and
-// the same time type and clinician when the request names them.
-func bookedAs(b, slot tidbok.Timeslot) bool {
-	if !b.Facility.Equal(slot.Facility) || !sameTime(b, slot) {
-		return false
-	}
-	if !slot.Subject.IsZero() && !b.Subject.IsZero() && !b.Subject.Equal(slot.Subject) {
-		return false
-	}
-	switch tt := slot.TimeType; {
-	case tt.ID != "" && b.TimeType.ID != tt.ID:
-		return false
-	case tt.ID == "" && tt.Name != "" && b.TimeType.Name != tt.Name:
-		return false
-	}
-	if !slot.Performer.IsZero() && !b.Performer.Equal(slot.Performer) {
-		return false
-	}
-	return true
-}
-
-// sameTime reports whether a and b start and end at the same second.
-func sameTime(a, b tidbok.Timeslot) bool {
-	return a.Start.Truncate(time.Second).Equal(b.Start.Truncate(time.Second)) &&
-		a.End.Truncate(time.Second).Equal(b.End.Truncate(time.Second))
-}

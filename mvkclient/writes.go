@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"go.opentelemetry.io/otel/trace"
-
+	"github.com/webbtidbok/webbtidbok/internal/reconcile"
 	"github.com/webbtidbok/webbtidbok/tidbok"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // write sends a write request once and sorts out how it failed:
@@ -87,7 +87,7 @@ func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (_ tidbok.Boo
 			return false, err
 		}
 		for _, b := range sched.Bookings {
-			if bookedAs(b, req.Timeslot) {
+			if reconcile.BookedAs(b, req.Timeslot) {
 				found.BookingID = b.ID
 				return true, nil
 			}
@@ -125,7 +125,7 @@ func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (
 		if err != nil || !ok {
 			return false, err
 		}
-		return sameTime(b, ts), nil
+		return reconcile.SameTime(b, ts), nil
 	})
 	return tidbok.RescheduleResult{}, err
 }

@@ -92,6 +92,10 @@ var rules = []rule{
 	{"terms", "casetype", "casetype and terms stay independent; booking combines them"},
 	{"internal/soap", "*", "the envelope knows nothing about the contract"},
 	{"internal/httpsend", "*", "the send trace knows nothing about the contract or its wires"},
+	{"internal/reconcile", "internal/soap", "reconciling knows the contract, not a wire"},
+	{"internal/reconcile", "internal/crmwire", "reconciling knows the contract, not a wire"},
+	{"internal/reconcile", "mvkclient", "reconciling knows the contract, not a wire"},
+	{"internal/reconcile", "tidbok/fhir", "reconciling knows the contract, not a wire"},
 	{"*", "examples", "examples are leaves"},
 	{"*", "internal/pnleak", "the leak detector is test support; nothing ships with it"},
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webbtidbok/webbtidbok/internal/reconcile"
 	"github.com/webbtidbok/webbtidbok/tidbok"
 	"github.com/webbtidbok/webbtidbok/tidbok/fhir"
 )
@@ -193,7 +194,7 @@ func (c *Client) Book(ctx context.Context, req tidbok.BookRequest) (_ tidbok.Boo
 				return false, err
 			}
 			for _, bk := range bs {
-				if bookedAs(bk, ts) {
+				if reconcile.BookedAs(bk, ts) {
 					id = bk.ID
 					return true, nil
 				}
@@ -259,7 +260,7 @@ func (c *Client) Reschedule(ctx context.Context, req tidbok.RescheduleRequest) (
 			}
 			for _, bk := range bs {
 				if bk.ID == req.BookingID {
-					return sameTime(bk, ts), nil
+					return reconcile.SameTime(bk, ts), nil
 				}
 			}
 			return false, nil
@@ -354,7 +355,7 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 		if reads > 0 && time.Now().Add(delay).After(deadline) {
 			break
 		}
-		if !sleep(rctx, delay) {
+		if !reconcile.Sleep(rctx, delay) {
 			break
 		}
 		reads++
@@ -367,36 +368,6 @@ func (c *Client) reconcile(ctx context.Context, op tidbok.Operation, actor tidbo
 		last = err
 	}
 	return &OutcomeUnknownError{Op: op, Cause: cause, Reconcile: last}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// bookedAs reports whether booking b is the one a Book of slot made.
-func bookedAs(b, slot tidbok.Timeslot) bool {
-	if !b.Facility.Equal(slot.Facility) || !sameTime(b, slot) {
-		return false
-	}
-	if !slot.TimeType.IsZero() && slot.TimeType.ID != "" && b.TimeType.ID != slot.TimeType.ID {
-		return false
-	}
-	if !slot.Performer.IsZero() && !b.Performer.Equal(slot.Performer) {
-		return false
-	}
-	return true
-}
-
-func sameTime(a, b tidbok.Timeslot) bool {
-	return a.Start.Truncate(time.Second).Equal(b.Start.Truncate(time.Second)) &&
-		a.End.Truncate(time.Second).Equal(b.End.Truncate(time.Second))
 }
 
 // cancelled reads a cancellation's answer: one Appointment, cancelled
